@@ -1,0 +1,5 @@
+"""Allow ``python -m blast``."""
+
+from blast.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,11 @@
+import subprocess
+import sys
+
+from blast import __version__
+
+
+def test_version_via_module():
+    cmd = [sys.executable, "-m", "blast", "--version"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert out.returncode == 0
+    assert out.stdout.strip() == f"blast {__version__}"
