@@ -21,6 +21,7 @@ report: .venv/.synced
 ## test: lint, then the whole test suite
 test: .venv/.synced
 	.venv/bin/ruff check blast tests $(wildcard bench app.py)
+	.venv/bin/ruff format --check --quiet blast tests $(wildcard bench app.py)
 	.venv/bin/pytest -q
 
 bench: .venv/.synced

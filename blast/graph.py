@@ -1,0 +1,93 @@
+"""The assembled dependency graph: every component and group of a set of files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+
+import networkx as nx
+
+from blast.model import Component, DependencyType, RedundancyGroup
+
+MEMBER = "member"
+"""Edge type from a redundancy group to each of its members."""
+
+
+@dataclass(frozen=True)
+class Graph:
+    """Components and redundancy groups, keyed by id, in the order they were written.
+
+    Edges point from a dependent to what it needs. A dependency's ``target`` may
+    be a redundancy group, which in turn points at its members.
+    """
+
+    components: Mapping[str, Component]
+    groups: Mapping[str, RedundancyGroup] = field(default_factory=dict)
+    name: str = ""
+    files: tuple[str, ...] = ()
+    references: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "components", MappingProxyType(dict(self.components)))
+        object.__setattr__(self, "groups", MappingProxyType(dict(self.groups)))
+        object.__setattr__(self, "references", MappingProxyType(dict(self.references)))
+
+    @classmethod
+    def from_parts(
+        cls, components: list[Component], groups: list[RedundancyGroup] = (), name: str = ""
+    ) -> Graph:
+        """Build a graph from already-validated parts (ids assumed unique)."""
+        return cls({c.id: c for c in components}, {g.id: g for g in groups}, name=name)
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self.components or node_id in self.groups
+
+    def __len__(self) -> int:
+        return len(self.components)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.components)
+
+    def label(self, node_id: str) -> str:
+        """The human name of a component or group."""
+        node = self.components.get(node_id) or self.groups[node_id]
+        return node.label
+
+    @cached_property
+    def user_facing(self) -> tuple[str, ...]:
+        """Ids of the components end users touch, in file order."""
+        return tuple(c.id for c in self.components.values() if c.user_facing)
+
+    @cached_property
+    def regions(self) -> tuple[str, ...]:
+        """Every region named by a component, sorted."""
+        return tuple(sorted({c.region for c in self.components.values()}))
+
+    def edges(self) -> Iterator[tuple[str, str, str]]:
+        """Every edge as ``(dependent, needed, type)``; group edges have type ``member``."""
+        for component in self.components.values():
+            for dep in component.depends_on:
+                yield component.id, dep.target, dep.type.value
+        for group in self.groups.values():
+            for member in group.members:
+                yield group.id, member, MEMBER
+
+    @cached_property
+    def digraph(self) -> nx.DiGraph:
+        """A networkx view: nodes carry ``group`` (bool); edges carry ``type``."""
+        g = nx.DiGraph()
+        for cid in self.components:
+            g.add_node(cid, group=False)
+        for gid in self.groups:
+            g.add_node(gid, group=True)
+        for source, target, kind in self.edges():
+            g.add_edge(source, target, type=kind)
+        return g
+
+    def hard_edges(self) -> Iterator[tuple[str, str]]:
+        """Edges whose failure takes the dependent down: hard dependencies and membership."""
+        for source, target, kind in self.edges():
+            if kind in (DependencyType.HARD.value, MEMBER):
+                yield source, target

@@ -1,0 +1,333 @@
+"""The domain model: components, dependencies, redundancy groups and the graph file.
+
+Every type is immutable and validated on construction; closed vocabularies are
+enums whose errors list the allowed values. Field descriptions double as the
+schema documentation (``docs/schema.md``, ``docs/graph.schema.json``).
+
+The timing fields (``cache_ttl``, ``lease_timeout``, ``queue``, ``retry``,
+``health_check``, ``recovery_time``) are not used by the static analysis; they
+are the parameters the time-based simulation reads, declared now so that graph
+files written today keep validating when it lands.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from blast.durations import DURATION_PATTERN, parse_duration
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:/-]*$"
+GLOBAL_REGION = "global"
+
+Duration = Annotated[
+    float,
+    BeforeValidator(parse_duration),
+    Field(
+        json_schema_extra={
+            "anyOf": [{"type": "string", "pattern": DURATION_PATTERN}, {"type": "number"}]
+        }
+    ),
+]
+"""Seconds; written in files as ``90s``, ``5m``, ``1h30m``, ``2d`` or a number of seconds."""
+
+
+class Kind(StrEnum):
+    """What a component is; drives icons and grouping, never failure semantics."""
+
+    DNS = "dns"
+    DATABASE = "database"
+    CACHE = "cache"
+    STORAGE = "storage"
+    QUEUE = "queue"
+    STREAM = "stream"
+    COMPUTE = "compute"
+    CONTAINER = "container"
+    SERVERLESS = "serverless"
+    LOAD_BALANCER = "load-balancer"
+    NETWORK = "network"
+    CDN = "cdn"
+    CONTROL_PLANE = "control-plane"
+    IDENTITY = "identity"
+    MONITORING = "monitoring"
+    WORKFLOW = "workflow"
+    ANALYTICS = "analytics"
+    API = "api"
+    SUPPORT = "support"
+    APP = "app"
+    STATUS_PAGE = "status-page"
+    OTHER = "other"
+
+
+class Scope(StrEnum):
+    """How far a component's failure domain reaches."""
+
+    ZONAL = "zonal"
+    REGIONAL = "regional"
+    GLOBAL = "global"
+
+
+class Plane(StrEnum):
+    """Control plane (create/change things) or data plane (serve traffic)."""
+
+    CONTROL = "control"
+    DATA = "data"
+
+
+class DependencyType(StrEnum):
+    """How a dependency's failure reaches the dependent.
+
+    ``hard``: the dependent is down while the dependency is down.
+    ``soft``: the dependent is degraded, never down, because of it.
+    ``async``: work queues up while the dependency is down and drains afterwards;
+    statically that is a degradation.
+    """
+
+    HARD = "hard"
+    SOFT = "soft"
+    ASYNC = "async"
+
+
+class RedundancyMode(StrEnum):
+    """Whether all members serve at once, or standbys take over after a failover."""
+
+    ACTIVE_ACTIVE = "active-active"
+    ACTIVE_PASSIVE = "active-passive"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+class Retry(_Frozen):
+    """How a dependent retries calls to a dependency (simulation parameter)."""
+
+    attempts: int = Field(3, ge=1, description="Calls made before giving up, the first included.")
+    backoff: Duration = Field(1.0, description="Wait before the first retry; doubles after each.")
+    jitter: float = Field(0.0, ge=0, le=1, description="Random share of each backoff (0 = none).")
+
+
+class Queue(_Frozen):
+    """A component's work queue: what piles up while it cannot work (simulation parameter)."""
+
+    arrival_rate: float = Field(
+        ..., ge=0, description="Work items arriving per second in normal operation."
+    )
+    drain_rate: float = Field(
+        ..., gt=0, description="Work items the component processes per second at full capacity."
+    )
+    capacity: int | None = Field(
+        None, ge=1, description="Most items the queue holds; beyond it work is dropped."
+    )
+
+
+class HealthCheck(_Frozen):
+    """A health checker that removes unhealthy targets (simulation parameter)."""
+
+    interval: Duration = Field(10.0, description="Time between two checks of one target.")
+    unhealthy_threshold: int = Field(
+        3, ge=1, description="Consecutive failures before a target is taken out."
+    )
+    healthy_threshold: int = Field(
+        3, ge=1, description="Consecutive successes before a target is put back."
+    )
+    failover: bool = Field(
+        False, description="Whether failing checks shift traffic away (e.g. AZ DNS failover)."
+    )
+
+
+class Timing(_Frozen):
+    """A component's own recovery behaviour (simulation parameters)."""
+
+    recovery_time: Duration | None = Field(
+        None, description="Time to come back once what it needs is back (warm-up, restart)."
+    )
+    lease_timeout: Duration | None = Field(
+        None, description="How long leases it grants stay valid without renewal."
+    )
+    throttle_rate: float | None = Field(
+        None, gt=0, description="Requests per second it admits while operators throttle it."
+    )
+
+
+class Dependency(_Frozen):
+    """An edge: the component needs ``target`` (a component or a redundancy group)."""
+
+    target: str = Field(
+        ..., pattern=ID_PATTERN, description="Id of the component or redundancy group needed."
+    )
+    type: DependencyType = Field(DependencyType.HARD, description="hard, soft or async.")
+    purpose: str = Field("", description="What the dependency is used for, in a few words.")
+    assumed: bool = Field(
+        False, description="True when the dependency is inferred, not stated by a public source."
+    )
+    sources: tuple[str, ...] = Field(
+        (), description="URLs, or keys of the file's `references`, backing this edge."
+    )
+    notes: str = Field("", description="Free text.")
+    timeout: Duration | None = Field(None, description="Per-call timeout the dependent uses.")
+    retry: Retry | None = Field(None, description="Retry policy of the dependent for this call.")
+    cache_ttl: Duration | None = Field(
+        None, description="How long the dependent keeps serving from cached answers."
+    )
+    lease_timeout: Duration | None = Field(
+        None, description="How long the dependent keeps working on a lease it cannot renew."
+    )
+
+
+def _dependency_shorthand(value: object) -> object:
+    """Accept a bare id string as a hard dependency on it."""
+    if isinstance(value, str):
+        return {"target": value}
+    return value
+
+
+DependencyEntry = Annotated[Dependency, BeforeValidator(_dependency_shorthand)]
+
+_AWS_REGION = re.compile(
+    r"^(us|eu|ap|sa|ca|me|af|il|mx|cn)(-gov|-iso[a-z]?)?-"
+    r"(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d$"
+)
+_AWS_AZ = re.compile(r"^(?P<region>.+-\d)[a-z]$|^[a-z]{2,5}\d+-az\d+$")
+_GCP_REGION = re.compile(r"^[a-z]+-[a-z]+\d$")
+_AZURE_REGION = re.compile(r"^[a-z]+[0-9]?$")
+_GENERIC_REGION = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+REGION_PATTERNS = {"aws": _AWS_REGION, "gcp": _GCP_REGION, "azure": _AZURE_REGION}
+
+
+class Component(_Frozen):
+    """A thing that can fail: a service, an endpoint, a subsystem, an app."""
+
+    id: str = Field(..., pattern=ID_PATTERN, description="Unique, stable identifier.")
+    name: str = Field("", description="Human name; defaults to the id.")
+    kind: Kind = Field(..., description="What it is (dns, database, app, ...).")
+    provider: str = Field(
+        "", description="Who runs it: aws, gcp, azure, or any name (e.g. your company)."
+    )
+    region: str = Field(
+        GLOBAL_REGION,
+        description=(
+            "Where it runs, e.g. us-east-1; for a global service, the region it is anchored in "
+            "(its control plane's home), or `global` when it is anchored nowhere."
+        ),
+    )
+    scope: Scope = Field(Scope.REGIONAL, description="Failure domain: zonal, regional or global.")
+    az: str | None = Field(None, description="Availability zone, for zonal components.")
+    plane: Plane | None = Field(None, description="control or data, where it matters.")
+    user_facing: bool = Field(False, description="True for what end users touch directly.")
+    assumed: bool = Field(
+        False, description="True when the component's existence or shape is inferred."
+    )
+    tags: tuple[str, ...] = Field((), description="Free labels for filtering.")
+    notes: str = Field("", description="Free text: what is known, what is assumed and why.")
+    sources: tuple[str, ...] = Field(
+        (), description="URLs, or keys of the file's `references`, for where facts come from."
+    )
+    depends_on: tuple[DependencyEntry, ...] = Field(
+        (), description="What it needs; a bare id is a hard dependency."
+    )
+    timing: Timing | None = Field(None, description="Recovery parameters for the simulation.")
+    queue: Queue | None = Field(None, description="Its work queue, for the simulation.")
+    health_check: HealthCheck | None = Field(
+        None, description="Its health checker, for the simulation."
+    )
+
+    @field_validator("region")
+    @classmethod
+    def _check_region(cls, region: str, info: ValidationInfo) -> str:
+        provider = str(info.data.get("provider", "")).lower()
+        if region == GLOBAL_REGION:
+            return region
+        pattern = REGION_PATTERNS.get(provider, _GENERIC_REGION)
+        if not pattern.match(region):
+            hint = " (e.g. us-east-1)" if provider == "aws" else ""
+            raise ValueError(f"'{region}' is not a valid {provider or 'region'} region name{hint}")
+        return region
+
+    @field_validator("az")
+    @classmethod
+    def _check_az(cls, az: str | None, info: ValidationInfo) -> str | None:
+        if az is None:
+            return az
+        scope = info.data.get("scope")
+        if scope is not None and scope is not Scope.ZONAL:
+            raise ValueError(f"`az` is set but scope is {scope.value}; use scope: zonal")
+        region = info.data.get("region")
+        if str(info.data.get("provider", "")).lower() == "aws" and region:
+            match = _AWS_AZ.match(az)
+            if not match or (match.group("region") and match.group("region") != region):
+                raise ValueError(
+                    f"'{az}' is not an availability zone of {region} "
+                    f"(e.g. {region}a, or a zone id like use1-az1)"
+                )
+        return az
+
+    @model_validator(mode="after")
+    def _check_zonal(self) -> Component:
+        if self.scope is Scope.ZONAL and not self.az:
+            raise ValueError("a zonal component needs an `az`")
+        return self
+
+    @property
+    def label(self) -> str:
+        """The name to show people."""
+        return self.name or self.id
+
+
+class RedundancyGroup(_Frozen):
+    """A dependency satisfied by enough of several members (any one, by default)."""
+
+    id: str = Field(..., pattern=ID_PATTERN, description="Unique id, shared with components.")
+    name: str = Field("", description="Human name; defaults to the id.")
+    members: tuple[str, ...] = Field(
+        ..., min_length=2, description="Ids of the components (or groups) that can serve."
+    )
+    min_up: int = Field(1, ge=1, description="Members that must be up for the group to be up.")
+    mode: RedundancyMode = Field(
+        RedundancyMode.ACTIVE_ACTIVE, description="active-active or active-passive."
+    )
+    failover_time: Duration | None = Field(
+        None, description="Time for traffic to move to a surviving member."
+    )
+    notes: str = Field("", description="Free text.")
+    sources: tuple[str, ...] = Field((), description="URLs or reference keys.")
+
+    @model_validator(mode="after")
+    def _check_members(self) -> RedundancyGroup:
+        if self.min_up > len(self.members):
+            raise ValueError(
+                f"min_up is {self.min_up} but the group has only {len(self.members)} members"
+            )
+        return self
+
+    @property
+    def label(self) -> str:
+        """The name to show people."""
+        return self.name or self.id
+
+
+class GraphDocument(_Frozen):
+    """One graph file as written: the top level of the YAML."""
+
+    version: Literal[1] = Field(1, description="Schema version of the file; 1.")
+    name: str = Field("", description="Title of the graph.")
+    description: str = Field("", description="What the graph models.")
+    include: tuple[str, ...] = Field(
+        (), description="Other graph files to merge in, relative to this file."
+    )
+    references: dict[str, str] = Field(
+        default_factory=dict, description="Source keys to URLs or citations, usable in `sources`."
+    )
+    components: tuple[Component, ...] = Field((), description="The components.")
+    redundancy_groups: tuple[RedundancyGroup, ...] = Field((), description="The groups.")
