@@ -1,19 +1,344 @@
-"""Command-line interface (skeleton)."""
+"""The ``blast`` command: validate graph files, report SPOFs, blast radius and region exposure.
+
+Exit codes: 0 success, 2 bad input (file, option or name), 1 internal error.
+Human-readable tables by default; ``--json`` prints the documented shapes of
+``docs/cli.md``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from blast import __version__
+from blast.errors import BlastError, GraphFileError
+from blast.graph import Graph
+from blast.loader import load_graph, validate_files
+
+if TYPE_CHECKING:
+    from blast.report import SpofReport
+
+# Analysis modules pull in pandas, networkx and rustworkx (seconds to import);
+# each command imports what it uses so that `blast validate` starts fast.
+MAX_PAIRS = 200
+MAX_CANDIDATES = 64
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="blast")
-    parser.add_argument("--version", action="version", version=f"blast {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-    spof = sub.add_parser("spof")
-    spof.add_argument("file")
-    args = parser.parse_args(argv)
-    print(f"{args.command} {args.file}: not implemented yet", file=sys.stderr)
+def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    """Left-aligned text table (numbers right-aligned), indented by two spaces."""
+    if not rows:
+        return "  (none)"
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=columns)
+    numeric = {c for c in columns if pd.api.types.is_numeric_dtype(frame[c])}
+    cells = frame.astype(str)
+    widths = {c: max(len(c), int(cells[c].str.len().max())) for c in columns}
+
+    def line(values: list[str]) -> str:
+        parts = [
+            v.rjust(widths[c]) if c in numeric else v.ljust(widths[c])
+            for c, v in zip(columns, values, strict=True)
+        ]
+        return ("  " + "  ".join(parts)).rstrip()
+
+    out = [line(columns)]
+    out += [line(list(row)) for row in cells.itertuples(index=False)]
+    return "\n".join(out)
+
+
+def _emit_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, sort_keys=False, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def _header(graph: Graph) -> str:
+    title = graph.name or graph.files[0]
+    return (
+        f"{title}\n{len(graph.components)} components, {len(graph.groups)} redundancy groups, "
+        f"{len(graph.user_facing)} user-facing  ({', '.join(graph.files)})"
+    )
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    problems = validate_files(args.files)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 2
+    graph = load_graph(args.files)
+    if args.json:
+        _emit_json(
+            {
+                "valid": True,
+                "files": list(graph.files),
+                "components": len(graph.components),
+                "groups": len(graph.groups),
+                "user_facing": len(graph.user_facing),
+            }
+        )
+    else:
+        print(
+            f"ok: {len(graph.components)} components, {len(graph.groups)} groups, "
+            f"{len(graph.user_facing)} user-facing in {', '.join(graph.files)}"
+        )
     return 0
+
+
+def _render_spof(report: SpofReport, graph: Graph, top: int) -> str:
+    n_uf = len(report.user_facing)
+    out = [_header(graph), ""]
+    out.append("Single points of failure: components whose failure alone takes down user-facing")
+    out.append("components (redundancy respected; soft and async dependencies only degrade)")
+    rows = [
+        {
+            "component": s.component,
+            "kind": s.kind,
+            "region": s.region,
+            "user-facing down": f"{len(s.user_facing_down)} of {n_uf}",
+            "down": s.down,
+            "degraded": s.degraded,
+        }
+        for s in report.spofs[:top]
+    ]
+    out.append(
+        _table(rows, ["component", "kind", "region", "user-facing down", "down", "degraded"])
+    )
+    if len(report.spofs) > top:
+        out.append(f"  ... {len(report.spofs) - top} more (--top N to show more, --json for all)")
+    out += ["", "Per user-facing component (order-1 SPOFs and order-2 pairs)"]
+    rows = []
+    for cs in report.cut_sets:
+        pairs = f"{len(cs.pairs)}" + ("" if cs.pairs_complete else "+")
+        rows.append(
+            {
+                "component": cs.component,
+                "name": graph.label(cs.component),
+                "SPOFs": len(cs.spofs),
+                "pairs": pairs,
+                "first SPOFs": ", ".join(cs.spofs[:3]) + (" ..." if len(cs.spofs) > 3 else ""),
+            }
+        )
+    out.append(_table(rows, ["component", "name", "SPOFs", "pairs", "first SPOFs"]))
+    with_pairs = [cs for cs in report.cut_sets if cs.pairs]
+    if with_pairs:
+        out += ["", "Order-2 cut sets: pairs that together take a user-facing component down"]
+        for cs in with_pairs[:top]:
+            shown = ", ".join(f"{a} + {b}" for a, b in cs.pairs[:5])
+            more = len(cs.pairs) - 5
+            suffix = f", ... {more} more" if more > 0 else ""
+            note = "" if cs.pairs_complete else " (search bounded: not all pairs)"
+            out.append(f"  {cs.component}: {shown}{suffix}{note}")
+    out += [
+        "",
+        f"Articulation points of the undirected view ({len(report.articulation_points)}): "
+        "removing one splits the graph",
+    ]
+    aps = report.articulation_points
+    out.append(
+        "  " + (", ".join(aps[:40]) + (" ..." if len(aps) > 40 else "") if aps else "(none)")
+    )
+    out.append(
+        f"  {report.biconnected_components} biconnected components, the largest with "
+        f"{report.largest_biconnected_component} components"
+    )
+    return "\n".join(out)
+
+
+def _cmd_spof(args: argparse.Namespace) -> int:
+    from blast.report import spof_report
+
+    graph = load_graph(args.file)
+    report = spof_report(graph, max_candidates=args.max_candidates, max_pairs=args.max_pairs)
+    if args.json:
+        _emit_json(report.to_dict())
+    else:
+        print(_render_spof(report, graph, args.top))
+    return 0
+
+
+def _cmd_radius(args: argparse.Namespace) -> int:
+    from blast.analysis.index import build_index
+    from blast.analysis.radius import blast_radius
+
+    graph = load_graph(args.file)
+    radius = blast_radius(build_index(graph), args.component)
+    if args.json:
+        _emit_json(
+            {
+                "component": radius.component,
+                "down": list(radius.down),
+                "degraded": list(radius.degraded),
+                "user_facing_down": list(radius.user_facing_down),
+                "user_facing_degraded": list(radius.user_facing_degraded),
+                "counts": {
+                    "down": len(radius.down),
+                    "degraded": len(radius.degraded),
+                    "user_facing_down": len(radius.user_facing_down),
+                    "user_facing_degraded": len(radius.user_facing_degraded),
+                },
+            }
+        )
+        return 0
+    print(_header(graph))
+    print(
+        f"\nIf {radius.component} fails: {len(radius.down)} components go down, "
+        f"{len(radius.degraded)} degrade; user-facing: {len(radius.user_facing_down)} down, "
+        f"{len(radius.user_facing_degraded)} degraded"
+    )
+    for title, ids in (("Down", radius.down), ("Degraded", radius.degraded)):
+        rows = [
+            {
+                "component": cid,
+                "name": graph.label(cid),
+                "kind": graph.components[cid].kind.value,
+                "region": graph.components[cid].region,
+                "user-facing": "yes" if graph.components[cid].user_facing else "",
+            }
+            for cid in ids
+        ]
+        print(f"\n{title} ({len(ids)})")
+        print(_table(rows, ["component", "name", "kind", "region", "user-facing"]))
+    return 0
+
+
+def _own_failure(path: tuple[str, ...]) -> str:
+    return "fails itself (in the failed set)" if path else ""
+
+
+def _cmd_exposure(args: argparse.Namespace) -> int:
+    from blast.analysis.exposure import exposure
+
+    graph = load_graph(args.file)
+    result = exposure(graph, region=args.region, components=tuple(args.component or ()))
+    if args.json:
+        _emit_json(
+            {
+                "region": result.region,
+                "failed": list(result.failed),
+                "anchored_global": list(result.anchored_global),
+                "counts": {s: result.count(s) for s in ("down", "degraded", "safe")},
+                "user_facing": [
+                    {
+                        "component": e.component,
+                        "name": e.name,
+                        "region": e.region,
+                        "state": e.state,
+                        "path": list(e.path),
+                    }
+                    for e in result.exposures
+                ],
+            }
+        )
+        return 0
+    print(_header(graph))
+    what = f"region {result.region}" if result.region else ", ".join(result.failed)
+    print(f"\nFailing {what}: {len(result.failed)} components", end="")
+    if result.anchored_global:
+        print(f", including global services anchored there: {', '.join(result.anchored_global)}")
+    else:
+        print()
+    print(
+        f"User-facing: {result.count('down')} down, {result.count('degraded')} degraded, "
+        f"{result.count('safe')} safe\n"
+    )
+    rows = [
+        {
+            "component": e.component,
+            "state": e.state,
+            "because": " -> ".join(e.path[1:]) + " (failed)"
+            if len(e.path) > 1
+            else _own_failure(e.path),
+        }
+        for e in result.exposures
+    ]
+    print(_table(rows, ["component", "state", "because"]))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used to generate ``docs/cli.md``)."""
+    parser = argparse.ArgumentParser(
+        prog="blast",
+        description="Blast: what breaks in your stack when a dependency fails.",
+        epilog="Exit codes: 0 ok, 2 bad input, 1 internal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"blast {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check graph files; exit 2 listing every problem")
+    p.add_argument("files", nargs="+", metavar="FILE", help="graph files (includes followed)")
+    p.add_argument("--json", action="store_true", help="print a JSON summary when valid")
+    p.set_defaults(run=_cmd_validate)
+
+    p = sub.add_parser("spof", help="single points of failure of user-facing components")
+    p.add_argument("file", metavar="FILE", help="graph file")
+    p.add_argument("--json", action="store_true", help="print the full report as JSON")
+    p.add_argument("--top", type=int, default=20, metavar="N", help="rows per table (20)")
+    p.add_argument(
+        "--max-pairs",
+        type=int,
+        default=MAX_PAIRS,
+        metavar="N",
+        help=f"order-2 pairs kept per component ({MAX_PAIRS})",
+    )
+    p.add_argument(
+        "--max-candidates",
+        type=int,
+        default=MAX_CANDIDATES,
+        metavar="N",
+        help=f"order-2 candidates examined per component ({MAX_CANDIDATES})",
+    )
+    p.set_defaults(run=_cmd_spof)
+
+    p = sub.add_parser("radius", help="what goes down and degrades if one component fails")
+    p.add_argument("file", metavar="FILE", help="graph file")
+    p.add_argument("component", metavar="COMPONENT", help="id of the failing component")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=_cmd_radius)
+
+    p = sub.add_parser("exposure", help="fail a region (or components) and classify user-facing")
+    p.add_argument("file", metavar="FILE", help="graph file")
+    p.add_argument("--region", help="region to fail, global services anchored there included")
+    p.add_argument(
+        "--component",
+        action="append",
+        metavar="ID",
+        help="a component to fail (repeatable; with or without --region)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=_cmd_exposure)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name in ("top", "max_pairs", "max_candidates"):
+        if getattr(args, name, 1) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    try:
+        return int(args.run(args))
+    except GraphFileError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return exc.exit_code
+    except BlastError as exc:
+        print(f"blast: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # an internal error: one line, never a traceback
+        if os.environ.get("BLAST_DEBUG"):
+            raise
+        print(
+            f"blast: internal error: {type(exc).__name__}: {exc} (set BLAST_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return 1

@@ -6,10 +6,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from blast.model import Component, DependencyType, RedundancyGroup
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 MEMBER = "member"
 """Edge type from a redundancy group to each of its members."""
@@ -77,6 +79,8 @@ class Graph:
     @cached_property
     def digraph(self) -> nx.DiGraph:
         """A networkx view: nodes carry ``group`` (bool); edges carry ``type``."""
+        import networkx as nx  # heavy: only analyses that need it pay
+
         g = nx.DiGraph()
         for cid in self.components:
             g.add_node(cid, group=False)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from blast.errors import GraphFileError, Location, Problem
 from blast.graph import Graph
 from blast.model import Component, GraphDocument, RedundancyGroup
-from blast.yamlsource import DataPath, SourceDocument, read_yaml
+from blast.yamlsource import DataPath, SourceDocument, key_path, read_yaml
 
 _LISTS: dict[str, type[BaseModel]] = {
     "components": Component,
@@ -35,13 +35,6 @@ def _display(path: Path) -> str:
     except ValueError:
         return str(path)
     return str(path) if relative.startswith("..") else relative
-
-
-def _key_path(path: DataPath) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -112,7 +105,8 @@ def _problems_from(
         else:
             shown = "" if isinstance(value, dict | list) else f" (got {value!r})"
             message = f"{e['msg'][0].lower()}{e['msg'][1:]}{shown}"
-        problems.append(Problem(doc.locate(path), message, key=_key_path(path)))
+        at_key = kind in ("extra_forbidden", "missing")
+        problems.append(Problem(doc.locate(path, prefer_key=at_key), message, key=key_path(path)))
     return problems
 
 
@@ -209,7 +203,9 @@ class _Session:
                 continue
             for i, item in enumerate(items):
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
-                    entry.raw_ids.setdefault(item["id"], doc.locate((key, i, "id")))
+                    entry.raw_ids.setdefault(
+                        item["id"], doc.locate((key, i, "id"), prefer_key=False)
+                    )
                 try:
                     parsed = model.model_validate(item)
                 except ValidationError as err:
@@ -258,7 +254,7 @@ def _cross_check(
                     doc.locate((*base, "sources", j)),
                     f"source '{source}' is neither a URL nor a key of `references`"
                     f"{_did_you_mean(source, references)}",
-                    key=_key_path((*base, "sources", j)),
+                    key=key_path((*base, "sources", j)),
                 )
             )
 
@@ -269,13 +265,13 @@ def _cross_check(
             ("redundancy_groups", entry.groups),
         ):
             for i, node in items:
-                where = doc.locate((list_key, i, "id"))
+                where = doc.locate((list_key, i, "id"), prefer_key=False)
                 if node.id in defined_at:
                     problems.append(
                         Problem(
                             where,
                             f"duplicate id '{node.id}' (first defined at {defined_at[node.id]})",
-                            key=_key_path((list_key, i, "id")),
+                            key=key_path((list_key, i, "id")),
                         )
                     )
                     continue
@@ -299,7 +295,7 @@ def _cross_check(
                         Problem(
                             doc.locate(path),
                             f"component '{comp.id}' depends on itself",
-                            key=_key_path(path),
+                            key=key_path(path),
                         )
                     )
                 elif dep.target not in known_ids:
@@ -308,7 +304,7 @@ def _cross_check(
                             doc.locate(path),
                             f"component '{comp.id}' depends on unknown component '{dep.target}'"
                             f"{_did_you_mean(dep.target, known_ids)}",
-                            key=_key_path(path),
+                            key=key_path(path),
                         )
                     )
                 if dep.target in seen:
@@ -317,7 +313,7 @@ def _cross_check(
                             doc.locate(path),
                             f"'{dep.target}' is listed twice in depends_on "
                             f"(also entry {seen[dep.target]})",
-                            key=_key_path(path),
+                            key=key_path(path),
                         )
                     )
                 seen.setdefault(dep.target, j)
@@ -328,7 +324,7 @@ def _cross_check(
                         doc.locate(path),
                         f"component '{owner}' depends on unknown component '{target}'"
                         f"{_did_you_mean(target, known_ids)}",
-                        key=_key_path(path),
+                        key=key_path(path),
                     )
                 )
         for i, group in entry.groups:
@@ -341,7 +337,7 @@ def _cross_check(
                         Problem(
                             doc.locate(path),
                             f"group '{group.id}' lists itself as a member",
-                            key=_key_path(path),
+                            key=key_path(path),
                         )
                     )
                 elif member not in known_ids:
@@ -350,7 +346,7 @@ def _cross_check(
                             doc.locate(path),
                             f"group '{group.id}' has unknown member '{member}'"
                             f"{_did_you_mean(member, known_ids)}",
-                            key=_key_path(path),
+                            key=key_path(path),
                         )
                     )
                 if member in group.members[:j]:
@@ -358,7 +354,7 @@ def _cross_check(
                         Problem(
                             doc.locate(path),
                             f"member '{member}' is listed twice",
-                            key=_key_path(path),
+                            key=key_path(path),
                         )
                     )
     return components, groups, references

@@ -45,6 +45,14 @@ class SourceDocument:
         return Location(self.file)
 
 
+def key_path(path: DataPath) -> str:
+    """A data path as a user reads it: ``components[3].depends_on[0].type``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
 def _location(file: str, mark: yaml.Mark | None) -> Location:
     if mark is None:
         return Location(file)
@@ -119,7 +127,7 @@ class _Builder:
                         where,
                         f"duplicate key '{key}' (first at line {first_seen[key].line}); "
                         "YAML would silently keep only the last one",
-                        key=".".join(str(p) for p in (*path, key)),
+                        key=key_path((*path, key)),
                     )
                 )
                 continue

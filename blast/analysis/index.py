@@ -23,8 +23,9 @@ Python integers as bitsets do not.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import rustworkx as rx
 from pyroaring import BitMap, FrozenBitMap
@@ -98,6 +99,90 @@ def at_least(sets: Sequence[FrozenBitMap], count: int) -> BitMap:
     return levels[count]
 
 
+class KillerTable(Protocol):
+    """Where solved killer sets live: a list, or an overlay on one."""
+
+    def __getitem__(self, node: int) -> FrozenBitMap: ...
+    def __setitem__(self, node: int, value: FrozenBitMap) -> None: ...
+
+
+def solve_killers(
+    order: Iterable[Sequence[int]],
+    hard_targets: Sequence[Sequence[int]],
+    n_components: int,
+    bit_of_pos: Sequence[int],
+    need: dict[int, int],
+    killers: KillerTable,
+    fixed: Container[int] = (),
+) -> None:
+    """Fill ``killers`` for the nodes of ``order`` (strongly connected components, needs first).
+
+    Targets outside ``order`` are read from ``killers`` as they stand; nodes in
+    ``fixed`` keep the value they have.
+    """
+
+    def solve(v: int) -> FrozenBitMap:
+        if v in fixed:
+            return killers[v]
+        if v < n_components:
+            acc = BitMap([bit_of_pos[v]])
+            for t in hard_targets[v]:
+                acc |= killers[t]
+            return FrozenBitMap(acc)
+        return FrozenBitMap(at_least([killers[t] for t in hard_targets[v]], need[v]))
+
+    for scc in order:
+        if len(scc) == 1 and scc[0] not in hard_targets[scc[0]]:
+            killers[scc[0]] = solve(scc[0])
+            continue
+        members = set(scc)
+        if all(v < n_components and v not in fixed for v in scc):
+            acc = BitMap(bit_of_pos[v] for v in scc)  # all hard: each takes all down
+            for v in scc:
+                for t in hard_targets[v]:
+                    if t not in members:
+                        acc |= killers[t]
+            shared = FrozenBitMap(acc)
+            for v in scc:
+                killers[v] = shared
+            continue
+        for v in scc:
+            if v not in fixed:
+                killers[v] = EMPTY
+        changed = True
+        while changed:  # least fixpoint; monotone, so it terminates
+            changed = False
+            for v in scc:
+                new = solve(v)
+                if new != killers[v]:
+                    killers[v] = new
+                    changed = True
+
+
+@dataclass(frozen=True, eq=False)
+class HardStructure:
+    """The hard-dependency skeleton the index was solved on, for follow-up questions.
+
+    Nodes are positions ``0..n-1`` (components first, then groups); ``order``
+    lists the strongly connected components, what is needed first.
+    """
+
+    nodes: tuple[str, ...]
+    n_components: int
+    hard_targets: tuple[tuple[int, ...], ...]
+    order: tuple[tuple[int, ...], ...]
+    bit_of_pos: tuple[int, ...]
+    need: dict[int, int]
+
+    def rank(self) -> list[int]:
+        """Position of each node's strongly connected component in ``order``."""
+        rank = [0] * len(self.nodes)
+        for i, scc in enumerate(self.order):
+            for v in scc:
+                rank[v] = i
+        return rank
+
+
 @dataclass(frozen=True, eq=False)
 class FailureIndex:
     """Single-failure answers for every component, precomputed.
@@ -113,6 +198,7 @@ class FailureIndex:
     down_of: tuple[FrozenBitMap, ...]
     affected_of: tuple[FrozenBitMap, ...]
     user_facing: FrozenBitMap
+    structure: HardStructure
 
     def _bit(self, component: str) -> int:
         try:
@@ -166,39 +252,7 @@ def build_index(graph: Graph) -> FailureIndex:
     need = {pos[g.id]: len(g.members) - g.min_up + 1 for g in graph.groups.values()}
 
     killers: list[FrozenBitMap] = [EMPTY] * n
-
-    def solve(v: int) -> FrozenBitMap:
-        targets = hard_targets[v]
-        if v < n_comp:
-            acc = BitMap([bit_of_pos[v]])
-            for t in targets:
-                acc |= killers[t]
-            return FrozenBitMap(acc)
-        return FrozenBitMap(at_least([killers[t] for t in targets], need[v]))
-
-    for scc in order:
-        if len(scc) == 1 and scc[0] not in hard_targets[scc[0]]:
-            killers[scc[0]] = solve(scc[0])
-            continue
-        members = set(scc)
-        if all(v < n_comp for v in scc):  # all hard: every member takes all down
-            acc = BitMap(bit_of_pos[v] for v in scc)
-            for v in scc:
-                for t in hard_targets[v]:
-                    if t not in members:
-                        acc |= killers[t]
-            shared = FrozenBitMap(acc)
-            for v in scc:
-                killers[v] = shared
-            continue
-        changed = True
-        while changed:  # least fixpoint; monotone, so it terminates
-            changed = False
-            for v in scc:
-                new = solve(v)
-                if new != killers[v]:
-                    killers[v] = new
-                    changed = True
+    solve_killers(order, hard_targets, n_comp, bit_of_pos, need, killers)
 
     # Failure flows from a killer to its victim: reversed hard edges, and for each
     # group an edge from each of its maximal killers.
@@ -240,4 +294,12 @@ def build_index(graph: Graph) -> FailureIndex:
         down_of=tuple(down_pos[v] for v in comp_order),
         affected_of=tuple(affected_pos[v] for v in comp_order),
         user_facing=FrozenBitMap(bit_of_pos[pos[u]] for u in graph.user_facing),
+        structure=HardStructure(
+            nodes=tuple(nodes),
+            n_components=n_comp,
+            hard_targets=tuple(tuple(t) for t in hard_targets),
+            order=tuple(tuple(scc) for scc in order),
+            bit_of_pos=tuple(bit_of_pos),
+            need=need,
+        ),
     )

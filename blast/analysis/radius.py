@@ -1,0 +1,89 @@
+"""Blast radius: what goes down and what degrades when one component fails."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from pyroaring import FrozenBitMap
+
+from blast.analysis.index import FailureIndex
+
+
+@dataclass(frozen=True)
+class BlastRadius:
+    """The consequences of one component failing alone (itself not counted)."""
+
+    component: str
+    down: tuple[str, ...]
+    degraded: tuple[str, ...]
+    user_facing_down: tuple[str, ...]
+    user_facing_degraded: tuple[str, ...]
+
+
+def blast_radius(index: FailureIndex, component: str) -> BlastRadius:
+    """What ``component``'s failure takes down and degrades, by id in dependency order.
+
+    Raises
+    ------
+    UnknownComponentError
+        If the graph has no such component.
+    """
+    down = index.down(component)
+    degraded = index.affected(component) - down
+    me = index.bit[component]
+    down_others = down - FrozenBitMap([me])
+    return BlastRadius(
+        component=component,
+        down=tuple(index.names(down_others)),
+        degraded=tuple(index.names(degraded)),
+        user_facing_down=tuple(index.names(down_others & index.user_facing)),
+        user_facing_degraded=tuple(index.names(degraded & index.user_facing)),
+    )
+
+
+RADIUS_COLUMNS = [
+    "component",
+    "name",
+    "kind",
+    "region",
+    "down",
+    "degraded",
+    "user_facing_down",
+    "user_facing_degraded",
+]
+
+
+def radius_table(index: FailureIndex) -> pd.DataFrame:
+    """Blast-radius counts of every component, largest first.
+
+    Columns: ``component, name, kind, region, down, degraded, user_facing_down,
+    user_facing_degraded`` (counts exclude the component itself).
+    """
+    components = index.graph.components
+    user_facing = index.user_facing
+    rows = []
+    for b, cid in enumerate(index.ids):
+        down, affected = index.down_of[b], index.affected_of[b]
+        c = components[cid]
+        uf_down = down.intersection_cardinality(user_facing)
+        uf_hit = affected.intersection_cardinality(user_facing)
+        self_uf = 1 if c.user_facing else 0
+        rows.append(
+            (
+                cid,
+                c.label,
+                c.kind.value,
+                c.region,
+                len(down) - 1,
+                len(affected) - len(down),
+                uf_down - self_uf,
+                uf_hit - uf_down,
+            )
+        )
+    table = pd.DataFrame(rows, columns=RADIUS_COLUMNS)
+    return table.sort_values(
+        ["user_facing_down", "down", "degraded", "component"],
+        ascending=[False, False, False, True],
+        ignore_index=True,
+    )
