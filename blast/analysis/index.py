@@ -23,16 +23,17 @@ Python integers as bitsets do not.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 import rustworkx as rx
 from pyroaring import BitMap, FrozenBitMap
 
 from blast.errors import UnknownComponentError
-from blast.graph import MEMBER, Graph
-from blast.model import DependencyType
+from blast.gcpause import gc_paused
+from blast.graph import Graph
 
 EMPTY = FrozenBitMap()
 
@@ -42,46 +43,45 @@ def condensation_order(n: int, edges: Sequence[tuple[int, int]]) -> list[list[in
 
     For an edge ``a -> b``, the component holding ``b`` comes before the one
     holding ``a`` (dependencies first when edges point at what is needed).
+    Tarjan's algorithm and the topological sort run in rustworkx (native code).
     """
     g = rx.PyDiGraph(multigraph=False)
     g.add_nodes_from(range(n))
-    g.extend_from_edge_list(list(edges))
-    sccs = rx.strongly_connected_components(g)
-    scc_of = [0] * n
-    for i, members in enumerate(sccs):
-        for node in members:
-            scc_of[node] = i
-    dag = rx.PyDiGraph(multigraph=False)
-    dag.add_nodes_from(range(len(sccs)))
-    dag.extend_from_edge_list(
-        list({(scc_of[a], scc_of[b]) for a, b in edges if scc_of[a] != scc_of[b]})
-    )
-    order = rx.topological_sort(dag)
-    return [sorted(sccs[i]) for i in reversed(order)]
+    g.extend_from_edge_list(edges)
+    dag = rx.condensation(g)
+    return [sorted(dag[i]) for i in reversed(rx.topological_sort(dag))]
 
 
 def union_closure(
     n: int,
     successors: Sequence[Sequence[int]],
-    own_bit: Callable[[int], int | None],
+    own_bit: Sequence[int],
 ) -> list[FrozenBitMap]:
     """For every node, the bits of all nodes reachable from it (itself included).
 
-    ``own_bit(node)`` gives a node's bit, or ``None`` for nodes that pass
-    through without a bit of their own. Members of one strongly connected
-    component share one bitmap object.
+    ``own_bit[node]`` is a node's bit, or ``-1`` for nodes that pass through
+    without a bit of their own. Members of one strongly connected component
+    share one bitmap object.
     """
     edges = [(a, b) for a in range(n) for b in successors[a]]
     result: list[FrozenBitMap] = [EMPTY] * n
+    union = FrozenBitMap.union
     for scc in condensation_order(n, edges):
-        members = set(scc)
-        acc = BitMap(b for v in scc if (b := own_bit(v)) is not None)
-        outside = [result[t] for v in scc for t in successors[v] if t not in members]
-        if outside:
-            acc |= BitMap.union(*outside) if len(outside) > 1 else outside[0]
-        frozen = FrozenBitMap(acc)
+        if len(scc) == 1:
+            v = scc[0]
+            parts = [result[t] for t in successors[v] if t != v]
+        else:
+            members = set(scc)
+            parts = [result[t] for v in scc for t in successors[v] if t not in members]
+        own = [b for v in scc if (b := own_bit[v]) >= 0]
+        if own:
+            merged = union(FrozenBitMap(own), *parts)
+        elif len(parts) == 1:
+            merged = parts[0]  # a pass-through node shares its successor's set
+        else:
+            merged = union(EMPTY, *parts)
         for v in scc:
-            result[v] = frozen
+            result[v] = merged
     return result
 
 
@@ -125,10 +125,8 @@ def solve_killers(
         if v in fixed:
             return killers[v]
         if v < n_components:
-            acc = BitMap([bit_of_pos[v]])
-            for t in hard_targets[v]:
-                acc |= killers[t]
-            return FrozenBitMap(acc)
+            own = FrozenBitMap([bit_of_pos[v]])
+            return FrozenBitMap.union(own, *[killers[t] for t in hard_targets[v]])
         return FrozenBitMap(at_least([killers[t] for t in hard_targets[v]], need[v]))
 
     for scc in order:
@@ -174,13 +172,28 @@ class HardStructure:
     bit_of_pos: tuple[int, ...]
     need: dict[int, int]
 
-    def rank(self) -> list[int]:
+    @cached_property
+    def rank(self) -> tuple[int, ...]:
         """Position of each node's strongly connected component in ``order``."""
         rank = [0] * len(self.nodes)
         for i, scc in enumerate(self.order):
             for v in scc:
                 rank[v] = i
-        return rank
+        return tuple(rank)
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Node id to position."""
+        return {node: i for i, node in enumerate(self.nodes)}
+
+    @cached_property
+    def pos_of_bit(self) -> tuple[int, ...]:
+        """Component bit to position (the inverse of ``bit_of_pos``)."""
+        out = [0] * self.n_components
+        for v, b in enumerate(self.bit_of_pos):
+            if b >= 0:
+                out[b] = v
+        return tuple(out)
 
 
 @dataclass(frozen=True, eq=False)
@@ -220,6 +233,18 @@ class FailureIndex:
         """Bits of what goes down or degrades when ``component`` alone fails."""
         return self.affected_of[self._bit(component)]
 
+    @cached_property
+    def killers_by_pos(self) -> list[FrozenBitMap]:
+        """Killer sets indexed by node position (see :class:`HardStructure`)."""
+        return [self.killers_of[node] for node in self.structure.nodes]
+
+    @cached_property
+    def everything(self) -> FrozenBitMap:
+        """All component bits (run-length encoded, so tiny)."""
+        full = BitMap(range(len(self.ids)))
+        full.run_optimize()
+        return FrozenBitMap(full)
+
     def names(self, bits: BitMap | FrozenBitMap) -> list[str]:
         """Component ids of ``bits``, in bit order."""
         ids = self.ids
@@ -231,17 +256,15 @@ def build_index(graph: Graph) -> FailureIndex:
 
     Runs in time about linear in the total size of the sets it produces.
     """
-    nodes = [*graph.components, *graph.groups]
-    pos = {node: i for i, node in enumerate(nodes)}
-    n, n_comp = len(nodes), len(graph.components)
-    hard_targets: list[list[int]] = [[] for _ in range(n)]
-    all_targets: list[list[int]] = [[] for _ in range(n)]
-    hard = DependencyType.HARD.value
-    for source, target, kind in graph.edges():
-        s, t = pos[source], pos[target]
-        all_targets[s].append(t)
-        if kind in (hard, MEMBER):
-            hard_targets[s].append(t)
+    with gc_paused():
+        return _build_index(graph)
+
+
+def _build_index(graph: Graph) -> FailureIndex:
+    topo = graph.topology
+    nodes, pos = topo.nodes, topo.position
+    n, n_comp = len(nodes), topo.n_components
+    hard_targets, all_targets = topo.hard_targets, topo.targets
 
     order = condensation_order(n, [(a, b) for a in range(n) for b in hard_targets[a]])
     # Bits follow the dependency order, so that a killer's bit is below its victims'.
@@ -249,7 +272,7 @@ def build_index(graph: Graph) -> FailureIndex:
     bit_of_pos = [-1] * n
     for b, v in enumerate(comp_order):
         bit_of_pos[v] = b
-    need = {pos[g.id]: len(g.members) - g.min_up + 1 for g in graph.groups.values()}
+    need = {v: len(all_targets[v]) - topo.min_up[v] + 1 for v in range(n_comp, n)}
 
     killers: list[FrozenBitMap] = [EMPTY] * n
     solve_killers(order, hard_targets, n_comp, bit_of_pos, need, killers)
@@ -277,13 +300,13 @@ def build_index(graph: Graph) -> FailureIndex:
             top = remaining.max()
             flows[pos_of_bit[top]].append(g)
             remaining -= killers[pos_of_bit[top]]
-    down_pos = union_closure(n, flows, lambda v: bit_of_pos[v] if v < n_comp else None)
+    down_pos = union_closure(n, flows, bit_of_pos)
 
     rising: list[list[int]] = [[] for _ in range(n)]
     for v in range(n):
         for t in all_targets[v]:
             rising[t].append(v)
-    affected_pos = union_closure(n, rising, lambda v: bit_of_pos[v] if v < n_comp else None)
+    affected_pos = union_closure(n, rising, bit_of_pos)
 
     ids = tuple(nodes[v] for v in comp_order)
     return FailureIndex(
@@ -297,7 +320,7 @@ def build_index(graph: Graph) -> FailureIndex:
         structure=HardStructure(
             nodes=tuple(nodes),
             n_components=n_comp,
-            hard_targets=tuple(tuple(t) for t in hard_targets),
+            hard_targets=hard_targets,
             order=tuple(tuple(scc) for scc in order),
             bit_of_pos=tuple(bit_of_pos),
             need=need,

@@ -15,15 +15,14 @@ tests check them against it.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
 from blast.errors import UnknownComponentError
-from blast.graph import MEMBER, Graph
-from blast.model import DependencyType
+from blast.gcpause import gc_paused
+from blast.graph import HARD_EDGE, MEMBER_EDGE, Graph
 
 
 class State(StrEnum):
@@ -64,19 +63,9 @@ class Outcome:
         return tuple(n for n, s in self.states.items() if s is state)
 
 
-def dependents_index(graph: Graph) -> dict[str, list[tuple[str, str]]]:
-    """For each node, who depends on it and how: ``target -> [(dependent, type)]``."""
-    index: dict[str, list[tuple[str, str]]] = {node: [] for node in graph.digraph}
-    for source, target, kind in graph.edges():
-        index[target].append((source, kind))
-    return index
-
-
 def propagate(
     graph: Graph,
     failed: Iterable[str],
-    *,
-    dependents: Mapping[str, list[tuple[str, str]]] | None = None,
 ) -> Outcome:
     """Fail ``failed`` together and derive every component's and group's state.
 
@@ -86,8 +75,6 @@ def propagate(
         The dependency graph.
     failed
         Ids of components that fail at once.
-    dependents
-        A precomputed :func:`dependents_index`, to save work across many calls.
 
     Returns
     -------
@@ -111,36 +98,43 @@ def propagate(
     unknown = sorted(f for f in failed if f not in graph.components)
     if unknown:
         raise UnknownComponentError(f"no component named {', '.join(map(repr, unknown))}")
-    dependents = dependents if dependents is not None else dependents_index(graph)
-    states: dict[str, State] = {}
-    causes: dict[str, str] = {}
-    up_members = {gid: len(g.members) for gid, g in graph.groups.items()}
-    queue: deque[str] = deque()
-    for node in sorted(failed):
-        states[node] = State.DOWN
-        queue.append(node)
-    hard = DependencyType.HARD.value
-    while queue:
-        node = queue.popleft()
-        for dependent, kind in dependents[node]:
-            if dependent in states:
-                continue
-            if kind == MEMBER:
-                up_members[dependent] -= 1
-                if up_members[dependent] < graph.groups[dependent].min_up:
-                    states[dependent] = State.DOWN
-                    causes[dependent] = node
-                    queue.append(dependent)
-            elif kind == hard:
-                states[dependent] = State.DOWN
-                causes[dependent] = node
-                queue.append(dependent)
-    queue.extend(states)
-    while queue:
-        node = queue.popleft()
-        for dependent, _ in dependents[node]:
-            if dependent not in states:
-                states[dependent] = State.DEGRADED
-                causes[dependent] = node
-                queue.append(dependent)
+    topo = graph.topology
+    nodes, dependents = topo.nodes, topo.dependents
+    up_members = list(topo.min_up)  # for a group: members it can still lose before going down
+    for v in range(topo.n_components, len(nodes)):
+        up_members[v] = len(topo.targets[v]) - topo.min_up[v]
+    state = [0] * len(nodes)  # 0 up, 1 degraded, 2 down
+    cause = [-1] * len(nodes)
+    order: list[int] = []
+    with gc_paused():
+        for node in sorted(failed):
+            v = topo.position[node]
+            state[v] = 2
+            order.append(v)
+        head = 0
+        while head < len(order):  # down: breadth first, so causes form a tree
+            v = order[head]
+            head += 1
+            for d, kind in dependents[v]:
+                if state[d]:
+                    continue
+                if kind == MEMBER_EDGE:
+                    up_members[d] -= 1
+                    if up_members[d] >= 0:
+                        continue
+                elif kind != HARD_EDGE:
+                    continue
+                state[d], cause[d] = 2, v
+                order.append(d)
+        head = 0
+        while head < len(order):  # degraded: anything depending on what is affected
+            v = order[head]
+            head += 1
+            for d, _ in dependents[v]:
+                if not state[d]:
+                    state[d], cause[d] = 1, v
+                    order.append(d)
+        names = (State.UP, State.DEGRADED, State.DOWN)
+        states = {nodes[v]: names[state[v]] for v in order}
+        causes = {nodes[v]: nodes[cause[v]] for v in order if cause[v] >= 0}
     return Outcome(failed, MappingProxyType(states), MappingProxyType(causes))

@@ -18,6 +18,7 @@ short.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pyroaring import BitMap, FrozenBitMap
@@ -81,13 +82,15 @@ class _Overlay:
 
 def _reach(
     start: int,
-    adjacency: list[list[int]] | tuple[tuple[int, ...], ...],
+    adjacency: Mapping[int, Sequence[int]] | Sequence[Sequence[int]],
     within: set[int] | None = None,
 ) -> set[int]:
+    """Nodes reachable from ``start`` (itself included), optionally staying ``within``."""
+    lookup = adjacency.get if isinstance(adjacency, Mapping) else adjacency.__getitem__
     seen = {start}
     queue = deque([start])
     while queue:
-        for nxt in adjacency[queue.popleft()]:
+        for nxt in lookup(queue.popleft()) or ():
             if nxt not in seen and (within is None or nxt in within):
                 seen.add(nxt)
                 queue.append(nxt)
@@ -118,42 +121,35 @@ def cut_sets(
         SPOFs, and pairs ``(a, b)`` with ``a < b``, sorted.
     """
     s = index.structure
-    pos = {node: i for i, node in enumerate(s.nodes)}
-    target = pos[component]
+    target = s.position[component]
     killers_target = index.killers(component)
     below = _reach(target, s.hard_targets)
-    groups_below = [v for v in below if v >= s.n_components]
     pool = BitMap()
-    for g in groups_below:
-        for m in s.hard_targets[g]:
-            pool |= index.killers(s.nodes[m])
+    for g in below:
+        if g >= s.n_components:
+            for m in s.hard_targets[g]:
+                pool |= index.killers_by_pos[m]
     pool -= killers_target
     candidates = sorted(pool, reverse=True)  # closest to the component first
     total = len(candidates)
     candidates = candidates[:max_candidates]
 
-    fallback = [index.killers_of[node] for node in s.nodes]
-    sources: list[list[int]] = [[] for _ in s.nodes]
+    sources: dict[int, list[int]] = {}
     for v in below:
         for t in s.hard_targets[v]:
-            sources[t].append(v)
-    rank = s.rank()
-    everything = FrozenBitMap(BitMap(range(len(index.ids))))
+            sources.setdefault(t, []).append(v)
+    rank = s.rank
     pairs: set[tuple[str, str]] = set()
     complete = total <= max_candidates
-    pos_of_bit = [0] * len(index.ids)
-    for v, b in enumerate(s.bit_of_pos):
-        if b >= 0:
-            pos_of_bit[b] = v
     for b in candidates:
-        x = pos_of_bit[b]
+        x = s.pos_of_bit[b]
         between = _reach(x, sources, within=below)
         if target not in between:
             continue
         sccs: dict[int, list[int]] = {}
         for v in between:
             sccs.setdefault(rank[v], []).append(v)
-        overlay = _Overlay({x: everything}, fallback)
+        overlay = _Overlay({x: index.everything}, index.killers_by_pos)
         solve_killers(
             (sorted(sccs[r]) for r in sorted(sccs)),
             s.hard_targets,

@@ -12,38 +12,38 @@ from __future__ import annotations
 
 import rustworkx as rx
 
+from blast.gcpause import gc_paused
 from blast.graph import Graph
-
-
-def _members(graph: Graph, node: str) -> list[str]:
-    """The components behind a node: itself, or a group's members, recursively."""
-    if node in graph.components:
-        return [node]
-    found, stack, seen = [], [node], set()
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        if current in graph.components:
-            found.append(current)
-        else:
-            stack.extend(graph.groups[current].members)
-    return found
 
 
 def undirected_view(graph: Graph) -> rx.PyGraph:
     """Components as nodes (payload: id), one edge per dependent-needed pair."""
+    topo = graph.topology
+    n_comp = topo.n_components
+    behind: dict[int, list[int]] = {}  # group -> the components behind it
+
+    def expand(group: int, trail: frozenset[int]) -> list[int]:
+        if group not in behind:
+            found: list[int] = []
+            for member in topo.targets[group]:
+                if member < n_comp:
+                    found.append(member)
+                elif member not in trail:
+                    found.extend(expand(member, trail | {group}))
+            behind[group] = found
+        return behind[group]
+
     view = rx.PyGraph(multigraph=False)
-    index = {cid: view.add_node(cid) for cid in graph.components}
-    edges = set()
-    for component in graph.components.values():
-        for dep in component.depends_on:
-            for needed in _members(graph, dep.target):
-                if needed != component.id:
-                    a, b = index[component.id], index[needed]
-                    edges.add((min(a, b), max(a, b)))
-    view.extend_from_edge_list(sorted(edges))
+    view.add_nodes_from(topo.nodes[:n_comp])
+    edges: list[tuple[int, int]] = []
+    with gc_paused():
+        for v in range(n_comp):
+            for t in topo.targets[v]:
+                if t < n_comp:
+                    edges.append((v, t))
+                else:
+                    edges.extend((v, m) for m in expand(t, frozenset()) if m != v)
+    view.extend_from_edge_list(edges)
     return view
 
 

@@ -1,0 +1,128 @@
+"""Time the full static analysis on generated service graphs of growing size.
+
+Each size runs in a fresh process so that peak memory is its own. Usage::
+
+    .venv/bin/python bench/analysis_bench.py            # 1,000 10,000 100,000
+    .venv/bin/python bench/analysis_bench.py 1000 5000  # chosen sizes
+
+Prints a Markdown table (the one recorded in docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(n: int, seed: int = 0) -> dict[str, float]:
+    """Generate one graph of ``n`` components and time each analysis step on it."""
+    from blast.analysis import (
+        articulation_points,
+        blast_radius,
+        build_index,
+        cut_sets,
+        exposure,
+        radius_table,
+    )
+    from blast.report import shared_spofs
+    from blast.synthetic import service_graph
+
+    t0 = time.perf_counter()
+    graph = service_graph(n, seed=seed)
+    generated = time.perf_counter() - t0
+    rss_graph = _rss_mb()
+    steps: dict[str, float] = {}
+
+    def step(name, fn):
+        start = time.perf_counter()
+        result = fn()
+        steps[name] = time.perf_counter() - start
+        return result
+
+    index = step("index", lambda: build_index(graph))
+    step("articulation", lambda: articulation_points(graph))
+    step("spofs", lambda: (shared_spofs(index), [index.killers(u) for u in graph.user_facing]))
+    step("radius_all", lambda: radius_table(index))
+    step("exposure", lambda: exposure(graph, region="us-east-1"))
+    analysis = sum(steps.values())
+    step(
+        "pairs",
+        lambda: [cut_sets(index, u, max_candidates=16, max_pairs=50) for u in graph.user_facing],
+    )
+    rng = random.Random(seed)
+    picks = rng.sample(list(graph.components), min(200, n))
+    counts, full = [], []
+    for cid in picks:
+        start = time.perf_counter()
+        b = index.bit[cid]
+        _ = (len(index.down_of[b]), len(index.affected_of[b]))
+        _ = index.names(index.down_of[b] & index.user_facing)
+        counts.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        blast_radius(index, cid)
+        full.append(time.perf_counter() - start)
+    return {
+        "n": n,
+        "edges": sum(len(c.depends_on) for c in graph.components.values()),
+        "generate_s": generated,
+        **{f"{k}_s": v for k, v in steps.items()},
+        "analysis_s": analysis,
+        "radius_lookup_median_ms": statistics.median(counts) * 1000,
+        "radius_lookup_max_ms": max(counts) * 1000,
+        "radius_ids_median_ms": statistics.median(full) * 1000,
+        "radius_ids_max_ms": max(full) * 1000,
+        "rss_after_graph_mb": rss_graph,
+        "peak_rss_mb": _rss_mb(),
+    }
+
+
+def main(argv: list[str]) -> None:
+    if argv and argv[0] == "--one":
+        print(json.dumps(measure(int(argv[1]))))
+        return
+    sizes = [int(a) for a in argv] or [1_000, 10_000, 100_000]
+    rows = []
+    for n in sizes:
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True
+        )
+        rows.append(json.loads(out.stdout))
+        print(f"measured n={n}", file=sys.stderr)
+    print(
+        f"Machine: {platform.machine()}, {platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.platform()}"
+    )
+    head = (
+        "| components | dependencies | analysis (s) | index | articulation | SPOFs | "
+        "all radii | exposure | order-2 pairs (s) | radius lookup median / max (ms) | "
+        "radius with ids median / max (ms) | RSS graph / peak (MB) |"
+    )
+    print(head)
+    print("|" + "---|" * head.count("|")[:-1] if False else "|" + "---|" * (head.count("|") - 1))
+    for r in rows:
+        print(
+            f"| {r['n']:,} | {r['edges']:,} | {r['analysis_s']:.2f} | {r['index_s']:.2f} | "
+            f"{r['articulation_s']:.2f} | {r['spofs_s']:.2f} | {r['radius_all_s']:.2f} | "
+            f"{r['exposure_s']:.2f} | {r['pairs_s']:.2f} | "
+            f"{r['radius_lookup_median_ms']:.3f} / {r['radius_lookup_max_ms']:.3f} | "
+            f"{r['radius_ids_median_ms']:.3f} / {r['radius_ids_max_ms']:.3f} | "
+            f"{r['rss_after_graph_mb']:.0f} / {r['peak_rss_mb']:.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
