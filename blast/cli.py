@@ -56,10 +56,15 @@ def _emit_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _header(graph: Graph) -> str:
     title = graph.name or graph.files[0]
     return (
-        f"{title}\n{len(graph.components)} components, {len(graph.groups)} redundancy groups, "
+        f"{title}\n{_count(len(graph.components), 'component')}, "
+        f"{_count(len(graph.groups), 'redundancy group')}, "
         f"{len(graph.user_facing)} user-facing  ({', '.join(graph.files)})"
     )
 
@@ -84,7 +89,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         )
     else:
         print(
-            f"ok: {len(graph.components)} components, {len(graph.groups)} groups, "
+            f"ok: {_count(len(graph.components), 'component')}, "
+            f"{_count(len(graph.groups), 'group')}, "
             f"{len(graph.user_facing)} user-facing in {', '.join(graph.files)}"
         )
     return 0
@@ -187,7 +193,7 @@ def _cmd_radius(args: argparse.Namespace) -> int:
         return 0
     print(_header(graph))
     print(
-        f"\nIf {radius.component} fails: {len(radius.down)} components go down, "
+        f"\nIf {radius.component} fails: {_count(len(radius.down), 'component')} down, "
         f"{len(radius.degraded)} degrade; user-facing: {len(radius.user_facing_down)} down, "
         f"{len(radius.user_facing_degraded)} degraded"
     )
@@ -238,7 +244,7 @@ def _cmd_exposure(args: argparse.Namespace) -> int:
         return 0
     print(_header(graph))
     what = f"region {result.region}" if result.region else ", ".join(result.failed)
-    print(f"\nFailing {what}: {len(result.failed)} components", end="")
+    print(f"\nFailing {what}: {_count(len(result.failed), 'component')}", end="")
     if result.anchored_global:
         print(f", including global services anchored there: {', '.join(result.anchored_global)}")
     else:
@@ -261,6 +267,29 @@ def _cmd_exposure(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+DESCRIPTIONS = {
+    "validate": "Check graph files and the files they include. Prints every problem as "
+    "file:line:column: key: message and exits 2 when there is any.",
+    "spof": "Single points of failure: the components whose failure alone takes down "
+    "user-facing components (redundancy respected), order-2 cut sets (pairs) and the "
+    "articulation points of the undirected view.",
+    "radius": "Blast radius of one component: what goes down and what degrades if it fails alone.",
+    "exposure": "Fail a whole region (global services anchored there included) and/or some "
+    "components, and classify every user-facing component as down, degraded or safe, with "
+    "the dependency path that explains it.",
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to generate ``docs/cli.md``)."""
     parser = argparse.ArgumentParser(
@@ -271,38 +300,54 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"blast {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check graph files; exit 2 listing every problem")
+    p = sub.add_parser(
+        "validate",
+        help="check graph files; exit 2 listing every problem",
+        description=DESCRIPTIONS["validate"],
+    )
     p.add_argument("files", nargs="+", metavar="FILE", help="graph files (includes followed)")
     p.add_argument("--json", action="store_true", help="print a JSON summary when valid")
     p.set_defaults(run=_cmd_validate)
 
-    p = sub.add_parser("spof", help="single points of failure of user-facing components")
+    p = sub.add_parser(
+        "spof",
+        help="single points of failure of user-facing components",
+        description=DESCRIPTIONS["spof"],
+    )
     p.add_argument("file", metavar="FILE", help="graph file")
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
-    p.add_argument("--top", type=int, default=20, metavar="N", help="rows per table (20)")
+    p.add_argument("--top", type=_positive_int, default=20, metavar="N", help="rows per table (20)")
     p.add_argument(
         "--max-pairs",
-        type=int,
+        type=_positive_int,
         default=MAX_PAIRS,
         metavar="N",
         help=f"order-2 pairs kept per component ({MAX_PAIRS})",
     )
     p.add_argument(
         "--max-candidates",
-        type=int,
+        type=_positive_int,
         default=MAX_CANDIDATES,
         metavar="N",
         help=f"order-2 candidates examined per component ({MAX_CANDIDATES})",
     )
     p.set_defaults(run=_cmd_spof)
 
-    p = sub.add_parser("radius", help="what goes down and degrades if one component fails")
+    p = sub.add_parser(
+        "radius",
+        help="what goes down and degrades if one component fails",
+        description=DESCRIPTIONS["radius"],
+    )
     p.add_argument("file", metavar="FILE", help="graph file")
     p.add_argument("component", metavar="COMPONENT", help="id of the failing component")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=_cmd_radius)
 
-    p = sub.add_parser("exposure", help="fail a region (or components) and classify user-facing")
+    p = sub.add_parser(
+        "exposure",
+        help="fail a region (or components) and classify user-facing",
+        description=DESCRIPTIONS["exposure"],
+    )
     p.add_argument("file", metavar="FILE", help="graph file")
     p.add_argument("--region", help="region to fail, global services anchored there included")
     p.add_argument(
@@ -320,9 +365,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    for name in ("top", "max_pairs", "max_candidates"):
-        if getattr(args, name, 1) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be at least 1")
     try:
         return int(args.run(args))
     except GraphFileError as exc:

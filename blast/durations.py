@@ -10,9 +10,8 @@ import re
 
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
-_WHOLE = re.compile(r"^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$")
-
-DURATION_PATTERN = r"^(\d+(\.\d+)?(ms|s|m|h|d))+$"
+DURATION_PATTERN = r"^( *\d+(\.\d+)?(ms|s|m|h|d))+ *$"
+_WHOLE = re.compile(DURATION_PATTERN)
 
 
 def parse_duration(value: object) -> float:
@@ -34,7 +33,7 @@ def parse_duration(value: object) -> float:
     if isinstance(value, int | float):
         seconds = float(value)
     elif isinstance(value, str):
-        text = value.strip().replace(" ", "")
+        text = value
         if not _WHOLE.match(text):
             raise ValueError(
                 f"'{value}' is not a duration; write e.g. 30s, 5m, 1h30m, 2d or a number of seconds"

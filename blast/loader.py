@@ -168,10 +168,10 @@ class _Session:
             return
         entry = self._check_file(doc)
         self.loaded[path] = entry
+        self.order.append(path)  # the including file first: it is what the user named
         if entry.header is not None:
             for i, rel in enumerate(entry.header.include):
                 self.load(path.parent / rel, (*stack, path), doc.locate(("include", i)))
-        self.order.append(path)
 
     def _check_file(self, doc: SourceDocument) -> _Loaded:
         data = doc.data

@@ -22,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -34,9 +35,12 @@ GLOBAL_REGION = "global"
 Duration = Annotated[
     float,
     BeforeValidator(parse_duration),
-    Field(
-        json_schema_extra={
-            "anyOf": [{"type": "string", "pattern": DURATION_PATTERN}, {"type": "number"}]
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": DURATION_PATTERN},
+                {"type": "number", "minimum": 0},
+            ]
         }
     ),
 ]
@@ -195,15 +199,15 @@ def _dependency_shorthand(value: object) -> object:
 
 DependencyEntry = Annotated[Dependency, BeforeValidator(_dependency_shorthand)]
 
-_AWS_REGION = re.compile(
+AWS_REGION = re.compile(
     r"^(us|eu|ap|sa|ca|me|af|il|mx|cn)(-gov|-iso[a-z]?)?-"
     r"(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d$"
 )
-_AWS_AZ = re.compile(r"^(?P<region>.+-\d)[a-z]$|^[a-z]{2,5}\d+-az\d+$")
-_GCP_REGION = re.compile(r"^[a-z]+-[a-z]+\d$")
-_AZURE_REGION = re.compile(r"^[a-z]+[0-9]?$")
-_GENERIC_REGION = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-REGION_PATTERNS = {"aws": _AWS_REGION, "gcp": _GCP_REGION, "azure": _AZURE_REGION}
+AWS_AZ = re.compile(r"^(?P<region>.+-\d)[a-z]$|^[a-z]{2,5}\d+-az\d+$")
+GCP_REGION = re.compile(r"^[a-z]+-[a-z]+\d$")
+AZURE_REGION = re.compile(r"^[a-z]+[0-9]?$")
+GENERIC_REGION = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+REGION_PATTERNS = {"aws": AWS_REGION, "gcp": GCP_REGION, "azure": AZURE_REGION}
 
 
 class Component(_Frozen):
@@ -222,7 +226,13 @@ class Component(_Frozen):
             "(its control plane's home), or `global` when it is anchored nowhere."
         ),
     )
-    scope: Scope = Field(Scope.REGIONAL, description="Failure domain: zonal, regional or global.")
+    scope: Scope = Field(
+        Scope.REGIONAL,
+        description=(
+            "Failure domain: zonal, regional or global. Defaults to regional when a region is "
+            "given, to global otherwise."
+        ),
+    )
     az: str | None = Field(None, description="Availability zone, for zonal components.")
     plane: Plane | None = Field(None, description="control or data, where it matters.")
     user_facing: bool = Field(False, description="True for what end users touch directly.")
@@ -243,13 +253,22 @@ class Component(_Frozen):
         None, description="Its health checker, for the simulation."
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _default_scope(cls, data: object) -> object:
+        """Without a region a component is global: a regional one must say where it runs."""
+        if isinstance(data, dict) and "scope" not in data:
+            region = data.get("region", GLOBAL_REGION)
+            return {**data, "scope": "global" if region == GLOBAL_REGION else "regional"}
+        return data
+
     @field_validator("region")
     @classmethod
     def _check_region(cls, region: str, info: ValidationInfo) -> str:
         provider = str(info.data.get("provider", "")).lower()
         if region == GLOBAL_REGION:
             return region
-        pattern = REGION_PATTERNS.get(provider, _GENERIC_REGION)
+        pattern = REGION_PATTERNS.get(provider, GENERIC_REGION)
         if not pattern.match(region):
             hint = " (e.g. us-east-1)" if provider == "aws" else ""
             raise ValueError(f"'{region}' is not a valid {provider or 'region'} region name{hint}")
@@ -265,7 +284,7 @@ class Component(_Frozen):
             raise ValueError(f"`az` is set but scope is {scope.value}; use scope: zonal")
         region = info.data.get("region")
         if str(info.data.get("provider", "")).lower() == "aws" and region:
-            match = _AWS_AZ.match(az)
+            match = AWS_AZ.match(az)
             if not match or (match.group("region") and match.group("region") != region):
                 raise ValueError(
                     f"'{az}' is not an availability zone of {region} "
@@ -277,6 +296,8 @@ class Component(_Frozen):
     def _check_zonal(self) -> Component:
         if self.scope is Scope.ZONAL and not self.az:
             raise ValueError("a zonal component needs an `az`")
+        if self.scope is not Scope.GLOBAL and self.region == GLOBAL_REGION:
+            raise ValueError(f"a {self.scope.value} component needs a `region`")
         return self
 
     @property

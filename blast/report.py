@@ -69,15 +69,27 @@ def shared_spofs(index: FailureIndex) -> tuple[Spof, ...]:
     return tuple(found)
 
 
+PAIR_BUDGET = 4096
+"""Order-2 candidates examined in one report, shared out among the user-facing components."""
+
+
 def spof_report(
     graph: Graph,
     *,
     index: FailureIndex | None = None,
     max_candidates: int = MAX_CANDIDATES,
     max_pairs: int = MAX_PAIRS,
+    pair_budget: int = PAIR_BUDGET,
 ) -> SpofReport:
-    """Analyse ``graph``: shared SPOFs, cut sets of each user-facing component, structure."""
+    """Analyse ``graph``: shared SPOFs, cut sets of each user-facing component, structure.
+
+    The order-2 search examines at most ``max_candidates`` candidates per
+    user-facing component and ``pair_budget`` in all, so that a graph with
+    thousands of user-facing components still reports in seconds; each
+    :class:`CutSets` says whether its pairs are complete.
+    """
     index = index or build_index(graph)
+    per_component = max(1, min(max_candidates, pair_budget // max(1, len(graph.user_facing))))
     blocks = biconnected_components(graph)
     return SpofReport(
         graph=graph.name,
@@ -87,7 +99,7 @@ def spof_report(
         user_facing=graph.user_facing,
         spofs=shared_spofs(index),
         cut_sets=tuple(
-            cut_sets(index, u, max_candidates=max_candidates, max_pairs=max_pairs)
+            cut_sets(index, u, max_candidates=per_component, max_pairs=max_pairs)
             for u in graph.user_facing
         ),
         articulation_points=articulation_points(graph),

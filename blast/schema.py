@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from blast.durations import DURATION_PATTERN
-from blast.model import _AWS_AZ, _GENERIC_REGION, ID_PATTERN, REGION_PATTERNS, GraphDocument
+from blast.model import AWS_AZ, GENERIC_REGION, ID_PATTERN, REGION_PATTERNS, GraphDocument
 
 SCHEMA_ID = "https://blast.invalid/graph.schema.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -90,8 +90,8 @@ def _component_rules() -> list[dict[str, Any]]:
     other = {
         "not": {"properties": {"provider": {"pattern": f"^({known})$"}}, "required": ["provider"]}
     }
-    rules.append({"if": other, "then": _region_rule(_GENERIC_REGION.pattern)})
-    aws_az = re.sub(r"\(\?P<\w+>", "(", _AWS_AZ.pattern)  # no named groups in ECMA-262 regexes
+    rules.append({"if": other, "then": _region_rule(GENERIC_REGION.pattern)})
+    aws_az = re.sub(r"\(\?P<\w+>", "(", AWS_AZ.pattern)  # no named groups in ECMA-262 regexes
     rules.append(
         {
             "if": {

@@ -108,7 +108,10 @@ def exposure(
         region=region,
         failed=failed_sorted,
         anchored_global=tuple(
-            cid for cid in failed_sorted if graph.components[cid].scope is Scope.GLOBAL
+            cid
+            for cid in failed_sorted
+            if graph.components[cid].scope is Scope.GLOBAL
+            and graph.components[cid].region == region
         ),
         exposures=tuple(exposures),
     )

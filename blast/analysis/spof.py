@@ -140,8 +140,11 @@ def cut_sets(
             sources.setdefault(t, []).append(v)
     rank = s.rank
     pairs: set[tuple[str, str]] = set()
-    complete = total <= max_candidates
+    examined = 0
     for b in candidates:
+        if len(pairs) > max_pairs:
+            break
+        examined += 1
         x = s.pos_of_bit[b]
         between = _reach(x, sources, within=below)
         if target not in between:
@@ -165,16 +168,13 @@ def cut_sets(
         for partner in partners:
             other = index.ids[partner]
             pairs.add((name, other) if name < other else (other, name))
-        if len(pairs) >= max_pairs:
-            complete = False
-            break
     ordered = sorted(pairs)[:max_pairs]
     return CutSets(
         component=component,
         spofs=spofs(index, component),
         pairs=tuple(ordered),
-        pairs_complete=complete and len(pairs) <= max_pairs,
-        candidates_examined=min(len(candidates), total),
+        pairs_complete=examined == total and len(pairs) <= max_pairs,
+        candidates_examined=examined,
         candidates_total=total,
     )
 
