@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -68,7 +69,7 @@ def test_exposure_lists_every_user_facing_component_with_state_and_path():
             continue
         path = entry["path"]
         assert path[0] == entry["component"] and path[-1] in failed
-        for dependent, needed in zip(path, path[1:], strict=False):
+        for dependent, needed in itertools.pairwise(path):
             assert needed in graph.digraph.successors(dependent)
     assert "aws.iam" in result["anchored_global"]
     assert result["counts"]["down"] == len(graph.user_facing)
