@@ -18,10 +18,11 @@ $(UV):
 report: .venv/.synced
 	.venv/bin/blast spof $(GRAPH)
 
-## test: lint, then the whole test suite
+## test: lint and type-check, then the whole test suite
 test: .venv/.synced
 	.venv/bin/ruff check blast tests $(wildcard bench app.py)
 	.venv/bin/ruff format --check --quiet blast tests $(wildcard bench app.py)
+	.venv/bin/mypy
 	.venv/bin/pytest -q
 
 bench: .venv/.synced

@@ -51,8 +51,8 @@ def commands(parser: argparse.ArgumentParser | None = None) -> dict[str, argpars
 
 
 def _fixed_width(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    parser.formatter_class = functools.partial(parser.formatter_class, width=WIDTH)
-    parser.color = False  # Python 3.14+ may colour help; documents want plain text
+    parser.formatter_class = functools.partial(parser.formatter_class, width=WIDTH)  # type: ignore[call-arg]
+    parser.color = False  # type: ignore[attr-defined]  # Python 3.14+ may colour help
     return parser
 
 

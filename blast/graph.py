@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -97,7 +97,10 @@ class Graph:
 
     @classmethod
     def from_parts(
-        cls, components: list[Component], groups: list[RedundancyGroup] = (), name: str = ""
+        cls,
+        components: Sequence[Component],
+        groups: Sequence[RedundancyGroup] = (),
+        name: str = "",
     ) -> Graph:
         """Build a graph from already-validated parts (ids assumed unique)."""
         return cls({c.id: c for c in components}, {g.id: g for g in groups}, name=name)

@@ -111,7 +111,10 @@ class _Builder:
         for g, members in enumerate(self.groups):
             for m in members:
                 member_of[m] = g
-        core, plat, svc, gw = [], [], [], []
+        core: list[int] = []
+        plat: list[int] = []
+        svc: list[int] = []
+        gw: list[int] = []
         dom: list[list[int]] = [[] for _ in range(max(self.domain, default=-1) + 1)]
 
         def plan(lay: str, d: int) -> tuple[tuple[list[int], ...], tuple[list[int], ...]]:
@@ -201,18 +204,27 @@ class _Builder:
             lay, d = self.layer[i], self.domain[i]
             if (lay, d) not in tags:
                 tags[lay, d] = (f"layer:{lay}",) + ((f"domain:d{d:02d}",) if lay == "svc" else ())
-            data = {"id": cid, "kind": self.kinds[i], "region": self.regions[i],
-                    "provider": "aws" if lay in ("core", "plat") else "acme",
-                    "scope": self.scopes[i], "user_facing": lay == "app",
-                    "tags": tags[lay, d], "depends_on": tuple(needs)}  # fmt: skip
-            components.append(Component.model_validate(data))
+            fields: dict[str, object] = {
+                "id": cid,
+                "kind": self.kinds[i],
+                "region": self.regions[i],
+                "provider": "aws" if lay in ("core", "plat") else "acme",
+                "scope": self.scopes[i],
+                "user_facing": lay == "app",
+                "tags": tags[lay, d],
+                "depends_on": tuple(needs),
+            }
+            components.append(Component.model_validate(fields))
         groups = []
         for g, members in enumerate(self.groups):
             db = self.kinds[members[0]] == "database"  # a primary and its standby replicas
-            data = {"id": names[self.n + g], "members": tuple(names[m] for m in members),
-                    "mode": "active-passive" if db else "active-active",
-                    "failover_time": 60.0 if db else None}  # fmt: skip
-            groups.append(RedundancyGroup.model_validate(data))
+            group: dict[str, object] = {
+                "id": names[self.n + g],
+                "members": tuple(names[m] for m in members),
+                "mode": "active-passive" if db else "active-active",
+                "failover_time": 60.0 if db else None,
+            }
+            groups.append(RedundancyGroup.model_validate(group))
         return Graph.from_parts(components, groups, name=name)
 
 

@@ -48,7 +48,7 @@ def condensation_order(n: int, edges: Sequence[tuple[int, int]]) -> list[list[in
     g = rx.PyDiGraph(multigraph=False)
     g.add_nodes_from(range(n))
     g.extend_from_edge_list(edges)
-    dag = rx.condensation(g)
+    dag: rx.PyDiGraph = rx.condensation(g)  # type: ignore[assignment]
     return [sorted(dag[i]) for i in reversed(rx.topological_sort(dag))]
 
 
@@ -88,9 +88,9 @@ def union_closure(
 def at_least(sets: Sequence[FrozenBitMap], count: int) -> BitMap:
     """Elements present in at least ``count`` of ``sets`` (bit-sliced counting)."""
     if count <= 1:
-        return BitMap.union(*sets) if sets else BitMap()
+        return BitMap.union(BitMap(), *sets)
     if count == len(sets):
-        return BitMap.intersection(*sets)
+        return BitMap(BitMap.intersection(*sets))
     levels = [BitMap() for _ in range(count + 1)]  # levels[j]: seen in >= j sets so far
     for s in sets:
         for j in range(count, 1, -1):
