@@ -17,6 +17,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -75,7 +76,19 @@ def measure(n: int, seed: int = 0) -> dict[str, float]:
         start = time.perf_counter()
         blast_radius(index, cid)
         full.append(time.perf_counter() - start)
+    load = float("nan")
+    if n <= 10_000:  # a 100,000-component file is ~22 MB of YAML; loading is measured smaller
+        from blast.loader import load_graph
+        from blast.synthetic import to_yaml
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "graph.yaml"
+            path.write_text(to_yaml(graph), encoding="utf-8")
+            start = time.perf_counter()
+            load_graph(path)
+            load = time.perf_counter() - start
     return {
+        "load_yaml_s": load,
         "n": n,
         "edges": sum(len(c.depends_on) for c in graph.components.values()),
         "generate_s": generated,
@@ -109,7 +122,7 @@ def main(argv: list[str]) -> None:
     head = (
         "| components | dependencies | analysis (s) | index | articulation | SPOFs | "
         "all radii | exposure | order-2 pairs (s) | radius lookup median / max (ms) | "
-        "radius with ids median / max (ms) | RSS graph / peak (MB) |"
+        "radius with ids median / max (ms) | RSS graph / peak (MB) | load YAML (s) |"
     )
     print(head)
     print("|" + "---|" * head.count("|")[:-1] if False else "|" + "---|" * (head.count("|") - 1))
@@ -120,7 +133,7 @@ def main(argv: list[str]) -> None:
             f"{r['exposure_s']:.2f} | {r['pairs_s']:.2f} | "
             f"{r['radius_lookup_median_ms']:.3f} / {r['radius_lookup_max_ms']:.3f} | "
             f"{r['radius_ids_median_ms']:.3f} / {r['radius_ids_max_ms']:.3f} | "
-            f"{r['rss_after_graph_mb']:.0f} / {r['peak_rss_mb']:.0f} |"
+            f"{r['rss_after_graph_mb']:.0f} / {r['peak_rss_mb']:.0f} | {r['load_yaml_s']:.2f} |"
         )
 
 

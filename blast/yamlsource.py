@@ -16,9 +16,18 @@ from typing import Any
 import yaml
 
 from blast.errors import GraphFileError, Location, Problem
+from blast.gcpause import gc_paused
 
-MAX_FILE_BYTES = 8 * 1024 * 1024
-MAX_NODES = 500_000
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MIN_EXPANSION_BUDGET = 200_000
+EXPANSION_FACTOR = 4
+"""Aliases may make a document at most this many times bigger than it is written
+(and never less than ``MIN_EXPANSION_BUDGET`` values): enough for sharing
+settings with anchors, far too little for an alias bomb."""
+
+_STR_TAG = "tag:yaml.org,2002:str"
+# libyaml's parser when PyYAML was built with it (5x faster); same safe tags, same marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 100
 
 DataPath = tuple[str | int, ...]
@@ -68,11 +77,12 @@ class _Builder:
         self.key_marks: dict[DataPath, Location] = {}
         self.problems: list[Problem] = []
         self.visited = 0
+        self.budget = MIN_EXPANSION_BUDGET
         self._scalars = yaml.SafeLoader("")
 
     def build(self, node: yaml.Node, path: DataPath) -> Any:
         self.visited += 1
-        if self.visited > MAX_NODES:
+        if self.visited > self.budget:
             raise _TooBig(node)
         if len(path) > MAX_DEPTH:
             raise _TooDeep(node)
@@ -81,6 +91,8 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if node.tag == _STR_TAG:
+            return node.value
         try:
             return self._scalars.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
@@ -148,11 +160,28 @@ class _TooDeep(_TooBig):
     pass
 
 
+def _written_size(root: yaml.Node) -> int:
+    """Distinct nodes of a composed document: its size before aliases are expanded."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return len(seen)
+
+
 def read_yaml(path: Path, display: str | None = None) -> SourceDocument:
     """Parse ``path`` safely; raise :class:`GraphFileError` listing every problem.
 
     Bounded in time and memory: files over ``MAX_FILE_BYTES`` are refused
-    unread, alias expansion stops after ``MAX_NODES`` values and nesting after
+    unread, alias expansion stops at ``EXPANSION_FACTOR`` times the written size and nesting after
     ``MAX_DEPTH`` levels. Only the safe YAML tags are understood.
     """
     file = display or str(path)
@@ -189,7 +218,8 @@ def read_yaml(path: Path, display: str | None = None) -> SourceDocument:
     ):
         raise GraphFileError([Problem(Location(file, 1, 1), "file is empty")])
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        with gc_paused():
+            node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
@@ -205,8 +235,10 @@ def read_yaml(path: Path, display: str | None = None) -> SourceDocument:
     if node is None:
         raise GraphFileError([Problem(Location(file, 1, 1), "file is empty")])
     builder = _Builder(file)
+    builder.budget = max(MIN_EXPANSION_BUDGET, EXPANSION_FACTOR * _written_size(node))
     try:
-        data = builder.build(node, ())
+        with gc_paused():
+            data = builder.build(node, ())
     except _TooDeep as exc:
         raise GraphFileError(
             [
@@ -221,7 +253,7 @@ def read_yaml(path: Path, display: str | None = None) -> SourceDocument:
             [
                 Problem(
                     _location(file, exc.node.start_mark),
-                    f"document expands to more than {MAX_NODES:,} values "
+                    f"document expands to more than {builder.budget:,} values "
                     "(aliases that multiply, a 'billion laughs' file?)",
                 )
             ]

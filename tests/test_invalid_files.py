@@ -92,7 +92,7 @@ def test_file_over_the_size_limit_is_refused_unread(tmp_path):
         check=False,
     )
     assert run.returncode == 2
-    assert "the limit is 8,388,608" in run.stderr
+    assert f"the limit is {yamlsource.MAX_FILE_BYTES:,}" in run.stderr
 
 
 def test_nesting_too_deep_is_refused(tmp_path):
