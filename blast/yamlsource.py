@@ -9,16 +9,18 @@ value?" for any path into the data.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from blast.errors import GraphFileError, Location, Problem
+from blast.errors import BadInputError, GraphFileError, Location, Problem
 from blast.gcpause import gc_paused
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Default size limit of a graph file; ``BLAST_MAX_FILE_BYTES`` in the environment overrides it."""
 MIN_EXPANSION_BUDGET = 200_000
 EXPANSION_FACTOR = 4
 """Aliases may make a document at most this many times bigger than it is written
@@ -160,6 +162,20 @@ class _TooDeep(_TooBig):
     pass
 
 
+def max_file_bytes() -> int:
+    """The size limit in force: ``BLAST_MAX_FILE_BYTES`` if set, else ``MAX_FILE_BYTES``."""
+    raw = os.environ.get("BLAST_MAX_FILE_BYTES")
+    if raw is None:
+        return MAX_FILE_BYTES
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise BadInputError(f"BLAST_MAX_FILE_BYTES must be a positive whole number, not {raw!r}")
+    return value
+
+
 def _written_size(root: yaml.Node) -> int:
     """Distinct nodes of a composed document: its size before aliases are expanded."""
     seen: set[int] = set()
@@ -180,7 +196,7 @@ def _written_size(root: yaml.Node) -> int:
 def read_yaml(path: Path, display: str | None = None) -> SourceDocument:
     """Parse ``path`` safely; raise :class:`GraphFileError` listing every problem.
 
-    Bounded in time and memory: files over ``MAX_FILE_BYTES`` are refused
+    Bounded in time and memory: files over :func:`max_file_bytes` are refused
     unread, alias expansion stops at ``EXPANSION_FACTOR`` times the written size and nesting after
     ``MAX_DEPTH`` levels. Only the safe YAML tags are understood.
     """
@@ -191,9 +207,16 @@ def read_yaml(path: Path, display: str | None = None) -> SourceDocument:
         raise GraphFileError([Problem(Location(file), f"cannot read: {exc.strerror}")]) from None
     if path.is_dir():
         raise GraphFileError([Problem(Location(file), "is a directory, not a graph file")])
-    if size > MAX_FILE_BYTES:
+    limit = max_file_bytes()
+    if size > limit:
         raise GraphFileError(
-            [Problem(Location(file), f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+            [
+                Problem(
+                    Location(file, 1, 1),
+                    f"file is {size:,} bytes; the limit is {limit:,} "
+                    "(set BLAST_MAX_FILE_BYTES to change it)",
+                )
+            ]
         )
     try:
         raw = path.read_bytes()

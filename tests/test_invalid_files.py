@@ -8,6 +8,7 @@ reported, and nothing else.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -24,6 +25,7 @@ INVALID = Path("tests/data/invalid")
 FIXTURES = sorted(p.name for p in (ROOT / INVALID).glob("*.yaml"))
 EXPECT = re.compile(rb"^# expect: (\d+):(\d+): ([^:]*): (.*)$", re.MULTILINE)
 EXPECT_IN = re.compile(rb"^# expect-in: (.*)$", re.MULTILINE)
+ENV = re.compile(rb"^# env: (\w+)=(.*)$", re.MULTILINE)
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +44,12 @@ def test_every_fixture_states_expectations():
         assert expectations(name), f"{name} has no '# expect:' line"
 
 
+def fixture_env(name: str) -> dict[str, str]:
+    """Environment a fixture asks for with ``# env: NAME=value`` lines."""
+    found = ENV.findall((ROOT / INVALID / name).read_bytes())
+    return {k.decode(): v.decode() for k, v in found}
+
+
 def reported_in(name: str) -> str:
     """The file the problems stand in: the fixture, unless it says ``# expect-in:``."""
     found = EXPECT_IN.search((ROOT / INVALID / name).read_bytes())
@@ -49,7 +57,9 @@ def reported_in(name: str) -> str:
 
 
 @pytest.mark.parametrize("name", FIXTURES)
-def test_invalid_file_is_reported_exactly(name):
+def test_invalid_file_is_reported_exactly(name, monkeypatch):
+    for key, value in fixture_env(name).items():
+        monkeypatch.setenv(key, value)
     path = INVALID / name
     problems = validate_files([path])
     expected = expectations(name)
@@ -73,7 +83,8 @@ def test_invalid_file_is_reported_exactly(name):
 @pytest.mark.parametrize("name", FIXTURES)
 def test_cli_validate_exits_2_without_traceback(name):
     cmd = [sys.executable, "-m", "blast", "validate", str(INVALID / name)]
-    run = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
+    env = {**os.environ, **fixture_env(name)}
+    run = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT, env=env)
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
     line, column, _, message = expectations(name)[0]
@@ -93,6 +104,14 @@ def test_file_over_the_size_limit_is_refused_unread(tmp_path):
     )
     assert run.returncode == 2
     assert f"the limit is {yamlsource.MAX_FILE_BYTES:,}" in run.stderr
+
+
+def test_a_bad_size_limit_in_the_environment_is_bad_input(tmp_path):
+    env = {**os.environ, "BLAST_MAX_FILE_BYTES": "lots"}
+    cmd = [sys.executable, "-m", "blast", "validate", "graphs/examples/shop.yaml"]
+    run = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT, env=env)
+    assert run.returncode == 2
+    assert "BLAST_MAX_FILE_BYTES must be a positive whole number" in run.stderr
 
 
 def test_nesting_too_deep_is_refused(tmp_path):
