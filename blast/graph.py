@@ -41,20 +41,21 @@ class Topology:
     @classmethod
     def of(cls, graph: Graph) -> Topology:
         """Compile ``graph`` (whose references are assumed valid)."""
-        nodes = (*graph.components, *graph.groups)
-        position = {node: i for i, node in enumerate(nodes)}
-        n = len(nodes)
-        targets: list[list[int]] = [[] for _ in range(n)]
-        hard: list[list[int]] = [[] for _ in range(n)]
-        dependents: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-        hard_type = DependencyType.HARD
-        with gc_paused():
+        with gc_paused():  # allocation-heavy: see blast.gcpause
+            nodes = (*graph.components, *graph.groups)
+            position = {node: i for i, node in enumerate(nodes)}
+            n = len(nodes)
+            targets: list[list[int]] = [[] for _ in range(n)]
+            hard: list[list[int]] = [[] for _ in range(n)]
+            dependents: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+            hard_type = DependencyType.HARD
             for s, component in enumerate(graph.components.values()):
+                out, out_hard = targets[s], hard[s]
                 for dep in component.depends_on:
                     t = position[dep.target]
-                    targets[s].append(t)
+                    out.append(t)
                     if dep.type is hard_type:
-                        hard[s].append(t)
+                        out_hard.append(t)
                         dependents[t].append((s, HARD_EDGE))
                     else:
                         dependents[t].append((s, SOFT_EDGE))

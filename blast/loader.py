@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from blast.errors import GraphFileError, Location, Problem
+from blast.gcpause import gc_paused
 from blast.graph import Graph
 from blast.model import Component, GraphDocument, RedundancyGroup
 from blast.yamlsource import DataPath, SourceDocument, key_path, read_yaml
@@ -364,15 +365,17 @@ def _session(paths: Sequence[str | Path]) -> _Session:
     if not paths:
         raise GraphFileError([Problem(Location("<arguments>"), "no graph file given")])
     session = _Session()
-    for p in paths:
-        session.load(Path(p), (), None)
+    with gc_paused():  # validation builds a model per component: see blast.gcpause
+        for p in paths:
+            session.load(Path(p), (), None)
     return session
 
 
 def validate_files(paths: Sequence[str | Path]) -> list[Problem]:
     """Every problem found in ``paths`` and the files they include; empty when all is well."""
     session = _session(paths)
-    _cross_check(session)
+    with gc_paused():
+        _cross_check(session)
     return sorted(session.problems, key=lambda p: (p.location, p.message))
 
 
@@ -396,7 +399,8 @@ def load_graph(paths: str | Path | Sequence[str | Path]) -> Graph:
     if isinstance(paths, str | Path):
         paths = [paths]
     session = _session(paths)
-    components, groups, references = _cross_check(session)
+    with gc_paused():
+        components, groups, references = _cross_check(session)
     if session.problems:
         raise GraphFileError(session.problems)
     first = session.loaded[Path(paths[0]).resolve()]

@@ -8,6 +8,7 @@ from typing import Any
 from blast.analysis.index import FailureIndex, build_index
 from blast.analysis.spof import MAX_CANDIDATES, MAX_PAIRS, CutSets, cut_sets
 from blast.analysis.structure import articulation_points, biconnected_components
+from blast.gcpause import gc_paused
 from blast.graph import Graph
 
 
@@ -46,6 +47,11 @@ class SpofReport:
 
 def shared_spofs(index: FailureIndex) -> tuple[Spof, ...]:
     """Components that take down user-facing ones, most user-facing victims first."""
+    with gc_paused():
+        return _shared_spofs(index)
+
+
+def _shared_spofs(index: FailureIndex) -> tuple[Spof, ...]:
     components = index.graph.components
     found = []
     for b, cid in enumerate(index.ids):
@@ -90,6 +96,11 @@ def spof_report(
     """
     index = index or build_index(graph)
     per_component = max(1, min(max_candidates, pair_budget // max(1, len(graph.user_facing))))
+    with gc_paused():
+        pairs = tuple(
+            cut_sets(index, u, max_candidates=per_component, max_pairs=max_pairs)
+            for u in graph.user_facing
+        )
     blocks = biconnected_components(graph)
     return SpofReport(
         graph=graph.name,
@@ -98,10 +109,7 @@ def spof_report(
         groups=len(graph.groups),
         user_facing=graph.user_facing,
         spofs=shared_spofs(index),
-        cut_sets=tuple(
-            cut_sets(index, u, max_candidates=per_component, max_pairs=max_pairs)
-            for u in graph.user_facing
-        ),
+        cut_sets=pairs,
         articulation_points=articulation_points(graph),
         biconnected_components=len(blocks),
         largest_biconnected_component=len(blocks[0]) if blocks else 0,

@@ -239,6 +239,16 @@ class FailureIndex:
         return [self.killers_of[node] for node in self.structure.nodes]
 
     @cached_property
+    def severity_rank(self) -> tuple[int, ...]:
+        """For each bit, its place when components are sorted by blast radius (largest
+        first), then id: a cheap sort key for lists of components."""
+        order = sorted(range(len(self.ids)), key=lambda b: (-len(self.down_of[b]), self.ids[b]))
+        rank = [0] * len(order)
+        for place, b in enumerate(order):
+            rank[b] = place
+        return tuple(rank)
+
+    @cached_property
     def everything(self) -> FrozenBitMap:
         """All component bits (run-length encoded, so tiny)."""
         full = BitMap(range(len(self.ids)))

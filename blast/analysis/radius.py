@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 from pyroaring import FrozenBitMap
 
 from blast.analysis.index import FailureIndex
+from blast.gcpause import gc_paused
+from blast.model import Component
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,19 @@ def radius_table(index: FailureIndex) -> pd.DataFrame:
     """
     components = index.graph.components
     user_facing = index.user_facing
+    with gc_paused():
+        rows = _rows(index, components, user_facing)
+    table = pd.DataFrame(rows, columns=RADIUS_COLUMNS)
+    return table.sort_values(
+        ["user_facing_down", "down", "degraded", "component"],
+        ascending=[False, False, False, True],
+        ignore_index=True,
+    )
+
+
+def _rows(
+    index: FailureIndex, components: Mapping[str, Component], user_facing: FrozenBitMap
+) -> list[tuple[str, str, str, str, int, int, int, int]]:
     rows = []
     for b, cid in enumerate(index.ids):
         down, affected = index.down_of[b], index.affected_of[b]
@@ -81,9 +97,4 @@ def radius_table(index: FailureIndex) -> pd.DataFrame:
                 uf_hit - uf_down,
             )
         )
-    table = pd.DataFrame(rows, columns=RADIUS_COLUMNS)
-    return table.sort_values(
-        ["user_facing_down", "down", "degraded", "component"],
-        ascending=[False, False, False, True],
-        ignore_index=True,
-    )
+    return rows

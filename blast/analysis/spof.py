@@ -60,8 +60,9 @@ def spofs(index: FailureIndex, component: str) -> tuple[str, ...]:
     >>> spofs(build_index(g), "app")
     ('dns', 'db')
     """
-    found = [b for b in index.killers(component) if index.ids[b] != component]
-    found.sort(key=lambda b: (-len(index.down_of[b]), index.ids[b]))
+    me = index.bit.get(component, -1)
+    found = [b for b in index.killers(component) if b != me]
+    found.sort(key=index.severity_rank.__getitem__)
     return tuple(index.ids[b] for b in found)
 
 
