@@ -33,7 +33,7 @@ from pyroaring import BitMap, FrozenBitMap
 
 from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
-from blast.graph import Graph
+from blast.graph import HARD_EDGE, Graph
 
 EMPTY = FrozenBitMap()
 
@@ -289,10 +289,7 @@ def _build_index(graph: Graph) -> FailureIndex:
 
     # Failure flows from a killer to its victim: reversed hard edges, and for each
     # group an edge from each of its maximal killers.
-    flows: list[list[int]] = [[] for _ in range(n)]
-    for v in range(n_comp):
-        for t in hard_targets[v]:
-            flows[t].append(v)
+    flows = [[d for d, kind in row if kind == HARD_EDGE] for row in topo.dependents]
     pos_of_bit = comp_order
     scc_bits: dict[int, BitMap] = {}  # bits of each cyclic component that holds a group
     for scc in order:
@@ -312,10 +309,7 @@ def _build_index(graph: Graph) -> FailureIndex:
             remaining -= killers[pos_of_bit[top]]
     down_pos = union_closure(n, flows, bit_of_pos)
 
-    rising: list[list[int]] = [[] for _ in range(n)]
-    for v in range(n):
-        for t in all_targets[v]:
-            rising[t].append(v)
+    rising = [[d for d, _ in row] for row in topo.dependents]  # any edge, reversed
     affected_pos = union_closure(n, rising, bit_of_pos)
 
     ids = tuple(nodes[v] for v in comp_order)
