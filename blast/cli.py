@@ -20,6 +20,7 @@ from blast.graph import Graph
 from blast.loader import load_graph, validate_files
 
 if TYPE_CHECKING:
+    from blast.analysis.index import FailureIndex
     from blast.report import SpofReport
 
 # Analysis modules pull in pandas, networkx and rustworkx (seconds to import);
@@ -173,7 +174,10 @@ def _cmd_radius(args: argparse.Namespace) -> int:
     from blast.analysis.radius import blast_radius
 
     graph = load_graph(args.file)
-    radius = blast_radius(build_index(graph), args.component)
+    index = build_index(graph)
+    if args.component is None:
+        return _radius_of_every_component(index, graph, args)
+    radius = blast_radius(index, args.component)
     if args.json:
         _emit_json(
             {
@@ -210,6 +214,24 @@ def _cmd_radius(args: argparse.Namespace) -> int:
         ]
         print(f"\n{title} ({len(ids)})")
         print(_table(rows, ["component", "name", "kind", "region", "user-facing"]))
+    return 0
+
+
+def _radius_of_every_component(index: FailureIndex, graph: Graph, args: argparse.Namespace) -> int:
+    from blast.analysis.radius import radius_table
+
+    table = radius_table(index)
+    if args.json:
+        _emit_json({"components": table.to_dict(orient="records")})
+        return 0
+    print(_header(graph))
+    print(
+        "\nBlast radius of every component, if it alone fails (counts exclude itself; "
+        "most user-facing victims first)"
+    )
+    print(_table(table.head(args.top).to_dict(orient="records"), list(table.columns)))
+    if len(table) > args.top:
+        print(f"  ... {len(table) - args.top} more (--top N to show more, --json for all)")
     return 0
 
 
@@ -283,7 +305,8 @@ DESCRIPTIONS = {
     "spof": "Single points of failure: the components whose failure alone takes down "
     "user-facing components (redundancy respected), order-2 cut sets (pairs) and the "
     "articulation points of the undirected view.",
-    "radius": "Blast radius of one component: what goes down and what degrades if it fails alone.",
+    "radius": "Blast radius of one component: what goes down and what degrades if it fails "
+    "alone. Without a component: the counts for every component, largest first.",
     "exposure": "Fail a whole region (global services anchored there included) and/or some "
     "components, and classify every user-facing component as down, degraded or safe, with "
     "the dependency path that explains it.",
@@ -339,8 +362,16 @@ def build_parser() -> argparse.ArgumentParser:
         description=DESCRIPTIONS["radius"],
     )
     p.add_argument("file", metavar="FILE", help="graph file")
-    p.add_argument("component", metavar="COMPONENT", help="id of the failing component")
+    p.add_argument(
+        "component",
+        metavar="COMPONENT",
+        nargs="?",
+        help="id of the failing component; without it, a table of every component",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument(
+        "--top", type=_positive_int, default=20, metavar="N", help="rows of the table (20)"
+    )
     p.set_defaults(run=_cmd_radius)
 
     p = sub.add_parser(

@@ -128,3 +128,27 @@ def test_validate_ok_and_json():
     assert run.stdout.startswith("ok: 66 components")
     summary = blast_json("validate", SHOP)
     assert summary["valid"] is True and summary["components"] == 9
+
+
+def test_radius_of_every_component_matches_single_radii():
+    table = blast_json("radius", SHOP)["components"]
+    assert len(table) == 9
+    assert set(table[0]) == {
+        "component",
+        "name",
+        "kind",
+        "region",
+        "down",
+        "degraded",
+        "user_facing_down",
+        "user_facing_degraded",
+    }
+    for row in table:
+        single = blast_json("radius", SHOP, row["component"])
+        assert row["down"] == single["counts"]["down"]
+        assert row["degraded"] == single["counts"]["degraded"]
+        assert row["user_facing_down"] == single["counts"]["user_facing_down"]
+    ranked = [(-r["user_facing_down"], -r["down"]) for r in table]
+    assert ranked == sorted(ranked)
+    text = blast("radius", SHOP, "--top", "2")
+    assert text.returncode == 0 and "7 more" in text.stdout
