@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from pyroaring import BitMap, FrozenBitMap
 
-from blast.analysis.index import EMPTY, FailureIndex, solve_killers
+from blast.analysis.index import FailureIndex, solve_killers
 
 MAX_CANDIDATES = 64
 """Default number of order-2 candidates examined per component."""
@@ -180,4 +180,4 @@ def cut_sets(
     )
 
 
-__all__ = ["EMPTY", "MAX_CANDIDATES", "MAX_PAIRS", "CutSets", "cut_sets", "spofs"]
+__all__ = ["MAX_CANDIDATES", "MAX_PAIRS", "CutSets", "cut_sets", "spofs"]
