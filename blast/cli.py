@@ -100,6 +100,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _render_spof(report: SpofReport, graph: Graph, top: int) -> str:
     n_uf = len(report.user_facing)
     out = [_header(graph), ""]
+    if not n_uf:
+        out += [
+            "No component is marked `user_facing: true`: SPOFs are counted against user-facing",
+            "components, so mark what end users touch (see docs/schema.md).",
+            "",
+        ]
     out.append("Single points of failure: components whose failure alone takes down user-facing")
     out.append("components (redundancy respected; soft and async dependencies only degrade)")
     rows = [

@@ -152,3 +152,13 @@ def test_radius_of_every_component_matches_single_radii():
     assert ranked == sorted(ranked)
     text = blast("radius", SHOP, "--top", "2")
     assert text.returncode == 0 and "7 more" in text.stdout
+
+
+def test_spof_says_when_nothing_is_user_facing(tmp_path):
+    graph = tmp_path / "g.yaml"
+    graph.write_text(
+        "components:\n  - {id: a, kind: app}\n  - {id: b, kind: api, depends_on: [a]}\n"
+    )
+    run = blast("spof", str(graph))
+    assert run.returncode == 0
+    assert "No component is marked `user_facing: true`" in run.stdout
