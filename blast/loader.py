@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,20 +74,50 @@ def _nested_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+_VALIDATOR_STEP = re.compile(r"^[\w-]+\[.*\]$")
+
+
+def _at(data: Any, path: DataPath) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _data_loc(loc: tuple[int | str, ...], data: Any) -> tuple[int | str, ...]:
+    """A pydantic error location as a path into the user's data.
+
+    pydantic inserts steps such as ``function-before[...]`` for validators; they
+    are dropped unless the data really has a key of that name.
+    """
+    out: list[int | str] = []
+    for part in loc:
+        in_dict = isinstance(data, dict) and part in data
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if in_dict or in_list:
+            data = data[part]
+        elif isinstance(part, str) and _VALIDATOR_STEP.match(part):
+            continue
+        else:
+            data = None
+        out.append(part)
+    return tuple(out)
+
+
 def _problems_from(
     err: ValidationError, doc: SourceDocument, base: DataPath, model: type[BaseModel]
 ) -> list[Problem]:
     problems = []
     for e in err.errors():
-        loc = tuple(part for part in e["loc"] if not (isinstance(part, str) and "[" in part))
+        loc = _data_loc(e["loc"], _at(doc.data, base))
         path = (*base, *loc)
         kind = e["type"]
         value = e.get("input")
         if kind == "extra_forbidden":
             owner = _model_at(model, loc[:-1])
             allowed = ", ".join(owner.model_fields) if owner else ""
-            hint = _did_you_mean(str(loc[-1]), owner.model_fields) if owner else ""
-            message = f"unknown field '{loc[-1]}'{hint}; allowed: {allowed}"
+            name = str(loc[-1]) if loc else "?"
+            hint = _did_you_mean(name, owner.model_fields) if owner else ""
+            message = f"unknown field '{name}'{hint}; allowed: {allowed}"
         elif kind == "missing":
             message = f"missing required field '{loc[-1]}'"
         elif kind == "enum":

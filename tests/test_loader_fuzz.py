@@ -22,7 +22,7 @@ TOKENS = [
 documents = st.lists(st.sampled_from(TOKENS), max_size=60).map("".join)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow])
 @given(documents)
 def test_validation_never_crashes(text):
     with tempfile.TemporaryDirectory() as tmp:
@@ -33,3 +33,15 @@ def test_validation_never_crashes(text):
         assert problem.location.file.endswith("g.yaml")
         assert problem.location.line >= 1 and problem.location.column >= 1, problem
         assert problem.message
+
+
+def test_keys_that_look_like_validator_steps_are_still_named(tmp_path):
+    """Found by the fuzz above: a key with brackets in it once crashed the error report."""
+    path = tmp_path / "g.yaml"
+    path.write_text("components:[components:\n")
+    (problem,) = validate_files([path])
+    assert "unknown field 'components:[components'" in problem.message
+    path.write_text('components:\n  - {id: a, kind: app, "x[1]": 2}\n')
+    (problem,) = validate_files([path])
+    assert problem.key == "components[0].x[1]"
+    assert str(problem.location).endswith(":2:24")
