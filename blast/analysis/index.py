@@ -33,7 +33,7 @@ from pyroaring import BitMap, FrozenBitMap
 
 from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
-from blast.graph import HARD_EDGE, Graph
+from blast.graph import HARD_EDGE, SOFT_EDGE, Graph, Topology
 
 EMPTY = FrozenBitMap()
 
@@ -165,12 +165,38 @@ class HardStructure:
     lists the strongly connected components, what is needed first.
     """
 
-    nodes: tuple[str, ...]
-    n_components: int
-    hard_targets: tuple[tuple[int, ...], ...]
+    topology: Topology
     order: tuple[tuple[int, ...], ...]
     bit_of_pos: tuple[int, ...]
+    pos_of_bit: tuple[int, ...]
     need: dict[int, int]
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        """Node ids by position."""
+        return self.topology.nodes
+
+    @property
+    def n_components(self) -> int:
+        """Positions below this are components; the rest are groups."""
+        return self.topology.n_components
+
+    @property
+    def position(self) -> dict[str, int]:
+        """Node id to position."""
+        return self.topology.position
+
+    @property
+    def hard_targets(self) -> tuple[tuple[int, ...], ...]:
+        """What each node needs for its life: hard dependencies, or a group's members."""
+        return self.topology.hard_targets
+
+    @cached_property
+    def hard_sources(self) -> tuple[tuple[int, ...], ...]:
+        """The reverse of ``hard_targets``: who each node's failure can take down."""
+        return tuple(
+            tuple(d for d, kind in row if kind != SOFT_EDGE) for row in self.topology.dependents
+        )
 
     @cached_property
     def rank(self) -> tuple[int, ...]:
@@ -180,20 +206,6 @@ class HardStructure:
             for v in scc:
                 rank[v] = i
         return tuple(rank)
-
-    @cached_property
-    def position(self) -> dict[str, int]:
-        """Node id to position."""
-        return {node: i for i, node in enumerate(self.nodes)}
-
-    @cached_property
-    def pos_of_bit(self) -> tuple[int, ...]:
-        """Component bit to position (the inverse of ``bit_of_pos``)."""
-        out = [0] * self.n_components
-        for v, b in enumerate(self.bit_of_pos):
-            if b >= 0:
-                out[b] = v
-        return tuple(out)
 
 
 @dataclass(frozen=True, eq=False)
@@ -290,7 +302,7 @@ def _build_index(graph: Graph) -> FailureIndex:
     # Failure flows from a killer to its victim: reversed hard edges, and for each
     # group an edge from each of its maximal killers.
     flows = [[d for d, kind in row if kind == HARD_EDGE] for row in topo.dependents]
-    pos_of_bit = comp_order
+    pos_of_bit = comp_order  # the inverse of bit_of_pos
     scc_bits: dict[int, BitMap] = {}  # bits of each cyclic component that holds a group
     for scc in order:
         if len(scc) > 1 and any(v >= n_comp for v in scc):
@@ -322,11 +334,10 @@ def _build_index(graph: Graph) -> FailureIndex:
         affected_of=tuple(affected_pos[v] for v in comp_order),
         user_facing=FrozenBitMap(bit_of_pos[pos[u]] for u in graph.user_facing),
         structure=HardStructure(
-            nodes=tuple(nodes),
-            n_components=n_comp,
-            hard_targets=hard_targets,
+            topology=topo,
             order=tuple(tuple(scc) for scc in order),
             bit_of_pos=tuple(bit_of_pos),
+            pos_of_bit=tuple(comp_order),
             need=need,
         ),
     )

@@ -18,7 +18,7 @@ short.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pyroaring import BitMap, FrozenBitMap
@@ -83,15 +83,14 @@ class _Overlay:
 
 def _reach(
     start: int,
-    adjacency: Mapping[int, Sequence[int]] | Sequence[Sequence[int]],
+    adjacency: Sequence[Sequence[int]],
     within: set[int] | None = None,
 ) -> set[int]:
     """Nodes reachable from ``start`` (itself included), optionally staying ``within``."""
-    lookup = adjacency.get if isinstance(adjacency, Mapping) else adjacency.__getitem__
     seen = {start}
     queue = deque([start])
     while queue:
-        for nxt in lookup(queue.popleft()) or ():
+        for nxt in adjacency[queue.popleft()]:
             if nxt not in seen and (within is None or nxt in within):
                 seen.add(nxt)
                 queue.append(nxt)
@@ -135,10 +134,6 @@ def cut_sets(
     total = len(candidates)
     candidates = candidates[:max_candidates]
 
-    sources: dict[int, list[int]] = {}
-    for v in below:
-        for t in s.hard_targets[v]:
-            sources.setdefault(t, []).append(v)
     rank = s.rank
     pairs: set[tuple[str, str]] = set()
     examined = 0
@@ -147,7 +142,7 @@ def cut_sets(
             break
         examined += 1
         x = s.pos_of_bit[b]
-        between = _reach(x, sources, within=below)
+        between = _reach(x, s.hard_sources, within=below)
         if target not in between:
             continue
         sccs: dict[int, list[int]] = {}
