@@ -39,8 +39,8 @@ def measure(n: int, seed: int = 0) -> dict[str, float]:
         exposure,
         radius_table,
     )
+    from blast.model.synthetic import service_graph
     from blast.report import shared_spofs
-    from blast.synthetic import service_graph
 
     t0 = time.perf_counter()
     graph = service_graph(n, seed=seed)
@@ -78,8 +78,8 @@ def measure(n: int, seed: int = 0) -> dict[str, float]:
         full.append(time.perf_counter() - start)
     load = float("nan")
     if n <= 10_000:  # a 100,000-component file is ~22 MB of YAML; loading is measured smaller
-        from blast.loader import load_graph
-        from blast.synthetic import to_yaml
+        from blast.loading.loader import load_graph
+        from blast.model.synthetic import to_yaml
 
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "graph.yaml"

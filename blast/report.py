@@ -9,7 +9,7 @@ from blast.analysis.index import FailureIndex, build_index
 from blast.analysis.spof import MAX_CANDIDATES, MAX_PAIRS, CutSets, cut_sets
 from blast.analysis.structure import articulation_points, biconnected_components
 from blast.gcpause import gc_paused
-from blast.graph import Graph
+from blast.model.graph import Graph
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import random
 
 from hypothesis import strategies as st
 
-from blast.graph import Graph
 from blast.model import Component, Dependency, DependencyType, RedundancyGroup
+from blast.model.graph import Graph
 
 TYPES = [DependencyType.HARD, DependencyType.HARD, DependencyType.SOFT, DependencyType.ASYNC]
 

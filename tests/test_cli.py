@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from blast.loader import load_graph
+from blast.loading.loader import load_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 INCIDENT = "graphs/aws-us-east-1-2025-10-20.yaml"

@@ -2,7 +2,7 @@
 
 Real files and real ``blast`` runs throughout; when a test here fails, the code
 changed and the docs did not (or the other way round). Most failures are fixed by
-``python -m blast.docgen`` and ``python -m blast.schema docs/graph.schema.json``.
+``python -m blast.docgen`` and ``python -m blast.loading.schema docs/graph.schema.json``.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ import pytest
 from pydantic import BaseModel
 
 from blast import cli, docgen
-from blast.loader import validate_files
+from blast.loading.loader import validate_files
+from blast.loading.schema import json_schema, schema_text
+from blast.loading.yamlsource import read_yaml
 from blast.model import GraphDocument
-from blast.schema import json_schema, schema_text
-from blast.yamlsource import read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_MD = ROOT / "docs" / "schema.md"
@@ -117,13 +117,13 @@ def test_every_enum_value_is_documented():
 def test_schema_file_is_current():
     assert SCHEMA_JSON.read_text(encoding="utf-8") == schema_text(), (
         "docs/graph.schema.json is stale; "
-        "regenerate with: python -m blast.schema docs/graph.schema.json"
+        "regenerate with: python -m blast.loading.schema docs/graph.schema.json"
     )
 
 
 def test_schema_command_prints_the_schema():
     run = subprocess.run(
-        [sys.executable, "-m", "blast.schema"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "blast.loading.schema"], capture_output=True, text=True, check=True
     )
     assert json.loads(run.stdout) == json_schema()
 

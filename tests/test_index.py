@@ -7,7 +7,7 @@ from pyroaring import FrozenBitMap
 
 from blast.analysis.index import at_least, build_index
 from blast.analysis.propagation import State, propagate
-from blast.graph import Graph
+from blast.model.graph import Graph
 from tests.strategies import graphs, random_graph
 
 

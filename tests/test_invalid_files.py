@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from blast import yamlsource
 from blast.errors import GraphFileError
-from blast.loader import load_graph, validate_files
+from blast.loading import yamlsource
+from blast.loading.loader import load_graph, validate_files
 
 ROOT = Path(__file__).resolve().parent.parent
 INVALID = Path("tests/data/invalid")

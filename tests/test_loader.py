@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from blast.analysis import build_index, cut_sets
-from blast.durations import format_duration, parse_duration
 from blast.errors import GraphFileError
-from blast.loader import load_graph, validate_files
+from blast.loading.loader import load_graph, validate_files
 from blast.model import Scope
+from blast.model.durations import format_duration, parse_duration
 
 ROOT = Path(__file__).resolve().parent.parent
 STACK = ROOT / "tests/data/valid/stack/main.yaml"

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from blast.loader import validate_files
+from blast.loading.loader import validate_files
 
 TOKENS = [
     "components:", "redundancy_groups:", "include:", "references:", "version: 1", "- ", "  ",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from blast.loader import load_graph
+from blast.loading.loader import load_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "aws-2025-10-20"

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from blast.analysis.index import build_index
 from blast.analysis.propagation import State, propagate
 from blast.analysis.spof import cut_sets, spofs
-from blast.graph import Graph
 from blast.model import Component, RedundancyGroup
+from blast.model.graph import Graph
 from tests.strategies import graphs, random_graph
 
 

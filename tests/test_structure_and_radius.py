@@ -15,8 +15,8 @@ from blast.analysis import (
     propagate,
     radius_table,
 )
-from blast.graph import Graph
-from blast.synthetic import service_graph
+from blast.model.graph import Graph
+from blast.model.synthetic import service_graph
 from tests.strategies import graphs, random_graph
 
 

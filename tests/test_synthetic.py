@@ -10,9 +10,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blast.loader import load_graph
+from blast.loading.loader import load_graph
 from blast.model import DependencyType, Kind, Scope
-from blast.synthetic import REGIONS, service_graph, to_yaml
+from blast.model.synthetic import REGIONS, service_graph, to_yaml
 
 N = 3000
 

@@ -1,6 +1,6 @@
 """Static analysis of a dependency graph: SPOFs, blast radius, region exposure.
 
-Pure functions over :class:`~blast.graph.Graph` and the precomputed
+Pure functions over :class:`~blast.model.graph.Graph` and the precomputed
 :class:`~blast.analysis.index.FailureIndex`.
 """
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from blast.analysis.propagation import State, propagate
 from blast.errors import UnknownComponentError
-from blast.graph import Graph
 from blast.model import Scope
+from blast.model.graph import Graph
 
 SAFE = "safe"
 

@@ -33,7 +33,7 @@ from pyroaring import BitMap, FrozenBitMap
 
 from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
-from blast.graph import HARD_EDGE, SOFT_EDGE, Graph, Topology
+from blast.model.graph import HARD_EDGE, SOFT_EDGE, Graph, Topology
 
 EMPTY = FrozenBitMap()
 

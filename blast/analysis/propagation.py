@@ -22,7 +22,7 @@ from types import MappingProxyType
 
 from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
-from blast.graph import HARD_EDGE, MEMBER_EDGE, Graph
+from blast.model.graph import HARD_EDGE, MEMBER_EDGE, Graph
 
 
 class State(StrEnum):

@@ -51,7 +51,7 @@ def spofs(index: FailureIndex, component: str) -> tuple[str, ...]:
 
     Examples
     --------
-    >>> from blast.graph import Graph
+    >>> from blast.model.graph import Graph
     >>> from blast.model import Component
     >>> from blast.analysis.index import build_index
     >>> g = Graph.from_parts([Component(id="dns", kind="dns"),

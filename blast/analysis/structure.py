@@ -13,7 +13,7 @@ from __future__ import annotations
 import rustworkx as rx
 
 from blast.gcpause import gc_paused
-from blast.graph import Graph
+from blast.model.graph import Graph
 
 
 def undirected_view(graph: Graph) -> rx.PyGraph:

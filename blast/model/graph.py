@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from blast.gcpause import gc_paused
-from blast.model import Component, DependencyType, RedundancyGroup
+from blast.model.spec import Component, DependencyType, RedundancyGroup
 
 if TYPE_CHECKING:
     import networkx as nx

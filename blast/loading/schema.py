@@ -6,7 +6,7 @@ adjusted where pydantic's output does not describe what a YAML file may hold: a
 cross-field rules of the validators (zonal needs ``az``, region names by
 provider) become ``if``/``then`` clauses. The loader stays the authority; the
 schema gives completion and early red squiggles. ``docs/graph.schema.json`` is
-its committed copy: ``python -m blast.schema docs/graph.schema.json``.
+its committed copy: ``python -m blast.loading.schema docs/graph.schema.json``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from blast.durations import DURATION_PATTERN
 from blast.model import AWS_AZ, GENERIC_REGION, ID_PATTERN, REGION_PATTERNS, GraphDocument
+from blast.model.durations import DURATION_PATTERN
 
 SCHEMA_ID = "https://blast.invalid/graph.schema.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -138,10 +138,10 @@ def write_schema(path: str | Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m blast.schema [PATH]``: write the schema to PATH, or print it."""
+    """``python -m blast.loading.schema [PATH]``: write the schema to PATH, or print it."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) > 1:
-        print("usage: python -m blast.schema [PATH]", file=sys.stderr)
+        print("usage: python -m blast.loading.schema [PATH]", file=sys.stderr)
         return 2
     if args:
         write_schema(args[0])

@@ -1,105 +1,40 @@
-"""The ``blast`` command: validate graph files, report SPOFs, blast radius and region exposure.
+"""``blast spof``, ``blast radius`` and ``blast exposure``: the static analysis commands.
 
-Exit codes: 0 success, 2 bad input (file, option or name), 1 internal error.
-Human-readable tables by default; ``--json`` prints the documented shapes of
-``docs/cli.md``.
+The analysis modules pull in pandas, networkx and rustworkx (seconds to import);
+each command imports what it uses.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from blast import __version__
-from blast.errors import BlastError, GraphFileError
-from blast.graph import Graph
-from blast.loader import load_graph, validate_files
+from blast.cli.common import count, emit_json, header, positive_int, table
+from blast.loading.loader import load_graph
+from blast.model.graph import Graph
 
 if TYPE_CHECKING:
     from blast.analysis.index import FailureIndex
     from blast.report import SpofReport
 
-# Analysis modules pull in pandas, networkx and rustworkx (seconds to import);
-# each command imports what it uses so that `blast validate` starts fast.
 MAX_PAIRS = 200
 MAX_CANDIDATES = 64
 
-
-def _table(rows: list[dict[str, Any]], columns: list[str]) -> str:
-    """Left-aligned text table (numbers right-aligned), indented by two spaces."""
-    if not rows:
-        return "  (none)"
-    import pandas as pd
-
-    frame = pd.DataFrame(rows, columns=columns)
-    numeric = {c for c in columns if pd.api.types.is_numeric_dtype(frame[c])}
-    cells = frame.astype(str)
-    widths = {c: max(len(c), int(cells[c].str.len().max())) for c in columns}
-
-    def line(values: list[str]) -> str:
-        parts = [
-            v.rjust(widths[c]) if c in numeric else v.ljust(widths[c])
-            for c, v in zip(columns, values, strict=True)
-        ]
-        return ("  " + "  ".join(parts)).rstrip()
-
-    out = [line(columns)]
-    out += [line(list(row)) for row in cells.itertuples(index=False)]
-    return "\n".join(out)
-
-
-def _emit_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, sort_keys=False, ensure_ascii=False)
-    sys.stdout.write("\n")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _header(graph: Graph) -> str:
-    title = graph.name or graph.files[0]
-    return (
-        f"{title}\n{_count(len(graph.components), 'component')}, "
-        f"{_count(len(graph.groups), 'redundancy group')}, "
-        f"{len(graph.user_facing)} user-facing  ({', '.join(graph.files)})"
-    )
-
-
-def _cmd_validate(args: argparse.Namespace) -> int:
-    problems = validate_files(args.files)
-    if problems:
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(problems)} problem(s) found", file=sys.stderr)
-        return 2
-    graph = load_graph(args.files)
-    if args.json:
-        _emit_json(
-            {
-                "valid": True,
-                "files": list(graph.files),
-                "components": len(graph.components),
-                "groups": len(graph.groups),
-                "user_facing": len(graph.user_facing),
-            }
-        )
-    else:
-        print(
-            f"ok: {_count(len(graph.components), 'component')}, "
-            f"{_count(len(graph.groups), 'group')}, "
-            f"{len(graph.user_facing)} user-facing in {', '.join(graph.files)}"
-        )
-    return 0
+DESCRIPTIONS = {
+    "spof": "Single points of failure: the components whose failure alone takes down "
+    "user-facing components (redundancy respected), order-2 cut sets (pairs) and the "
+    "articulation points of the undirected view.",
+    "radius": "Blast radius of one component: what goes down and what degrades if it fails "
+    "alone. Without a component: the counts for every component, largest first.",
+    "exposure": "Fail a whole region (global services anchored there included) and/or some "
+    "components, and classify every user-facing component as down, degraded or safe, with "
+    "the dependency path that explains it.",
+}
 
 
 def _render_spof(report: SpofReport, graph: Graph, top: int) -> str:
     n_uf = len(report.user_facing)
-    out = [_header(graph), ""]
+    out = [header(graph), ""]
     if not n_uf:
         out += [
             "No component is marked `user_facing: true`: SPOFs are counted against user-facing",
@@ -119,9 +54,7 @@ def _render_spof(report: SpofReport, graph: Graph, top: int) -> str:
         }
         for s in report.spofs[:top]
     ]
-    out.append(
-        _table(rows, ["component", "kind", "region", "user-facing down", "down", "degraded"])
-    )
+    out.append(table(rows, ["component", "kind", "region", "user-facing down", "down", "degraded"]))
     if len(report.spofs) > top:
         out.append(f"  ... {len(report.spofs) - top} more (--top N to show more, --json for all)")
     out += ["", "Per user-facing component (order-1 SPOFs and order-2 pairs)"]
@@ -137,7 +70,7 @@ def _render_spof(report: SpofReport, graph: Graph, top: int) -> str:
                 "first SPOFs": ", ".join(cs.spofs[:3]) + (" ..." if len(cs.spofs) > 3 else ""),
             }
         )
-    out.append(_table(rows, ["component", "name", "SPOFs", "pairs", "first SPOFs"]))
+    out.append(table(rows, ["component", "name", "SPOFs", "pairs", "first SPOFs"]))
     with_pairs = [cs for cs in report.cut_sets if cs.pairs]
     if with_pairs:
         out += ["", "Order-2 cut sets: pairs that together take a user-facing component down"]
@@ -169,7 +102,7 @@ def _cmd_spof(args: argparse.Namespace) -> int:
     graph = load_graph(args.file)
     report = spof_report(graph, max_candidates=args.max_candidates, max_pairs=args.max_pairs)
     if args.json:
-        _emit_json(report.to_dict())
+        emit_json(report.to_dict())
     else:
         print(_render_spof(report, graph, args.top))
     return 0
@@ -185,7 +118,7 @@ def _cmd_radius(args: argparse.Namespace) -> int:
         return _radius_of_every_component(index, graph, args)
     radius = blast_radius(index, args.component)
     if args.json:
-        _emit_json(
+        emit_json(
             {
                 "component": radius.component,
                 "down": list(radius.down),
@@ -201,9 +134,9 @@ def _cmd_radius(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(_header(graph))
+    print(header(graph))
     print(
-        f"\nIf {radius.component} fails: {_count(len(radius.down), 'component')} down, "
+        f"\nIf {radius.component} fails: {count(len(radius.down), 'component')} down, "
         f"{len(radius.degraded)} degrade; user-facing: {len(radius.user_facing_down)} down, "
         f"{len(radius.user_facing_degraded)} degraded"
     )
@@ -219,25 +152,25 @@ def _cmd_radius(args: argparse.Namespace) -> int:
             for cid in ids
         ]
         print(f"\n{title} ({len(ids)})")
-        print(_table(rows, ["component", "name", "kind", "region", "user-facing"]))
+        print(table(rows, ["component", "name", "kind", "region", "user-facing"]))
     return 0
 
 
 def _radius_of_every_component(index: FailureIndex, graph: Graph, args: argparse.Namespace) -> int:
     from blast.analysis.radius import radius_table
 
-    table = radius_table(index)
+    frame = radius_table(index)
     if args.json:
-        _emit_json({"components": table.to_dict(orient="records")})
+        emit_json({"components": frame.to_dict(orient="records")})
         return 0
-    print(_header(graph))
+    print(header(graph))
     print(
         "\nBlast radius of every component, if it alone fails (counts exclude itself; "
         "most user-facing victims first)"
     )
-    print(_table(table.head(args.top).to_dict(orient="records"), list(table.columns)))
-    if len(table) > args.top:
-        print(f"  ... {len(table) - args.top} more (--top N to show more, --json for all)")
+    print(table(frame.head(args.top).to_dict(orient="records"), list(frame.columns)))
+    if len(frame) > args.top:
+        print(f"  ... {len(frame) - args.top} more (--top N to show more, --json for all)")
     return 0
 
 
@@ -251,7 +184,7 @@ def _cmd_exposure(args: argparse.Namespace) -> int:
     graph = load_graph(args.file)
     result = exposure(graph, region=args.region, components=tuple(args.component or ()))
     if args.json:
-        _emit_json(
+        emit_json(
             {
                 "region": result.region,
                 "failed": list(result.failed),
@@ -270,9 +203,9 @@ def _cmd_exposure(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(_header(graph))
+    print(header(graph))
     what = f"region {result.region}" if result.region else ", ".join(result.failed)
-    print(f"\nFailing {what}: {_count(len(result.failed), 'component')}", end="")
+    print(f"\nFailing {what}: {count(len(result.failed), 'component')}", end="")
     if result.anchored_global:
         print(f", including global services anchored there: {', '.join(result.anchored_global)}")
     else:
@@ -291,53 +224,12 @@ def _cmd_exposure(args: argparse.Namespace) -> int:
         }
         for e in result.exposures
     ]
-    print(_table(rows, ["component", "state", "because"]))
+    print(table(rows, ["component", "state", "because"]))
     return 0
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-DESCRIPTIONS = {
-    "validate": "Check graph files and the files they include. Prints every problem as "
-    "file:line:column: key: message and exits 2 when there is any.",
-    "spof": "Single points of failure: the components whose failure alone takes down "
-    "user-facing components (redundancy respected), order-2 cut sets (pairs) and the "
-    "articulation points of the undirected view.",
-    "radius": "Blast radius of one component: what goes down and what degrades if it fails "
-    "alone. Without a component: the counts for every component, largest first.",
-    "exposure": "Fail a whole region (global services anchored there included) and/or some "
-    "components, and classify every user-facing component as down, degraded or safe, with "
-    "the dependency path that explains it.",
-}
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (also used to generate ``docs/cli.md``)."""
-    parser = argparse.ArgumentParser(
-        prog="blast",
-        description="Blast: what breaks in your stack when a dependency fails.",
-        epilog="Exit codes: 0 ok, 2 bad input, 1 internal error.",
-    )
-    parser.add_argument("--version", action="version", version=f"blast {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    p = sub.add_parser(
-        "validate",
-        help="check graph files; exit 2 listing every problem",
-        description=DESCRIPTIONS["validate"],
-    )
-    p.add_argument("files", nargs="+", metavar="FILE", help="graph files (includes followed)")
-    p.add_argument("--json", action="store_true", help="print a JSON summary when valid")
-    p.set_defaults(run=_cmd_validate)
-
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``spof``, ``radius`` and ``exposure`` to the ``blast`` command."""
     p = sub.add_parser(
         "spof",
         help="single points of failure of user-facing components",
@@ -345,17 +237,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", metavar="FILE", help="graph file")
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
-    p.add_argument("--top", type=_positive_int, default=20, metavar="N", help="rows per table (20)")
+    p.add_argument("--top", type=positive_int, default=20, metavar="N", help="rows per table (20)")
     p.add_argument(
         "--max-pairs",
-        type=_positive_int,
+        type=positive_int,
         default=MAX_PAIRS,
         metavar="N",
         help=f"order-2 pairs kept per component ({MAX_PAIRS})",
     )
     p.add_argument(
         "--max-candidates",
-        type=_positive_int,
+        type=positive_int,
         default=MAX_CANDIDATES,
         metavar="N",
         help=f"order-2 candidates examined per component ({MAX_CANDIDATES})",
@@ -376,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument(
-        "--top", type=_positive_int, default=20, metavar="N", help="rows of the table (20)"
+        "--top", type=positive_int, default=20, metavar="N", help="rows of the table (20)"
     )
     p.set_defaults(run=_cmd_radius)
 
@@ -395,29 +287,3 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=_cmd_exposure)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        return int(args.run(args))
-    except GraphFileError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return exc.exit_code
-    except BlastError as exc:
-        print(f"blast: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except BrokenPipeError:
-        return 0
-    except Exception as exc:  # an internal error: one line, never a traceback
-        if os.environ.get("BLAST_DEBUG"):
-            raise
-        print(
-            f"blast: internal error: {type(exc).__name__}: {exc} (set BLAST_DEBUG=1 for details)",
-            file=sys.stderr,
-        )
-        return 1

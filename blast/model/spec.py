@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from blast.durations import DURATION_PATTERN, parse_duration
+from blast.model.durations import DURATION_PATTERN, parse_duration
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:/-]*$"
 GLOBAL_REGION = "global"

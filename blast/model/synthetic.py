@@ -15,8 +15,8 @@ import random
 
 import yaml
 
-from blast.graph import Graph
-from blast.model import Component, Dependency, RedundancyGroup
+from blast.model.graph import Graph
+from blast.model.spec import Component, Dependency, RedundancyGroup
 
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
 _REGION_CUM = (0.7, 0.85, 1.0)  # most components run in us-east-1
@@ -288,7 +288,7 @@ def service_graph(
 
 
 def to_yaml(graph: Graph) -> str:
-    """The graph as a graph file that :func:`blast.loader.load_graph` reads back.
+    """The graph as a graph file that :func:`blast.loading.loader.load_graph` reads back.
 
     Defaults are left out and plain hard dependencies are written as bare ids, so
     that the file stays short enough for people to read.

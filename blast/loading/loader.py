@@ -1,4 +1,4 @@
-"""Load graph files into a :class:`~blast.graph.Graph`, reporting every problem.
+"""Load graph files into a :class:`~blast.model.graph.Graph`, reporting every problem.
 
 Validation is its own pass: :func:`validate_files` returns the problems of a set
 of files (YAML, schema and cross-reference checks, includes followed), and
@@ -20,9 +20,9 @@ from pydantic import BaseModel, ValidationError
 
 from blast.errors import GraphFileError, Location, Problem
 from blast.gcpause import gc_paused
-from blast.graph import Graph
+from blast.loading.yamlsource import DataPath, SourceDocument, key_path, read_yaml
 from blast.model import Component, GraphDocument, RedundancyGroup
-from blast.yamlsource import DataPath, SourceDocument, key_path, read_yaml
+from blast.model.graph import Graph
 
 _LISTS: dict[str, type[BaseModel]] = {
     "components": Component,

@@ -1,0 +1,63 @@
+"""The ``blast`` command, one module per command group.
+
+Exit codes: 0 success, 2 bad input (file, option or name), 1 internal error.
+Human-readable tables by default; ``--json`` prints the documented shapes of
+``docs/cli.md``. Each command module has a ``register(subparsers)`` that adds its
+commands; a command's ``run(args)`` returns the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from blast import __version__
+from blast.cli import analysis, validate
+from blast.cli.analysis import MAX_CANDIDATES, MAX_PAIRS
+from blast.errors import BlastError, GraphFileError
+
+COMMAND_GROUPS = (validate, analysis)
+"""Modules whose ``register`` adds commands, in the order ``--help`` lists them."""
+
+__all__ = ["MAX_CANDIDATES", "MAX_PAIRS", "build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used to generate ``docs/cli.md``)."""
+    parser = argparse.ArgumentParser(
+        prog="blast",
+        description="Blast: what breaks in your stack when a dependency fails.",
+        epilog="Exit codes: 0 ok, 2 bad input, 1 internal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"blast {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for group in COMMAND_GROUPS:
+        group.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except GraphFileError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return exc.exit_code
+    except BlastError as exc:
+        print(f"blast: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # an internal error: one line, never a traceback
+        if os.environ.get("BLAST_DEBUG"):
+            raise
+        print(
+            f"blast: internal error: {type(exc).__name__}: {exc} (set BLAST_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return 1

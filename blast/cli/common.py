@@ -1,0 +1,65 @@
+"""What every command shares: output helpers, option types and the graph header.
+
+Heavy libraries (pandas, the analysis) are imported inside the functions that use
+them, so that ``blast --help`` and ``blast validate`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from blast.model.graph import Graph
+
+
+def table(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    """Left-aligned text table (numbers right-aligned), indented by two spaces."""
+    if not rows:
+        return "  (none)"
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=columns)
+    numeric = {c for c in columns if pd.api.types.is_numeric_dtype(frame[c])}
+    cells = frame.astype(str)
+    widths = {c: max(len(c), int(cells[c].str.len().max())) for c in columns}
+
+    def line(values: list[str]) -> str:
+        parts = [
+            v.rjust(widths[c]) if c in numeric else v.ljust(widths[c])
+            for c, v in zip(columns, values, strict=True)
+        ]
+        return ("  " + "  ".join(parts)).rstrip()
+
+    out = [line(columns)]
+    out += [line(list(row)) for row in cells.itertuples(index=False)]
+    return "\n".join(out)
+
+
+def emit_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, sort_keys=False, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def header(graph: Graph) -> str:
+    title = graph.name or graph.files[0]
+    return (
+        f"{title}\n{count(len(graph.components), 'component')}, "
+        f"{count(len(graph.groups), 'redundancy group')}, "
+        f"{len(graph.user_facing)} user-facing  ({', '.join(graph.files)})"
+    )
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
