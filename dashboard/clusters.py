@@ -144,9 +144,24 @@ def fits_whole(analysed: Analysed) -> bool:
     return len(topo.nodes) <= MAX_NODES and len(topo.nodes) + edges <= MAX_ELEMENTS
 
 
+OVERVIEW_CLUSTERS = 60
+"""Most collapsed groups an overview opens on."""
+
+
 def default_open(analysed: Analysed, tree: ClusterTree) -> frozenset[str]:
-    """Everything open when the whole graph fits the budget, else nothing (the overview)."""
-    return frozenset(tree.all_clusters) if fits_whole(analysed) else frozenset()
+    """Everything open when the whole graph fits the budget, else the overview: the
+    levels of the tree (providers, then regions, ...) opened while the groups they show
+    stay at most ``OVERVIEW_CLUSTERS``."""
+    if fits_whole(analysed):
+        return frozenset(tree.all_clusters)
+    opened: set[str] = set()
+    level = [tree.shown(c) for c in tree.children.get(tree.shown(""), ())]
+    while True:
+        below = [tree.shown(c) for cid in level for c in tree.children.get(cid, ())]
+        if not below or len(below) > OVERVIEW_CLUSTERS:
+            return frozenset(opened)
+        opened.update(level)
+        level = below
 
 
 def neighbourhood(analysed: Analysed, focus: str, hops: int) -> list[str]:

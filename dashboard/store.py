@@ -147,7 +147,8 @@ class Sources:
         if key.startswith(UPLOAD_PREFIX):
             digest = key.removeprefix(UPLOAD_PREFIX)
             if len(digest) == 64 and all(c in "0123456789abcdef" for c in digest):
-                found = sorted((self.upload_dir / digest / "graphs").glob("*.yaml"))
+                stored = (self.upload_dir / digest / "graphs").glob("*.yaml")
+                found = sorted(p for p in stored if not p.is_symlink())
                 if found:
                     return found[0]
             raise BadInputError("that uploaded graph is no longer stored here: upload it again")
