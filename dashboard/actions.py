@@ -49,8 +49,8 @@ def transition(
         if node.startswith("band:"):
             return st.toggle(state, analysed, tree, tree.shown(node.removeprefix("band:"))), None
         return st.focus_on(state, analysed, node), None
-    if trigger == ids.GRAPH_SEARCH:
-        return st.focus_on(state, analysed, value or None), None
+    if trigger == ids.GRAPH_SEARCH:  # clearing the box keeps the focus ("Clear focus" drops it)
+        return (st.focus_on(state, analysed, value), None) if value else (state, None)
     if trigger == ids.GRAPH_HOPS:
         if not isinstance(value, int | float):
             return state, None

@@ -114,7 +114,12 @@ STYLESHEET: list[dict[str, Any]] = [
     },
     {
         "selector": ".uf, .spof, .ap, .focus, node.down",
-        "style": {"font-size": 20, "text-max-width": 200, "font-weight": "bold"},
+        "style": {
+            "font-size": 19,
+            "text-max-width": 104,
+            "text-wrap": "wrap",
+            "font-weight": "bold",
+        },
     },
     {"selector": ".ap", "style": {"border-width": 3, "border-color": AP_BORDER}},
     {

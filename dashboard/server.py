@@ -15,7 +15,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import flask
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from blast.errors import BlastError, GraphFileError
@@ -53,6 +52,15 @@ def graph_options(sources: Sources, state: dict[str, Any]) -> list[dict[str, str
             name = "upload"
         options.append({"label": f"uploaded: {name}", "value": key})
     return options
+
+
+def graph_loads(sources: Sources, state: dict[str, Any]) -> bool:
+    """Whether the state's graph can be opened here (a link may name an expired upload)."""
+    try:
+        sources.analysed(state["graph"])
+    except (BlastError, OSError):
+        return False
+    return True
 
 
 def upload_problems(exc: BlastError) -> list[Any]:
@@ -169,11 +177,8 @@ def create_app(sources: Sources) -> Dash:
     )
     app.server.config["MAX_CONTENT_LENGTH"] = 2 * max_upload_bytes() + 1_000_000
 
-    def serve_layout() -> html.Div:
-        query = ""
-        if flask.has_request_context():
-            query = flask.request.query_string.decode("utf-8", "replace")
-        return shell(sources, st.parse_query(query, sources.default_key))
+    def serve_layout() -> html.Div:  # a function: each visit starts from a fresh state
+        return shell(sources, st.initial_state(sources.default_key))
 
     app.layout = serve_layout
 
@@ -192,6 +197,9 @@ def create_app(sources: Sources) -> Dash:
         Output(ids.SHELL_UPLOAD_ERRORS, "children"),
         Output(ids.SHELL_GRAPH, "options"),
         Output(ids.SHELL_GRAPH, "value"),
+        Output(ids.GRAPH_HOPS, "value"),
+        Output(ids.GRAPH_SHOW, "value"),
+        Input(ids.SHELL_URL, "search"),
         Input(ids.SHELL_GRAPH, "value"),
         Input(ids.SHELL_UPLOAD_ACCEPTED, "data"),
         Input(ids.GRAPH_CYTO, "tapNodeData"),
@@ -205,6 +213,7 @@ def create_app(sources: Sources) -> Dash:
         prevent_initial_call=True,
     )
     def update(
+        search: str | None,
         graph: str,
         upload: Any,
         tapped: Any,
@@ -214,6 +223,17 @@ def create_app(sources: Sources) -> Dash:
         *rest: Any,
     ) -> tuple[Any, ...]:
         state = rest[-1]
+        if ctx.triggered_id in (None, ids.SHELL_URL):  # a visit or a link: the URL decides
+            state = st.parse_query(search or "", sources.default_key)
+            errors = None
+            if not graph_loads(sources, state):
+                message = f"Cannot open '{state['graph']}' here: showing the default graph."
+                errors = [html.Div(message, className="problem")]
+                state = st.initial_state(sources.default_key)
+            options = graph_options(sources, state)
+            shown = no_update if errors is None else errors
+            query = st.to_query(state)
+            return state, query, shown, options, state["graph"], state["hops"], state["show"]
         new, errors = transition(
             sources,
             state,
@@ -230,7 +250,7 @@ def create_app(sources: Sources) -> Dash:
         )
         options = graph_options(sources, new)
         shown = no_update if errors is None else errors
-        return new, st.to_query(new), shown, options, new["graph"]
+        return new, st.to_query(new), shown, options, new["graph"], new["hops"], new["show"]
 
     @app.callback(
         Output(ids.SHELL_SUMMARY, "children"),

@@ -231,14 +231,17 @@ def side_panel(analysed: Analysed, info: Panel | None) -> list[Any]:
     if info.notes:
         body += [html.H4("Notes"), html.P(info.notes, className="notes")]
     if info.sources:
-        body += [html.H4("Sources"), html.Ul([html.Li(_source(s)) for s in info.sources])]
+        refs = analysed.graph.references
+        body += [html.H4("Sources"), html.Ul([html.Li(_source(s, refs)) for s in info.sources])]
     return head + body
 
 
-def _source(source: str) -> Any:
-    if source.startswith(("http://", "https://")):
-        return html.A(source, href=source, target="_blank", rel="noopener noreferrer")
-    return source
+def _source(source: str, references: Any) -> Any:
+    target = references.get(source, source)
+    if target.startswith(("http://", "https://")):
+        text = source if source != target else target
+        return html.A(text, href=target, title=target, target="_blank", rel="noopener noreferrer")
+    return f"{source}: {target}" if target != source else source
 
 
 def render(scr: Screen) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
