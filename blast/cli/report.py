@@ -1,0 +1,115 @@
+"""``blast report``: the architect's report as HTML, Markdown or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from blast.cli.common import positive_int
+from blast.errors import BadInputError
+from blast.loading.loader import load_graph
+
+FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json"}
+
+DESCRIPTION = (
+    "Write a report an architect can hand on: what a region event takes down, the "
+    "concentration score, the top single points of failure with why (paths), recovery order "
+    "and mitigations with their what-ifs, and the blind spots. The format follows the output "
+    "file's extension (.html, .md, .json) unless --format says otherwise; '-o -' prints to "
+    "standard output."
+)
+
+
+def _description(path: str) -> str:
+    from blast.loading.yamlsource import read_yaml
+
+    data = read_yaml(Path(path)).data
+    value = data.get("description", "") if isinstance(data, dict) else ""
+    return value if isinstance(value, str) else ""
+
+
+def _format(args: argparse.Namespace) -> str:
+    if args.format:
+        return str(args.format)
+    if args.output == "-":
+        return "markdown"
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in FORMATS:
+        raise BadInputError(
+            f"cannot tell the format of '{args.output}': use .html, .md or .json, or --format"
+        )
+    return FORMATS[suffix]
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from blast.reports.build import DEFAULT_REGION, build_report
+    from blast.reports.figures import load_figures
+
+    fmt = _format(args)
+    graph = load_graph(args.file)
+    figures = load_figures(args.figures) if args.figures else None
+    region = None if args.no_region else args.region
+    if args.region is None and not args.no_region:  # the default: us-east-1 when present
+        region = DEFAULT_REGION if DEFAULT_REGION in graph.regions else None
+    report = build_report(
+        graph,
+        region=region,
+        top=args.top,
+        simulation=figures,
+        description=_description(args.file),
+    )
+    if fmt == "json":
+        text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "html":
+        from blast.reports.html import render_html
+
+        text = render_html(report)
+    else:
+        from blast.reports.markdown import render_markdown
+
+        text = render_markdown(report)
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BadInputError(f"cannot write '{args.output}': {exc.strerror}") from None
+    s = report.summary
+    print(
+        f"wrote {args.output} ({fmt}): {s.spofs} SPOFs, {s.blind_spots} blind spots"
+        + (f", {s.region_down}/{s.user_facing} user-facing down in {region}" if region else "")
+    )
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``report`` to the ``blast`` command."""
+    p = sub.add_parser(
+        "report", help="write the HTML, Markdown or JSON report", description=DESCRIPTION
+    )
+    p.add_argument("file", metavar="FILE", help="graph file")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="PATH",
+        help="file to write (.html, .md or .json), or - for standard output",
+    )
+    p.add_argument(
+        "--format", choices=["html", "markdown", "json"], help="override the extension's format"
+    )
+    p.add_argument(
+        "--region",
+        help="region of the summary's region event (us-east-1 when the graph has it)",
+    )
+    p.add_argument("--no-region", action="store_true", help="leave the region event out")
+    p.add_argument("--top", type=positive_int, default=10, metavar="N", help="SPOFs detailed (10)")
+    p.add_argument(
+        "--figures",
+        metavar="FILE",
+        help="simulation figures (JSON or YAML, see docs/report.md) to add outage minutes",
+    )
+    p.set_defaults(run=run_report)

@@ -1,0 +1,173 @@
+"""Blind spots: a monitor or status page that fails together with what it watches.
+
+On 2025-10-20 status pages hosted on AWS went dark with AWS, and monitoring that
+lived in us-east-1 wrote no records during the outage, so some teams concluded
+there had been none (see ``/work/shared/reference`` and the AWS post-event
+summary, https://aws.amazon.com/message/101925/). A watcher is only useful if it
+outlives what it watches; this module finds the single failures (and the region
+failure) that take down a watcher *and* something it watches.
+
+*Watchers* are components of kind ``monitoring`` or ``status-page`` (or tagged
+so). What a watcher *watches* is read from the graph: the components with an
+edge to it (they report into it); a watcher nobody reports into, such as a
+status page, watches every other user-facing component. A *shared dependency*
+is a component whose failure alone takes down the watcher and at least one
+watched component; they are listed nearest to the watcher first, so the first
+one names the concrete reason (e.g. the endpoint that hosts the page).
+
+The function is pure and shared by ``blast report`` and ``blast check``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from pyroaring import FrozenBitMap
+
+from blast.analysis.exposure import region_components
+from blast.analysis.index import FailureIndex
+from blast.analysis.propagation import State, propagate
+from blast.model import Kind
+from blast.model.graph import Graph
+
+WATCHER_KINDS = (Kind.MONITORING, Kind.STATUS_PAGE)
+WATCHER_TAGS = frozenset({"monitoring", "status-page", "observability"})
+
+
+@dataclass(frozen=True)
+class BlindSpot:
+    """A watcher that goes dark together with components it watches.
+
+    ``cause`` is ``component`` (a single failure: ``shared`` lists every such
+    shared dependency, nearest first) or ``region`` (the region event of
+    ``region`` takes both down; ``shared`` is empty). ``watched_down`` are the
+    watched components that fail with it (for the nearest shared dependency, or
+    in the region event); ``path`` is the dependency chain from the watcher to
+    what failed; ``shared_dependency`` is the one name to quote: the nearest
+    shared component, or ``region <name>``.
+    """
+
+    watcher: str
+    name: str
+    kind: str
+    cause: str
+    shared: tuple[str, ...]
+    region: str | None
+    watched_down: tuple[str, ...]
+    watched_total: int
+    path: tuple[str, ...]
+    shared_dependency: str
+
+
+def watchers(graph: Graph) -> tuple[str, ...]:
+    """Ids of the monitoring components and status pages, in file order."""
+    return tuple(
+        cid
+        for cid, c in graph.components.items()
+        if c.kind in WATCHER_KINDS or WATCHER_TAGS.intersection(c.tags)
+    )
+
+
+def watched_by(graph: Graph, watcher: str) -> tuple[str, ...]:
+    """What ``watcher`` watches: its dependents, else every other user-facing component."""
+    topo = graph.topology
+    me = topo.position[watcher]
+    direct = sorted(
+        {topo.nodes[d] for d, _ in topo.dependents[me] if d < topo.n_components} - {watcher}
+    )
+    if direct:
+        return tuple(direct)
+    others = set(watchers(graph))
+    return tuple(u for u in graph.user_facing if u != watcher and u not in others)
+
+
+def _distances(graph: Graph, start: str) -> dict[str, int]:
+    """Hops from ``start`` along hard edges and group memberships."""
+    topo = graph.topology
+    first = topo.position[start]
+    seen = {first: 0}
+    queue = deque([first])
+    while queue:
+        v = queue.popleft()
+        for t in topo.hard_targets[v]:
+            if t not in seen:
+                seen[t] = seen[v] + 1
+                queue.append(t)
+    return {topo.nodes[v]: d for v, d in seen.items()}
+
+
+def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[BlindSpot, ...]:
+    """Every watcher that fails together with something it watches.
+
+    Parameters
+    ----------
+    index
+        The failure index of the graph.
+    region
+        Also fail this region whole (global services anchored there included)
+        and report watchers that go down with watched components.
+
+    Returns
+    -------
+    tuple[BlindSpot, ...]
+        Component causes first, then region causes, each by watcher id.
+    """
+    graph = index.graph
+    found: list[BlindSpot] = []
+    region_down: set[str] = set()
+    region_paths: dict[str, tuple[str, ...]] = {}
+    if region is not None and any(c.region == region for c in graph.components.values()):
+        outcome = propagate(graph, region_components(graph, region))
+        region_down = set(outcome.nodes_in(State.DOWN))
+        region_paths = {w: outcome.path(w) for w in watchers(graph) if w in region_down}
+    for w in watchers(graph):
+        watched = watched_by(graph, w)
+        if not watched:
+            continue
+        c = graph.components[w]
+        me = index.bit[w]
+        shared = []
+        watched_bits = FrozenBitMap(index.bit[x] for x in watched)
+        for b in index.killers(w):
+            if b != me and index.down_of[b].intersect(watched_bits):
+                shared.append(index.ids[b])
+        if shared:
+            dist = _distances(graph, w)
+            shared.sort(key=lambda s: (dist.get(s, 1 << 30), s))
+            nearest = shared[0]
+            down = index.down(nearest)
+            victims = tuple(x for x in watched if index.bit[x] in down)
+            found.append(
+                BlindSpot(
+                    watcher=w,
+                    name=c.label,
+                    kind=c.kind.value,
+                    cause="component",
+                    shared=tuple(shared),
+                    region=None,
+                    watched_down=victims,
+                    watched_total=len(watched),
+                    path=propagate(graph, [nearest]).path(w),
+                    shared_dependency=nearest,
+                )
+            )
+        if w in region_down and not shared:  # a component cause already says it
+            victims = tuple(x for x in watched if x in region_down)
+            if victims:
+                found.append(
+                    BlindSpot(
+                        watcher=w,
+                        name=c.label,
+                        kind=c.kind.value,
+                        cause="region",
+                        shared=(),
+                        region=region,
+                        watched_down=victims,
+                        watched_total=len(watched),
+                        path=region_paths[w],
+                        shared_dependency=f"region {region}",
+                    )
+                )
+    found.sort(key=lambda s: (s.cause != "component", s.watcher))
+    return tuple(found)

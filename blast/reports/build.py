@@ -1,0 +1,309 @@
+"""The architect's report: one serialisable result that HTML, Markdown and JSON render.
+
+Built from the static analysis (:func:`blast.report.shared_spofs`, the failure
+index, region exposure) plus, optionally, :class:`~blast.reports.figures.SimulationFigures`.
+Order of the content: a summary (what a region event takes down, the
+concentration score, the top SPOFs), then per SPOF what it takes down, why (one
+dependency path per user-facing victim), the recovery order and the
+mitigations with their what-ifs, then the blind spots.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from blast import __version__
+from blast.analysis.exposure import exposure, region_components
+from blast.analysis.index import FailureIndex, build_index
+from blast.analysis.propagation import propagate
+from blast.model.graph import Graph
+from blast.report import shared_spofs
+from blast.reports.blindspots import BlindSpot, blind_spots
+from blast.reports.figures import SimulationFigures
+from blast.reports.mitigations import Mitigation, mitigations
+from blast.reports.whatif import user_facing_down
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of ``Report.to_dict()`` (``docs/report.schema.json``)."""
+    from pydantic import TypeAdapter
+
+    schema = TypeAdapter(Report).json_schema(mode="serialization")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+SCHEMA = "blast-report/1"
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class Victim:
+    """A user-facing component a SPOF takes down, and the dependency path that explains it."""
+
+    component: str
+    name: str
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SpofDetail:
+    """Everything the report says about one SPOF."""
+
+    component: str
+    name: str
+    kind: str
+    provider: str
+    region: str
+    scope: str
+    plane: str | None
+    user_facing_down: tuple[Victim, ...]
+    down: int
+    degraded: int
+    recovery_order: tuple[tuple[str, ...], ...]
+    mitigations: tuple[Mitigation, ...]
+    outage_minutes: float | None
+
+
+@dataclass(frozen=True)
+class RegionEntry:
+    """One user-facing component in the region event."""
+
+    component: str
+    name: str
+    state: str
+    path: tuple[str, ...]
+    outage_minutes: float | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The first page: what the region event costs and where the risk concentrates."""
+
+    user_facing: int
+    region_down: int
+    region_degraded: int
+    region_safe: int
+    concentration: float
+    concentrated: tuple[str, ...]
+    protected_by_redundancy: tuple[str, ...]
+    anchored_global: tuple[str, ...]
+    spofs: int
+    top_spofs: tuple[str, ...]
+    blind_spots: int
+    region_outage_minutes: float | None
+
+
+@dataclass(frozen=True)
+class Report:
+    """The whole report (``docs/report.md`` documents its JSON form)."""
+
+    schema: str
+    blast_version: str
+    graph: str
+    description: str
+    files: tuple[str, ...]
+    components: int
+    groups: int
+    region: str | None
+    summary: Summary
+    region_event: tuple[RegionEntry, ...]
+    spofs: tuple[SpofDetail, ...]
+    blind_spots: tuple[BlindSpot, ...]
+    simulation: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON, keys as documented."""
+        return asdict(self)
+
+
+def recovery_order(index: FailureIndex, spof: str) -> tuple[tuple[str, ...], ...]:
+    """Waves in which what ``spof`` took down can come back, the SPOF first.
+
+    A component is in wave ``k`` when every hard dependency it lost is back by
+    wave ``k - 1`` (a group is back once ``min_up`` members are); members of a
+    cycle of hard dependencies share a wave: they can only return together.
+    Walks the strongly connected components of the hard graph needs first.
+    """
+    s = index.structure
+    down = {s.position[c] for c in index.names(index.down(spof))}
+    groups_down = {
+        s.position[g]
+        for g in index.graph.groups
+        if index.bit[spof] in index.killers(g) or g == spof
+    }
+    level: dict[int, int] = {}
+    for scc in s.order:
+        members = [v for v in scc if v in down or v in groups_down]
+        if not members:
+            continue
+        inside = set(scc)
+        wave = 0
+        for v in members:
+            if v >= s.n_components:  # a group: back when enough members are
+                member_levels = sorted(level.get(t, -1) for t in s.hard_targets[v])
+                need = s.topology.min_up[v]
+                wave = max(wave, member_levels[need - 1] if member_levels else 0)
+                continue
+            for t in s.hard_targets[v]:
+                if t not in inside:
+                    wave = max(wave, level.get(t, -1) + 1)
+        for v in members:
+            level[v] = wave
+    waves: dict[int, list[str]] = {}
+    for v, w in level.items():
+        if v < s.n_components:
+            waves.setdefault(w, []).append(s.nodes[v])
+    return tuple(tuple(sorted(waves[w])) for w in sorted(waves))
+
+
+def _hard_reach_region(graph: Graph, region: str) -> set[str]:
+    """Components with a path of hard edges (any group member) into ``region``."""
+    topo = graph.topology
+    start = [topo.position[c] for c in region_components(graph, region)]
+    seen = set(start)
+    queue = deque(start)
+    while queue:
+        v = queue.popleft()
+        for d, kind in topo.dependents[v]:
+            if kind != 1 and d not in seen:
+                seen.add(d)
+                queue.append(d)
+    return {topo.nodes[v] for v in seen if v < topo.n_components}
+
+
+def build_report(
+    graph: Graph,
+    *,
+    region: str | None = DEFAULT_REGION,
+    top: int = 10,
+    simulation: SimulationFigures | None = None,
+    description: str = "",
+    index: FailureIndex | None = None,
+) -> Report:
+    """Analyse ``graph`` for the report.
+
+    Parameters
+    ----------
+    graph
+        The dependency graph.
+    region
+        The region event of the summary (``None`` to skip it).
+    top
+        SPOFs detailed (all SPOFs are counted in the summary).
+    simulation
+        Minutes from a simulation run, when there is one.
+
+    Raises
+    ------
+    UnknownComponentError
+        When ``region`` has no component.
+    """
+    index = index or build_index(graph)
+    sim = simulation
+    uf = graph.user_facing
+    region_entries: tuple[RegionEntry, ...] = ()
+    down_ids: tuple[str, ...] = ()
+    anchored: tuple[str, ...] = ()
+    counts = {"down": 0, "degraded": 0, "safe": len(uf)}
+    concentrated: tuple[str, ...] = ()
+    protected: tuple[str, ...] = ()
+    if region is not None:
+        result = exposure(graph, region=region)
+        anchored = result.anchored_global
+        counts = {s: result.count(s) for s in counts}
+        region_entries = tuple(
+            RegionEntry(
+                e.component,
+                e.name,
+                e.state,
+                e.path,
+                sim.region_outage_minutes.get(e.component) if sim else None,
+            )
+            for e in result.exposures
+        )
+        down_ids = tuple(e.component for e in result.exposures if e.state == "down")
+        concentrated = down_ids
+        reach = _hard_reach_region(graph, region)
+        protected = tuple(u for u in uf if u in reach and u not in down_ids)
+    all_spofs = shared_spofs(index)
+    details = []
+    for spof in all_spofs[:top]:
+        details.append(_detail(index, spof.component, region, len(down_ids), sim))
+    summary = Summary(
+        user_facing=len(uf),
+        region_down=counts["down"],
+        region_degraded=counts["degraded"],
+        region_safe=counts["safe"],
+        concentration=round(len(concentrated) / len(uf), 4) if uf else 0.0,
+        concentrated=concentrated,
+        protected_by_redundancy=protected,
+        anchored_global=anchored,
+        spofs=len(all_spofs),
+        top_spofs=tuple(s.component for s in all_spofs[:top]),
+        blind_spots=0,
+        region_outage_minutes=sim.region_total() if sim else None,
+    )
+    spots = blind_spots(index, region=region)
+    return Report(
+        schema=SCHEMA,
+        blast_version=__version__,
+        graph=graph.name or (graph.files[0] if graph.files else ""),
+        description=" ".join(description.split()),
+        files=graph.files,
+        components=len(graph.components),
+        groups=len(graph.groups),
+        region=region,
+        summary=Summary(**{**asdict(summary), "blind_spots": len(spots)}),
+        region_event=region_entries,
+        spofs=tuple(details),
+        blind_spots=spots,
+        simulation=sim.source if sim else None,
+    )
+
+
+def _detail(
+    index: FailureIndex,
+    spof: str,
+    region: str | None,
+    region_down: int,
+    sim: SimulationFigures | None,
+) -> SpofDetail:
+    graph = index.graph
+    c = graph.components[spof]
+    victims_ids = user_facing_down(index, spof)
+    outcome = propagate(graph, [spof])
+    victims = tuple(Victim(v, graph.label(v), outcome.path(v)) for v in victims_ids)
+    found = mitigations(
+        index,
+        spof,
+        region=region,
+        before_spof=len(victims_ids),
+        before_region=region_down if region is not None else None,
+    )
+    if sim:
+        found = tuple(_with_minutes(m, sim) for m in found)
+    down = index.down(spof)
+    return SpofDetail(
+        component=spof,
+        name=c.label,
+        kind=c.kind.value,
+        provider=c.provider,
+        region=c.region,
+        scope=c.scope.value,
+        plane=c.plane.value if c.plane else None,
+        user_facing_down=victims,
+        down=len(down) - 1,
+        degraded=len(index.affected(spof)) - len(down),
+        recovery_order=recovery_order(index, spof),
+        mitigations=found,
+        outage_minutes=sim.spof_outage_minutes.get(spof) if sim else None,
+    )
+
+
+def _with_minutes(m: Mitigation, sim: SimulationFigures) -> Mitigation:
+    from dataclasses import replace
+
+    saved = sim.mitigation_minutes_saved.get(m.id)
+    return replace(m, whatif=replace(m.whatif, minutes_saved=saved))

@@ -1,0 +1,294 @@
+"""Concrete mitigations of one SPOF, derived from the graph's structure.
+
+Each kind applies when the graph shows the weakness it fixes, and names the
+components and edges to change:
+
+* ``redundancy``: dependents need the SPOF directly, with no alternative; run a
+  second one in another region (another provider for a global service anchored
+  nowhere) behind a redundancy group.
+* ``regional-endpoint``: the SPOF is a global service anchored in one region
+  (IAM, STS's global endpoint, sign-in in us-east-1); call a regional endpoint
+  in the caller's region instead.
+* ``serve-stale``: the SPOF answers reads (DNS, a database, a cache, identity,
+  an API...) and its dependents keep no cache of the answers; cache them and
+  serve stale answers while it is down (RFC 8767 for DNS).
+* ``static-stability``: a data-plane component needs a control plane to keep
+  working; pre-provision and keep the last known good state, so nothing has to
+  be launched or changed during the event (AWS Builders' Library, "Static
+  stability using Availability Zones").
+* ``break-cycle``: the SPOF sits on a cycle of hard dependencies, so recovery
+  has to bring the whole loop back at once (the DynamoDB / EC2 DWFM loop of
+  2025-10-20); give one member a bootstrap path that does not need the others.
+
+Every mitigation carries a :class:`~blast.reports.whatif.WhatIf`: the change is
+applied to a copy of the graph and the analysis re-run.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from itertools import pairwise
+
+from blast.analysis.index import FailureIndex
+from blast.model import GLOBAL_REGION, Component, Kind, Plane, RedundancyGroup, Scope
+from blast.model.graph import Graph
+from blast.reports.whatif import Change, WhatIf, hard_dependents, measure
+
+KINDS = ("redundancy", "regional-endpoint", "serve-stale", "static-stability", "break-cycle")
+"""Mitigation kinds, in the order the report lists them."""
+
+READ_KINDS = frozenset(
+    {Kind.DNS, Kind.DATABASE, Kind.CACHE, Kind.STORAGE, Kind.IDENTITY, Kind.API, Kind.CDN}
+)
+"""Kinds whose answers a dependent can cache and serve stale."""
+
+
+@dataclass(frozen=True)
+class Mitigation:
+    """One concrete change that removes or shrinks a SPOF, with its measured effect."""
+
+    id: str
+    kind: str
+    spof: str
+    title: str
+    action: str
+    changes: tuple[str, ...]
+    assumes: str
+    whatif: WhatIf
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    kind: str
+    title: str
+    change: Change
+    action: str
+    touched: tuple[str, ...]
+    assumes: str
+
+
+def other_region(graph: Graph, component: Component) -> str | None:
+    """A region of the graph to put a replica in: the same provider's first, then any."""
+    regions = [r for r in graph.regions if r not in (GLOBAL_REGION, component.region)]
+    same = sorted(
+        {
+            c.region
+            for c in graph.components.values()
+            if c.provider == component.provider and c.region in regions
+        }
+    )
+    choices = same or regions
+    return choices[0] if choices else None
+
+
+def _names(graph: Graph, ids: tuple[str, ...], limit: int = 4) -> str:
+    shown = ", ".join(graph.label(i) for i in ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def _redundancy(graph: Graph, spof: Component, dependents: tuple[str, ...]) -> tuple[Change, str]:
+    global_anchorless = spof.scope is Scope.GLOBAL and spof.region == GLOBAL_REGION
+    where = None if global_anchorless else other_region(graph, spof)
+    suffix = "second-provider" if global_anchorless else f"replica.{where or 'region-2'}"
+    place = "second provider" if global_anchorless else where or "second region"
+    replica = spof.model_copy(
+        update={
+            "id": f"{spof.id}.{suffix}",
+            "name": f"{spof.label} ({place})",
+            "region": spof.region if global_anchorless else (where or f"{spof.region}-2"),
+            "provider": f"{spof.provider or 'other'}-alt" if global_anchorless else spof.provider,
+            "user_facing": False,
+        }
+    )
+    group = RedundancyGroup.model_validate(
+        {"id": f"{spof.id}.redundant", "name": f"{spof.label} (redundant)",
+         "members": (spof.id, replica.id)}
+    )  # fmt: skip
+    change = Change(
+        add_components=(replica,),
+        add_groups=(group,),
+        retarget=tuple(((d, spof.id), group.id) for d in dependents),
+    )
+    target = "a second provider" if global_anchorless else (where or "a second region")
+    action = (
+        f"Run a second {spof.label} in {target} and make {_names(graph, dependents)} depend on "
+        f"either (a redundancy group of both, any one up) instead of {spof.id} alone."
+    )
+    return change, action
+
+
+def _regional(graph: Graph, spof: Component, dependents: tuple[str, ...]) -> tuple[Change, str]:
+    clones: dict[str, Component] = {}
+    retarget = []
+    for d in dependents:
+        region = graph.components[d].region
+        if region in (GLOBAL_REGION, spof.region):
+            region = other_region(graph, spof) or f"outside-{spof.region}"
+        if region not in clones:
+            clones[region] = spof.model_copy(
+                update={
+                    "id": f"{spof.id}.regional.{region}",
+                    "name": f"{spof.label} regional endpoint ({region})",
+                    "region": region,
+                    "scope": Scope.REGIONAL,
+                    "user_facing": False,
+                    "depends_on": tuple(
+                        dep
+                        for dep in spof.depends_on
+                        if dep.target not in graph.components
+                        or graph.components[dep.target].region != spof.region
+                    ),
+                }
+            )
+        retarget.append(((d, spof.id), clones[region].id))
+    action = (
+        f"{spof.label} is global but anchored in {spof.region}: have "
+        f"{_names(graph, dependents)} call a regional endpoint in their own region "
+        f"({', '.join(sorted(clones))}) instead of the global one."
+    )
+    return Change(add_components=tuple(clones.values()), retarget=tuple(retarget)), action
+
+
+def _cycle_through(index: FailureIndex, spof: str) -> tuple[str, ...]:
+    """A shortest cycle of hard edges from ``spof`` back to itself, or ``()``."""
+    s = index.structure
+    start = s.position[spof]
+    rank = s.rank
+    parent = {start: -1}
+    queue = deque([start])
+    while queue:
+        v = queue.popleft()
+        for t in s.hard_targets[v]:
+            if rank[t] != rank[start]:
+                continue
+            if t == start:
+                chain = [v]
+                while chain[-1] != start:
+                    chain.append(parent[chain[-1]])
+                return tuple(s.nodes[x] for x in [*reversed(chain), start])
+            if t not in parent:
+                parent[t] = v
+                queue.append(t)
+    return ()
+
+
+def _closing_edge(graph: Graph, cycle: tuple[str, ...]) -> tuple[str, str] | None:
+    """The last component-to-target edge of ``cycle`` (groups have no edge to soften)."""
+    for a, b in reversed(list(pairwise(cycle))):
+        if a in graph.components:
+            return a, b
+    return None
+
+
+def mitigations(
+    index: FailureIndex,
+    spof: str,
+    *,
+    region: str | None,
+    before_spof: int,
+    before_region: int | None,
+) -> tuple[Mitigation, ...]:
+    """The mitigations that apply to ``spof``, each with its measured what-if."""
+    graph = index.graph
+    c = graph.components[spof]
+    dependents = hard_dependents(graph, spof)
+    found: list[_Candidate] = []
+    anchored_global = c.scope is Scope.GLOBAL and c.region != GLOBAL_REGION
+    if dependents and not anchored_global:
+        change, action = _redundancy(graph, c, dependents)
+        found.append(
+            _Candidate(
+                "redundancy",
+                f"Redundancy for {c.label}",
+                change,
+                action,
+                dependents,
+                f"the replica shares {c.label}'s own dependencies as written; "
+                "they may still be SPOFs",
+            )
+        )
+    if dependents and anchored_global:
+        change, action = _regional(graph, c, dependents)
+        found.append(
+            _Candidate(
+                "regional-endpoint",
+                f"Regional endpoints instead of global {c.label}",
+                change,
+                action,
+                dependents,
+                f"a regional endpoint needs nothing in {c.region}",
+            )
+        )
+    uncached = tuple(
+        d
+        for d in dependents
+        if any(
+            dep.target == spof and dep.cache_ttl is None for dep in graph.components[d].depends_on
+        )
+    )
+    if c.kind in READ_KINDS and uncached:
+        found.append(
+            _Candidate(
+                "serve-stale",
+                f"Serve stale answers of {c.label}",
+                Change(soften=tuple((d, spof) for d in uncached)),
+                f"Cache what {_names(graph, uncached)} read from {c.label} and serve the last "
+                "good answer while it is down (set cache_ttl on each edge).",
+                uncached,
+                "the outage is shorter than the cache's lifetime",
+            )
+        )
+    control = c.plane is Plane.CONTROL or c.kind is Kind.CONTROL_PLANE
+    data_side = tuple(d for d in dependents if graph.components[d].plane is not Plane.CONTROL)
+    if control and data_side:
+        found.append(
+            _Candidate(
+                "static-stability",
+                f"Static stability: no {c.label} during the event",
+                Change(soften=tuple((d, spof) for d in data_side)),
+                f"{_names(graph, data_side)} need the control plane {c.label} to keep serving: "
+                "pre-provision capacity and keep the last known good state so that nothing has "
+                "to be launched or changed while it is down.",
+                data_side,
+                "running capacity keeps serving without new launches",
+            )
+        )
+    cycle = _cycle_through(index, spof)
+    edge = _closing_edge(graph, cycle) if cycle else None
+    if edge is not None:
+        found.append(
+            _Candidate(
+                "break-cycle",
+                f"Break the dependency cycle through {c.label}",
+                Change(soften=(edge,)),
+                f"{' -> '.join(cycle)} is a cycle of hard dependencies: everything on it must "
+                f"come back at once. Give {edge[0]} a way to start without {edge[1]} (a "
+                "bootstrap path, cached state).",
+                (edge[0],),
+                "the bootstrap path itself needs nothing on the cycle",
+            )
+        )
+    result = []
+    for cand in found:
+        whatif = measure(
+            graph,
+            cand.change,
+            spof,
+            before_spof=before_spof,
+            region=region,
+            before_region=before_region,
+        )
+        result.append(
+            Mitigation(
+                id=f"{cand.kind}:{spof}",
+                kind=cand.kind,
+                spof=spof,
+                title=cand.title,
+                action=cand.action,
+                changes=tuple(f"{d} -> {spof}" for d in cand.touched),
+                assumes=cand.assumes,
+                whatif=whatif,
+            )
+        )
+    return tuple(result)

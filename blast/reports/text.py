@@ -1,0 +1,100 @@
+"""Sentences shared by the HTML and Markdown reports, built from the report's data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from blast.reports.blindspots import BlindSpot
+from blast.reports.build import Report, Victim
+
+KIND_LABELS = {
+    "redundancy": "Redundancy",
+    "regional-endpoint": "Regional endpoint",
+    "serve-stale": "Serve stale",
+    "static-stability": "Static stability",
+    "break-cycle": "Break a cycle",
+}
+
+
+def minutes(value: float | None) -> str:
+    """``95`` -> ``1 h 35 min``; ``None`` -> ``–``."""
+    if value is None:
+        return "–"
+    total = round(value)
+    hours, mins = divmod(total, 60)
+    return f"{hours} h {mins:02d} min" if hours else f"{mins} min"
+
+
+def path_text(path: tuple[str, ...]) -> str:
+    """A dependency path as ``a → b → c (failed)``."""
+    if not path:
+        return ""
+    if len(path) == 1:
+        return f"{path[0]} (fails itself)"
+    return " → ".join(path) + " (failed)"
+
+
+def grouped_paths(victims: Sequence[Victim]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Victims that reach the failure the same way, together: ``[(names, rest of path)]``.
+
+    The rest of the path is the path without the victim itself; groups keep the
+    order of their first victim, names are sorted.
+    """
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for v in victims:
+        groups.setdefault(v.path[1:], []).append(v.name)
+    return [(tuple(sorted(names)), rest) for rest, names in groups.items()]
+
+
+def plural(n: int, noun: str) -> str:
+    """``1 group``, ``2 groups``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def percent(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+def region_sentence(report: Report) -> str:
+    s = report.summary
+    text = (
+        f"A **{report.region}** event takes down **{s.region_down} of {s.user_facing}** "
+        f"user-facing components ({s.region_degraded} degraded, {s.region_safe} safe)"
+    )
+    if s.anchored_global:
+        text += f", global services anchored there included ({', '.join(s.anchored_global)})"
+    if s.region_outage_minutes is not None:
+        text += f"; simulated: {minutes(s.region_outage_minutes)} of user-facing outage"
+    return text + "."
+
+
+def concentration_sentence(report: Report) -> str:
+    s = report.summary
+    text = (
+        f"Concentration score **{percent(s.concentration)}**: the share of user-facing "
+        f"components with a hard (possibly transitive) dependency on {report.region} that no "
+        "redundancy covers"
+    )
+    if s.protected_by_redundancy:
+        text += (
+            f"; {len(s.protected_by_redundancy)} more reach {report.region} only through "
+            f"redundancy ({', '.join(s.protected_by_redundancy)})"
+        )
+    return text + "."
+
+
+def blind_spot_sentence(b: BlindSpot) -> str:
+    watched = ", ".join(b.watched_down[:5]) + (
+        f" and {len(b.watched_down) - 5} more" if len(b.watched_down) > 5 else ""
+    )
+    if b.cause == "region":
+        why = f"the {b.region} event takes it down"
+    else:
+        why = f"it shares **{b.shared_dependency}** with them"
+        if len(b.shared) > 1:
+            why += f" (and {len(b.shared) - 1} more shared dependencies)"
+    return (
+        f"**{b.name}** (`{b.watcher}`, {b.kind}) goes dark together with "
+        f"{len(b.watched_down)} of the {b.watched_total} components it watches ({watched}): "
+        f"{why}. Path: {path_text(b.path)}."
+    )

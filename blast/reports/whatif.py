@@ -1,0 +1,133 @@
+"""What-if graphs: apply a change to a graph and measure what users lose before and after.
+
+Every mitigation the report proposes is a concrete change to the graph (a
+replica and a redundancy group, a regional clone, a hard edge made soft). This
+module applies such a change to a copy and re-runs the static analysis, so the
+report's deltas come from the same engine as everything else. The simulation
+will add minutes to these counts (:mod:`blast.reports.figures`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from blast.analysis.exposure import region_components
+from blast.analysis.index import FailureIndex, build_index
+from blast.analysis.propagation import State, propagate
+from blast.model import Component, Dependency, DependencyType, RedundancyGroup
+from blast.model.graph import Graph
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change to a graph: components replaced or added, groups added, edges re-typed.
+
+    ``soften`` lists ``(dependent, target)`` hard edges that become soft (the
+    dependent keeps working, degraded, while the target is down); ``retarget``
+    maps ``(dependent, old target)`` to a new target.
+    """
+
+    add_components: tuple[Component, ...] = ()
+    add_groups: tuple[RedundancyGroup, ...] = ()
+    soften: tuple[tuple[str, str], ...] = ()
+    retarget: tuple[tuple[tuple[str, str], str], ...] = ()
+
+
+def apply(graph: Graph, change: Change) -> Graph:
+    """A new graph with ``change`` applied (``graph`` is left as it is)."""
+    soften = set(change.soften)
+    retarget: Mapping[tuple[str, str], str] = dict(change.retarget)
+    components: dict[str, Component] = {}
+    for cid, c in graph.components.items():
+        deps = []
+        touched = False
+        for dep in c.depends_on:
+            key = (cid, dep.target)
+            new: Dependency = dep
+            if key in retarget:
+                new = new.model_copy(update={"target": retarget[key]})
+            if key in soften and new.type is DependencyType.HARD:
+                new = new.model_copy(update={"type": DependencyType.SOFT})
+            touched = touched or new is not dep
+            deps.append(new)
+        components[cid] = c.model_copy(update={"depends_on": tuple(deps)}) if touched else c
+    for c in change.add_components:
+        components[c.id] = c
+    groups = dict(graph.groups)
+    for g in change.add_groups:
+        groups[g.id] = g
+    return Graph(components, groups, name=graph.name, files=graph.files)
+
+
+def user_facing_down(index: FailureIndex, component: str) -> tuple[str, ...]:
+    """User-facing components (itself excluded) that ``component`` alone takes down."""
+    me = index.bit[component]
+    return tuple(index.ids[b] for b in index.down_of[me] & index.user_facing if b != me)
+
+
+def region_down(graph: Graph, region: str) -> tuple[str, ...]:
+    """User-facing components down when ``region`` fails whole (sorted)."""
+    outcome = propagate(graph, region_components(graph, region))
+    return tuple(sorted(u for u in graph.user_facing if outcome.state(u) is State.DOWN))
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """User-facing components down before and after a change.
+
+    ``spof_*``: when the SPOF fails alone; ``region_*``: in the region event
+    (``None`` without a region); ``saved``: user-facing components no longer
+    down when the SPOF fails. ``minutes_saved`` is the simulation's
+    user-facing minutes saved, ``None`` until a simulation provides it.
+    """
+
+    spof_down_before: int
+    spof_down_after: int
+    region: str | None
+    region_down_before: int | None
+    region_down_after: int | None
+    saved: int
+    minutes_saved: float | None = None
+
+
+def measure(
+    graph: Graph,
+    change: Change,
+    spof: str,
+    *,
+    before_spof: int,
+    region: str | None,
+    before_region: int | None,
+) -> WhatIf:
+    """Apply ``change`` and count again what ``spof``'s failure and the region event take down."""
+    changed = apply(graph, change)
+    index = build_index(changed)
+    after_region = None
+    if region is not None and before_region is not None:
+        after_region = len(region_down(changed, region))
+    after_spof = len(user_facing_down(index, spof))
+    return WhatIf(
+        spof_down_before=before_spof,
+        spof_down_after=after_spof,
+        saved=before_spof - after_spof,
+        region=region,
+        region_down_before=before_region,
+        region_down_after=after_region,
+    )
+
+
+def hard_dependents(graph: Graph, target: str) -> tuple[str, ...]:
+    """Components with a direct hard dependency on ``target``, in file order."""
+    return tuple(
+        cid
+        for cid, c in graph.components.items()
+        if any(d.target == target and d.type is DependencyType.HARD for d in c.depends_on)
+    )
+
+
+def edges_to(graph: Graph, dependents: Iterable[str], target: str) -> tuple[Dependency, ...]:
+    """The dependency entries of ``dependents`` on ``target``."""
+    return tuple(
+        d for cid in dependents for d in graph.components[cid].depends_on if d.target == target
+    )
