@@ -30,11 +30,23 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = (ROOT / "docs" / "cli.md", ROOT / "docs" / "schema.md")
 WIDTH = 100
 EXAMPLE_GRAPH = "graphs/examples/shop.yaml"
+EXAMPLE_SCENARIO = "graphs/scenarios/shop-region-failover.yaml"
 EXAMPLES = {
     "validate": ["validate", EXAMPLE_GRAPH, "--json"],
     "spof": ["spof", EXAMPLE_GRAPH, "--json"],
     "radius": ["radius", EXAMPLE_GRAPH, "orders-use1", "--json"],
     "exposure": ["exposure", EXAMPLE_GRAPH, "--region", "us-east-1", "--json"],
+    "simulate": ["simulate", EXAMPLE_GRAPH, "--scenario", EXAMPLE_SCENARIO, "--json"],
+    "explain": [
+        "explain",
+        EXAMPLE_GRAPH,
+        "--scenario",
+        EXAMPLE_SCENARIO,
+        "checkout",
+        "--at",
+        "2025-10-20T00:00:30-07:00",
+        "--json",
+    ],
 }
 """The command line of each JSON example (without ``blast``)."""
 

@@ -62,3 +62,12 @@ class GraphFileError(BadInputError):
 
 class UnknownComponentError(BadInputError):
     """Raised when a command names a component or region the graph does not have."""
+
+
+class ScenarioError(BadInputError):
+    """Raised when a scenario does not fit its graph or cannot be simulated as written.
+
+    A scenario *file* that does not validate raises :class:`GraphFileError` with
+    located problems, like a graph file; this is for what only shows once the
+    scenario meets a graph (an override naming a missing dependency, ...).
+    """

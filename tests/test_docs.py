@@ -31,7 +31,11 @@ SCHEMA_MD = ROOT / "docs" / "schema.md"
 CLI_MD = ROOT / "docs" / "cli.md"
 SCHEMA_JSON = ROOT / "docs" / "graph.schema.json"
 SHOP = "graphs/examples/shop.yaml"
-GRAPHS = sorted(p.relative_to(ROOT) for p in (ROOT / "graphs").rglob("*.yaml"))
+GRAPHS = sorted(
+    p.relative_to(ROOT)
+    for p in (ROOT / "graphs").rglob("*.yaml")
+    if "scenarios" not in p.relative_to(ROOT).parts  # scenario files: tests/test_sim_docs.py
+)
 INVALID = ["unknown-field", "bad-scope", "bad-kind", "bad-dependency-type", "missing-field"]
 REGENERATE = "regenerate with: python -m blast.docgen"
 _GENERATED = re.compile(r"<!-- (help|json|file):(\S+) -->\n.*?<!-- /\1:\2 -->", re.DOTALL)

@@ -134,6 +134,22 @@ class Queue(_Frozen):
     capacity: int | None = Field(
         None, ge=1, description="Most items the queue holds; beyond it work is dropped."
     )
+    # --- simulation parameters added with the time engine (blast.sim, issue 10) ---
+    timeout: Duration | None = Field(
+        None,
+        description=(
+            "Seconds a request waits before its caller gives up; when the queueing delay "
+            "exceeds it, the work done is wasted (goodput 0: congestive collapse)."
+        ),
+    )
+    retry_attempts: int | None = Field(
+        None,
+        ge=1,
+        description=(
+            "Calls clients make per request while it fails, the first included (retry "
+            "amplification); default: the largest `retry.attempts` of its dependents, else 1."
+        ),
+    )
 
 
 class HealthCheck(_Frozen):
@@ -149,6 +165,14 @@ class HealthCheck(_Frozen):
     failover: bool = Field(
         False, description="Whether failing checks shift traffic away (e.g. AZ DNS failover)."
     )
+    # --- simulation parameters added with the time engine (blast.sim, issue 10) ---
+    not_ready_time: Duration | None = Field(
+        None,
+        description=(
+            "How long a target that came back keeps failing checks although it works (not "
+            "ready, e.g. its network state has not propagated)."
+        ),
+    )
 
 
 class Timing(_Frozen):
@@ -162,6 +186,46 @@ class Timing(_Frozen):
     )
     throttle_rate: float | None = Field(
         None, gt=0, description="Requests per second it admits while operators throttle it."
+    )
+    # --- simulation parameters added with the time engine (blast.sim, issue 10) ---
+    capacity_units: int | None = Field(
+        None,
+        ge=1,
+        description="Units of capacity it has (hosts, servers), for `recovery_rate`; default 100.",
+    )
+    recovery_rate: float | None = Field(
+        None,
+        gt=0,
+        description=(
+            "Units of capacity returned per hour once what it needs is back (ramped recovery); "
+            "all at once when unset."
+        ),
+    )
+    restart_required: bool = Field(
+        False,
+        description=(
+            "Once down it stays down until an operator restarts or repairs it (a stuck "
+            "state no automation repairs)."
+        ),
+    )
+
+
+class Buffer(_Frozen):
+    """The buffer of an async dependency (simulation parameter)."""
+
+    size: float = Field(..., gt=0, description="Items it holds before it is full.")
+    fill_rate: float = Field(
+        ..., gt=0, description="Items per second written to it while the target is down."
+    )
+    drain_rate: float = Field(
+        ..., gt=0, description="Items per second the target takes from it once back."
+    )
+    when_full: Literal["block", "error", "drop"] = Field(
+        "block",
+        description=(
+            "block or error: the caller is impaired as by a hard dependency; drop: work is "
+            "lost and the caller only degrades."
+        ),
     )
 
 
@@ -187,6 +251,52 @@ class Dependency(_Frozen):
     )
     lease_timeout: Duration | None = Field(
         None, description="How long the dependent keeps working on a lease it cannot renew."
+    )
+    # --- simulation parameters added with the time engine (blast.sim, issue 10) ---
+    detection_delay: Duration | None = Field(
+        None, description="Time the dependent takes to notice that the dependency fails."
+    )
+    negative_cache_ttl: Duration | None = Field(
+        None,
+        description=(
+            "How long the dependent keeps a cached failure (an empty DNS answer, a SERVFAIL) "
+            "after the dependency is back."
+        ),
+    )
+    serve_stale: bool = Field(
+        False,
+        description="Whether it keeps serving expired cached answers while the dependency is down.",
+    )
+    plane: Plane | None = Field(
+        None,
+        description=(
+            "`control` when the dependent needs new capacity from the target (launches, "
+            "scaling); `data` (the default) when it uses what exists."
+        ),
+    )
+    lease_work: float | None = Field(
+        None,
+        ge=0,
+        description=(
+            "Work items (on the dependent's queue) to re-establish its leases after they lapsed."
+        ),
+    )
+    buffer: Buffer | None = Field(
+        None, description="The buffer of an async dependency: fills while the target is down."
+    )
+    on_wrong_data: Literal["fail", "degrade", "propagate", "ignore"] = Field(
+        "fail",
+        description=(
+            "What the dependent does with wrong data from the target: fail (down), degrade, "
+            "propagate (becomes wrong too) or ignore."
+        ),
+    )
+    withdraw: bool = Field(
+        False,
+        description=(
+            "The dependent withdraws itself from service (self-removal) while it cannot "
+            "reach the target, whatever the dependency type."
+        ),
     )
 
 

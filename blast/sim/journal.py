@@ -1,0 +1,282 @@
+"""The result of a simulation: one immutable, serialisable journal.
+
+Everything the CLI, the reports and the dashboard show is read from a
+:class:`Journal`: the state changes with their causes (:class:`Event`), the
+queue series of queued components (:class:`QueuePoint`), and what is derived
+from them (``state_at``, ``explain``, ``windows``). Time ``t`` is seconds after
+``start`` (an aware datetime); the journal renders times, it never recomputes
+the simulation. In the spirit of chaostoolkit's ``journal.json``: a run returns
+one document, renderers only read it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any
+
+STATES = ("up", "degraded", "down")
+"""Component states, from best to worst (their index is their severity)."""
+
+JOURNAL_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Cause:
+    """Why a state changed: the mechanism, the dependency and the upstream event.
+
+    ``mechanism`` is one of the names of ``docs/simulation.md`` (``fault``,
+    ``hard``, ``soft``, ``async``, ``group``, ``failover``, ``cache``,
+    ``negative-cache``, ``lease``, ``detection``, ``health-check``, ``recovery``,
+    ``ramp``, ``stuck``, ``queue``, ``collapse``, ``buffer``, ``control-plane``,
+    ``wrong-data``, ``withdraw``, ``action``...). ``dependency`` is the node whose
+    state explains this one (none for triggers), ``upstream`` the index of that
+    node's event, ``trigger`` the id of the fault or action behind a trigger.
+    """
+
+    mechanism: str
+    dependency: str | None = None
+    upstream: int | None = None
+    trigger: str | None = None
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mechanism": self.mechanism,
+            "dependency": self.dependency,
+            "upstream": self.upstream,
+            "trigger": self.trigger,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class Event:
+    """A component (or redundancy group) entered a state at time ``t``."""
+
+    index: int
+    t: float
+    component: str
+    state: str
+    share_ok: float
+    wrong: bool
+    cause: Cause
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "t": self.t,
+            "component": self.component,
+            "state": self.state,
+            "share_ok": self.share_ok,
+            "wrong": self.wrong,
+            "cause": self.cause.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class QueuePoint:
+    """A queued component at time ``t``; the backlog is linear until the next point.
+
+    Units: items for ``backlog``, items per second for ``arrival`` (retries
+    included), ``capacity`` and ``goodput`` (work finished before its timeout),
+    seconds for ``delay`` (the queueing delay, backlog / capacity).
+    """
+
+    t: float
+    backlog: float
+    arrival: float
+    capacity: float
+    goodput: float
+    delay: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "t": self.t,
+            "backlog": self.backlog,
+            "arrival": self.arrival,
+            "capacity": self.capacity,
+            "goodput": self.goodput,
+            "delay": self.delay,
+        }
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A fault or action as the engine applied it (``t_end`` for faults that end)."""
+
+    id: str
+    kind: str
+    t: float
+    t_end: float | None
+    targets: tuple[str, ...]
+    description: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "t": self.t,
+            "t_end": self.t_end,
+            "targets": list(self.targets),
+            "description": self.description,
+        }
+
+
+@dataclass(frozen=True)
+class Window:
+    """A stretch of time a component was not up: ``end`` is None when still open at the horizon.
+
+    ``severity`` is the worst state inside it, ``min_share`` the lowest share of
+    work that succeeded, ``cause`` the cause of the event that opened it.
+    """
+
+    component: str
+    start: float
+    end: float | None
+    severity: str
+    min_share: float
+    cause: Cause
+    event: int
+
+    @property
+    def duration(self) -> float | None:
+        return None if self.end is None else self.end - self.start
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "component": self.component,
+            "start": self.start,
+            "end": self.end,
+            "severity": self.severity,
+            "min_share": self.min_share,
+            "cause": self.cause.to_dict(),
+            "event": self.event,
+        }
+
+
+@dataclass(frozen=True)
+class Journal:
+    """One simulation run: inputs named, every state change with its cause, queue series."""
+
+    graph: str
+    scenario: str
+    start: datetime
+    horizon: float
+    seed: int
+    components: tuple[str, ...]
+    user_facing: tuple[str, ...]
+    triggers: tuple[Trigger, ...]
+    events: tuple[Event, ...]
+    queues: Mapping[str, tuple[QueuePoint, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "queues", MappingProxyType(dict(self.queues)))
+
+    @cached_property
+    def _by_component(self) -> dict[str, list[Event]]:
+        out: dict[str, list[Event]] = {}
+        for event in self.events:
+            out.setdefault(event.component, []).append(event)
+        return out
+
+    def time(self, t: float) -> datetime:
+        """The wall-clock time of ``t`` seconds, in the scenario's time zone."""
+        return self.start + timedelta(seconds=t)
+
+    def seconds(self, when: datetime) -> float:
+        """``when`` as seconds after the start."""
+        return (when - self.start).total_seconds()
+
+    def events_of(self, component: str) -> tuple[Event, ...]:
+        """The state changes of one component, in time order."""
+        return tuple(self._by_component.get(component, ()))
+
+    def event_at(self, component: str, t: float) -> Event | None:
+        """The last change of ``component`` at or before ``t``; None when it was always up."""
+        events = self._by_component.get(component, [])
+        i = bisect.bisect_right([e.t for e in events], t)
+        return events[i - 1] if i else None
+
+    def state_at(self, component: str, t: float) -> str:
+        """``up``, ``degraded`` or ``down`` at time ``t`` (seconds after the start)."""
+        event = self.event_at(component, t)
+        return event.state if event else "up"
+
+    def series(self, component: str) -> tuple[tuple[float, str, float], ...]:
+        """``(t, state, share_ok)`` at every change of ``component``, starting up at 0."""
+        out = [(0.0, "up", 1.0)]
+        for e in self._by_component.get(component, ()):
+            out.append((e.t, e.state, e.share_ok))
+        return tuple(out)
+
+    def explain(self, component: str, t: float) -> tuple[Event, ...]:
+        """The chain of causes of ``component``'s state at ``t``, back to a trigger.
+
+        Starts at the component's last change at or before ``t`` and follows
+        each event's ``cause.upstream``; empty when the component was up all along.
+        """
+        event = self.event_at(component, t)
+        chain: list[Event] = []
+        seen: set[int] = set()
+        while event is not None and event.index not in seen:
+            chain.append(event)
+            seen.add(event.index)
+            up = event.cause.upstream
+            event = self.events[up] if up is not None else None
+        return tuple(chain)
+
+    def windows(self) -> tuple[Window, ...]:
+        """Impact windows of every component: maximal stretches not ``up``, in time order."""
+        out: list[Window] = []
+        for component, events in self._by_component.items():
+            opened: Event | None = None
+            worst, low = 0, 1.0
+            for e in events:
+                severity = STATES.index(e.state)
+                if severity and opened is None:
+                    opened, worst, low = e, severity, e.share_ok
+                elif severity and opened is not None:
+                    worst, low = max(worst, severity), min(low, e.share_ok)
+                elif not severity and opened is not None:
+                    out.append(
+                        Window(
+                            component, opened.t, e.t, STATES[worst], low, opened.cause, opened.index
+                        )
+                    )
+                    opened = None
+            if opened is not None:
+                out.append(
+                    Window(
+                        component, opened.t, None, STATES[worst], low, opened.cause, opened.index
+                    )
+                )
+        order = {c: i for i, c in enumerate(self.components)}
+        return tuple(sorted(out, key=lambda w: (w.start, order.get(w.component, -1), w.event)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The journal as plain data with stable keys (``docs/cli.md`` documents them)."""
+        return {
+            "version": JOURNAL_VERSION,
+            "graph": self.graph,
+            "scenario": self.scenario,
+            "start": self.start.isoformat(),
+            "horizon": self.horizon,
+            "seed": self.seed,
+            "triggers": [t.to_dict() for t in self.triggers],
+            "events": [e.to_dict() for e in self.events],
+            "windows": [w.to_dict() for w in self.windows()],
+            "queues": [
+                {"component": c, "points": [p.to_dict() for p in pts]}
+                for c, pts in self.queues.items()
+            ],
+        }
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as JSON: same journal, same bytes."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
