@@ -35,6 +35,7 @@ EXAMPLES = {
     "spof": ["spof", EXAMPLE_GRAPH, "--json"],
     "radius": ["radius", EXAMPLE_GRAPH, "orders-use1", "--json"],
     "exposure": ["exposure", EXAMPLE_GRAPH, "--region", "us-east-1", "--json"],
+    "catalog": ["catalog", "aws/us-east-1", "--search", "acm", "--json"],
 }
 """The command line of each JSON example (without ``blast``)."""
 
