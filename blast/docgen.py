@@ -47,6 +47,7 @@ EXAMPLES = {
         "2025-10-20T00:00:30-07:00",
         "--json",
     ],
+    "catalog": ["catalog", "aws/us-east-1", "--search", "acm", "--json"],
 }
 """The command line of each JSON example (without ``blast``)."""
 

@@ -111,7 +111,7 @@ def test_every_enum_value_is_documented():
         for arg in (info.annotation, *typing.get_args(info.annotation))
         if isinstance(arg, type) and issubclass(arg, Enum)
     }
-    assert len(enums) == 5
+    assert len(enums) == 6
     for enum in enums:
         line = next(ln for ln in body.splitlines() if ln.startswith(f"| `{enum.__name__}` |"))
         documented = set(re.findall(r"`([^`]+)`", line)[1:])

@@ -57,3 +57,17 @@ def test_python_example_runs_and_its_comments_hold(monkeypatch):
         else:
             exec(statement, namespace)
     assert checked == 2
+
+
+def test_the_printed_spof_report_is_the_real_one():
+    """The README's `make report` excerpt (header and SPOF table) is what the CLI prints now."""
+    run = subprocess.run(
+        [sys.executable, "-m", "blast", "spof", "graphs/aws-us-east-1-2025-10-20.yaml"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr
+    head = run.stdout.split("\n\nPer user-facing component")[0]
+    assert head in README, "README's spof excerpt is stale: paste the new output"

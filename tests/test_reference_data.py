@@ -23,7 +23,7 @@ def read(name: str) -> pd.DataFrame:
 
 
 def test_every_table_is_there():
-    expected = ["events.csv", "health_dashboard.csv", "impact_windows.csv"]
+    expected = ["apps.csv", "events.csv", "health_dashboard.csv", "impact_windows.csv"]
     expected += ["recovery_mechanisms.csv", "sources.csv"]
     assert sorted(expected) == TABLES
 
@@ -61,3 +61,28 @@ def test_the_headline_window_is_the_post_mortems():
     assert ("2025-10-19T23:48-07:00", "2025-10-20T02:40-07:00") in set(
         zip(dns["start"], dns["end"], strict=True)
     )
+
+
+def test_every_reported_app_carries_its_public_evidence():
+    apps = read("apps.csv")
+    assert set(apps["kind"]) <= {"report_wave", "report", "statement"}
+    illustrative = {c for c in GRAPH.user_facing if GRAPH.components[c].provider == "example"}
+    assert set(GRAPH.user_facing) - illustrative <= set(apps["component"])
+    waves = apps.query("kind == 'report_wave'")
+    assert sorted(waves["time"]) == ["2025-10-20T00:30-07:00", "2025-10-20T08:00-07:00"]
+
+
+def test_apps_whose_impact_outlasted_dynamodb_need_more_than_dynamodb():
+    """Impact after 02:40 PDT (DynamoDB back) needs a later-impaired dependency in the graph."""
+    apps = read("apps.csv")
+    late = {
+        row["component"]
+        for _, row in apps.iterrows()
+        if row["component"]
+        and len(row["time"]) > 10
+        and datetime.fromisoformat(row["time"]) > datetime.fromisoformat("2025-10-20T02:40-07:00")
+    }
+    assert "reddit" in late
+    for cid in late:
+        targets = {d.target for d in GRAPH.components[cid].depends_on}
+        assert targets - {"aws.use1.dynamodb.endpoint"}, cid

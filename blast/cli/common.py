@@ -11,6 +11,7 @@ import json
 import sys
 from typing import Any
 
+from blast.loading.catalogs import shown_files
 from blast.model.graph import Graph
 
 
@@ -51,7 +52,7 @@ def header(graph: Graph) -> str:
     return (
         f"{title}\n{count(len(graph.components), 'component')}, "
         f"{count(len(graph.groups), 'redundancy group')}, "
-        f"{len(graph.user_facing)} user-facing  ({', '.join(graph.files)})"
+        f"{len(graph.user_facing)} user-facing  ({', '.join(shown_files(graph.files))})"
     )
 
 

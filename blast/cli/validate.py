@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from blast.cli.common import count, emit_json
+from blast.loading.catalogs import shown_files
 from blast.loading.loader import load_graph, validate_files
 
 DESCRIPTION = (
@@ -47,7 +48,7 @@ def run_validate(args: argparse.Namespace) -> int:
         print(
             f"ok: {count(len(graph.components), 'component')}, "
             f"{count(len(graph.groups), 'group')}, "
-            f"{len(graph.user_facing)} user-facing in {', '.join(graph.files)}"
+            f"{len(graph.user_facing)} user-facing in {', '.join(shown_files(graph.files))}"
         )
     for scenario in scenarios:
         print(f"ok: scenario {scenario}")

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from blast.errors import GraphFileError, Location, Problem
 from blast.gcpause import gc_paused
+from blast.loading.catalogs import CatalogNotFoundError, duplicate_id_hint, resolve_include
 from blast.loading.yamlsource import DataPath, SourceDocument, key_path, read_yaml
 from blast.model import Component, GraphDocument, RedundancyGroup
 from blast.model.graph import Graph
@@ -203,7 +204,13 @@ class _Session:
         self.order.append(path)  # the including file first: it is what the user named
         if entry.header is not None:
             for i, rel in enumerate(entry.header.include):
-                self.load(path.parent / rel, (*stack, path), doc.locate(("include", i)))
+                where = doc.locate(("include", i))
+                try:
+                    target = resolve_include(path.parent, rel)
+                except CatalogNotFoundError as exc:
+                    self.problems.append(Problem(where, str(exc), key=key_path(("include", i))))
+                    continue
+                self.load(target, (*stack, path), where)
 
     def _check_file(self, doc: SourceDocument) -> _Loaded:
         data = doc.data
@@ -302,7 +309,8 @@ def _cross_check(
                     problems.append(
                         Problem(
                             where,
-                            f"duplicate id '{node.id}' (first defined at {defined_at[node.id]})",
+                            f"duplicate id '{node.id}' (first defined at {defined_at[node.id]})"
+                            f"{duplicate_id_hint(node.id)}",
                             key=key_path((list_key, i, "id")),
                         )
                     )
@@ -318,6 +326,8 @@ def _cross_check(
         for i, comp in entry.components:
             base: DataPath = ("components", i)
             check_sources(doc, base, comp.sources)
+            for k, fact in enumerate(comp.facts):
+                check_sources(doc, (*base, "facts", k), fact.sources)
             seen: dict[str, int] = {}
             for j, dep in enumerate(comp.depends_on):
                 path = (*base, "depends_on", j)
@@ -398,7 +408,11 @@ def _session(paths: Sequence[str | Path]) -> _Session:
     session = _Session()
     with gc_paused():  # validation builds a model per component: see blast.gcpause
         for p in paths:
-            session.load(Path(p), (), None)
+            try:
+                target = resolve_include(Path(), p)
+            except CatalogNotFoundError as exc:
+                raise GraphFileError([Problem(Location("<arguments>"), str(exc))]) from None
+            session.load(target, (), None)
     return session
 
 
@@ -434,7 +448,7 @@ def load_graph(paths: str | Path | Sequence[str | Path]) -> Graph:
         components, groups, references = _cross_check(session)
     if session.problems:
         raise GraphFileError(session.problems)
-    first = session.loaded[Path(paths[0]).resolve()]
+    first = session.loaded[resolve_include(Path(), paths[0]).resolve()]
     name = first.header.name if first.header else ""
     files = tuple(entry.doc.file for entry in (session.loaded[p] for p in session.order))
     return Graph(components, groups, name=name, files=files, references=references)

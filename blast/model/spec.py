@@ -110,8 +110,37 @@ class RedundancyMode(StrEnum):
     ACTIVE_PASSIVE = "active-passive"
 
 
+class Confidence(StrEnum):
+    """How sure a fact is: said by its source, or worked out from what the source says."""
+
+    STATED = "stated"
+    INFERRED = "inferred"
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+class Fact(_Frozen):
+    """A public fact about a component, with where it comes from and how sure it is.
+
+    Used by the shipped catalogs to carry, per component, what AWS documents
+    (for example which region a global service's control plane lives in, and
+    what keeps working while it is impaired). Informational: the analyses do
+    not read it.
+    """
+
+    fact: str = Field(..., min_length=1, description="The fact, in a sentence.")
+    confidence: Confidence = Field(
+        ...,
+        description=(
+            "`stated` when the sources say it; `inferred` when it is worked out from what "
+            "they say (the fact's text says how)."
+        ),
+    )
+    sources: tuple[str, ...] = Field(
+        ..., min_length=1, description="URLs, or keys of the file's `references`."
+    )
 
 
 class Retry(_Frozen):
@@ -356,6 +385,13 @@ class Component(_Frozen):
     )
     depends_on: tuple[DependencyEntry, ...] = Field(
         (), description="What it needs; a bare id is a hard dependency."
+    )
+    facts: tuple[Fact, ...] = Field(
+        (),
+        description=(
+            "Optional public facts about it, each with sources and a confidence "
+            "(`stated` or `inferred`); informational, not used by the analyses."
+        ),
     )
     timing: Timing | None = Field(None, description="Recovery parameters for the simulation.")
     queue: Queue | None = Field(None, description="Its work queue, for the simulation.")
