@@ -143,3 +143,11 @@ def test_untimed_edges_are_not_scored():
     result = score([SimulatedWindow("x", t(1), t(2))], [ref("x", None, t(2)), ref("y", None, None)])
     assert [(e.component, e.edge) for e in result.edges] == [("x", "end")]
     assert result.to_dict()["edges"][0]["error_minutes"] == 0.0
+
+
+def test_edges_a_parameter_was_fitted_to_are_not_counted_as_emergent():
+    simulated = [SimulatedWindow("idx", t(9, 37), t(13, 18))]
+    result = score(simulated, [ref("idx", t(9, 37), t(13, 18))], [], [("idx", "main", "end")])
+    assert [e.origin for e in result.edges] == ["emergent", "fitted"]
+    assert result.summary()["fitted_edges"] == 1
+    assert result.summary()["emergent_edges"] == 1

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from blast.cli.common import emit_json, header, table
+from blast.cli.compare import add_compare_option, run_compare
 from blast.errors import BadInputError
 from blast.loading.loader import load_graph
 from blast.model.durations import format_duration, parse_duration
@@ -218,7 +219,12 @@ def _utc(journal: Journal, t: float) -> str:
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
     graph = load_graph(args.file)
-    journal = simulate(graph, _scenario(args, graph, args.at), seed=args.seed)
+    scenario = _scenario(args, graph, args.at)
+    journal = simulate(graph, scenario, seed=args.seed)
+    if args.compare:
+        if not args.json:
+            _print_journal(journal, graph)
+        return run_compare(args, journal, scenario, args.scenario or scenario.name)
     if args.json:
         print(journal.to_json(), end="")
     elif args.csv:
@@ -311,6 +317,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="GRAPH", help="graph file")
     _common(p, fail_at="--at")
     p.add_argument("--csv", metavar="DIR", help="write windows.csv and series.csv into DIR")
+    add_compare_option(p)
     p.set_defaults(run=_cmd_simulate)
 
     p = sub.add_parser(

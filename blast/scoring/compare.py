@@ -11,6 +11,8 @@ Every compared edge is classified:
 
 * ``action-set``: the simulated edge falls in the same minute as an operator
   action of the scenario, so the scenario, not the engine, placed it;
+* ``fitted``: a parameter of the scenario was fitted to this very edge (its
+  override says ``fitted_to``), so matching it proves nothing;
 * ``emergent``: it came out of the engine's mechanisms (propagation, caches,
   leases, backlogs, health checks, ...).
 
@@ -30,7 +32,7 @@ from typing import Literal
 
 from blast.scoring.reference import ReferenceWindow
 
-Origin = Literal["action-set", "emergent", "missed"]
+Origin = Literal["action-set", "fitted", "emergent", "missed"]
 SAME_MINUTE = timedelta(minutes=1)
 FAR = timedelta(days=3650)
 """Stands in for an edge the post-mortem does not give, when matching windows."""
@@ -111,6 +113,7 @@ class Score:
             "missed": self.missed,
             "median_abs_error_minutes": _round(statistics.median(overall) if overall else None),
             "max_abs_error_minutes": _round(max(overall) if overall else None),
+            "fitted_edges": sum(1 for e in self.edges if e.origin == "fitted"),
             "emergent_edges": len(emergent),
             "emergent_median_abs_error_minutes": _round(
                 statistics.median(emergent) if emergent else None
@@ -140,8 +143,12 @@ def score(
     simulated: Iterable[SimulatedWindow],
     reference: Iterable[ReferenceWindow],
     action_times: Iterable[datetime] = (),
+    fitted: Iterable[tuple[str, str, str]] = (),
 ) -> Score:
     """Compare ``simulated`` windows with the timed edges of ``reference``.
+
+    ``fitted`` lists ``(component, window, edge)`` that a fitted parameter was
+    chosen to reproduce; those edges are labelled ``fitted``.
 
     >>> from datetime import datetime, timezone
     >>> t = lambda h, m: datetime(2025, 10, 20, h, m, tzinfo=timezone.utc)
@@ -154,6 +161,7 @@ def score(
     for window in simulated:
         by_component[window.component].append(window)
     actions = sorted(action_times)
+    fitted_edges = set(fitted)
     edges: list[EdgeScore] = []
     for ref in reference:
         if not ref.component:
@@ -168,6 +176,8 @@ def score(
                 origin = "missed"
             elif any(abs(sim - a) < SAME_MINUTE for a in actions):
                 origin = "action-set"
+            elif (ref.component, ref.window, edge) in fitted_edges:
+                origin = "fitted"
             else:
                 origin = "emergent"
             edges.append(

@@ -432,7 +432,8 @@ class Engine:
             if self.stuck[v]:
                 return
             wait = self.recovery_time[v]
-            if wait > 0 and self.auto[v]:
+            # a ramp under way is the recovery itself: its 0% step must not restart the warm-up
+            if wait > 0 and self.auto[v] and self.ramp_from[v] < 0:
                 if self.rec_at[v] < 0:
                     self.rec_at[v] = self.now + wait
                     self.rec_reason[v] = cause

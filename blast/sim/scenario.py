@@ -202,6 +202,18 @@ class Action(_Frozen):
         return self
 
 
+class FitTarget(_Frozen):
+    """An edge of a post-mortem window that a fitted parameter was chosen to reproduce.
+
+    A scorer labels this edge ``fitted``, not ``emergent``: a parameter fitted to an
+    edge says nothing about whether the mechanisms explain it.
+    """
+
+    component: str = Field(..., pattern=ID_PATTERN, description="Component of the window.")
+    window: str = Field("main", description="The window's name in `impact_windows.csv`.")
+    edge: Literal["start", "end"] = Field(..., description="`start` or `end`.")
+
+
 class Override(_Frozen):
     """New simulation parameters for one component, or for one of its dependencies."""
 
@@ -217,6 +229,9 @@ class Override(_Frozen):
         ),
     )
     fitted: bool = Field(False, description="True when the values were fitted, not measured.")
+    fitted_to: tuple[FitTarget, ...] = Field(
+        (), description="The post-mortem edges the values were fitted to (scored as `fitted`)."
+    )
     notes: str = Field("", description="Where the values come from; how a fit was done.")
     sources: tuple[str, ...] = Field((), description="URLs or keys of `references`.")
 

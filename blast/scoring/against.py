@@ -1,0 +1,79 @@
+"""Score a simulation journal against an incident's post-mortem tables.
+
+The honesty rule of a reconstruction is enforced here, before anything is
+scored: every operator action of the scenario must cite, among its
+``sources``, the id of the ``events.csv`` row that states it, and must happen at
+that row's time (to the minute). An action nobody can point to in the
+post-mortem, or moved to fit, is refused; impact windows only come out of the
+engine.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from blast.errors import BadInputError
+from blast.scoring.compare import Score, SimulatedWindow, score
+from blast.scoring.reference import IncidentData
+from blast.sim.journal import Journal
+from blast.sim.scenario import ScenarioDocument
+
+ACTION_TOLERANCE = timedelta(minutes=1)
+
+
+class UncitedActionError(BadInputError):
+    """Raised when a scenario's operator action cites no post-mortem event, or is off its time."""
+
+
+def simulated_windows(journal: Journal) -> tuple[SimulatedWindow, ...]:
+    """Every impact window of the journal as absolute times; open windows end at the horizon."""
+    horizon = journal.time(journal.horizon)
+    return tuple(
+        SimulatedWindow(
+            component=w.component,
+            start=journal.time(w.start),
+            end=horizon if w.end is None else journal.time(w.end),
+            open=w.end is None,
+        )
+        for w in journal.windows()
+    )
+
+
+def check_actions(scenario: ScenarioDocument, data: IncidentData, scenario_name: str) -> None:
+    """Refuse actions that cite no event of ``data`` or that happen off the cited time.
+
+    Raises :class:`UncitedActionError` naming every such action.
+    """
+    events = {e.id: e for e in data.events}
+    problems: list[str] = []
+    for action in scenario.actions:
+        cited = [events[s] for s in action.sources if s in events]
+        if not cited:
+            problems.append(
+                f"{scenario_name}: action '{action.id}' cites no event of "
+                f"{data.folder}/events.csv; add the id of the row that states it "
+                f"(e.g. {next(iter(events), 'E01')}) to its sources"
+            )
+            continue
+        timed = [e for e in cited if e.time is not None]
+        if timed and all(abs(action.at - e.time) > ACTION_TOLERANCE for e in timed):  # type: ignore[operator]
+            stated = ", ".join(f"{e.id} at {e.time.isoformat()}" for e in timed)  # type: ignore[union-attr]
+            problems.append(
+                f"{scenario_name}: action '{action.id}' at {action.at.isoformat()} is not at the "
+                f"time its events state ({stated})"
+            )
+    if problems:
+        raise UncitedActionError("\n".join(problems))
+
+
+def score_journal(
+    journal: Journal, scenario: ScenarioDocument, data: IncidentData, scenario_name: str
+) -> Score:
+    """Check the scenario's actions, then score the journal's windows against ``data``."""
+    check_actions(scenario, data, scenario_name)
+    return score(
+        simulated_windows(journal),
+        data.scored_windows(),
+        [action.at for action in scenario.actions],
+        [(f.component, f.window, f.edge) for o in scenario.overrides for f in o.fitted_to],
+    )
