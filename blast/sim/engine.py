@@ -66,16 +66,24 @@ class Engine:
         self.heap: list[tuple[Any, ...]] = []
         self.seq = 0
         self.pending_eval = [-1.0] * n
+        self.pending_reason: list[Cause] = [Cause("recovered")] * n
         self.evals_now: dict[int, int] = {}
         self.now = 0.0
         self.events: list[Event] = []
         self.ev_up: list[int] = []
+        self.ev_node: list[int] = []
+        self.kids: list[set[int]] = [set() for _ in range(n)]
+        self.suspect: set[int] = set()
+        self.bad_from = [-1] * n  # first event of each node's current stretch of badness
         self.fault_ended: set[int] = set()
         self.queues = QueueModel(self)
         comps = g.components
         self.restart_required = [bool(c.timing and c.timing.restart_required) for c in comps]
         self.recovery_time = [(c.timing.recovery_time or 0.0) if c.timing else 0.0 for c in comps]
         self.checks = [c.health_check for c in comps]
+        self.plain = [  # components whose evaluation has no timers of its own
+            c.queue is None and not any(d.buffer for d in c.depends_on) for c in comps
+        ] + [False] * (n - g.n_components)
 
     # --- scheduling -----------------------------------------------------------------
 
@@ -87,11 +95,14 @@ class Engine:
         heapq.heappush(self.heap, (t, priority, self.seq, kind, args))
 
     def wake(self, v: int, t: float, reason: Cause) -> None:
-        """Re-evaluate node ``v`` at ``t`` (once per instant)."""
+        """Re-evaluate node ``v`` at ``t`` (once per instant; a precise reason wins)."""
         if self.pending_eval[v] == t:
+            if self.pending_reason[v].mechanism == "recovered" and reason.mechanism != "recovered":
+                self.pending_reason[v] = reason
             return
         self.pending_eval[v] = t
-        self.schedule(t, P_EVAL, "eval", v, reason)
+        self.pending_reason[v] = reason
+        self.schedule(t, P_EVAL, "eval", v, None)
 
     # --- the run --------------------------------------------------------------------
 
@@ -220,6 +231,8 @@ class Engine:
         a = pa.action
         reason = Cause("action", trigger=a.id, detail=a.description or a.do.value)
         targets = [self._pos[node] for node in pa.targets]
+        for v in targets:  # woken first, so that the action is the reason they change
+            self.wake(v, self.now, reason)
         if a.do is ActionKind.REPAIR:
             for k, pf in enumerate(self.plan.faults):
                 if k not in self.fault_ended and set(pf.targets) & set(pa.targets):
@@ -240,8 +253,6 @@ class Engine:
         if a.do is ActionKind.REROUTE:
             self._reroute(a, reason)
         self.queues.act(a, targets, reason)
-        for v in targets:
-            self.wake(v, self.now, reason)
 
     def _reroute(self, a: Any, reason: Cause) -> None:
         g, rr = self.g, a.reroute
@@ -304,6 +315,9 @@ class Engine:
                     if hc > delay:
                         delay, mech = hc, "health-check"
                 at = now + delay if not immediate else now
+        if at <= now:  # most edges: seen at once, no need to go through the heap
+            self._perceive(e, self.ver[e], st, sh, wr, ctrl, self.ev[x], mech)
+            return
         self.schedule(
             at, P_PERCEIVE, "perceive", e, self.ver[e], st, sh, wr, ctrl, self.ev[x], mech
         )
@@ -319,24 +333,31 @@ class Engine:
             self.queues.lease_work(e, dep.lease_work)
         self.pst[e], self.psh[e], self.pwr[e], self.pctrl[e] = st, sh, wr, ctrl
         self.pev[e], self.pmech[e] = ev, mech
+        v = self.g.src[e]
+        if st == 2 and self.st[v] == 2 and self.plain[v] and v not in self.suspect:
+            return  # a down component seeing a failure get no better: nothing can change
         x = self.g.dst[e]
         name = mech or KIND_NAMES[self.g.kind[e]]
-        self.wake(self.g.src[e], self.now, Cause(name, self.g.nodes[x], ev if ev >= 0 else None))
+        self.wake(v, self.now, Cause(name, self.g.nodes[x], ev if ev >= 0 else None))
 
     def _supported_by(self, e: int, v: int) -> bool:
-        """Whether the badness seen through ``e`` derives from ``v``'s current event."""
-        target = self.ev[v]
-        if target < 0 or self.st[v] == 0:
+        """Whether the badness seen through ``e`` derives from ``v``'s current bad stretch."""
+        start = self.bad_from[v]
+        if start < 0:
             return False
-        k, up = self.pev[e], self.ev_up
-        while k > target:
+        k, up, node = self.pev[e], self.ev_up, self.ev_node
+        while k >= start:  # indices fall along a chain: stop before v's bad stretch began
+            if node[k] == v:
+                return True
             k = up[k]
-        return k == target
+        return False
 
     # --- evaluation -----------------------------------------------------------------
 
-    def _eval_event(self, v: int, reason: Cause) -> None:
-        self.pending_eval[v] = -1.0
+    def _eval_event(self, v: int, reason: Cause | None) -> None:
+        if reason is None:  # woken through wake(): the reason is kept beside
+            reason = self.pending_reason[v]
+            self.pending_eval[v] = -1.0
         count = self.evals_now.get(v, 0) + 1
         self.evals_now[v] = count
         if count > MAX_EVALS_PER_INSTANT:
@@ -344,10 +365,47 @@ class Engine:
                 f"the simulation does not settle: '{self.g.nodes[v]}' changed state "
                 f"{MAX_EVALS_PER_INSTANT} times at t={self.now:g}s (a zero-delay loop?)"
             )
+        was_suspect = v in self.suspect
+        self.suspect.discard(v)
+        before = len(self.events)
         if v >= self.g.n_components:
             self._eval_group(v, reason)
         else:
             self._eval_component(v, reason)
+        if was_suspect and len(self.events) == before and self.st[v]:
+            again = Cause("recovered", self.g.nodes[v], self.ev[v], detail="still bad on its own")
+            for e in self.g.into[v]:  # still bad on its own: dependents that ignored it look again
+                self.wake(self.g.src[e], self.now, again)
+
+    def _retract(self, u: int) -> None:
+        """``u`` got better: whatever is bad only through its old state is suspect.
+
+        Delete-and-rederive (DRed) for the least fixpoint: every node whose
+        current bad event descends from ``u``'s is re-evaluated, and until then
+        nobody trusts its badness, so stale badness cannot chase itself round a
+        cycle.
+        """
+        stack = [u]
+        reason = Cause("recovered", self.g.nodes[u], self.ev[u], detail="what it needed is back")
+        ev, up, node, st, wr = self.ev, self.ev_up, self.ev_node, self.st, self.wr
+        while stack:
+            x = stack.pop()
+            kids = self.kids[x]
+            for w in list(kids):
+                k = ev[w]
+                if k < 0 or up[k] < 0 or node[up[k]] != x:
+                    kids.discard(w)
+                    continue
+                if w in self.suspect or not (st[w] or wr[w] or not self.ctrl[w]):
+                    continue
+                self.suspect.add(w)
+                self.wake(w, self.now, reason)
+                stack.append(w)
+
+    def _trusted(self, e: int) -> bool:
+        """Whether what edge ``e`` shows may be believed (its target is not being re-derived)."""
+        x = self.g.dst[e]
+        return x not in self.suspect or self.pev[e] != self.ev[x]
 
     def _inputs(self, v: int) -> tuple[float, bool, bool, Cause | None, Cause | None]:
         """Share, degraded, wrong, the cause of the lowest share and of a degradation."""
@@ -371,7 +429,7 @@ class Engine:
         for e in g.out[v]:
             ps, pw, pc = self.pst[e], self.pwr[e], self.pctrl[e]
             if (ps == 0 and not pw and pc and not (g.kind[e] == ASYNC and queues.buffered(e))) or (
-                not g.alive[e] or self._supported_by(e, v)
+                not g.alive[e] or self._supported_by(e, v) or not self._trusted(e)
             ):
                 continue
             k = g.kind[e]
@@ -492,7 +550,14 @@ class Engine:
     def _eval_group(self, v: int, reason: Cause) -> None:
         g = self.g
         members = [e for e in g.out[v] if g.alive[e]]
-        down = frozenset(e for e in members if self.pst[e] == 2 and not self._supported_by(e, v))
+        # a member whose badness derives from this group's own counts as fine (least fixpoint)
+        st, sh, wr = {}, {}, {}
+        for e in members:
+            if self._supported_by(e, v) or not self._trusted(e):
+                st[e], sh[e], wr[e] = 0, 1.0, False
+            else:
+                st[e], sh[e], wr[e] = self.pst[e], self.psh[e], self.pwr[e]
+        down = frozenset(e for e in members if st[e] == 2)
         away = self.routed_away[v] & down  # recovered members take traffic again at once
         # with every member down there is nowhere to fail over to: routing stays as it is
         moving = down if len(down) < len(members) else away
@@ -510,18 +575,22 @@ class Engine:
         if len(members) - len(down) < g.min_up[v] or not serving:
             share = 0.0
         elif g.passive[v]:
-            e = serving[0]
-            share = 0.0 if self.pst[e] == 2 else self.psh[e]
+            share = 0.0 if st[serving[0]] == 2 else sh[serving[0]]
         else:
-            share = sum(0.0 if self.pst[e] == 2 else self.psh[e] for e in serving) / len(serving)
-        wrong = any(self.pwr[e] for e in serving)
-        degraded = any(self.pst[e] or self.pwr[e] for e in members)
+            share = sum(0.0 if st[e] == 2 else sh[e] for e in serving) / len(serving)
+        wrong = any(wr[e] for e in serving)
+        degraded = any(st[e] or wr[e] for e in members)
         state = 2 if share <= EPS else (1 if share < 1 - EPS or degraded or wrong else 0)
         cause = reason
         if state:
-            bad = [e for e in members if self.pst[e] or self.pwr[e]]
-            pick = next((e for e in bad if e in down and e not in away), bad[0] if bad else None)
-            if pick is not None:
+            # the member that explains it best: one traffic has not left yet, then any down
+            # member, then any degraded or wrong one
+            ranked = sorted(
+                (e for e in members if st[e] or wr[e]),
+                key=lambda e: (not (e in down and e not in away), e not in down),
+            )
+            if ranked:
+                pick = ranked[0]
                 moving_now = pick in down and pick not in away
                 name = "failover" if moving_now and share > EPS else "group"
                 if moving_now and not self.auto[v]:
@@ -541,13 +610,36 @@ class Engine:
             old = self.events[self.ev[v]].cause
             if (old.dependency, old.mechanism) == (cause.dependency, cause.mechanism):
                 return
+        old_state, old_share, old_wrong, old_control = (
+            self.st[v],
+            self.sh[v],
+            self.wr[v],
+            self.ctrl[v],
+        )
         index = len(self.events)
         self.events.append(
             Event(index, self.now, self.g.nodes[v], STATES[state], share, wrong, cause)
         )
-        self.ev_up.append(-1 if cause.upstream is None else cause.upstream)
+        upstream = -1 if cause.upstream is None else cause.upstream
+        self.ev_up.append(upstream)
+        self.ev_node.append(v)
+        if upstream >= 0:
+            self.kids[self.ev_node[upstream]].add(v)
         self.st[v], self.sh[v], self.wr[v], self.ctrl[v] = state, share, wrong, control
         self.ev[v] = index
+        was_bad = old_state or old_wrong or not old_control
+        if not (state or wrong or not control):
+            self.bad_from[v] = -1
+        elif not was_bad:
+            self.bad_from[v] = index
+        better = (
+            state < old_state
+            or share > old_share + EPS
+            or (old_wrong and not wrong)
+            or (control and not old_control)
+        )
+        if was_bad and better:
+            self._retract(v)
         self.queues.changed(v)
         for e in self.g.into[v]:
             self._feed(e)

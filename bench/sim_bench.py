@@ -1,0 +1,234 @@
+"""Time the simulation engine: the shipped 57-component graph and generated graphs.
+
+Each size runs in a fresh process so that peak memory is its own. Usage::
+
+    .venv/bin/python bench/sim_bench.py                # 60 (shipped), 10,000, 100,000
+    .venv/bin/python bench/sim_bench.py 1000 20000     # chosen generated sizes
+
+Generated graphs come from :func:`blast.model.synthetic.service_graph` (seed 0)
+with simulation parameters added by :func:`with_parameters` (seeded): detection
+delays on every edge, caches (a third with negative caching) on 30% of edges,
+warm-up times on 20% of components, fluid queues with timeouts and retries on 5%,
+failover times on every group. The scenario: the most depended-on core component
+down for 2 h, a second core component half-failing for 1 h, a platform component
+flapping (5 min bad, 5 min good) for 3 h, a throttle and a relax on the largest
+queue, over a 30 h horizon at a one-minute resolution (1,800 steps). A second
+scenario fails the whole of us-east-1 (about 70% of the components) for 2 h.
+Prints a Markdown table (the one recorded in docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+T0 = "2025-10-20T00:00:00-07:00"
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def with_parameters(graph, seed: int = 0):
+    """``graph`` with simulation parameters on edges, components and groups (seeded)."""
+    from blast.model import Dependency, Queue, Timing
+    from blast.model.graph import Graph
+
+    rng = random.Random(seed)
+    components = []
+    for c in graph.components.values():
+        deps = []
+        for d in c.depends_on:
+            cache = rng.random() < 0.3
+            deps.append(
+                Dependency.model_construct(
+                    **{
+                        **dict(d),
+                        "detection_delay": float(rng.choice((30, 60, 120))),
+                        "cache_ttl": 60.0 * rng.randint(1, 10) if cache else None,
+                        "negative_cache_ttl": 300.0 if cache and rng.random() < 0.33 else None,
+                        "timeout": 30.0,
+                    }
+                )
+            )
+        update: dict = {"depends_on": tuple(deps)}
+        if rng.random() < 0.2:
+            update["timing"] = Timing(recovery_time=60.0 * rng.randint(1, 15))
+        if rng.random() < 0.05:
+            rate = float(rng.randint(5, 50))
+            update["queue"] = Queue(
+                arrival_rate=rate, drain_rate=rate * 1.5, timeout=60.0, retry_attempts=3
+            )
+        components.append(c.model_copy(update=update))
+    groups = [g.model_copy(update={"failover_time": 120.0}) for g in graph.groups.values()]
+    return Graph.from_parts(components, groups, name=graph.name)
+
+
+def scenarios(graph) -> dict[str, object]:
+    from blast.sim import scenario_from_dict
+
+    fan_in: dict[str, int] = {}
+    for c in graph.components.values():
+        for d in c.depends_on:
+            fan_in[d.target] = fan_in.get(d.target, 0) + 1
+    core = sorted(
+        (c for c in graph.components if c.startswith("core-")), key=lambda c: (-fan_in.get(c, 0), c)
+    )
+    plat = sorted(
+        (c for c in graph.components if c.startswith("plat-")), key=lambda c: (-fan_in.get(c, 0), c)
+    )
+    queued = sorted(
+        (c for c in graph.components.values() if c.queue),
+        key=lambda c: (-c.queue.arrival_rate, c.id),
+    )
+
+    def t(minutes: int) -> str:
+        from datetime import datetime, timedelta
+
+        return (datetime.fromisoformat(T0) + timedelta(minutes=minutes)).isoformat()
+
+    faults = [{"id": "core-down", "target": core[0], "at": t(0), "for": "2h"}]
+    if len(core) > 1:
+        faults.append(
+            {
+                "id": "core-half",
+                "target": core[1],
+                "mode": "partial",
+                "fraction": 0.5,
+                "at": t(30),
+                "for": "1h",
+            }
+        )
+    if plat:
+        faults.append(
+            {
+                "id": "plat-flap",
+                "target": plat[0],
+                "mode": "flapping",
+                "bad": "5m",
+                "good": "5m",
+                "at": t(240),
+                "for": "3h",
+            }
+        )
+    actions = []
+    if queued:
+        actions = [
+            {"id": "shed", "do": "throttle", "target": queued[0].id, "rate": 1, "at": t(180)},
+            {"id": "relax", "do": "relax", "target": queued[0].id, "at": t(600)},
+        ]
+    base = {"start": T0, "horizon": "30h", "actions": actions}
+    region = [{"id": "region", "target": {"region": "us-east-1"}, "at": t(0), "for": "2h"}]
+    return {
+        "faults": scenario_from_dict({**base, "faults": faults}),
+        "region": scenario_from_dict({**base, "faults": region}),
+    }
+
+
+def measure_generated(n: int) -> dict[str, object]:
+    from blast.model.synthetic import service_graph
+    from blast.sim import simulate
+
+    graph = with_parameters(service_graph(n, seed=0))
+    out: dict[str, object] = {"n": n, "rss_graph_mb": round(_rss_mb())}
+    for name, scenario in scenarios(graph).items():
+        runs = []
+        for _ in range(3 if n <= 10_000 else 1):
+            start = time.perf_counter()
+            journal = simulate(graph, scenario, resolution=60.0)
+            runs.append(time.perf_counter() - start)
+        best = min(runs)
+        out[name] = {
+            "seconds": round(statistics.median(runs), 3),
+            "events": len(journal.events),
+            "events_per_s": round(len(journal.events) / best),
+        }
+    out["rss_peak_mb"] = round(_rss_mb())
+    return out
+
+
+def measure_shipped() -> dict[str, object]:
+    from blast.loading.loader import load_graph
+    from blast.sim import simulate
+    from blast.sim.loader import load_scenario
+
+    graph = load_graph(ROOT / "graphs/aws-us-east-1-2025-10-20.yaml")
+    scenario = load_scenario(ROOT / "graphs/scenarios/aws-dynamodb-dns-record.yaml", graph)
+    scenario = scenario.model_copy(update={"horizon": 30 * 3600.0})
+    runs = []
+    for _ in range(50):
+        start = time.perf_counter()
+        journal = simulate(graph, scenario)
+        runs.append(time.perf_counter() - start)
+    cli = []
+    for _ in range(3):  # the first run is cold (bytecode and page cache), the others warm
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "blast",
+                "simulate",
+                "graphs/aws-us-east-1-2025-10-20.yaml",
+                "--scenario",
+                "graphs/scenarios/aws-dynamodb-dns-record.yaml",
+                "--json",
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        cli.append(time.perf_counter() - start)
+    return {
+        "n": len(graph.components),
+        "ms_median": round(1000 * statistics.median(runs), 2),
+        "events": len(journal.events),
+        "events_per_s": round(len(journal.events) / min(runs)),
+        "cli_cold_s": round(cli[0], 2),
+        "cli_warm_s": round(min(cli[1:]), 2),
+    }
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--one":
+        arg = sys.argv[2]
+        result = measure_shipped() if arg == "shipped" else measure_generated(int(arg))
+        print(json.dumps(result))
+        return
+    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000]
+    print(f"Python {platform.python_version()}, {platform.machine()}, {platform.system()}")
+    one = [sys.executable, __file__, "--one"]
+    shipped = json.loads(
+        subprocess.run([*one, "shipped"], capture_output=True, text=True, check=True).stdout
+    )
+    print(
+        f"\nShipped graph ({shipped['n']} components, DNS-record scenario, 30 h horizon): "
+        f"{shipped['ms_median']} ms in-process (median of 50), {shipped['events']} events, "
+        f"{shipped['events_per_s']:,} events/s; CLI `blast simulate --json` "
+        f"{shipped['cli_cold_s']} s cold, {shipped['cli_warm_s']} s warm\n"
+    )
+    print("| components | scenario | time (s) | events | events/s | peak RSS (MB) |")
+    print("|---:|---|---:|---:|---:|---:|")
+    for n in sizes:
+        run = subprocess.run([*one, str(n)], capture_output=True, text=True, check=True)
+        r = json.loads(run.stdout)
+        for name in ("faults", "region"):
+            s = r[name]
+            print(
+                f"| {n:,} | {name} | {s['seconds']} | {s['events']:,} | "
+                f"{s['events_per_s']:,} | {r['rss_peak_mb']:,} |"
+            )
+
+
+if __name__ == "__main__":
+    main()
