@@ -35,6 +35,7 @@ EXAMPLES = {
     "spof": ["spof", EXAMPLE_GRAPH, "--json"],
     "radius": ["radius", EXAMPLE_GRAPH, "orders-use1", "--json"],
     "exposure": ["exposure", EXAMPLE_GRAPH, "--region", "us-east-1", "--json"],
+    "race": ["race", "--runs", "90", "--seed", "1", "--json"],
 }
 """The command line of each JSON example (without ``blast``)."""
 

@@ -162,7 +162,7 @@ def _on_dask(chunks: list[_Chunk], scheduler: str) -> list[list[Any]]:
     from distributed import Client
 
     try:
-        client = Client(scheduler, timeout="10s", set_as_default=False)
+        client = Client(scheduler, timeout="5s", set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise BadInputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:

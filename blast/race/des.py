@@ -194,20 +194,28 @@ def simulate(
         if kind == WAKE:
             newest = int(t // p.plan_interval)
             if newest > seen[e] and newest > min(endpoint):
-                seen[e] = plan[e] = newest
                 run_start[e], at[e] = t, 0
-                note(t, e, "pick", -1, f"picks plan {newest}; newer than {min(endpoint)} in effect")
                 if p.fix is Fix.FENCING:
+                    # The sequencer hands out the token and the newest plan in one
+                    # step: a token taken apart from the pick does not fence (a slow
+                    # token write would fence with a newer token than a newer plan).
                     c["extra"] += 1
                     push(t + latency(), TOKEN, e)
-                else:
-                    push(t, ATTEMPT, e)
+                    continue
+                seen[e] = plan[e] = newest
+                note(t, e, "pick", -1, f"picks plan {newest}; newer than {min(endpoint)} in effect")
+                push(t, ATTEMPT, e)
             else:
                 seen[e] = newest
                 idle(t, e)
         elif kind == TOKEN:
-            token[e], next_token = next_token, next_token + 1
-            note(t, e, "token", -1, f"gets fencing token {token[e]}")
+            newest = int(t // p.plan_interval)
+            seen[e] = newest
+            if newest <= min(endpoint):
+                idle(t, e)
+                continue
+            token[e], next_token, plan[e] = next_token, next_token + 1, newest
+            note(t, e, "pick", -1, f"gets fencing token {token[e]} with plan {newest}")
             push(t, ATTEMPT, e)
         elif kind == ATTEMPT:
             k = at[e]
