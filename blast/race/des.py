@@ -174,7 +174,8 @@ def simulate(
         c["max_losses"] = max(c["max_losses"], losses[e])
         cap = min(p.backoff_cap, p.backoff_base * 2 ** (losses[e] - 1))
         wait = cap / 2 + rng.uniform(0, cap / 2)
-        note(t, e, "lock-lost", k, f"{why} ({losses[e]} in a row), retries in {wait:.2f}s")
+        if trace:
+            note(t, e, "lock-lost", k, f"{why} ({losses[e]} in a row), retries in {wait:.2f}s")
         push(t + wait, ATTEMPT, e)
 
     def next_plan_time(t: float) -> float:
@@ -203,7 +204,14 @@ def simulate(
                     push(t + latency(), TOKEN, e)
                     continue
                 seen[e] = plan[e] = newest
-                note(t, e, "pick", -1, f"picks plan {newest}; newer than {min(endpoint)} in effect")
+                if trace:
+                    note(
+                        t,
+                        e,
+                        "pick",
+                        -1,
+                        f"picks plan {newest}; newer than {min(endpoint)} in effect",
+                    )
                 push(t, ATTEMPT, e)
             else:
                 seen[e] = newest
@@ -215,7 +223,8 @@ def simulate(
                 idle(t, e)
                 continue
             token[e], next_token, plan[e] = next_token, next_token + 1, newest
-            note(t, e, "pick", -1, f"gets fencing token {token[e]} with plan {newest}")
+            if trace:
+                note(t, e, "pick", -1, f"gets fencing token {token[e]} with plan {newest}")
             push(t, ATTEMPT, e)
         elif kind == ATTEMPT:
             k = at[e]
@@ -225,7 +234,7 @@ def simulate(
             elif rng.random() < p.contention:
                 back_off(t, e, k, "lock held by another client")
             else:
-                if holder[k] >= 0:
+                if holder[k] >= 0 and trace:
                     note(t, e, "lock-taken", k, f"takes the expired lock from {_name(holder[k])}")
                 holder[k], since[k], lock_time[e], losses[e] = e, t, t, 0
                 wait = latency()
@@ -241,25 +250,30 @@ def simulate(
             holder[k] = -1
             old = endpoint[k]
             if plan[e] <= deleted_upto:
-                note(t, e, "abandon", k, f"plan {plan[e]} was deleted; abandons the run")
+                if trace:
+                    note(t, e, "abandon", k, f"plan {plan[e]} was deleted; abandons the run")
                 push(t, WAKE, e)
                 continue
             if old <= deleted_upto:
                 stuck[e] = True
-                note(t, e, "write-failed", k, f"rollback record points at deleted plan {old}")
+                if trace:
+                    note(t, e, "write-failed", k, f"rollback record points at deleted plan {old}")
                 idle(t, e)
                 continue
             if p.fix is Fix.FENCING and token[e] < tokens[k]:
-                note(t, e, "fenced", k, f"token {token[e]} < {tokens[k]}; run ends")
+                if trace:
+                    note(t, e, "fenced", k, f"token {token[e]} < {tokens[k]}; run ends")
                 push(t, WAKE, e)
                 continue
             if p.fix is Fix.CAS and plan[e] <= old:
-                note(t, e, "cas-skip", k, f"plan {old} in effect is not older; left as is")
+                if trace:
+                    note(t, e, "cas-skip", k, f"plan {old} in effect is not older; left as is")
             else:
                 endpoint[k], tokens[k], writer[k] = plan[e], token[e], e
                 c["writes"] += 1
                 stale = " (OLDER than the plan it replaces)" if plan[e] < old else ""
-                note(t, e, "write", k, f"writes plan {plan[e]} over {old}{stale}")
+                if trace:
+                    note(t, e, "write", k, f"writes plan {plan[e]} over {old}{stale}")
             at[e] += 1
             push(t + latency(), CLEANUP, e) if at[e] == n else push(t, ATTEMPT, e)
         else:  # CLEANUP
@@ -268,7 +282,8 @@ def simulate(
                 c["extra"] += n
                 limit = min(limit, min(endpoint) - 1)
             if limit > deleted_upto:
-                note(t, e, "cleanup", -1, f"deletes plans {deleted_upto + 1}..{limit}")
+                if trace:
+                    note(t, e, "cleanup", -1, f"deletes plans {deleted_upto + 1}..{limit}")
                 deleted_upto = limit
             c["applied"] += 1
             run_seconds += t - run_start[e]
@@ -277,7 +292,8 @@ def simulate(
                 empty_at, empties, deleter = t, tuple(p.endpoints[k] for k in gone), _name(e)
                 stale_plan = endpoint[gone[0]]
                 stale_writer = _name(writer[gone[0]]) if writer[gone[0]] >= 0 else None
-                note(t, e, "EMPTY", gone[0], f"records now empty: {', '.join(empties)}")
+                if trace:
+                    note(t, e, "EMPTY", gone[0], f"records now empty: {', '.join(empties)}")
                 if stop_at_empty:
                     break
             push(t, WAKE, e)
