@@ -40,7 +40,9 @@ def from_counterexample(cex: Counterexample, config: Config) -> list[Message]:
     for step in cex.steps:
         endpoint = next((config.endpoints[k] for k in range(len(config.endpoints))
                          if config.endpoints[k] in step.text), config.endpoints[0])  # fmt: skip
-        target = {"plan": STORE, "pick": STORE, "cleanup": STORE}.get(step.kind, endpoint)
+        target = {"plan": STORE, "pick": STORE, "skip": STORE, "cleanup": STORE}.get(
+            step.kind, endpoint
+        )
         source = step.actor if step.kind != "plan" else "Planner"
         label = step.text.removeprefix(f"{step.actor} ")
         empty = any(after.endswith("(EMPTY record)") for _, _, after in step.diff)
