@@ -48,6 +48,7 @@ EXAMPLES = {
         "--json",
     ],
     "catalog": ["catalog", "aws/us-east-1", "--search", "acm", "--json"],
+    "race": ["race", "--runs", "90", "--seed", "1", "--json"],
 }
 """The command line of each JSON example (without ``blast``)."""
 

@@ -120,3 +120,14 @@ def test_too_big_configuration_is_refused():
 
     with pytest.raises(BadInputError, match="enactors"):
         Config(enactors=9)
+
+
+def test_docs_show_the_current_search(split):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "race.md").read_text("utf-8")
+    assert "\n".join(split.counterexample.lines()) in text
+    row = f"| pick / lock / write / clean-up split | {split.states:,} | {split.transitions:,} |"
+    assert row in text
+    p = split.probability_empty
+    assert f"{p.numerator}/{p.denominator}" in text
