@@ -91,7 +91,8 @@ STYLESHEET: list[dict[str, Any]] = [
             "text-margin-y": 0,
             "text-wrap": "wrap",
             "text-max-width": 116,
-            "font-size": 10,
+            "font-size": 12,
+            "min-zoomed-font-size": 4,
         },
     },
     {
@@ -113,9 +114,9 @@ STYLESHEET: list[dict[str, Any]] = [
         },
     },
     {
-        "selector": ".uf, .spof, .ap, .focus, node.down",
+        "selector": ".uf, .spof, .focus",
         "style": {
-            "font-size": 19,
+            "font-size": 17,
             "text-max-width": 104,
             "text-wrap": "wrap",
             "font-weight": "bold",
