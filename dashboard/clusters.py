@@ -207,7 +207,8 @@ def make_view(
         kept = near[:MAX_NODES]
         hidden = total - len(kept)
         notes.append(
-            f"Showing {len(kept)} of {total} nodes within {hops} hops of {focus}; "
+            f"Showing {len(kept)} of {total} nodes within {hops} hop{'s' if hops > 1 else ''} "
+            f"of {focus}; "
             f"{hidden} hidden (choose 'whole graph' to see them)."
         )
         if len(near) > len(kept):

@@ -13,6 +13,13 @@ from dashboard.clusters import View
 from dashboard.elements import Drawn
 from dashboard.store import Analysed
 
+
+def file_stem(label: str) -> str:
+    """A download file name stem from a graph's title: lower case, letters, digits, dashes."""
+    words = "".join(c if c.isalnum() else " " for c in label.lower()).split()
+    return "-".join(words)[:60] or "graph"
+
+
 SPOF_COLUMNS = [
     "component",
     "name",

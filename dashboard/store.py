@@ -24,6 +24,7 @@ from pathlib import Path
 
 from blast.analysis import FailureIndex, articulation_points, build_index
 from blast.errors import BadInputError, GraphFileError, Location, Problem
+from blast.gcpause import gc_paused
 from blast.loading.loader import load_graph
 from blast.loading.yamlsource import read_yaml
 from blast.model.graph import Graph
@@ -77,6 +78,8 @@ class Analysed:
 def analyse(graph: Graph, key: str, digest: str, label: str) -> Analysed:
     """Index ``graph`` and precompute its SPOFs and articulation points."""
     index = build_index(graph)
+    with gc_paused():
+        index.severity_rank  # noqa: B018  (cached: computed here, not on the first click)
     return Analysed(
         key=key,
         digest=digest,
@@ -222,7 +225,8 @@ class Sources:
         if not (final / "graphs" / name).exists():
             self._write_upload(final, name, raw)
         path = final / "graphs" / name
-        _check_includes(path, name)
+        if b"include" in raw or b"\\" in raw:  # parse twice only if it may include (escapes!)
+            _check_includes(path, name)
         key = UPLOAD_PREFIX + digest
         try:
             self.analysed(key)
