@@ -17,6 +17,8 @@ from dashboard.positions import OTHER_BAND, place
 from dashboard.store import Analysed
 
 MAX_ELEMENTS = 1500
+FAINT_ABOVE = 300
+"""Views with more edges than this draw them faint, so that nodes stay legible."""
 
 KIND_COLOURS: dict[str, str] = {
     "dns": "#1b9e9e",
@@ -107,7 +109,8 @@ STYLESHEET: list[dict[str, Any]] = [
             "text-valign": "top",
             "text-halign": "center",
             "text-margin-y": -6,
-            "font-size": 14,
+            "font-size": 26,
+            "min-zoomed-font-size": 0,
             "font-weight": "bold",
             "color": "#607d8b",
             "text-max-width": 1000,
@@ -151,6 +154,7 @@ STYLESHEET: list[dict[str, Any]] = [
             "font-size": 9,
         },
     },
+    {"selector": "edge.faint", "style": {"opacity": 0.3}},
     {"selector": ".dim", "style": {"opacity": 0.18}},
     {"selector": "node.degraded", "style": {"background-color": DEGRADED}},
     {"selector": "node.down", "style": {"background-color": DOWN}},
@@ -270,7 +274,7 @@ def build_elements(
         )
     for cluster, held in view.aggregates.items():
         down, degraded = agg_counts[cluster]
-        lines = [cluster_label(cluster), f"{len(held)} hidden"]
+        lines = [cluster.rsplit(SEP, 1)[-1], f"{len(held):,} inside"]
         if down or degraded:
             lines.append(f"{down} down, {degraded} degraded")
         classes = ["agg"]
@@ -280,6 +284,7 @@ def build_elements(
         agg: dict[str, Any] = {
             "id": cluster,
             "label": "\n".join(lines),
+            "name": cluster_label(cluster),
             "aggregate": True,
             "count": len(held),
         }
@@ -290,6 +295,8 @@ def build_elements(
         classes = [_EDGE_CLASS.get(kind, "hard")]
         if weight:
             classes.append("bundle")
+        if len(edge_list) > FAINT_ABOVE:
+            classes.append("faint")
         if focus:
             sa, sb = states.get(a, ""), states.get(b, "")
             if sa == "down" and sb == "down" and kind in (HARD_EDGE, MEMBER_EDGE):
@@ -300,7 +307,7 @@ def build_elements(
                 classes.append("dim")
         data: dict[str, Any] = {"id": f"{a}->{b}", "source": a, "target": b}
         if weight:
-            data.update(weight=weight, label=str(weight))
+            data.update(weight=weight)
         elements.append({"data": data, "classes": " ".join(classes)})
     return Drawn(elements, len(units), len(edge_list), left_out)
 

@@ -79,7 +79,7 @@ def view_rows(analysed: Analysed, view: View, drawn: Drawn) -> list[dict[str, An
         rows.append(
             {
                 "id": node,
-                "label": data["label"].replace("\n", " / "),
+                "label": data.get("name", data["label"]),
                 "drawn_as": "group of hidden nodes" if aggregate else "node",
                 "kind": data.get("kind", ""),
                 "state": state,
