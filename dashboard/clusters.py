@@ -70,13 +70,19 @@ class ClusterTree:
             cluster = self.children[cluster][0]
         return cluster
 
-    def ancestors(self, node: str) -> list[str]:
+    def ancestors(self, node: str) -> tuple[str, ...]:
         """Clusters holding ``node``, innermost first (the root ``""`` excluded)."""
-        cid = self.parent_of_node[node]
-        out = []
-        while cid:
-            out.append(cid)
-            cid = cid.rpartition(SEP)[0]
+        return self._ancestry[self.parent_of_node[node]]
+
+    @cached_property
+    def _ancestry(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for leaf in set(self.parent_of_node.values()):
+            chain, cid = [], leaf
+            while cid:
+                chain.append(cid)
+                cid = cid.rpartition(SEP)[0]
+            out[leaf] = tuple(chain)
         return out
 
     @cached_property
