@@ -131,13 +131,17 @@ class Sources:
 
     def shipped(self) -> list[tuple[str, str]]:
         """``(key, label)`` of the default graph and every shipped graph (catalogs excluded)."""
+        return list(self._shipped)
+
+    @cached_property
+    def _shipped(self) -> tuple[tuple[str, str], ...]:
         keys = [self.default_key]
         for path in sorted(GRAPHS_DIR.rglob("*.yaml")):
             if "catalog" not in path.relative_to(GRAPHS_DIR).parts:
                 key = self._key_of(path)
                 if key not in keys:
                     keys.append(key)
-        return [(k, k.removeprefix("graphs/")) for k in keys]
+        return tuple((k, k.removeprefix("graphs/")) for k in keys)
 
     def path_of(self, key: str) -> Path:
         """The file behind ``key``; only offered graphs and stored uploads resolve.
@@ -155,7 +159,7 @@ class Sources:
                 if found:
                     return found[0]
             raise BadInputError("that uploaded graph is no longer stored here: upload it again")
-        if key in {k for k, _ in self.shipped()}:
+        if any(k == key for k, _ in self._shipped):
             return REPO / key if not Path(key).is_absolute() else Path(key)
         raise BadInputError(f"no graph '{key}' on this server")
 
