@@ -4,7 +4,7 @@ GRAPH ?= graphs/aws-us-east-1-2025-10-20.yaml
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: report test lint bench clean
+.PHONY: report test lint bench clean dashboard browser
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -18,11 +18,22 @@ $(UV):
 report: .venv/.synced
 	.venv/bin/blast spof $(GRAPH)
 
+## dashboard: the dashboard on the shipped graph, on http://127.0.0.1:8050/ (PORT=, GRAPH=)
+PORT ?= 8050
+dashboard: .venv/.synced
+	.venv/bin/python app.py --graph $(GRAPH) --host 127.0.0.1 --port $(PORT)
+
+# browser: Debian's chromium and chromedriver for the browser tests (no-op when present)
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium chromium-driver; }
+
 ## test: lint and type-check, then the whole test suite
-test: .venv/.synced
-	.venv/bin/ruff check blast tests $(wildcard bench app.py)
-	.venv/bin/ruff format --check --quiet blast tests $(wildcard bench app.py)
+test: .venv/.synced browser
+	.venv/bin/ruff check blast tests dashboard $(wildcard bench app.py)
+	.venv/bin/ruff format --check --quiet blast tests dashboard $(wildcard bench app.py)
 	.venv/bin/mypy
+	.venv/bin/mypy dashboard app.py
 	.venv/bin/pytest -q
 
 bench: .venv/.synced

@@ -19,11 +19,21 @@ from dashboard.server import create_app
 from dashboard.store import DEFAULT_GRAPH, Sources
 
 
-def build_app(graph: str | Path | None = None) -> Dash:
-    """The app over ``graph`` (default: ``BLAST_GRAPH``, else the shipped 2025-10-20 graph)."""
+def build_app(graph: str | Path | None = None, *, warm: bool = False) -> Dash:
+    """The app over ``graph`` (default: ``BLAST_GRAPH``, else the shipped 2025-10-20 graph).
+
+    With ``warm`` the default graph is loaded and indexed now, so that the first
+    visitor does not wait for it (and, under ``gunicorn --preload``, the workers
+    share the result). A graph that does not load is reported on the page instead.
+    """
     chosen = Path(graph or os.environ.get("BLAST_GRAPH") or DEFAULT_GRAPH)
     upload_dir = os.environ.get("BLAST_UPLOAD_DIR")
     sources = Sources(default=chosen) if not upload_dir else Sources(chosen, Path(upload_dir))
+    if warm:
+        try:
+            sources.analysed(sources.default_key)
+        except (BlastError, OSError) as exc:
+            print(f"app.py: the default graph does not load:\n{exc}", file=sys.stderr)
     return create_app(sources)
 
 

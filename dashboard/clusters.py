@@ -70,13 +70,19 @@ class ClusterTree:
             cluster = self.children[cluster][0]
         return cluster
 
-    def ancestors(self, node: str) -> list[str]:
+    def ancestors(self, node: str) -> tuple[str, ...]:
         """Clusters holding ``node``, innermost first (the root ``""`` excluded)."""
-        cid = self.parent_of_node[node]
-        out = []
-        while cid:
-            out.append(cid)
-            cid = cid.rpartition(SEP)[0]
+        return self._ancestry[self.parent_of_node[node]]
+
+    @cached_property
+    def _ancestry(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for leaf in set(self.parent_of_node.values()):
+            chain, cid = [], leaf
+            while cid:
+                chain.append(cid)
+                cid = cid.rpartition(SEP)[0]
+            out[leaf] = tuple(chain)
         return out
 
     @cached_property
@@ -207,7 +213,8 @@ def make_view(
         kept = near[:MAX_NODES]
         hidden = total - len(kept)
         notes.append(
-            f"Showing {len(kept)} of {total} nodes within {hops} hops of {focus}; "
+            f"Showing {len(kept)} of {total} nodes within {hops} hop{'s' if hops > 1 else ''} "
+            f"of {focus}; "
             f"{hidden} hidden (choose 'whole graph' to see them)."
         )
         if len(near) > len(kept):

@@ -9,7 +9,10 @@ radius of the focused component is a set of classes too: ``down`` and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
+
+from pyroaring import BitMap
 
 from blast.model.graph import HARD_EDGE, MEMBER_EDGE
 from dashboard.clusters import SEP, ClusterTree, View, cluster_label
@@ -17,6 +20,8 @@ from dashboard.positions import OTHER_BAND, place
 from dashboard.store import Analysed
 
 MAX_ELEMENTS = 1500
+FAINT_ABOVE = 300
+"""Views with more edges than this draw them faint, so that nodes stay legible."""
 
 KIND_COLOURS: dict[str, str] = {
     "dns": "#1b9e9e",
@@ -85,13 +90,14 @@ STYLESHEET: list[dict[str, Any]] = [
             "background-color": "#eceff1",
             "border-style": "dashed",
             "border-color": "#78909c",
-            "width": 120,
-            "height": 44,
+            "width": 104,
+            "height": 60,
             "text-valign": "center",
             "text-margin-y": 0,
             "text-wrap": "wrap",
-            "text-max-width": 116,
-            "font-size": 10,
+            "text-max-width": 100,
+            "font-size": 16,
+            "min-zoomed-font-size": 4,
         },
     },
     {
@@ -106,16 +112,19 @@ STYLESHEET: list[dict[str, Any]] = [
             "text-valign": "top",
             "text-halign": "center",
             "text-margin-y": -6,
-            "font-size": 14,
+            "font-size": 26,
+            "min-zoomed-font-size": 0,
             "font-weight": "bold",
             "color": "#607d8b",
+            "text-max-width": 1000,
+            "text-wrap": "none",
             "padding": 24,
         },
     },
     {
-        "selector": ".uf, .spof, .ap, .focus, node.down",
+        "selector": ".uf, .spof, .focus",
         "style": {
-            "font-size": 19,
+            "font-size": 17,
             "text-max-width": 104,
             "text-wrap": "wrap",
             "font-weight": "bold",
@@ -148,6 +157,7 @@ STYLESHEET: list[dict[str, Any]] = [
             "font-size": 9,
         },
     },
+    {"selector": "edge.faint", "style": {"opacity": 0.3}},
     {"selector": ".dim", "style": {"opacity": 0.18}},
     {"selector": "node.degraded", "style": {"background-color": DEGRADED}},
     {"selector": "node.down", "style": {"background-color": DOWN}},
@@ -204,19 +214,27 @@ def build_elements(
     graph, topo = analysed.graph, analysed.graph.topology
     unit_of = view.unit_of
     units = [*view.nodes, *view.aggregates]
-    bundles: dict[tuple[str, str], list[int]] = {}  # (a, b) -> [count, strongest kind, soft?]
+    index_of = {u: i for i, u in enumerate(units)}
+    position = topo.position
+    unit_at = [-1] * len(topo.nodes)  # integer passes: string hashing per edge is the cost
+    own = [False] * len(topo.nodes)
+    for node, unit in unit_of.items():
+        p = position[node]
+        unit_at[p] = index_of[unit]
+        own[p] = node == unit
     direct: list[tuple[str, str, int]] = []
-    for s, row in enumerate(topo.dependents):
-        b_node = topo.nodes[s]
-        for d, kind in row:
-            a_node = topo.nodes[d]
-            a, b = unit_of.get(a_node), unit_of.get(b_node)
-            if a is None or b is None or a == b:
-                continue
-            if a == a_node and b == b_node:
-                direct.append((a, b, kind))
+    bundles: dict[tuple[int, int], list[int]] = {}  # (a, b) -> [count, strongest kind]
+    for d, t, kind in _flat_edges(analysed):
+        ua, ub = unit_at[d], unit_at[t]
+        if ua < 0 or ub < 0 or ua == ub:
+            continue
+        if own[d] and own[t]:
+            direct.append((units[ua], units[ub], kind))
+        else:
+            entry = bundles.get((ua, ub))
+            if entry is None:
+                bundles[ua, ub] = [1, kind]
             else:
-                entry = bundles.setdefault((a, b), [0, 9])
                 entry[0] += 1
                 entry[1] = min(entry[1], kind)
     failed = focus if focus is not None and focus in graph.components else None
@@ -236,12 +254,15 @@ def build_elements(
     states = {n: state(n) for n in view.nodes}
     agg_counts: dict[str, tuple[int, int]] = {}
     for cluster, held in view.aggregates.items():
-        found = [state(n) for n in held] if focus else []
-        agg_counts[cluster] = (found.count("down"), found.count("degraded"))
-        states[cluster] = (
-            "down" if agg_counts[cluster][0] else ("degraded" if agg_counts[cluster][1] else "")
-        )
-    edge_list = _edges(direct, bundles, focus)
+        down = degraded = 0
+        if down_bits is not None and hit_bits is not None:
+            held_bits = BitMap(bit[n] for n in held if n in bit)
+            down = held_bits.intersection_cardinality(down_bits)
+            degraded = held_bits.intersection_cardinality(hit_bits) - down
+        agg_counts[cluster] = (down, degraded)
+        states[cluster] = "down" if down else ("degraded" if degraded else "")
+    named = {(units[ua], units[ub]): entry for (ua, ub), entry in bundles.items()}
+    edge_list = _edges(direct, named, focus)
     budget = max(0, MAX_ELEMENTS - len(units) - 16)
     left_out = max(0, len(edge_list) - budget)
     edge_list = edge_list[:budget]
@@ -267,7 +288,7 @@ def build_elements(
         )
     for cluster, held in view.aggregates.items():
         down, degraded = agg_counts[cluster]
-        lines = [cluster_label(cluster), f"{len(held)} hidden"]
+        lines = [cluster.rsplit(SEP, 1)[-1], f"{len(held):,} inside"]
         if down or degraded:
             lines.append(f"{down} down, {degraded} degraded")
         classes = ["agg"]
@@ -277,6 +298,7 @@ def build_elements(
         agg: dict[str, Any] = {
             "id": cluster,
             "label": "\n".join(lines),
+            "name": cluster_label(cluster),
             "aggregate": True,
             "count": len(held),
         }
@@ -287,6 +309,8 @@ def build_elements(
         classes = [_EDGE_CLASS.get(kind, "hard")]
         if weight:
             classes.append("bundle")
+        if len(edge_list) > FAINT_ABOVE:
+            classes.append("faint")
         if focus:
             sa, sb = states.get(a, ""), states.get(b, "")
             if sa == "down" and sb == "down" and kind in (HARD_EDGE, MEMBER_EDGE):
@@ -297,12 +321,19 @@ def build_elements(
                 classes.append("dim")
         data: dict[str, Any] = {"id": f"{a}->{b}", "source": a, "target": b}
         if weight:
-            data.update(weight=weight, label=str(weight))
+            data.update(weight=weight)
         elements.append({"data": data, "classes": " ".join(classes)})
     return Drawn(elements, len(units), len(edge_list), left_out)
 
 
 _EDGE_CLASS = {HARD_EDGE: "hard", MEMBER_EDGE: "member", 1: "soft"}
+
+
+@lru_cache(maxsize=16)
+def _flat_edges(analysed: Analysed) -> tuple[tuple[int, int, int], ...]:
+    """Every edge once, as positions: ``(dependent, needed, kind)``."""
+    return tuple((d, t, kind) for t, row in enumerate(analysed.graph.topology.dependents)
+                 for d, kind in row)  # fmt: skip
 
 
 def _edges(

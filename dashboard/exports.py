@@ -13,6 +13,13 @@ from dashboard.clusters import View
 from dashboard.elements import Drawn
 from dashboard.store import Analysed
 
+
+def file_stem(label: str) -> str:
+    """A download file name stem from a graph's title: lower case, letters, digits, dashes."""
+    words = "".join(c if c.isalnum() else " " for c in label.lower()).split()
+    return "-".join(words)[:60] or "graph"
+
+
 SPOF_COLUMNS = [
     "component",
     "name",
@@ -72,7 +79,7 @@ def view_rows(analysed: Analysed, view: View, drawn: Drawn) -> list[dict[str, An
         rows.append(
             {
                 "id": node,
-                "label": data["label"].replace("\n", " / "),
+                "label": data.get("name", data["label"]),
                 "drawn_as": "group of hidden nodes" if aggregate else "node",
                 "kind": data.get("kind", ""),
                 "state": state,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from blast.analysis import blast_radius, propagate, spofs
+from blast.gcpause import gc_paused
 from dashboard.store import Analysed
 
 MAX_LISTED = 40
@@ -56,7 +57,8 @@ class Panel:
 
 def panel(analysed: Analysed, node: str) -> Panel:
     """The panel of ``node`` (a component or a redundancy group), cached per graph."""
-    return _panel(analysed, node)
+    with gc_paused():
+        return _panel(analysed, node)
 
 
 @lru_cache(maxsize=512)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from blast.gcpause import gc_paused
 from dashboard.clusters import ClusterTree, View, cluster_tree, make_view
 from dashboard.elements import KIND_COLOURS, Drawn, build_elements
 from dashboard.state import State, open_clusters
@@ -43,9 +44,10 @@ def screen(analysed: Analysed, state: State) -> Screen:
 def _screen(
     analysed: Analysed, opened: tuple[str, ...], focus: str | None, hops: int, near: bool
 ) -> Screen:
-    tree = tree_of(analysed)
-    view = make_view(analysed, tree, opened, focus=focus, hops=hops, near_only=near)
-    drawn = build_elements(analysed, tree, view, focus=focus)
+    with gc_paused():  # allocation-heavy on big graphs, and creates no cycles
+        tree = tree_of(analysed)
+        view = make_view(analysed, tree, opened, focus=focus, hops=hops, near_only=near)
+        drawn = build_elements(analysed, tree, view, focus=focus)
     return Screen(analysed, tree, view, drawn, focus)
 
 

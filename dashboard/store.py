@@ -24,6 +24,7 @@ from pathlib import Path
 
 from blast.analysis import FailureIndex, articulation_points, build_index
 from blast.errors import BadInputError, GraphFileError, Location, Problem
+from blast.gcpause import gc_paused
 from blast.loading.loader import load_graph
 from blast.loading.yamlsource import read_yaml
 from blast.model.graph import Graph
@@ -77,6 +78,8 @@ class Analysed:
 def analyse(graph: Graph, key: str, digest: str, label: str) -> Analysed:
     """Index ``graph`` and precompute its SPOFs and articulation points."""
     index = build_index(graph)
+    with gc_paused():
+        index.severity_rank  # noqa: B018  (cached: computed here, not on the first click)
     return Analysed(
         key=key,
         digest=digest,
@@ -128,13 +131,17 @@ class Sources:
 
     def shipped(self) -> list[tuple[str, str]]:
         """``(key, label)`` of the default graph and every shipped graph (catalogs excluded)."""
+        return list(self._shipped)
+
+    @cached_property
+    def _shipped(self) -> tuple[tuple[str, str], ...]:
         keys = [self.default_key]
         for path in sorted(GRAPHS_DIR.rglob("*.yaml")):
             if "catalog" not in path.relative_to(GRAPHS_DIR).parts:
                 key = self._key_of(path)
                 if key not in keys:
                     keys.append(key)
-        return [(k, k.removeprefix("graphs/")) for k in keys]
+        return tuple((k, k.removeprefix("graphs/")) for k in keys)
 
     def path_of(self, key: str) -> Path:
         """The file behind ``key``; only offered graphs and stored uploads resolve.
@@ -152,7 +159,7 @@ class Sources:
                 if found:
                     return found[0]
             raise BadInputError("that uploaded graph is no longer stored here: upload it again")
-        if key in {k for k, _ in self.shipped()}:
+        if any(k == key for k, _ in self._shipped):
             return REPO / key if not Path(key).is_absolute() else Path(key)
         raise BadInputError(f"no graph '{key}' on this server")
 
@@ -222,7 +229,8 @@ class Sources:
         if not (final / "graphs" / name).exists():
             self._write_upload(final, name, raw)
         path = final / "graphs" / name
-        _check_includes(path, name)
+        if b"include" in raw or b"\\" in raw:  # parse twice only if it may include (escapes!)
+            _check_includes(path, name)
         key = UPLOAD_PREFIX + digest
         try:
             self.analysed(key)

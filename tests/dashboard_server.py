@@ -23,7 +23,7 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(
-    upload_dir: Path, workers: int = 2, graph: Path | None = None, timeout: float = 90
+    upload_dir: Path, workers: int = 2, graph: Path | None = None, timeout: float = 180
 ) -> Iterator[str]:
     """Serve ``app:server`` on a free loopback port; yield its URL; stop it afterwards."""
     port = free_port()

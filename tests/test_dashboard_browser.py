@@ -41,6 +41,7 @@ FLAGS = [
 ARTIFACTS = ROOT / "tests" / "artifacts"
 REFERENCE = ROOT / "graphs" / "aws-us-east-1-2025-10-20.yaml"
 WAIT = 60.0
+DOWNLOADS = ARTIFACTS / "downloads"
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +58,11 @@ def browser() -> Iterator[WebDriver]:
         options.add_argument(flag)
     options.binary_location = "/usr/bin/chromium"
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    options.add_experimental_option(
+        "prefs",
+        {"download.default_directory": str(DOWNLOADS), "download.prompt_for_download": False},
+    )
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(WAIT)
     try:
@@ -130,6 +136,10 @@ def test_page_loads_without_console_errors_and_marks_spofs(
     assert "57 components" in summary and "5 SPOFs" in summary
     shot(browser, "1-graph")
     assert severe(browser) == []
+    fetched = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    assert fetched and all(u.startswith(server) for u in fetched), "only local assets"
 
 
 def test_click_shows_radius_and_panel(server: str, browser: WebDriver, local: Sources) -> None:
@@ -164,11 +174,20 @@ def test_broken_upload_shows_its_line_and_the_app_keeps_working(
                    "upload errors")  # fmt: skip
     assert "my-stack.yaml:" in errors and "YAML syntax error" in errors
     shot(browser, "3-upload-error")
+    upload(browser, ROOT / "tests" / "data" / "invalid" / "alias-bomb.yaml")
+    errors = browser.find_element(By.ID, ids.SHELL_UPLOAD_ERRORS)
+    until(browser, lambda: "alias-bomb.yaml:" in errors.text, "alias bomb refused")
     too_big = tmp_path / "huge.yaml"
-    too_big.write_bytes(b"#" * (9 * 1024 * 1024))
+    too_big.write_bytes(b"#" * (60 * 1024 * 1024))
     upload(browser, too_big)
-    until(browser, lambda: "the dashboard takes files up to" in
-          browser.find_element(By.ID, ids.SHELL_UPLOAD_ERRORS).text, "size error")  # fmt: skip
+    until(
+        browser,
+        lambda: (
+            "the dashboard takes files up to"
+            in browser.find_element(By.ID, ids.SHELL_UPLOAD_ERRORS).text
+        ),
+        "size error",
+    )
     browser.execute_script(f"{CY}.getElementById('aws.route53').emit('tap');")
     until(browser, lambda: "aws.route53" in drawn(browser)["down"], "app still answers")
     assert severe(browser) == []
@@ -202,3 +221,14 @@ def test_shared_url_restores_the_view(server: str, browser: WebDriver, local: So
     assert local.analysed(local.default_key).graph.label(focus) in panel
     shot(browser, "5-shared-url")
     assert severe(browser) == []
+
+
+def test_downloads_the_spof_report(server: str, browser: WebDriver, local: Sources) -> None:
+    open_page(browser, server)
+    target = DOWNLOADS / "aws-us-east-1-outage-2025-10-20-spofs.csv"
+    target.unlink(missing_ok=True)
+    browser.find_element(By.ID, ids.GRAPH_DL_SPOF_CSV).click()
+    until(browser, lambda: target.exists() and target.stat().st_size > 0, "download")
+    rows = target.read_text().splitlines()
+    assert rows[0].startswith("component,name,kind")
+    assert len(rows) == 1 + len(local.analysed(local.default_key).spofs)

@@ -14,7 +14,7 @@ from dashboard import ids
 from dashboard.actions import transition
 from dashboard.clusters import MAX_ELEMENTS, cluster_tree, default_open, make_view
 from dashboard.elements import build_elements
-from dashboard.exports import spof_csv, spof_json, view_csv, view_json
+from dashboard.exports import file_stem, spof_csv, spof_json, view_csv, view_json
 from dashboard.panel import panel
 from dashboard.positions import depths
 from dashboard.screen import screen
@@ -177,6 +177,9 @@ def test_uploads_may_include_only_shipped_graphs(sources: Sources) -> None:
     with pytest.raises(GraphFileError, match="may include only the shipped graphs") as err:
         sources.save_upload("sneaky.yaml", text)
     assert str(err.value.problems[0].location) == "sneaky.yaml:2:11"
+    escaped = b'version: 1\n"\\x69nclude": [../../../../etc/hostname]\ncomponents: []\n'
+    with pytest.raises(GraphFileError, match="may include only the shipped graphs"):
+        sources.save_upload("escaped.yaml", escaped)
     ok = b"version: 1\ninclude: [../graphs/catalog/aws.yaml]\ncomponents:\n" + (
         b"  - {id: mine, kind: app, user_facing: true, depends_on: [aws.route53]}\n"
     )
@@ -185,6 +188,8 @@ def test_uploads_may_include_only_shipped_graphs(sources: Sources) -> None:
 
 
 def test_exports(sources: Sources) -> None:
+    assert file_stem("AWS us-east-1 outage, 2025-10-20") == "aws-us-east-1-outage-2025-10-20"
+    assert file_stem("../../etc/passwd") == "etc-passwd" and file_stem("") == "graph"
     a = sources.analysed(sources.default_key)
     lines = spof_csv(a).splitlines()
     assert lines[0].startswith("component,name") and len(lines) == 1 + len(a.spofs)

@@ -15,7 +15,7 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from blast.errors import BlastError
 from dashboard import ids
 from dashboard.elements import AP_BORDER, DEGRADED, DOWN, SPOF_BORDER, STYLESHEET
-from dashboard.exports import spof_csv, spof_json, view_csv, view_json
+from dashboard.exports import file_stem, spof_csv, spof_json, view_csv, view_json
 from dashboard.panel import MAX_LISTED, Panel, panel
 from dashboard.screen import Screen, kinds_present, screen
 from dashboard.state import DEFAULT_HOPS, MAX_HOPS, search_options
@@ -90,7 +90,7 @@ def layout(state: dict[str, Any], sources: Sources) -> html.Div:
                 className="cyto",
                 style={"width": "100%", "height": "100%"},
                 minZoom=0.05,
-                maxZoom=3,
+                maxZoom=1.3,
                 autoungrabify=True,
                 boxSelectionEnabled=False,
                 responsive=True,
@@ -298,7 +298,7 @@ def register(app: Dash, sources: Sources) -> None:
     )
     def download(_a: Any, _b: Any, _c: Any, _d: Any, state: dict[str, Any]) -> Any:
         analysed = sources.analysed(state["graph"])
-        stem = analysed.label.lower().replace(" ", "-").replace(",", "")[:60] or "graph"
+        stem = file_stem(analysed.label)
         which = ctx.triggered_id
         if which == ids.GRAPH_DL_SPOF_CSV:
             return {"content": spof_csv(analysed), "filename": f"{stem}-spofs.csv"}
