@@ -14,11 +14,11 @@ import sys
 from collections.abc import Sequence
 
 from blast import __version__
-from blast.cli import analysis, check, report, validate
+from blast.cli import analysis, check, interop, report, validate
 from blast.cli.analysis import MAX_CANDIDATES, MAX_PAIRS
 from blast.errors import BlastError, GraphFileError
 
-COMMAND_GROUPS = (validate, analysis, report, check)
+COMMAND_GROUPS = (validate, analysis, report, check, interop)
 """Modules whose ``register`` adds commands, in the order ``--help`` lists them."""
 
 __all__ = ["MAX_CANDIDATES", "MAX_PAIRS", "build_parser", "main"]
