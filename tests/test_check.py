@@ -183,3 +183,19 @@ def test_forbidden_region_absent_from_the_graph_holds():
     assert forbid_region_hard(build_index(_graph(web)), "us-east-1") == ()
     result = run_check(_graph(web), Policy(forbid_region_hard=("us-east-1",)))
     assert result.ok
+
+
+def _keys(data: object) -> set[str]:
+    if isinstance(data, dict):
+        return set(data) | {k for v in data.values() for k in _keys(v)}
+    if isinstance(data, list):
+        return {k for v in data for k in _keys(v)}
+    return set()
+
+
+def test_json_keys_are_documented():
+    run = blast("check", PR, "--policy", POLICY, "--format", "json")
+    docs = (ROOT / "docs" / "cli.md").read_text()
+    section = docs[docs.index("## `blast check`") : docs.index("## `blast import`")]
+    missing = sorted(k for k in _keys(json.loads(run.stdout)) if f"`{k}`" not in section)
+    assert not missing, f"docs/cli.md, blast check: keys not explained: {missing}"

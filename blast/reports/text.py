@@ -98,3 +98,9 @@ def blind_spot_sentence(b: BlindSpot) -> str:
         f"{len(b.watched_down)} of the {b.watched_total} components it watches ({watched}): "
         f"{why}. Path: {path_text(b.path)}."
     )
+
+
+NO_USER_FACING = (
+    "No component is marked `user_facing: true`: every count here is against user-facing "
+    "components, so mark what end users touch (see docs/schema.md)."
+)
