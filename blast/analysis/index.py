@@ -38,18 +38,27 @@ from blast.model.graph import HARD_EDGE, SOFT_EDGE, Graph, Topology
 EMPTY = FrozenBitMap()
 
 
-def condensation_order(n: int, edges: Sequence[tuple[int, int]]) -> list[list[int]]:
-    """Strongly connected components of a graph on ``0..n-1``, each after all it points to.
+def condensation_order(
+    n: int, edges: Sequence[tuple[int, int]], *, pointing_at_needs: bool = True
+) -> list[list[int]]:
+    """Strongly connected components of a graph on ``0..n-1``, in solving order.
 
-    For an edge ``a -> b``, the component holding ``b`` comes before the one
-    holding ``a`` (dependencies first when edges point at what is needed).
+    With ``pointing_at_needs`` (an edge ``a -> b`` means ``a`` needs ``b``), the
+    component holding ``b`` comes before the one holding ``a``; otherwise (an
+    edge ``a -> b`` means ``a`` feeds ``b``) the one holding ``a`` comes first.
     Tarjan's algorithm and the topological sort run in rustworkx (native code).
+
+    Callers pass edges oriented so that hubs have many *incoming* edges: adding
+    an edge to a simple ``PyDiGraph`` (and condensing it) scans the source's
+    outgoing edges, so a hub with 50,000 outgoing edges makes it quadratic
+    (35 s instead of 1.3 s at 100,000 components on the hub-heavy shape).
     """
     g = rx.PyDiGraph(multigraph=False)
     g.add_nodes_from(range(n))
     g.extend_from_edge_list(edges)
     dag: rx.PyDiGraph = rx.condensation(g)  # type: ignore[assignment]
-    return [sorted(dag[i]) for i in reversed(rx.topological_sort(dag))]
+    order = rx.topological_sort(dag)
+    return [sorted(dag[i]) for i in (reversed(order) if pointing_at_needs else order)]
 
 
 def union_closure(
@@ -63,10 +72,10 @@ def union_closure(
     without a bit of their own. Members of one strongly connected component
     share one bitmap object.
     """
-    edges = [(a, b) for a in range(n) for b in successors[a]]
+    edges = [(b, a) for a in range(n) for b in successors[a]]  # hubs: many incoming
     result: list[FrozenBitMap] = [EMPTY] * n
     union = FrozenBitMap.union
-    for scc in condensation_order(n, edges):
+    for scc in condensation_order(n, edges, pointing_at_needs=False):
         if len(scc) == 1:
             v = scc[0]
             parts = [result[t] for t in successors[v] if t != v]

@@ -1,0 +1,204 @@
+"""The dashboard in a real browser: Debian's chromium under chromedriver, against gunicorn.
+
+``make test`` installs ``chromium`` and ``chromium-driver`` with apt when they are
+missing. Screenshots of each view land in ``tests/artifacts/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from blast.analysis import blast_radius
+from blast.model.synthetic import service_graph, to_yaml
+from dashboard import ids
+from dashboard.screen import screen
+from dashboard.state import initial_state, parse_query
+from dashboard.store import Sources
+from tests.dashboard_server import ROOT, gunicorn
+
+CHROMEDRIVER = "/usr/bin/chromedriver"
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1680,1050",
+]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+REFERENCE = ROOT / "graphs" / "aws-us-east-1-2025-10-20.yaml"
+WAIT = 60.0
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with gunicorn(tmp_path_factory.mktemp("uploads"), workers=2) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[WebDriver]:
+    assert Path(CHROMEDRIVER).exists(), "install chromium-driver (make test does it with apt)"
+    options = webdriver.ChromeOptions()
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.binary_location = "/usr/bin/chromium"
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(WAIT)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def local() -> Sources:
+    return Sources(default=REFERENCE)
+
+
+def until(browser: WebDriver, check: Callable[[], Any], what: str) -> Any:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        try:
+            value = check()
+        except Exception:  # element not there yet, page still rendering
+            value = None
+        if value:
+            return value
+        time.sleep(0.25)
+    shot(browser, f"timeout-{what}")
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def shot(browser: WebDriver, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    time.sleep(0.6)  # let cytoscape finish its frame
+    browser.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+
+
+CY = f"document.getElementById('{ids.GRAPH_CYTO}')._cyreg.cy"
+
+
+def drawn(browser: WebDriver) -> dict[str, Any]:
+    return browser.execute_script(
+        f"""const cy = {CY};
+        return {{nodes: cy.nodes(':childless').length, edges: cy.edges().length,
+                spofs: cy.nodes('.spof').map(n => n.id()).sort(),
+                down: cy.nodes('.component.down').map(n => n.id()).sort(),
+                degraded: cy.nodes('.component.degraded').map(n => n.id()).sort()}};"""
+    )
+
+
+def open_page(browser: WebDriver, url: str) -> None:
+    browser.get(url)
+    until(browser, lambda: browser.execute_script(f"return {CY}.nodes().length > 0"), "graph")
+
+
+def severe(browser: WebDriver) -> list[dict[str, Any]]:
+    return [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def expected(local: Sources, query: str) -> Any:
+    state = parse_query(query, local.default_key)
+    return screen(local.analysed(state["graph"]), state)
+
+
+def test_page_loads_without_console_errors_and_marks_spofs(
+    server: str, browser: WebDriver, local: Sources
+) -> None:
+    open_page(browser, server)
+    want = expected(local, "")
+    n_nodes = len(want.view.nodes) + len(want.view.aggregates)
+    got = until(browser, lambda: (d := drawn(browser))["nodes"] == n_nodes and d, "elements")
+    assert got["edges"] == want.drawn.edges
+    assert got["spofs"] == sorted(s.component for s in local.analysed(local.default_key).spofs)
+    summary = browser.find_element(By.ID, ids.SHELL_SUMMARY).text
+    assert "57 components" in summary and "5 SPOFs" in summary
+    shot(browser, "1-graph")
+    assert severe(browser) == []
+
+
+def test_click_shows_radius_and_panel(server: str, browser: WebDriver, local: Sources) -> None:
+    open_page(browser, server)
+    target = "aws.use1.dynamodb.dns-record"
+    browser.execute_script(f"{CY}.getElementById('{target}').emit('tap');")
+    until(browser, lambda: target in drawn(browser)["down"], "radius")
+    radius = blast_radius(local.analysed(local.default_key).index, target)
+    got = drawn(browser)
+    assert set(got["down"]) == {target, *radius.down}
+    assert set(got["degraded"]) == set(radius.degraded)
+    panel = browser.find_element(By.ID, ids.GRAPH_PANEL).text.lower()
+    assert "spof" in panel and "single point of failure for 13" in panel
+    assert f"focus={target}" in browser.current_url
+    shot(browser, "2-blast-radius")
+    assert severe(browser) == []
+
+
+def upload(browser: WebDriver, path: Path) -> None:
+    field = browser.find_element(By.CSS_SELECTOR, f"#{ids.SHELL_UPLOAD} input[type=file]")
+    field.send_keys(str(path))
+
+
+def test_broken_upload_shows_its_line_and_the_app_keeps_working(
+    server: str, browser: WebDriver, tmp_path: Path
+) -> None:
+    open_page(browser, server)
+    broken = tmp_path / "my-stack.yaml"
+    broken.write_text("version: 1\ncomponents:\n  - id: web\n    kind: app\n    depends_on: [db\n")
+    upload(browser, broken)
+    errors = until(browser, lambda: browser.find_element(By.ID, ids.SHELL_UPLOAD_ERRORS).text,
+                   "upload errors")  # fmt: skip
+    assert "my-stack.yaml:" in errors and "YAML syntax error" in errors
+    shot(browser, "3-upload-error")
+    too_big = tmp_path / "huge.yaml"
+    too_big.write_bytes(b"#" * (9 * 1024 * 1024))
+    upload(browser, too_big)
+    until(browser, lambda: "the dashboard takes files up to" in
+          browser.find_element(By.ID, ids.SHELL_UPLOAD_ERRORS).text, "size error")  # fmt: skip
+    browser.execute_script(f"{CY}.getElementById('aws.route53').emit('tap');")
+    until(browser, lambda: "aws.route53" in drawn(browser)["down"], "app still answers")
+    assert severe(browser) == []
+
+
+def test_valid_upload_renders(server: str, browser: WebDriver, tmp_path: Path) -> None:
+    open_page(browser, server)
+    mine = tmp_path / "generated.yaml"
+    graph = service_graph(600, seed=3)
+    mine.write_text(to_yaml(graph))
+    upload(browser, mine)
+    until(browser, lambda: "upload:" in browser.current_url, "upload in URL")
+    until(browser, lambda: "600 components" in
+          browser.find_element(By.ID, ids.SHELL_SUMMARY).text, "summary")  # fmt: skip
+    local = Sources(default=mine, upload_dir=tmp_path / "u")
+    want = screen(local.analysed(local.default_key), initial_state(local.default_key))
+    n = len(want.view.nodes) + len(want.view.aggregates)
+    until(browser, lambda: drawn(browser)["nodes"] == n, "re-rendered graph")
+    shot(browser, "4-uploaded-overview")
+    assert severe(browser) == []
+
+
+def test_shared_url_restores_the_view(server: str, browser: WebDriver, local: Sources) -> None:
+    focus = "aws.use1.ec2.dwfm"
+    query = f"?graph={quote('graphs/aws-us-east-1-2025-10-20.yaml')}&focus={focus}&hops=1&show=near"
+    open_page(browser, server + query)
+    want = expected(local, query)
+    until(browser, lambda: drawn(browser)["nodes"] == len(want.view.nodes), "near view")
+    assert focus in drawn(browser)["down"]
+    panel = browser.find_element(By.ID, ids.GRAPH_PANEL).text
+    assert local.analysed(local.default_key).graph.label(focus) in panel
+    shot(browser, "5-shared-url")
+    assert severe(browser) == []
