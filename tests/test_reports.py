@@ -330,3 +330,8 @@ def test_a_graph_without_user_facing_components_says_so():
     assert "No component is marked `user_facing: true`" in render_markdown(report)
     assert "No component is marked <code>user_facing: true</code>" in render_html(report)
     assert report.to_dict() == build_report(graph).to_dict()  # deterministic
+
+
+def test_whatifs_on_worker_processes_give_the_same_report():
+    graph = load_graph(AWS)
+    assert build_report(graph, workers=2).to_dict() == build_report(graph).to_dict()
