@@ -24,8 +24,11 @@ from blast.reports.whatif import apply, region_down
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "graphs" / "examples" / "shop.yaml"
 AWS = ROOT / "graphs" / "aws-us-east-1-2025-10-20.yaml"
-GRAPHS = [AWS, *sorted((ROOT / "graphs" / "examples").glob("*.yaml"))]
-"""The incident and every example stack: each must report in all three formats."""
+GRAPHS = [
+    *sorted((ROOT / "graphs").glob("*.yaml")),
+    *sorted((ROOT / "graphs" / "examples").glob("*.yaml")),
+]
+"""The incidents and every example stack: each must report in all three formats."""
 DATA = Path(__file__).parent / "data" / "reports"
 
 
@@ -213,6 +216,15 @@ def test_shipped_incident_flags_the_status_page():
     spot = next(b for b in report.blind_spots if b.watcher == "status-page")
     assert spot.shared_dependency == "aws.use1.dynamodb.endpoint"
     assert spot.cause == "component" and len(spot.watched_down) == 12
+
+
+def test_2017_health_dashboard_blind_spot_is_the_s3_index():
+    """In 2017 the AWS Service Health Dashboard could not be updated because it needed S3
+    (https://aws.amazon.com/message/41926/); the shipped graph must show that blind spot."""
+    report = build_report(load_graph(ROOT / "graphs" / "aws-s3-us-east-1-2017-02-28.yaml"))
+    spot = next(b for b in report.blind_spots if b.kind == "status-page")
+    assert spot.cause == "component" and spot.shared_dependency == "aws.use1.s3.index"
+    assert spot.watched_down and len(spot.watched_down) == spot.watched_total
 
 
 def test_markdown_and_html_carry_the_same_facts(written):
