@@ -24,7 +24,11 @@ from blast.reports.whatif import apply, region_down
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "graphs" / "examples" / "shop.yaml"
 AWS = ROOT / "graphs" / "aws-us-east-1-2025-10-20.yaml"
-GRAPHS = [SHOP, AWS]
+GRAPHS = [
+    *sorted((ROOT / "graphs").glob("*.yaml")),
+    *sorted((ROOT / "graphs" / "examples").glob("*.yaml")),
+]
+"""The incidents and every example stack: each must report in all three formats."""
 DATA = Path(__file__).parent / "data" / "reports"
 
 
@@ -70,17 +74,21 @@ def test_summary_agrees_with_the_analysis(written):
     graph_path, files = written
     data = json.loads(files["json"].read_text())
     graph = load_graph(graph_path)
-    result = exposure(graph, region="us-east-1")
     s = data["summary"]
-    assert s["region_down"] == result.count("down")
-    assert s["region_degraded"] == result.count("degraded")
-    down = {e.component for e in result.exposures if e.state == "down"}
-    assert set(s["concentrated"]) == down
-    assert s["concentration"] == pytest.approx(len(down) / len(graph.user_facing), abs=1e-4)
     spofs = shared_spofs(build_index(graph))
     assert s["spofs"] == len(spofs)
     assert s["top_spofs"] == [x.component for x in spofs[:10]]
     assert [d["component"] for d in data["spofs"]] == s["top_spofs"]
+    assert data["region"] == ("us-east-1" if "us-east-1" in graph.regions else None)
+    if data["region"] is None:
+        assert data["region_event"] == [] and s["region_down"] == 0
+        return
+    result = exposure(graph, region="us-east-1")
+    assert s["region_down"] == result.count("down")
+    assert s["region_degraded"] == result.count("degraded")
+    down = {e.component for e in result.exposures if e.state == "down"}
+    assert set(s["concentrated"]) == down
+    assert s["concentration"] == pytest.approx(len(down) / max(1, len(graph.user_facing)), abs=1e-4)
 
 
 def test_each_victim_path_is_a_real_hard_chain(written):
@@ -210,6 +218,15 @@ def test_shipped_incident_flags_the_status_page():
     assert spot.cause == "component" and len(spot.watched_down) == 12
 
 
+def test_2017_health_dashboard_blind_spot_is_the_s3_index():
+    """In 2017 the AWS Service Health Dashboard could not be updated because it needed S3
+    (https://aws.amazon.com/message/41926/); the shipped graph must show that blind spot."""
+    report = build_report(load_graph(ROOT / "graphs" / "aws-s3-us-east-1-2017-02-28.yaml"))
+    spot = next(b for b in report.blind_spots if b.kind == "status-page")
+    assert spot.cause == "component" and spot.shared_dependency == "aws.use1.s3.index"
+    assert spot.watched_down and len(spot.watched_down) == spot.watched_total
+
+
 def test_markdown_and_html_carry_the_same_facts(written):
     _, files = written
     data = json.loads(files["json"].read_text())
@@ -223,8 +240,9 @@ def test_markdown_and_html_carry_the_same_facts(written):
             w = m["whatif"]
             assert f"{w['spof_down_before']} → {w['spof_down_after']}" in md
     s = data["summary"]
-    assert f"**{s['region_down']} of {s['user_facing']}**" in md
-    assert f"{s['region_down']}/{s['user_facing']}" in html
+    if data["region"]:
+        assert f"**{s['region_down']} of {s['user_facing']}**" in md
+        assert f"{s['region_down']}/{s['user_facing']}" in html
 
 
 def test_html_is_self_contained(written):
@@ -307,3 +325,25 @@ def test_every_json_key_is_documented(written):
     doc = (ROOT / "docs" / "report.md").read_text()
     missing = sorted(k for k in keys(json.loads(files["json"].read_text())) if f"`{k}`" not in doc)
     assert not missing, f"docs/report.md does not explain: {missing}"
+
+
+def test_a_graph_without_user_facing_components_says_so():
+    from blast.reports.html import render_html
+    from blast.reports.markdown import render_markdown
+
+    graph = Graph.from_parts(
+        [
+            Component(id="a", kind="database", region="us-east-1", depends_on=["b"]),
+            Component(id="b", kind="compute", region="us-east-1", depends_on=["a"]),
+        ]
+    )
+    report = build_report(graph)
+    assert report.summary.user_facing == 0 and report.summary.concentration == 0.0
+    assert "No component is marked `user_facing: true`" in render_markdown(report)
+    assert "No component is marked <code>user_facing: true</code>" in render_html(report)
+    assert report.to_dict() == build_report(graph).to_dict()  # deterministic
+
+
+def test_whatifs_on_worker_processes_give_the_same_report():
+    graph = load_graph(AWS)
+    assert build_report(graph, workers=2).to_dict() == build_report(graph).to_dict()

@@ -14,11 +14,11 @@ import sys
 from collections.abc import Sequence
 
 from blast import __version__
-from blast.cli import analysis, catalog, race, report, simulate, validate
+from blast.cli import analysis, catalog, check, interop, race, report, simulate, validate
 from blast.cli.analysis import MAX_CANDIDATES, MAX_PAIRS
 from blast.errors import BlastError, GraphFileError
 
-COMMAND_GROUPS = (validate, analysis, catalog, simulate, report, race)
+COMMAND_GROUPS = (validate, analysis, catalog, simulate, report, race, check, interop)
 """Modules whose ``register`` adds commands, in the order ``--help`` lists them."""
 
 __all__ = ["MAX_CANDIDATES", "MAX_PAIRS", "build_parser", "main"]

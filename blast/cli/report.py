@@ -59,6 +59,8 @@ def run_report(args: argparse.Namespace) -> int:
         top=args.top,
         simulation=figures,
         description=_description(args.file),
+        workers=args.workers,
+        scheduler=args.scheduler,
     )
     if fmt == "json":
         text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -111,5 +113,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--figures",
         metavar="FILE",
         help="simulation figures (JSON or YAML, see docs/report.md) to add outage minutes",
+    )
+    p.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="local processes for the mitigations' what-ifs (1: in this process)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the what-ifs on a Dask cluster (tcp://host:port) instead",
     )
     p.set_defaults(run=run_report)

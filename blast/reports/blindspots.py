@@ -12,8 +12,10 @@ so). What a watcher *watches* is read from the graph: the components with an
 edge to it (they report into it); a watcher nobody reports into, such as a
 status page, watches every other user-facing component. A *shared dependency*
 is a component whose failure alone takes down the watcher and at least one
-watched component; they are listed nearest to the watcher first, so the first
-one names the concrete reason (e.g. the endpoint that hosts the page).
+watched component; they are listed by how many watched components each takes
+down, then nearest to the watcher first, so the first one names the concrete
+reason (e.g. the endpoint that hosts the page, or the S3 subsystem the AWS
+Service Health Dashboard needed in 2017, https://aws.amazon.com/message/41926/).
 
 The function is pure and shared by ``blast report`` and ``blast check``.
 """
@@ -40,11 +42,12 @@ class BlindSpot:
     """A watcher that goes dark together with components it watches.
 
     ``cause`` is ``component`` (a single failure: ``shared`` lists every such
-    shared dependency, nearest first) or ``region`` (the region event of
-    ``region`` takes both down; ``shared`` is empty). ``watched_down`` are the
-    watched components that fail with it (for the nearest shared dependency, or
+    shared dependency, the widest-reaching first, then the nearest) or
+    ``region`` (the region event of ``region`` takes both down; ``shared`` is
+    empty). ``watched_down`` are the
+    watched components that fail with it (for the first shared dependency, or
     in the region event); ``path`` is the dependency chain from the watcher to
-    what failed; ``shared_dependency`` is the one name to quote: the nearest
+    what failed; ``shared_dependency`` is the one name to quote: the first
     shared component, or ``region <name>``.
     """
 
@@ -129,13 +132,15 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
         me = index.bit[w]
         shared = []
         watched_bits = FrozenBitMap(index.bit[x] for x in watched)
+        hits: dict[str, int] = {}
         for b in index.killers(w):
             if b != me and index.down_of[b].intersect(watched_bits):
                 shared.append(index.ids[b])
+                hits[index.ids[b]] = index.down_of[b].intersection_cardinality(watched_bits)
         if shared:
             dist = _distances(graph, w)
-            shared.sort(key=lambda s: (dist.get(s, 1 << 30), s))
-            nearest = shared[0]
+            shared.sort(key=lambda s: (-hits[s], dist.get(s, 1 << 30), s))
+            nearest = shared[0]  # takes down the most watched components
             down = index.down(nearest)
             victims = tuple(x for x in watched if index.bit[x] in down)
             found.append(

@@ -22,8 +22,8 @@ from blast.model.graph import Graph
 from blast.report import shared_spofs
 from blast.reports.blindspots import BlindSpot, blind_spots
 from blast.reports.figures import SimulationFigures
-from blast.reports.mitigations import Mitigation, mitigations
-from blast.reports.whatif import user_facing_down
+from blast.reports.mitigations import Mitigation, finish, plans
+from blast.reports.whatif import measure_all, user_facing_down
 
 
 def json_schema() -> dict[str, Any]:
@@ -181,6 +181,8 @@ def build_report(
     simulation: SimulationFigures | None = None,
     description: str = "",
     index: FailureIndex | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
 ) -> Report:
     """Analyse ``graph`` for the report.
 
@@ -194,6 +196,9 @@ def build_report(
         SPOFs detailed (all SPOFs are counted in the summary).
     simulation
         Minutes from a simulation run, when there is one.
+    workers, scheduler
+        Where the mitigations' what-ifs run (:func:`blast.reports.whatif.measure_all`):
+        local processes, or a Dask scheduler's address.
 
     Raises
     ------
@@ -228,9 +233,20 @@ def build_report(
         reach = _hard_reach_region(graph, region)
         protected = tuple(u for u in uf if u in reach and u not in down_ids)
     all_spofs = shared_spofs(index)
-    details = []
-    for spof in all_spofs[:top]:
-        details.append(_detail(index, spof.component, region, len(down_ids), sim))
+    top_ids = [s.component for s in all_spofs[:top]]
+    planned = {spof: plans(index, spof) for spof in top_ids}
+    before = {spof: len(user_facing_down(index, spof)) for spof in top_ids}
+    before_region = len(down_ids) if region is not None else None
+    requests = [
+        (plan.change, spof, before[spof], region, before_region)
+        for spof in top_ids
+        for plan in planned[spof]
+    ]
+    measured = iter(measure_all(graph, requests, workers=workers, scheduler=scheduler))
+    details = [
+        _detail(index, spof, [finish(spof, p, next(measured)) for p in planned[spof]], sim)
+        for spof in top_ids
+    ]
     summary = Summary(
         user_facing=len(uf),
         region_down=counts["down"],
@@ -266,8 +282,7 @@ def build_report(
 def _detail(
     index: FailureIndex,
     spof: str,
-    region: str | None,
-    region_down: int,
+    found: list[Mitigation],
     sim: SimulationFigures | None,
 ) -> SpofDetail:
     graph = index.graph
@@ -275,15 +290,8 @@ def _detail(
     victims_ids = user_facing_down(index, spof)
     outcome = propagate(graph, [spof])
     victims = tuple(Victim(v, graph.label(v), outcome.path(v)) for v in victims_ids)
-    found = mitigations(
-        index,
-        spof,
-        region=region,
-        before_spof=len(victims_ids),
-        before_region=region_down if region is not None else None,
-    )
     if sim:
-        found = tuple(_with_minutes(m, sim) for m in found)
+        found = [_with_minutes(m, sim) for m in found]
     down = index.down(spof)
     return SpofDetail(
         component=spof,
@@ -297,7 +305,7 @@ def _detail(
         down=len(down) - 1,
         degraded=len(index.affected(spof)) - len(down),
         recovery_order=recovery_order(index, spof),
-        mitigations=found,
+        mitigations=tuple(found),
         outage_minutes=sim.spof_outage_minutes.get(spof) if sim else None,
     )
 

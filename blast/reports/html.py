@@ -13,6 +13,7 @@ from blast.reports import svg
 from blast.reports.build import Report, SpofDetail
 from blast.reports.text import (
     KIND_LABELS,
+    NO_USER_FACING,
     blind_spot_sentence,
     concentration_sentence,
     grouped_paths,
@@ -70,10 +71,11 @@ margin:10px 0 4px}
 .blind{background:#fef9e7;border:1px solid #f7dc6f;border-radius:10px;padding:10px 14px;
 margin:8px 0}
 footer{color:var(--muted);font-size:12px;margin-top:30px}
+@media (max-width:760px){.kpis{grid-template-columns:1fr 1fr}.split{grid-template-columns:1fr}}
 @media print{body{background:#fff}header{background:#17202a !important;
 -webkit-print-color-adjust:exact;print-color-adjust:exact}.spof,.panel,.kpi{break-inside:avoid}
-main{padding:0 10px}@page{margin:14mm}}
-@media (max-width:760px){.kpis{grid-template-columns:1fr 1fr}.split{grid-template-columns:1fr}}
+main{padding:0 10px}@page{margin:14mm}
+.kpis{grid-template-columns:repeat(4,1fr)}.split{grid-template-columns:130px 1fr}}
 """
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -129,6 +131,8 @@ def _kpis(report: Report) -> str:
 def _summary(report: Report) -> str:
     s = report.summary
     out = [_kpis(report)]
+    if not s.user_facing:
+        out.append(f'<div class="blind">{_rich(NO_USER_FACING)}</div>')
     if report.region:
         ring = svg.donut(s.concentration, percent(s.concentration),
                          color=svg.RED if s.concentration >= 0.5 else svg.AMBER)  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 from blast.reports.build import Report, SpofDetail
 from blast.reports.text import (
     KIND_LABELS,
+    NO_USER_FACING,
     blind_spot_sentence,
     concentration_sentence,
     grouped_paths,
@@ -98,6 +99,8 @@ def render_markdown(report: Report) -> str:
         "## Summary",
         "",
     ]
+    if not s.user_facing:
+        out += [f"> {NO_USER_FACING}", ""]
     if report.region:
         out += [f"- {region_sentence(report)}", f"- {concentration_sentence(report)}"]
     out.append(

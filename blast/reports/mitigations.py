@@ -59,7 +59,9 @@ class Mitigation:
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class Plan:
+    """A mitigation before it is measured: what to change, and why."""
+
     kind: str
     title: str
     change: Change
@@ -181,24 +183,17 @@ def _closing_edge(graph: Graph, cycle: tuple[str, ...]) -> tuple[str, str] | Non
     return None
 
 
-def mitigations(
-    index: FailureIndex,
-    spof: str,
-    *,
-    region: str | None,
-    before_spof: int,
-    before_region: int | None,
-) -> tuple[Mitigation, ...]:
-    """The mitigations that apply to ``spof``, each with its measured what-if."""
+def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
+    """The mitigations that apply to ``spof``, not yet measured."""
     graph = index.graph
     c = graph.components[spof]
     dependents = hard_dependents(graph, spof)
-    found: list[_Candidate] = []
+    found: list[Plan] = []
     anchored_global = c.scope is Scope.GLOBAL and c.region != GLOBAL_REGION
     if dependents and not anchored_global:
         change, action = _redundancy(graph, c, dependents)
         found.append(
-            _Candidate(
+            Plan(
                 "redundancy",
                 f"Redundancy for {c.label}",
                 change,
@@ -211,7 +206,7 @@ def mitigations(
     if dependents and anchored_global:
         change, action = _regional(graph, c, dependents)
         found.append(
-            _Candidate(
+            Plan(
                 "regional-endpoint",
                 f"Regional endpoints instead of global {c.label}",
                 change,
@@ -229,7 +224,7 @@ def mitigations(
     )
     if c.kind in READ_KINDS and uncached:
         found.append(
-            _Candidate(
+            Plan(
                 "serve-stale",
                 f"Serve stale answers of {c.label}",
                 Change(soften=tuple((d, spof) for d in uncached)),
@@ -243,7 +238,7 @@ def mitigations(
     data_side = tuple(d for d in dependents if graph.components[d].plane is not Plane.CONTROL)
     if control and data_side:
         found.append(
-            _Candidate(
+            Plan(
                 "static-stability",
                 f"Static stability: no {c.label} during the event",
                 Change(soften=tuple((d, spof) for d in data_side)),
@@ -258,7 +253,7 @@ def mitigations(
     edge = _closing_edge(graph, cycle) if cycle else None
     if edge is not None:
         found.append(
-            _Candidate(
+            Plan(
                 "break-cycle",
                 f"Break the dependency cycle through {c.label}",
                 Change(soften=(edge,)),
@@ -269,26 +264,45 @@ def mitigations(
                 "the bootstrap path itself needs nothing on the cycle",
             )
         )
-    result = []
-    for cand in found:
-        whatif = measure(
-            graph,
-            cand.change,
+    return tuple(found)
+
+
+def finish(spof: str, plan: Plan, whatif: WhatIf) -> Mitigation:
+    """A measured plan."""
+    return Mitigation(
+        id=f"{plan.kind}:{spof}",
+        kind=plan.kind,
+        spof=spof,
+        title=plan.title,
+        action=plan.action,
+        changes=tuple(f"{d} -> {spof}" for d in plan.touched),
+        assumes=plan.assumes,
+        whatif=whatif,
+    )
+
+
+def mitigations(
+    index: FailureIndex,
+    spof: str,
+    *,
+    region: str | None,
+    before_spof: int,
+    before_region: int | None,
+) -> tuple[Mitigation, ...]:
+    """The mitigations that apply to ``spof``, each with its measured what-if (in this process)."""
+    graph = index.graph
+    return tuple(
+        finish(
             spof,
-            before_spof=before_spof,
-            region=region,
-            before_region=before_region,
+            plan,
+            measure(
+                graph,
+                plan.change,
+                spof,
+                before_spof=before_spof,
+                region=region,
+                before_region=before_region,
+            ),
         )
-        result.append(
-            Mitigation(
-                id=f"{cand.kind}:{spof}",
-                kind=cand.kind,
-                spof=spof,
-                title=cand.title,
-                action=cand.action,
-                changes=tuple(f"{d} -> {spof}" for d in cand.touched),
-                assumes=cand.assumes,
-                whatif=whatif,
-            )
-        )
-    return tuple(result)
+        for plan in plans(index, spof)
+    )

@@ -87,8 +87,11 @@ def blind_spot_sentence(b: BlindSpot) -> str:
     watched = ", ".join(b.watched_down[:5]) + (
         f" and {len(b.watched_down) - 5} more" if len(b.watched_down) > 5 else ""
     )
+    where = path_text(b.path)
     if b.cause == "region":
         why = f"the {b.region} event takes it down"
+        if len(b.path) == 1:
+            where = f"{b.path[0]} (runs in {b.region})"
     else:
         why = f"it shares **{b.shared_dependency}** with them"
         if len(b.shared) > 1:
@@ -96,5 +99,11 @@ def blind_spot_sentence(b: BlindSpot) -> str:
     return (
         f"**{b.name}** (`{b.watcher}`, {b.kind}) goes dark together with "
         f"{len(b.watched_down)} of the {b.watched_total} components it watches ({watched}): "
-        f"{why}. Path: {path_text(b.path)}."
+        f"{why}. Path: {where}."
     )
+
+
+NO_USER_FACING = (
+    "No component is marked `user_facing: true`: every count here is against user-facing "
+    "components, so mark what end users touch (see docs/schema.md)."
+)

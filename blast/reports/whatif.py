@@ -9,6 +9,7 @@ will add minutes to these counts (:mod:`blast.reports.figures`).
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -131,3 +132,58 @@ def edges_to(graph: Graph, dependents: Iterable[str], target: str) -> tuple[Depe
     return tuple(
         d for cid in dependents for d in graph.components[cid].depends_on if d.target == target
     )
+
+
+@dataclass(frozen=True)
+class Task:
+    """One what-if to measure, picklable for worker processes: the graph travels as parts."""
+
+    components: tuple[Component, ...]
+    groups: tuple[RedundancyGroup, ...]
+    change: Change
+    spof: str
+    before_spof: int
+    region: str | None
+    before_region: int | None
+
+
+def _run_task(task: Task, rng: random.Random) -> WhatIf:
+    """Measure one task (module level, so that worker processes can run it; no randomness)."""
+    del rng  # the static what-if is deterministic
+    graph = Graph.from_parts(task.components, task.groups)
+    return measure(
+        graph,
+        task.change,
+        task.spof,
+        before_spof=task.before_spof,
+        region=task.region,
+        before_region=task.before_region,
+    )
+
+
+def measure_all(
+    graph: Graph,
+    requests: list[tuple[Change, str, int, str | None, int | None]],
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
+) -> list[WhatIf]:
+    """Measure many what-ifs ``(change, spof, before_spof, region, before_region)``, in order.
+
+    Runs through the project's parallel runner (:mod:`blast.parallel.runner`): in
+    this process with one worker, on local processes or on a Dask cluster
+    otherwise. Results do not depend on where they ran.
+    """
+    if workers == 1 and scheduler is None:
+        return [
+            measure(graph, change, spof, before_spof=b, region=region, before_region=br)
+            for change, spof, b, region, br in requests
+        ]
+    from blast.parallel.runner import Job, run_jobs
+
+    components, groups = tuple(graph.components.values()), tuple(graph.groups.values())
+    jobs = [
+        Job(_run_task, Task(components, groups, change, spof, b, region, br), 1)
+        for change, spof, b, region, br in requests
+    ]
+    return [r[0] for r in run_jobs(jobs, seed=0, workers=workers, scheduler=scheduler)]

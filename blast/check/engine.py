@@ -1,0 +1,131 @@
+"""Run a policy on a graph: which rules hold, which are broken, which violations are new."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from blast.analysis.index import FailureIndex, build_index
+from blast.check import rules
+from blast.check.policy import Policy
+from blast.check.rules import Violation
+from blast.errors import Location
+from blast.model.graph import Graph
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """One rule instance (a rule with its argument) and what it found."""
+
+    code: str
+    rule: str
+    violations: tuple[Violation, ...]
+    new: tuple[Violation, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing new breaks it."""
+        return not self.new
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Every rule's result, and where each violating component is written."""
+
+    graph: str
+    files: tuple[str, ...]
+    results: tuple[RuleResult, ...]
+    baseline: str | None
+    locations: dict[str, Location] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when every rule holds (baselined violations accepted)."""
+        return all(r.ok for r in self.results)
+
+    def violations(self) -> tuple[Violation, ...]:
+        """Every violation, accepted or new."""
+        return tuple(v for r in self.results for v in r.violations)
+
+    def new(self) -> tuple[Violation, ...]:
+        """The violations that fail the check."""
+        return tuple(v for r in self.results for v in r.new)
+
+
+def _instances(index: FailureIndex, policy: Policy) -> list[tuple[str, str, tuple[Violation, ...]]]:
+    out = []
+    if policy.max_spofs is not None:
+        out.append(
+            ("BLAST001", f"max-spofs {policy.max_spofs}", rules.max_spofs(index, policy.max_spofs))
+        )
+    for region in policy.forbid_region_hard:
+        out.append(
+            ("BLAST002", f"forbid-region-hard {region}", rules.forbid_region_hard(index, region))
+        )
+    if policy.forbid_global_control_plane:
+        out.append(
+            (
+                "BLAST003",
+                "forbid-global-control-plane",
+                rules.forbid_global_control_plane(index),
+            )
+        )
+    for kind in policy.require_redundancy:
+        out.append(
+            (
+                "BLAST004",
+                f"require-redundancy {kind.value}",
+                rules.require_redundancy(index, kind.value),
+            )
+        )
+    if policy.forbid_blind_spots:
+        out.append(
+            (
+                "BLAST005",
+                "blind-spot",
+                rules.forbid_blind_spots(index, policy.forbid_region_hard),
+            )
+        )
+    return out
+
+
+def component_locations(files: tuple[str, ...]) -> dict[str, Location]:
+    """Where each component's ``id`` is written, read again from the graph's files."""
+    from blast.loading.yamlsource import read_yaml
+
+    found: dict[str, Location] = {}
+    for file in files:
+        doc = read_yaml(Path(file), file)
+        items = doc.data.get("components") if isinstance(doc.data, dict) else None
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                found.setdefault(item["id"], doc.locate(("components", i, "id")))
+    return found
+
+
+def run_check(
+    graph: Graph,
+    policy: Policy,
+    *,
+    accepted: frozenset[str] = frozenset(),
+    baseline: str | None = None,
+    index: FailureIndex | None = None,
+) -> CheckResult:
+    """Apply ``policy`` to ``graph``; violations whose fingerprint is ``accepted`` are not new."""
+    index = index or build_index(graph)
+    results = tuple(
+        RuleResult(
+            code=code,
+            rule=rule,
+            violations=found,
+            new=tuple(v for v in found if v.fingerprint not in accepted),
+        )
+        for code, rule, found in _instances(index, policy)
+    )
+    return CheckResult(
+        graph=graph.name or (graph.files[0] if graph.files else ""),
+        files=graph.files,
+        results=results,
+        baseline=baseline,
+        locations=component_locations(graph.files),
+    )

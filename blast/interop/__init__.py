@@ -1,0 +1,1 @@
+"""Imports and exports: Backstage catalogs, tracing dependency links, DOT/Mermaid/GraphML/JSON."""
