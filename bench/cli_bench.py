@@ -60,7 +60,7 @@ def graph_file(shape: str, n: int, seed: int = 0) -> Path:
 
 
 def run(
-    argv: list[str], timeout: float, env: dict[str, str]
+    argv: list[str], timeout: float, env: dict[str, str], cwd: str
 ) -> dict[str, float | int | bool | str]:
     """Run ``argv``: wall and CPU seconds, peak RSS (MB), bytes on stdout, exit code.
 
@@ -69,7 +69,7 @@ def run(
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd)
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -193,6 +193,7 @@ def main(argv: list[str]) -> None:
         for n in args.sizes:
             path = graph_file(shape, n)
             with tempfile.TemporaryDirectory() as cache:
+                # cwd is the empty cache directory: ``-m blast`` must find args.root, not ./blast
                 env = {**os.environ, "PYTHONPATH": str(args.root), "XDG_CACHE_HOME": cache}
                 for label, cmd in commands(path).items():
                     if args.only and label not in args.only:
@@ -200,7 +201,7 @@ def main(argv: list[str]) -> None:
                     argv_ = [sys.executable, "-m", "blast", *cmd]
                     rows = []
                     for _ in range(args.repeat):
-                        rows.append(run(argv_, args.timeout, env))
+                        rows.append(run(argv_, args.timeout, env, cache))
                         if rows[-1]["timed_out"]:
                             break
                     warm = rows[1:] or rows
