@@ -7,7 +7,11 @@ from typing import Any
 
 from blast.analysis.index import FailureIndex, build_index
 from blast.analysis.spof import MAX_CANDIDATES, MAX_PAIRS, CutSets, cut_sets
-from blast.analysis.structure import articulation_points, biconnected_components
+from blast.analysis.structure import (
+    articulation_points,
+    biconnected_components,
+    undirected_view,
+)
 from blast.gcpause import gc_paused
 from blast.model.graph import Graph
 
@@ -101,7 +105,8 @@ def spof_report(
             cut_sets(index, u, max_candidates=per_component, max_pairs=max_pairs)
             for u in graph.user_facing
         )
-    blocks = biconnected_components(graph)
+    view = undirected_view(graph)  # built once for both questions
+    blocks = biconnected_components(graph, view)
     return SpofReport(
         graph=graph.name,
         files=graph.files,
@@ -110,7 +115,7 @@ def spof_report(
         user_facing=graph.user_facing,
         spofs=shared_spofs(index),
         cut_sets=pairs,
-        articulation_points=articulation_points(graph),
+        articulation_points=articulation_points(graph, view),
         biconnected_components=len(blocks),
         largest_biconnected_component=len(blocks[0]) if blocks else 0,
     )

@@ -33,7 +33,7 @@ from pyroaring import BitMap, FrozenBitMap
 
 from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
-from blast.model.graph import HARD_EDGE, SOFT_EDGE, Graph, Topology
+from blast.model.graph import HARD_EDGE, Graph, Topology
 
 EMPTY = FrozenBitMap()
 
@@ -53,9 +53,18 @@ def condensation_order(
     outgoing edges, so a hub with 50,000 outgoing edges makes it quadratic
     (35 s instead of 1.3 s at 100,000 components on the hub-heavy shape).
     """
+    return graph_condensation_order(_digraph(n, edges), pointing_at_needs=pointing_at_needs)
+
+
+def _digraph(n: int, edges: Sequence[tuple[int, int]]) -> rx.PyDiGraph:
     g = rx.PyDiGraph(multigraph=False)
     g.add_nodes_from(range(n))
     g.extend_from_edge_list(edges)
+    return g
+
+
+def graph_condensation_order(g: rx.PyDiGraph, *, pointing_at_needs: bool = True) -> list[list[int]]:
+    """:func:`condensation_order` of an already built graph (node payloads unused)."""
     dag: rx.PyDiGraph = rx.condensation(g)  # type: ignore[assignment]
     order = rx.topological_sort(dag)
     return [sorted(dag[i]) for i in (reversed(order) if pointing_at_needs else order)]
@@ -175,6 +184,7 @@ class HardStructure:
     """
 
     topology: Topology
+    graph: rx.PyDiGraph
     order: tuple[tuple[int, ...], ...]
     bit_of_pos: tuple[int, ...]
     pos_of_bit: tuple[int, ...]
@@ -201,11 +211,25 @@ class HardStructure:
         return self.topology.hard_targets
 
     @cached_property
-    def hard_sources(self) -> tuple[tuple[int, ...], ...]:
-        """The reverse of ``hard_targets``: who each node's failure can take down."""
-        return tuple(
-            tuple(d for d, kind in row if kind != SOFT_EDGE) for row in self.topology.dependents
-        )
+    def source_bitmaps(self) -> tuple[FrozenBitMap, ...]:
+        """The reverse of ``hard_targets`` as bitmaps of positions: who each node's failure
+        can take down. Bitmaps let a walk stay inside a region at C speed."""
+        sources: list[list[int]] = [[] for _ in self.nodes]
+        for a, row in enumerate(self.hard_targets):
+            for b in row:
+                sources[b].append(a)
+        return tuple(map(FrozenBitMap, sources))
+
+    @cached_property
+    def groups(self) -> FrozenBitMap:
+        """Positions of the redundancy groups."""
+        return FrozenBitMap(range(self.n_components, len(self.nodes)))
+
+    def below(self, node: int) -> BitMap:
+        """Positions ``node`` reaches through hard edges and membership, itself included."""
+        found = BitMap(rx.descendants(self.graph, node))
+        found.add(node)
+        return found
 
     @cached_property
     def rank(self) -> tuple[int, ...]:
@@ -260,6 +284,15 @@ class FailureIndex:
         return [self.killers_of[node] for node in self.structure.nodes]
 
     @cached_property
+    def member_killers(self) -> dict[int, FrozenBitMap]:
+        """For each group position, the components that take down at least one member."""
+        s, by_pos = self.structure, self.killers_by_pos
+        return {
+            g: FrozenBitMap.union(EMPTY, *[by_pos[m] for m in s.hard_targets[g]])
+            for g in range(s.n_components, len(s.nodes))
+        }
+
+    @cached_property
     def severity_rank(self) -> tuple[int, ...]:
         """For each bit, its place when components are sorted by blast radius (largest
         first), then id: a cheap sort key for lists of components."""
@@ -282,6 +315,26 @@ class FailureIndex:
         return [ids[b] for b in bits]
 
 
+def dependency_order(
+    topo: Topology,
+) -> tuple[rx.PyDiGraph, list[list[int]], list[int], list[int]]:
+    """The hard-dependency graph, its strongly connected components (needs first), and the
+    bit numbering of components that follows that order (``-1`` for groups).
+
+    Bits follow the dependency order, so that a killer's bit is below its victims';
+    lists of components come out in bit order. Shared with the single-component
+    radius, so that both list components in the same order.
+    """
+    n, n_comp, hard_targets = len(topo.nodes), topo.n_components, topo.hard_targets
+    hard_graph = _digraph(n, [(a, b) for a in range(n) for b in hard_targets[a]])
+    order = graph_condensation_order(hard_graph)
+    comp_order = [v for scc in order for v in scc if v < n_comp]
+    bit_of_pos = [-1] * n
+    for b, v in enumerate(comp_order):
+        bit_of_pos[v] = b
+    return hard_graph, order, comp_order, bit_of_pos
+
+
 def build_index(graph: Graph) -> FailureIndex:
     """Solve the single-failure set equations for ``graph`` (see the module docstring).
 
@@ -297,12 +350,7 @@ def _build_index(graph: Graph) -> FailureIndex:
     n, n_comp = len(nodes), topo.n_components
     hard_targets, all_targets = topo.hard_targets, topo.targets
 
-    order = condensation_order(n, [(a, b) for a in range(n) for b in hard_targets[a]])
-    # Bits follow the dependency order, so that a killer's bit is below its victims'.
-    comp_order = [v for scc in order for v in scc if v < n_comp]
-    bit_of_pos = [-1] * n
-    for b, v in enumerate(comp_order):
-        bit_of_pos[v] = b
+    hard_graph, order, comp_order, bit_of_pos = dependency_order(topo)
     need = {v: len(all_targets[v]) - topo.min_up[v] + 1 for v in range(n_comp, n)}
 
     killers: list[FrozenBitMap] = [EMPTY] * n
@@ -344,6 +392,7 @@ def _build_index(graph: Graph) -> FailureIndex:
         user_facing=FrozenBitMap(bit_of_pos[pos[u]] for u in graph.user_facing),
         structure=HardStructure(
             topology=topo,
+            graph=hard_graph,
             order=tuple(tuple(scc) for scc in order),
             bit_of_pos=tuple(bit_of_pos),
             pos_of_bit=tuple(comp_order),

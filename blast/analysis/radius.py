@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from pyroaring import FrozenBitMap
 
-from blast.analysis.index import FailureIndex
+from blast.analysis.index import FailureIndex, dependency_order
+from blast.analysis.propagation import State, propagate
+from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
 from blast.model import Component
+from blast.model.graph import Graph
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,48 @@ def blast_radius(index: FailureIndex, component: str) -> BlastRadius:
     )
 
 
+def single_blast_radius(graph: Graph, component: str) -> BlastRadius:
+    """:func:`blast_radius` of one component without building the whole index.
+
+    One propagation from ``component`` (a breadth-first search down the hard
+    edges, then one up every edge; :func:`~blast.analysis.propagation.propagate`)
+    gives the same sets as the index; the lists come in the same dependency
+    order (:func:`~blast.analysis.index.dependency_order`, native code). The
+    index pays for the whole graph's unions, this for one component's reach.
+
+    Raises
+    ------
+    UnknownComponentError
+        If the graph has no such component.
+    """
+    if component not in graph.components:
+        raise UnknownComponentError(f"no component named '{component}'")
+    with gc_paused():
+        outcome = propagate(graph, [component])
+        topo = graph.topology
+        bit_of_pos = dependency_order(topo)[3]
+        pos, components = topo.position, graph.components
+
+        def ordered(state: State, user_facing: bool = False) -> tuple[str, ...]:
+            found = [
+                c
+                for c in outcome.nodes_in(state)
+                if c in components
+                and c != component
+                and (not user_facing or components[c].user_facing)
+            ]
+            found.sort(key=lambda c: bit_of_pos[pos[c]])
+            return tuple(found)
+
+        return BlastRadius(
+            component=component,
+            down=ordered(State.DOWN),
+            degraded=ordered(State.DEGRADED),
+            user_facing_down=ordered(State.DOWN, user_facing=True),
+            user_facing_degraded=ordered(State.DEGRADED, user_facing=True),
+        )
+
+
 RADIUS_COLUMNS = [
     "component",
     "name",
@@ -63,6 +111,8 @@ def radius_table(index: FailureIndex) -> pd.DataFrame:
     Columns: ``component, name, kind, region, down, degraded, user_facing_down,
     user_facing_degraded`` (counts exclude the component itself).
     """
+    import pandas as pd  # heavy (about a second): only the table pays for it
+
     components = index.graph.components
     user_facing = index.user_facing
     with gc_paused():

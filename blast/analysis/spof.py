@@ -17,7 +17,6 @@ short.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -66,34 +65,21 @@ def spofs(index: FailureIndex, component: str) -> tuple[str, ...]:
     return tuple(index.ids[b] for b in found)
 
 
-class _Overlay:
-    """Killer sets re-solved for one hypothesis, over the index's own."""
+def _up_within(start: int, sources: Sequence[FrozenBitMap], within: BitMap) -> BitMap:
+    """Positions reachable from ``start`` along ``sources`` without leaving ``within``.
 
-    def __init__(self, base: dict[int, FrozenBitMap], fallback: list[FrozenBitMap]):
-        self.local = base
-        self.fallback = fallback
-
-    def __getitem__(self, node: int) -> FrozenBitMap:
-        found = self.local.get(node)
-        return self.fallback[node] if found is None else found
-
-    def __setitem__(self, node: int, value: FrozenBitMap) -> None:
-        self.local[node] = value
-
-
-def _reach(
-    start: int,
-    adjacency: Sequence[Sequence[int]],
-    within: set[int] | None = None,
-) -> set[int]:
-    """Nodes reachable from ``start`` (itself included), optionally staying ``within``."""
-    seen = {start}
-    queue = deque([start])
-    while queue:
-        for nxt in adjacency[queue.popleft()]:
-            if nxt not in seen and (within is None or nxt in within):
-                seen.add(nxt)
-                queue.append(nxt)
+    Breadth first, one bitmap intersection per visited node: a hub's thousands of
+    dependents outside ``within`` cost nothing.
+    """
+    seen = BitMap([start])
+    frontier = [start]
+    while frontier:
+        fresh = BitMap()
+        for v in frontier:
+            fresh |= sources[v] & within
+        fresh -= seen
+        seen |= fresh
+        frontier = list(fresh)
     return seen
 
 
@@ -123,18 +109,20 @@ def cut_sets(
     s = index.structure
     target = s.position[component]
     killers_target = index.killers(component)
-    below = _reach(target, s.hard_targets)
     pool = BitMap()
-    for g in below:
-        if g >= s.n_components:
-            for m in s.hard_targets[g]:
-                pool |= index.killers_by_pos[m]
-    pool -= killers_target
+    below = BitMap()
+    if s.groups:  # without redundancy groups, no pair can be minimal
+        below = s.below(target)
+        member_killers = index.member_killers
+        pool = BitMap.union(pool, *[member_killers[g] for g in below & s.groups])
+        pool -= killers_target
     candidates = sorted(pool, reverse=True)  # closest to the component first
     total = len(candidates)
     candidates = candidates[:max_candidates]
 
     rank = s.rank
+    base = index.killers_by_pos
+    work = list(base) if candidates else base  # scratch copy, restored after each candidate
     pairs: set[tuple[str, str]] = set()
     examined = 0
     for b in candidates:
@@ -142,23 +130,25 @@ def cut_sets(
             break
         examined += 1
         x = s.pos_of_bit[b]
-        between = _reach(x, s.hard_sources, within=below)
+        between = _up_within(x, s.source_bitmaps, below)
         if target not in between:
             continue
         sccs: dict[int, list[int]] = {}
         for v in between:
             sccs.setdefault(rank[v], []).append(v)
-        overlay = _Overlay({x: index.everything}, index.killers_by_pos)
+        work[x] = index.everything  # x failed for good; re-solve what lies between
         solve_killers(
             (sorted(sccs[r]) for r in sorted(sccs)),
             s.hard_targets,
             s.n_components,
             s.bit_of_pos,
             s.need,
-            overlay,
+            work,
             fixed={x},
         )
-        partners = BitMap(overlay[target]) - killers_target
+        partners = BitMap(work[target]) - killers_target
+        for v in between:  # undo: the scratch table is the index's own again
+            work[v] = base[v]
         partners.discard(b)
         name = index.ids[b]
         for partner in partners:

@@ -47,7 +47,7 @@ def undirected_view(graph: Graph) -> rx.PyGraph:
     return view
 
 
-def articulation_points(graph: Graph) -> tuple[str, ...]:
+def articulation_points(graph: Graph, view: rx.PyGraph | None = None) -> tuple[str, ...]:
     """Components whose removal disconnects the undirected view, sorted by id.
 
     Examples
@@ -58,14 +58,19 @@ def articulation_points(graph: Graph) -> tuple[str, ...]:
     ...                       Component(id="c", kind="database")])
     >>> articulation_points(g)
     ('b',)
+
+    Pass ``view`` (from :func:`undirected_view`) to reuse one already built.
     """
-    view = undirected_view(graph)
+    view = undirected_view(graph) if view is None else view
     return tuple(sorted(view[i] for i in rx.articulation_points(view)))
 
 
-def biconnected_components(graph: Graph) -> tuple[tuple[str, ...], ...]:
-    """Maximal biconnected sets of components (each sorted), largest first."""
-    view = undirected_view(graph)
+def biconnected_components(
+    graph: Graph, view: rx.PyGraph | None = None
+) -> tuple[tuple[str, ...], ...]:
+    """Maximal biconnected sets of components (each sorted), largest first (``view``: as in
+    :func:`articulation_points`)."""
+    view = undirected_view(graph) if view is None else view
     blocks: dict[int, set[str]] = {}
     for (a, b), block in rx.biconnected_components(view).items():
         blocks.setdefault(block, set()).update((view[a], view[b]))

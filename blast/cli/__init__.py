@@ -17,6 +17,7 @@ from blast import __version__
 from blast.cli import analysis, catalog, check, interop, race, report, simulate, validate
 from blast.cli.analysis import MAX_CANDIDATES, MAX_PAIRS
 from blast.errors import BlastError, GraphFileError
+from blast.gcpause import disable_for_process
 
 COMMAND_GROUPS = (validate, analysis, catalog, simulate, report, race, check, interop)
 """Modules whose ``register`` adds commands, in the order ``--help`` lists them."""
@@ -42,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    disable_for_process()  # short-lived: see blast.gcpause
     try:
         return int(args.run(args))
     except GraphFileError as exc:

@@ -110,13 +110,12 @@ def _cmd_spof(args: argparse.Namespace) -> int:
 
 def _cmd_radius(args: argparse.Namespace) -> int:
     from blast.analysis.index import build_index
-    from blast.analysis.radius import blast_radius
+    from blast.analysis.radius import single_blast_radius
 
     graph = load_graph(args.file)
-    index = build_index(graph)
     if args.component is None:
-        return _radius_of_every_component(index, graph, args)
-    radius = blast_radius(index, args.component)
+        return _radius_of_every_component(build_index(graph), graph, args)
+    radius = single_blast_radius(graph, args.component)  # one propagation, not the index
     if args.json:
         emit_json(
             {
