@@ -17,13 +17,20 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from blast.errors import GraphFileError, Location, Problem
 from blast.gcpause import gc_paused
 from blast.loading.files import STDIN, STDIN_DISPLAY, FileProblem, display, inspect, read_bounded
+from blast.loading.items import (
+    LISTS,
+    item_checks,
+    raw_targets,
+    salvaged_include,
+    salvaged_references,
+    validate_all,
+)
 from blast.loading.messages import Suggester, problems_from
 from blast.loading.yamlsource import DataPath, SourceDocument, key_path, parse_yaml
 from blast.model import Component, GraphDocument, RedundancyGroup
@@ -31,11 +38,6 @@ from blast.model.graph import Graph
 
 MAX_INCLUDE_DEPTH = 64
 """Longest chain of includes (a file including a file including ...)."""
-
-_LISTS: dict[str, type[BaseModel]] = {
-    "components": Component,
-    "redundancy_groups": RedundancyGroup,
-}
 
 
 _display = display
@@ -53,82 +55,6 @@ class _Loaded:
     groups: list[tuple[int, RedundancyGroup]] = field(default_factory=list)
     raw_ids: dict[str, Location] = field(default_factory=dict)
     invalid_targets: list[tuple[DataPath, str, str]] = field(default_factory=list)
-
-
-def _raw_targets(item: object, base: DataPath) -> list[tuple[DataPath, str, str]]:
-    """Ids named by an item that failed validation, so that they still get checked.
-
-    Each is ``(path, what the item calls it, id)``, e.g. ``"component 'web' depends on"``.
-    """
-    if not isinstance(item, dict):
-        return []
-    owner = str(item.get("id", "?"))
-    found = []
-    if base[0] == "redundancy_groups":
-        members = item.get("members")
-        for j, member in enumerate(members if isinstance(members, list) else ()):
-            if isinstance(member, str):
-                found.append(((*base, "members", j), f"group '{owner}' has", member))
-        return found
-    deps = item.get("depends_on")
-    for j, dep in enumerate(deps if isinstance(deps, list) else ()):
-        target = dep.get("target") if isinstance(dep, dict) else dep
-        if isinstance(target, str):
-            found.append(((*base, "depends_on", j), f"component '{owner}' depends on", target))
-    return found
-
-
-def _salvaged_include(value: Any) -> tuple[str, ...]:
-    """The includes of a file whose top-level fields did not validate: still followed,
-    so that the ids they define do not all turn into false "unknown component" errors."""
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list):
-        return tuple(v for v in value if isinstance(v, str))
-    return ()
-
-
-def _salvaged_references(value: Any) -> dict[str, str]:
-    if not isinstance(value, dict):
-        return {}
-    return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
-
-
-def _item_checks(key: str, item: Any, err: ValidationError) -> list[str]:
-    """The checks across fields of an item that pydantic skipped because a field failed.
-
-    pydantic runs a model's own checks only once every field is valid, so a
-    zonal component without ``az`` that also has a bad ``kind`` would report
-    only the kind. These repeat the checks of :class:`Component` and
-    :class:`RedundancyGroup` on the raw data, for the fields that are valid.
-    """
-    if not isinstance(item, dict):
-        return []
-    failed = {e["loc"][0] for e in err.errors() if e["loc"]}
-    if any(not e["loc"] for e in err.errors()):
-        return []  # the model's own check ran and failed: already reported
-    found = []
-    if key == "components":
-        region = item.get("region", "global")
-        scope = item.get("scope", "global" if region == "global" else "regional")
-        if "scope" not in failed and "az" not in failed and scope == "zonal" and not item.get("az"):
-            found.append("a zonal component needs an `az`")
-        if (
-            not failed & {"scope", "region"}
-            and scope in ("zonal", "regional")
-            and region == "global"
-        ):
-            found.append(f"a {scope} component needs a `region`")
-    else:
-        members, min_up = item.get("members"), item.get("min_up", 1)
-        if (
-            not failed & {"members", "min_up"}
-            and isinstance(members, list)
-            and type(min_up) is int
-            and min_up > len(members)
-        ):
-            found.append(f"min_up is {min_up} but the group has only {len(members)} members")
-    return found
 
 
 class _Session:
@@ -207,7 +133,7 @@ class _Session:
                 )
             )
             return _Loaded(doc, None)
-        header_data = {k: v for k, v in data.items() if k not in _LISTS}
+        header_data = {k: v for k, v in data.items() if k not in LISTS}
         try:
             header = GraphDocument.model_validate(header_data)
             entry = _Loaded(doc, header, header.include, dict(header.references))
@@ -216,10 +142,10 @@ class _Session:
             entry = _Loaded(
                 doc,
                 None,
-                _salvaged_include(data.get("include")),
-                _salvaged_references(data.get("references")),
+                salvaged_include(data.get("include")),
+                salvaged_references(data.get("references")),
             )
-        for key, model in _LISTS.items():
+        for key, model in LISTS.items():
             items = data.get(key, [])
             if items is None:
                 items = []
@@ -232,6 +158,15 @@ class _Session:
                     )
                 )
                 continue
+            target = entry.components if key == "components" else entry.groups
+            bulk = validate_all(key, items)
+            if bulk is not None:  # the usual case: every item valid, one call into pydantic-core
+                for i, (item, parsed) in enumerate(zip(items, bulk, strict=True)):
+                    entry.raw_ids.setdefault(
+                        item["id"], doc.locate((key, i, "id"), prefer_key=False)
+                    )
+                    target.append((i, parsed))
+                continue
             for i, item in enumerate(items):
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
                     entry.raw_ids.setdefault(
@@ -241,13 +176,12 @@ class _Session:
                     parsed = model.model_validate(item)
                 except ValidationError as err:
                     self.problems.extend(problems_from(err, doc, (key, i), model))
-                    for message in _item_checks(key, item, err):
+                    for message in item_checks(key, item, err):
                         self.problems.append(
                             Problem(doc.locate((key, i)), message, key=key_path((key, i)))
                         )
-                    entry.invalid_targets.extend(_raw_targets(item, (key, i)))
+                    entry.invalid_targets.extend(raw_targets(item, (key, i)))
                     continue
-                target = entry.components if key == "components" else entry.groups
                 target.append((i, parsed))  # type: ignore[arg-type]
         return entry
 

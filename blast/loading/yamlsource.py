@@ -35,9 +35,9 @@ from blast.loading.files import (
     decode,
     inspect,
     max_file_bytes,
-    position_of,
     read_bounded,
 )
+from blast.loading.yamlerrors import syntax_problem
 
 __all__ = [
     "MAX_DEPTH",
@@ -126,6 +126,7 @@ class _Frame:
 
 
 _NO_KEY = "\0no key"  # a mapping key that was not a plain scalar: its value is skipped
+_MERGE = "\0merge"  # the plain key ``<<``: its value is merged into the mapping
 
 
 class _Builder:
@@ -147,6 +148,7 @@ class _Builder:
         self.documents = 0
         self._ctor = yaml.constructor.SafeConstructor()
         self._resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers
+        self._resolvable = {c for c in self._resolvers if c is not None}
 
     def at(self, mark: _Mark) -> Location:
         return Location(self.file, mark.line + 1, mark.column + 1)
@@ -177,7 +179,7 @@ class _Builder:
         key, top.key = top.key, None
         if key == _NO_KEY:
             return
-        if key == "<<":
+        if key == _MERGE:
             self._merge(top, value, mark)
             return
         top.value[key] = value
@@ -216,37 +218,50 @@ class _Builder:
                 continue
             for k, v in source.items():
                 top.merged.setdefault(k, v)
-        top.first_seen.pop("<<", None)
+        top.first_seen.pop("<<", None)  # several ``<<`` keys are fine
 
     # -- events ------------------------------------------------------------
     def scalar(self, event: yaml.ScalarEvent) -> None:
-        path = self._child_path()
-        mark = event.start_mark
+        # The hot path of loading (one call per scalar): kept flat on purpose.
         self.written += 1
         self.expanded += 1
-        tag = event.tag
         text = event.value
-        if path is None:  # a key: always its written text (``yes:`` is the key "yes")
-            if text == "<<" and event.implicit[0] and tag is None:
-                self._add("<<", 1, mark)
-            else:
-                self._add(text, 1, mark)
+        tag = event.tag
+        stack = self.stack
+        top = stack[-1] if stack else None
+        if top is not None and top.key is None and type(top.value) is dict:
+            # a key: always its written text (``yes:`` is the key "yes")
             if event.anchor is not None:
                 self.anchors[event.anchor] = (text, 1)
+            self._key(top, text, event.start_mark)
+            if text == "<<" and tag is None and event.implicit[0] and top.key == "<<":
+                top.key = _MERGE
             return
-        if tag is None or tag == "!":
-            tag = self._resolve(text) if event.implicit[0] and tag is None else _STR_TAG
+        if tag is None and event.implicit[0]:
+            tag = self._resolve(text) if (text[:1] in self._resolvable) else _STR_TAG
+        elif tag is None or tag == "!":
+            tag = _STR_TAG
+        located = self.located
         if tag == _STR_TAG:
             value: Any = text
+            if located:
+                self.value_marks.setdefault(self._child_path() or (), self.at(event.start_mark))
         else:
-            value = self._construct(tag, text, mark, path, explicit=event.tag is not None)
-            if self.located:
+            path = self._child_path() or ()
+            value = self._construct(
+                tag, text, event.start_mark, path, explicit=event.tag is not None
+            )
+            if located:
                 self.scalar_text[path] = text
-        if self.located:
-            self.value_marks.setdefault(path, self.at(mark))
+                self.value_marks.setdefault(path, self.at(event.start_mark))
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, 1)
-        self._add(value, 1, mark)
+        if top is None:
+            self.root = value
+        elif type(top.value) is list:
+            top.value.append(value)
+        else:
+            self._add(value, 1, event.start_mark)
 
     def _resolve(self, text: str) -> str:
         resolvers = self._resolvers.get(text[0] if text else "", ())
@@ -371,37 +386,6 @@ class _Builder:
         return self.root
 
 
-_HINTS = (
-    ("mapping values are not allowed", "quote a value that contains `: `"),
-    ("cannot start any token", "YAML is indented with spaces, not tabs; or quote the value"),
-    ("could not find expected ':'", "a key needs `: ` after it; or an unclosed quote?"),
-    ("did not find expected ',' or ']'", "a list written `[a, b]` must be closed with `]`"),
-    ("did not find expected ',' or '}'", "a mapping written `{a: 1}` must be closed with `}`"),
-    ("found undefined tag handle", "remove the tag"),
-    ("expected <block end>", "check the indentation of this line"),
-)
-
-
-def _syntax_problem(exc: yaml.YAMLError, raw: bytes, file: str) -> Problem:
-    if isinstance(exc, yaml.reader.ReaderError):
-        line, column = position_of(raw, exc.position)
-        code = (
-            exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
-        )
-        name = "NUL" if code == 0 else f"control character U+{code:04X}"
-        return Problem(
-            Location(file, line, column),
-            f"{name} is not allowed in a YAML file (only tab, newline and printable text)",
-        )
-    if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        hint = next((h for needle, h in _HINTS if needle in detail), "")
-        where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file, 1, 1)
-        return Problem(where, f"YAML syntax error: {detail}" + (f" ({hint})" if hint else ""))
-    return Problem(Location(file, 1, 1), f"YAML error: {exc}")
-
-
 def parse_yaml(raw: bytes, file: str, *, located: bool = True) -> SourceDocument:
     """Parse the bytes of a YAML file; raise :class:`GraphFileError` listing every problem.
 
@@ -422,7 +406,7 @@ def parse_yaml(raw: bytes, file: str, *, located: bool = True) -> SourceDocument
     except _Stop:
         data = None
     except yaml.YAMLError as exc:
-        builder.problems.append(_syntax_problem(exc, raw, file))
+        builder.problems.append(syntax_problem(exc, raw, file))
         data = None
     finally:
         parser.dispose()
