@@ -16,23 +16,41 @@ from blast.gcpause import gc_paused
 from blast.model.graph import Graph
 
 
+def _members_behind(graph: Graph) -> dict[int, list[int]]:
+    """For each group, the components reachable from it through group membership.
+
+    Groups may list groups, even in a cycle (``g1: [a, g2]``, ``g2: [g1, b]``):
+    what stands behind a group is every component reachable through member
+    edges, which does not depend on how the group was reached. (Caching a
+    per-path expansion, as an earlier version did, gave ``g2`` only ``b`` when
+    it was first reached from ``g1``.) One walk per group over groups only.
+    """
+    topo = graph.topology
+    n_comp = topo.n_components
+    behind: dict[int, list[int]] = {}
+    for group in range(n_comp, len(topo.nodes)):
+        found: list[int] = []
+        seen_groups = {group}
+        seen_members: set[int] = set()
+        todo = [group]
+        while todo:
+            for member in topo.targets[todo.pop()]:
+                if member < n_comp:
+                    if member not in seen_members:
+                        seen_members.add(member)
+                        found.append(member)
+                elif member not in seen_groups:
+                    seen_groups.add(member)
+                    todo.append(member)
+        behind[group] = found
+    return behind
+
+
 def undirected_view(graph: Graph) -> rx.PyGraph:
     """Components as nodes (payload: id), one edge per dependent-needed pair."""
     topo = graph.topology
     n_comp = topo.n_components
-    behind: dict[int, list[int]] = {}  # group -> the components behind it
-
-    def expand(group: int, trail: frozenset[int]) -> list[int]:
-        if group not in behind:
-            found: list[int] = []
-            for member in topo.targets[group]:
-                if member < n_comp:
-                    found.append(member)
-                elif member not in trail:
-                    found.extend(expand(member, trail | {group}))
-            behind[group] = found
-        return behind[group]
-
+    behind = _members_behind(graph)
     view = rx.PyGraph(multigraph=False)
     view.add_nodes_from(topo.nodes[:n_comp])
     edges: list[tuple[int, int]] = []
@@ -42,7 +60,7 @@ def undirected_view(graph: Graph) -> rx.PyGraph:
                 if t < n_comp:
                     edges.append((v, t))
                 else:
-                    edges.extend((v, m) for m in expand(t, frozenset()) if m != v)
+                    edges.extend((v, m) for m in behind[t] if m != v)
     view.extend_from_edge_list(edges)
     return view
 

@@ -9,12 +9,19 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from blast.cli.common import count, emit_json, header, positive_int, table
-from blast.loading.loader import load_graph
-from blast.model.graph import Graph
+from blast.cli.common import (
+    add_graph_argument,
+    count,
+    emit_json,
+    header,
+    load_graph_arg,
+    positive_int,
+    table,
+)
 
 if TYPE_CHECKING:
     from blast.analysis.index import FailureIndex
+    from blast.model.graph import Graph
     from blast.report import SpofReport
 
 MAX_PAIRS = 200
@@ -99,7 +106,7 @@ def _render_spof(report: SpofReport, graph: Graph, top: int) -> str:
 def _cmd_spof(args: argparse.Namespace) -> int:
     from blast.report import spof_report
 
-    graph = load_graph(args.file)
+    graph = load_graph_arg(args)
     report = spof_report(graph, max_candidates=args.max_candidates, max_pairs=args.max_pairs)
     if args.json:
         emit_json(report.to_dict())
@@ -112,7 +119,7 @@ def _cmd_radius(args: argparse.Namespace) -> int:
     from blast.analysis.index import build_index
     from blast.analysis.radius import single_blast_radius
 
-    graph = load_graph(args.file)
+    graph = load_graph_arg(args)
     if args.component is None:
         return _radius_of_every_component(build_index(graph), graph, args)
     radius = single_blast_radius(graph, args.component)  # one propagation, not the index
@@ -180,7 +187,7 @@ def _own_failure(path: tuple[str, ...]) -> str:
 def _cmd_exposure(args: argparse.Namespace) -> int:
     from blast.analysis.exposure import exposure
 
-    graph = load_graph(args.file)
+    graph = load_graph_arg(args)
     result = exposure(graph, region=args.region, components=tuple(args.component or ()))
     if args.json:
         emit_json(
@@ -234,7 +241,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="single points of failure of user-facing components",
         description=DESCRIPTIONS["spof"],
     )
-    p.add_argument("file", metavar="FILE", help="graph file")
+    add_graph_argument(p)
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
     p.add_argument("--top", type=positive_int, default=20, metavar="N", help="rows per table (20)")
     p.add_argument(
@@ -258,7 +265,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="what goes down and degrades if one component fails",
         description=DESCRIPTIONS["radius"],
     )
-    p.add_argument("file", metavar="FILE", help="graph file")
+    add_graph_argument(p)
     p.add_argument(
         "component",
         metavar="COMPONENT",
@@ -276,7 +283,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="fail a region (or components) and classify user-facing",
         description=DESCRIPTIONS["exposure"],
     )
-    p.add_argument("file", metavar="FILE", help="graph file")
+    add_graph_argument(p)
     p.add_argument("--region", help="region to fail, global services anchored there included")
     p.add_argument(
         "--component",

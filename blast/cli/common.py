@@ -9,10 +9,40 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blast.loading.catalogs import shown_files
-from blast.model.graph import Graph
+
+if TYPE_CHECKING:
+    from blast.model.graph import Graph
+
+
+def add_graph_argument(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
+    """The graph file argument(s) of a command, and ``--no-cache``."""
+    if many:
+        parser.add_argument(
+            "files", nargs="+", metavar="FILE", help="graph files (includes followed; - is stdin)"
+        )
+    else:
+        parser.add_argument("file", metavar="FILE", help="graph file (- reads standard input)")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="parse the YAML even if the cache holds this graph, and store nothing",
+    )
+
+
+def graph_files(args: argparse.Namespace) -> list[str]:
+    """The graph files named by :func:`add_graph_argument`."""
+    files = getattr(args, "files", None)
+    return list(files) if files else [args.file]
+
+
+def load_graph_arg(args: argparse.Namespace) -> Graph:
+    """Load the graph named on the command line (through the cache unless ``--no-cache``)."""
+    from blast.loading.loader import load_graph
+
+    return load_graph(graph_files(args), cache=not args.no_cache)
 
 
 def table(rows: list[dict[str, Any]], columns: list[str]) -> str:

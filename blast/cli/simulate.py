@@ -241,7 +241,7 @@ def _event_dict(journal: Journal, e: Event) -> dict[str, Any]:
 def _cmd_explain(args: argparse.Namespace) -> int:
     graph = load_graph(args.file)
     if args.component not in graph:
-        from blast.loading.loader import _did_you_mean
+        from blast.loading.messages import did_you_mean as _did_you_mean
 
         raise BadInputError(
             f"no component named '{args.component}'{_did_you_mean(args.component, graph)}"

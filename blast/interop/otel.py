@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, ValidationError
 
 from blast.errors import GraphFileError, Location, Problem
-from blast.loading.loader import _problems_from
+from blast.loading.messages import problems_from as _problems_from
 from blast.loading.yamlsource import read_yaml
 from blast.model.graph import Graph
 

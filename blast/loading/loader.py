@@ -4,143 +4,44 @@ Validation is its own pass: :func:`validate_files` returns the problems of a set
 of files (YAML, schema and cross-reference checks, includes followed), and
 :func:`load_graph` raises :class:`~blast.errors.GraphFileError` carrying all of
 them. Every problem names the file, the line, the column and the key.
+
+Loading runs twice only when something is wrong: the first pass parses without
+recording positions (most files are fine, and positions cost more than the
+parse); if it finds any problem, the same bytes are parsed again with every
+key's and value's position so that each problem is located exactly.
 """
 
 from __future__ import annotations
 
-import difflib
 import os
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from blast.errors import GraphFileError, Location, Problem
 from blast.gcpause import gc_paused
 from blast.loading.catalogs import CatalogNotFoundError, duplicate_id_hint, resolve_include
-from blast.loading.yamlsource import DataPath, SourceDocument, key_path, read_yaml
+from blast.loading.files import STDIN, STDIN_DISPLAY, FileProblem, display, inspect, read_bounded
+from blast.loading.items import (
+    LISTS,
+    item_checks,
+    raw_targets,
+    salvaged_include,
+    salvaged_references,
+    validate_all,
+)
+from blast.loading.messages import Suggester, problems_from
+from blast.loading.yamlsource import DataPath, SourceDocument, key_path, parse_yaml
 from blast.model import Component, GraphDocument, RedundancyGroup
 from blast.model.graph import Graph
 
-_LISTS: dict[str, type[BaseModel]] = {
-    "components": Component,
-    "redundancy_groups": RedundancyGroup,
-}
+MAX_INCLUDE_DEPTH = 64
+"""Longest chain of includes (a file including a file including ...)."""
 
 
-def _display(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory when inside it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
-    """The pydantic model that owns the field at ``loc`` inside ``model``."""
-    current: type[BaseModel] | None = model
-    for part in loc:
-        if current is None:
-            return None
-        if isinstance(part, int):
-            continue
-        info = current.model_fields.get(part)
-        if info is None:
-            return current if part == loc[-1] else None
-        current = _nested_model(info.annotation)
-    return current
-
-
-def _nested_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _nested_model(arg)
-        if found is not None:
-            return found
-    for meta in getattr(annotation, "__metadata__", ()) or ():
-        del meta
-    origin = getattr(annotation, "__origin__", None)
-    if origin is not None and origin is not annotation:
-        return _nested_model(origin)
-    return None
-
-
-_VALIDATOR_STEP = re.compile(r"^[\w-]+\[.*\]$")
-
-
-def _at(data: Any, path: DataPath) -> Any:
-    for part in path:
-        data = data[part]
-    return data
-
-
-def _data_loc(loc: tuple[int | str, ...], data: Any) -> tuple[int | str, ...]:
-    """A pydantic error location as a path into the user's data.
-
-    pydantic inserts steps such as ``function-before[...]`` for validators; they
-    are dropped unless the data really has a key of that name.
-    """
-    out: list[int | str] = []
-    for part in loc:
-        in_dict = isinstance(data, dict) and part in data
-        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
-        if in_dict or in_list:
-            data = data[part]
-        elif isinstance(part, str) and _VALIDATOR_STEP.match(part):
-            continue
-        else:
-            data = None
-        out.append(part)
-    return tuple(out)
-
-
-def _problems_from(
-    err: ValidationError, doc: SourceDocument, base: DataPath, model: type[BaseModel]
-) -> list[Problem]:
-    problems = []
-    for e in err.errors():
-        loc = _data_loc(e["loc"], _at(doc.data, base))
-        path = (*base, *loc)
-        kind = e["type"]
-        value = e.get("input")
-        if kind == "extra_forbidden":
-            owner = _model_at(model, loc[:-1])
-            allowed = ", ".join(owner.model_fields) if owner else ""
-            name = str(loc[-1]) if loc else "?"
-            hint = _did_you_mean(name, owner.model_fields) if owner else ""
-            message = f"unknown field '{name}'{hint}; allowed: {allowed}"
-        elif kind == "missing":
-            message = f"missing required field '{loc[-1]}'"
-        elif kind == "enum":
-            expected = e.get("ctx", {}).get("expected", "")
-            allowed = expected.replace("'", "").replace(" or ", ", ")
-            hint = _did_you_mean(str(value), [a.strip() for a in allowed.split(",")])
-            message = f"bad value '{value}'{hint}; allowed: {allowed}"
-        elif kind == "literal_error":
-            message = f"bad value {value!r}; allowed: {e.get('ctx', {}).get('expected', '')}"
-        elif kind == "string_pattern_mismatch":
-            message = (
-                f"'{value}' is not a valid id: use letters, digits and _ . : / - "
-                "starting with a letter or digit"
-            )
-        elif kind == "value_error":
-            message = str(e["ctx"]["error"]) if "ctx" in e else e["msg"]
-        else:
-            shown = "" if isinstance(value, dict | list) else f" (got {value!r})"
-            message = f"{e['msg'][0].lower()}{e['msg'][1:]}{shown}"
-        at_key = kind in ("extra_forbidden", "missing")
-        problems.append(Problem(doc.locate(path, prefer_key=at_key), message, key=key_path(path)))
-    return problems
+_display = display
 
 
 @dataclass
@@ -149,68 +50,83 @@ class _Loaded:
 
     doc: SourceDocument
     header: GraphDocument | None
+    include: tuple[str, ...] = ()
+    references: dict[str, str] = field(default_factory=dict)
     components: list[tuple[int, Component]] = field(default_factory=list)
     groups: list[tuple[int, RedundancyGroup]] = field(default_factory=list)
     raw_ids: dict[str, Location] = field(default_factory=dict)
     invalid_targets: list[tuple[DataPath, str, str]] = field(default_factory=list)
 
 
-def _raw_targets(item: object, base: DataPath) -> list[tuple[DataPath, str, str]]:
-    """Dependency targets of an item that failed validation, so references still get checked."""
-    if not isinstance(item, dict) or not isinstance(item.get("depends_on"), list):
-        return []
-    owner = str(item.get("id", "?"))
-    found = []
-    for j, dep in enumerate(item["depends_on"]):
-        target = dep.get("target") if isinstance(dep, dict) else dep
-        if isinstance(target, str):
-            found.append(((*base, "depends_on", j), owner, target))
-    return found
-
-
 class _Session:
-    def __init__(self) -> None:
+    def __init__(self, located: bool, sources: dict[Path, bytes] | None = None) -> None:
+        self.located = located
         self.problems: list[Problem] = []
         self.loaded: dict[Path, _Loaded] = {}
         self.order: list[Path] = []
+        self.sources: dict[Path, bytes] = {} if sources is None else sources
+        """The bytes of every file read, by identity: a second pass reads none again."""
+
+    def _refused(self, display: str, via: Location | None, exc: FileProblem) -> None:
+        if via is None:
+            where = Location(display, 1, 1) if exc.at_start else Location(display)
+            self.problems.append(Problem(where, exc.message))
+        elif exc.message == "no such file":
+            self.problems.append(Problem(via, f"no such file: {display}", key="include"))
+        else:
+            self.problems.append(
+                Problem(via, f"cannot include {display}: it {exc.message}", key="include")
+            )
 
     def load(self, path: Path, stack: tuple[Path, ...], via: Location | None) -> None:
-        path = path.resolve()
-        if path in stack:
-            cycle = " -> ".join(_display(p) for p in (*stack[stack.index(path) :], path))
+        streams = via is None  # a pipe or '-' only when named on the command line
+        try:
+            identity = inspect(path, streams=streams).identity
+        except FileProblem as exc:
+            display = STDIN_DISPLAY if str(path) == STDIN else _display(Path(os.path.abspath(path)))
+            self._refused(display, via, exc)
+            return
+        display = STDIN_DISPLAY if str(path) == STDIN else _display(identity)
+        if identity in stack:
+            cycle = " -> ".join(_display(p) for p in (*stack[stack.index(identity) :], identity))
             self.problems.append(
-                Problem(via or Location(_display(path)), f"include cycle: {cycle}", key="include")
+                Problem(via or Location(display), f"include cycle: {cycle}", key="include")
             )
             return
-        if path in self.loaded:
+        if identity in self.loaded:
             return
-        display = _display(path)
-        if not path.exists():
+        if len(stack) >= MAX_INCLUDE_DEPTH:
             self.problems.append(
                 Problem(
                     via or Location(display),
-                    f"no such file: {display}",
-                    key="include" if via else "",
+                    f"includes nest more than {MAX_INCLUDE_DEPTH} files deep "
+                    f"(at {display}); include the parts from fewer levels",
+                    key="include",
                 )
             )
             return
         try:
-            doc = read_yaml(path, display)
+            raw = self.sources.get(identity)
+            if raw is None:
+                raw = self.sources[identity] = read_bounded(path)
+            doc = parse_yaml(raw, display, located=self.located)
+        except FileProblem as exc:
+            self._refused(display, via, exc)
+            return
         except GraphFileError as exc:
             self.problems.extend(exc.problems)
             return
         entry = self._check_file(doc)
-        self.loaded[path] = entry
-        self.order.append(path)  # the including file first: it is what the user named
-        if entry.header is not None:
-            for i, rel in enumerate(entry.header.include):
-                where = doc.locate(("include", i))
-                try:
-                    target = resolve_include(path.parent, rel)
-                except CatalogNotFoundError as exc:
-                    self.problems.append(Problem(where, str(exc), key=key_path(("include", i))))
-                    continue
-                self.load(target, (*stack, path), where)
+        self.loaded[identity] = entry
+        self.order.append(identity)  # the including file first: it is what the user named
+        for i, rel in enumerate(entry.include):
+            where = doc.locate(("include", i))
+            try:
+                target = resolve_include(path.parent, rel)
+            except CatalogNotFoundError as exc:
+                self.problems.append(Problem(where, str(exc), key=key_path(("include", i))))
+                continue
+            self.load(target, (*stack, identity), where)
 
     def _check_file(self, doc: SourceDocument) -> _Loaded:
         data = doc.data
@@ -224,21 +140,39 @@ class _Session:
                 )
             )
             return _Loaded(doc, None)
-        header_data = {k: v for k, v in data.items() if k not in _LISTS}
-        header = None
+        header_data = {k: v for k, v in data.items() if k not in LISTS}
         try:
             header = GraphDocument.model_validate(header_data)
+            entry = _Loaded(doc, header, header.include, dict(header.references))
         except ValidationError as err:
-            self.problems.extend(_problems_from(err, doc, (), GraphDocument))
-        entry = _Loaded(doc, header)
-        for key, model in _LISTS.items():
+            self.problems.extend(problems_from(err, doc, (), GraphDocument))
+            entry = _Loaded(
+                doc,
+                None,
+                salvaged_include(data.get("include")),
+                salvaged_references(data.get("references")),
+            )
+        for key, model in LISTS.items():
             items = data.get(key, [])
             if items is None:
                 items = []
             if not isinstance(items, list):
                 self.problems.append(
-                    Problem(doc.locate((key,)), "must be a list of mappings", key=key)
+                    Problem(
+                        doc.locate((key,)),
+                        f"write a list: one `- ` entry per item under `{key}:`",
+                        key=key,
+                    )
                 )
+                continue
+            target = entry.components if key == "components" else entry.groups
+            bulk = validate_all(key, items)
+            if bulk is not None:  # the usual case: every item valid, one call into pydantic-core
+                for i, (item, parsed) in enumerate(zip(items, bulk, strict=True)):
+                    entry.raw_ids.setdefault(
+                        item["id"], doc.locate((key, i, "id"), prefer_key=False)
+                    )
+                    target.append((i, parsed))
                 continue
             for i, item in enumerate(items):
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
@@ -248,10 +182,13 @@ class _Session:
                 try:
                     parsed = model.model_validate(item)
                 except ValidationError as err:
-                    self.problems.extend(_problems_from(err, doc, (key, i), model))
-                    entry.invalid_targets.extend(_raw_targets(item, (key, i)))
+                    self.problems.extend(problems_from(err, doc, (key, i), model))
+                    for message in item_checks(key, item, err):
+                        self.problems.append(
+                            Problem(doc.locate((key, i)), message, key=key_path((key, i)))
+                        )
+                    entry.invalid_targets.extend(raw_targets(item, (key, i)))
                     continue
-                target = entry.components if key == "components" else entry.groups
                 target.append((i, parsed))  # type: ignore[arg-type]
         return entry
 
@@ -269,9 +206,7 @@ def _cross_check(
     entries = [session.loaded[p] for p in session.order]
     for entry in entries:
         known_ids.update(entry.raw_ids)
-        if entry.header is None:
-            continue
-        for key, value in entry.header.references.items():
+        for key, value in entry.references.items():
             where = entry.doc.locate(("references", key))
             if key in references and references[key] != value:
                 problems.append(
@@ -283,6 +218,8 @@ def _cross_check(
                 )
             references.setdefault(key, value)
             reference_at.setdefault(key, where)
+    ids = Suggester(known_ids)
+    sources_hint = Suggester(references)
 
     def check_sources(doc: SourceDocument, base: DataPath, sources: Sequence[str]) -> None:
         for j, source in enumerate(sources):
@@ -292,7 +229,7 @@ def _cross_check(
                 Problem(
                     doc.locate((*base, "sources", j)),
                     f"source '{source}' is neither a URL nor a key of `references`"
-                    f"{_did_you_mean(source, references)}",
+                    f"{sources_hint.hint(source)}",
                     key=key_path((*base, "sources", j)),
                 )
             )
@@ -345,7 +282,7 @@ def _cross_check(
                         Problem(
                             doc.locate(path),
                             f"component '{comp.id}' depends on unknown component '{dep.target}'"
-                            f"{_did_you_mean(dep.target, known_ids)}",
+                            f"{ids.hint(dep.target)}",
                             key=key_path(path),
                         )
                     )
@@ -361,11 +298,11 @@ def _cross_check(
                 seen.setdefault(dep.target, j)
         for path, owner, target in entry.invalid_targets:
             if target not in known_ids:
+                noun = "member" if path[0] == "redundancy_groups" else "component"
                 problems.append(
                     Problem(
                         doc.locate(path),
-                        f"component '{owner}' depends on unknown component '{target}'"
-                        f"{_did_you_mean(target, known_ids)}",
+                        f"{owner} unknown {noun} '{target}'{ids.hint(target)}",
                         key=key_path(path),
                     )
                 )
@@ -386,8 +323,7 @@ def _cross_check(
                     problems.append(
                         Problem(
                             doc.locate(path),
-                            f"group '{group.id}' has unknown member '{member}'"
-                            f"{_did_you_mean(member, known_ids)}",
+                            f"group '{group.id}' has unknown member '{member}'{ids.hint(member)}",
                             key=key_path(path),
                         )
                     )
@@ -402,10 +338,12 @@ def _cross_check(
     return components, groups, references
 
 
-def _session(paths: Sequence[str | Path]) -> _Session:
+def _session(
+    paths: Sequence[str | Path], located: bool, sources: dict[Path, bytes] | None
+) -> _Session:
     if not paths:
         raise GraphFileError([Problem(Location("<arguments>"), "no graph file given")])
-    session = _Session()
+    session = _Session(located, sources)
     with gc_paused():  # validation builds a model per component: see blast.gcpause
         for p in paths:
             try:
@@ -416,21 +354,55 @@ def _session(paths: Sequence[str | Path]) -> _Session:
     return session
 
 
+@dataclass(frozen=True)
+class Checked:
+    """The outcome of validating a set of files: every problem, or the graph."""
+
+    problems: list[Problem]
+    graph: Graph | None
+    sources: dict[Path, bytes]
+    """The bytes of every file of the include tree, by resolved path (what a cache keys on)."""
+
+
+def check_files(paths: str | Path | Sequence[str | Path]) -> Checked:
+    """Validate ``paths`` and their includes once; the graph when valid, else every problem.
+
+    A first pass records no positions; only when it finds a problem are the same
+    bytes parsed again with positions, so each problem names ``file:line:column``.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    session = _session(paths, located=False, sources=None)
+    with gc_paused():
+        components, groups, references = _cross_check(session)
+    if session.problems:
+        session = _session(paths, located=True, sources=session.sources)
+        with gc_paused():
+            _cross_check(session)
+        problems = sorted(session.problems, key=lambda p: (p.location, p.message))
+        return Checked(problems, None, session.sources)
+    first = session.loaded[session.order[0]]
+    name = first.header.name if first.header else ""
+    files = tuple(entry.doc.file for entry in (session.loaded[p] for p in session.order))
+    graph = Graph(components, groups, name=name, files=files, references=references)
+    return Checked([], graph, session.sources)
+
+
 def validate_files(paths: Sequence[str | Path]) -> list[Problem]:
     """Every problem found in ``paths`` and the files they include; empty when all is well."""
-    session = _session(paths)
-    with gc_paused():
-        _cross_check(session)
-    return sorted(session.problems, key=lambda p: (p.location, p.message))
+    return check_files(paths).problems
 
 
-def load_graph(paths: str | Path | Sequence[str | Path]) -> Graph:
+def load_graph(paths: str | Path | Sequence[str | Path], *, cache: bool = False) -> Graph:
     """Load, validate and assemble graph files (with their includes) into one graph.
 
     Parameters
     ----------
     paths
-        One path or several; they are merged, includes followed once each.
+        One path or several (``-`` is standard input); merged, includes followed once each.
+    cache
+        Reuse (and store) the validated graph in the user's cache directory, keyed
+        by the bytes of every file of the include tree (see :mod:`blast.loading.cache`).
 
     Raises
     ------
@@ -443,12 +415,11 @@ def load_graph(paths: str | Path | Sequence[str | Path]) -> Graph:
     """
     if isinstance(paths, str | Path):
         paths = [paths]
-    session = _session(paths)
-    with gc_paused():
-        components, groups, references = _cross_check(session)
-    if session.problems:
-        raise GraphFileError(session.problems)
-    first = session.loaded[resolve_include(Path(), paths[0]).resolve()]
-    name = first.header.name if first.header else ""
-    files = tuple(entry.doc.file for entry in (session.loaded[p] for p in session.order))
-    return Graph(components, groups, name=name, files=files, references=references)
+    if cache:
+        from blast.loading import cache as graph_cache
+
+        return graph_cache.load_graph_cached(paths)
+    checked = check_files(paths)
+    if checked.graph is None:
+        raise GraphFileError(checked.problems)
+    return checked.graph

@@ -1,52 +1,94 @@
 """Read a YAML file into plain data while remembering where every value was written.
 
-PyYAML's ``safe_load`` forgets positions, keeps the last of two duplicate keys
-and expands aliases without bound. This module composes the document with the
-safe loader, then builds the data itself so that it can report duplicate keys,
-bound the work an alias bomb can cause, and answer "which line holds this
-value?" for any path into the data.
+PyYAML's ``safe_load`` forgets positions, keeps the last of two duplicate keys,
+expands aliases without bound, and its C composer recurses once per nesting
+level (25,000 nested ``[`` overflow the C stack: a segfault, not an error).
+This module never composes: it pulls *events* from libyaml's parser (an
+iterative state machine, no recursion) and builds the data itself on an
+explicit stack. So nesting stops at ``MAX_DEPTH`` before libyaml has read past
+it, duplicate keys are reported, alias expansion is counted against a budget
+(shared, never copied), and every scalar that the YAML 1.1 rules turn into
+something odd (``2025-02-30``, ``!!int abc``, a 5,000-digit number) becomes a
+located problem instead of an exception.
+
+Two modes share this one builder. ``located=False`` (the fast path) records no
+positions: validation of a good file needs none. ``located=True`` also records
+the line and column of every key and value, and the text of scalars YAML did
+not read as strings, so that any problem can name ``file:line:column``.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from blast.errors import BadInputError, GraphFileError, Location, Problem
+from blast.errors import GraphFileError, Location, Problem
 from blast.gcpause import gc_paused
+from blast.loading.files import (
+    MAX_FILE_BYTES,
+    STDIN,
+    STDIN_DISPLAY,
+    FileProblem,
+    decode,
+    inspect,
+    max_file_bytes,
+    read_bounded,
+)
+from blast.loading.yamlerrors import syntax_problem
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
-"""Default size limit of a graph file; ``BLAST_MAX_FILE_BYTES`` in the environment overrides it."""
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "DataPath",
+    "SourceDocument",
+    "key_path",
+    "max_file_bytes",
+    "parse_yaml",
+    "read_yaml",
+]
+
 MIN_EXPANSION_BUDGET = 200_000
 EXPANSION_FACTOR = 4
 """Aliases may make a document at most this many times bigger than it is written
 (and never less than ``MIN_EXPANSION_BUDGET`` values): enough for sharing
 settings with anchors, far too little for an alias bomb."""
-
-_STR_TAG = "tag:yaml.org,2002:str"
-# libyaml's parser when PyYAML was built with it (5x faster); same safe tags, same marks.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 100
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_TAG_WORDS = {
+    "tag:yaml.org,2002:int": "whole number",
+    "tag:yaml.org,2002:float": "number",
+    "tag:yaml.org,2002:bool": "true/false value",
+    "tag:yaml.org,2002:null": "null",
+    "tag:yaml.org,2002:timestamp": "date or time",
+    "tag:yaml.org,2002:binary": "base64 value",
+}
+# libyaml's parser when PyYAML was built with it (5x faster); same events, same marks.
+_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 DataPath = tuple[str | int, ...]
-_MERGE_TAG = "tag:yaml.org,2002:merge"
+_Mark = Any  # yaml.error.Mark or libyaml's own Mark: both have .line and .column
 
 
 @dataclass(frozen=True)
 class SourceDocument:
-    """A parsed YAML file: its data, and the location of each value and key."""
+    """A parsed YAML file: its data, and (when located) where each value and key stands."""
 
     file: str
     data: Any
-    value_marks: dict[DataPath, Location] = field(repr=False)
-    key_marks: dict[DataPath, Location] = field(repr=False)
+    value_marks: dict[DataPath, Location] = field(repr=False, default_factory=dict)
+    key_marks: dict[DataPath, Location] = field(repr=False, default_factory=dict)
+    scalar_text: dict[DataPath, str] = field(repr=False, default_factory=dict)
+    """The written text of scalars that YAML did not read as strings (``no``, ``0x1F``)."""
+    located: bool = True
 
     def locate(self, path: DataPath, *, prefer_key: bool = True) -> Location:
         """Where the value at ``path`` (or its nearest written ancestor) stands."""
+        if not self.located:
+            return Location(self.file)
         for end in range(len(path), -1, -1):
             prefix = path[:end]
             if prefer_key and prefix in self.key_marks:
@@ -64,223 +106,331 @@ def key_path(path: DataPath) -> str:
     return out
 
 
-def _location(file: str, mark: yaml.Mark | None) -> Location:
-    if mark is None:
-        return Location(file)
-    return Location(file, mark.line + 1, mark.column + 1)
+class _Stop(Exception):
+    """Building cannot go on (nesting too deep, a second document)."""
+
+
+class _Frame:
+    """A collection being built: its value, its path, and the key waiting for a value."""
+
+    __slots__ = ("anchor", "first_seen", "key", "merged", "path", "start", "value")
+
+    def __init__(self, value: Any, path: DataPath, anchor: str | None, start: int):
+        self.value = value
+        self.path = path
+        self.anchor = anchor
+        self.start = start
+        self.key: str | None = None  # mapping: the key whose value comes next
+        self.first_seen: dict[str, int] = {}
+        self.merged: dict[str, Any] | None = None
+
+
+_NO_KEY = "\0no key"  # a mapping key that was not a plain scalar: its value is skipped
+_MERGE = "\0merge"  # the plain key ``<<``: its value is merged into the mapping
 
 
 class _Builder:
-    """Turns composed nodes into data, counting work so that aliases stay bounded."""
+    """Turns libyaml events into data on an explicit stack (see the module docstring)."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, located: bool):
         self.file = file
+        self.located = located
         self.value_marks: dict[DataPath, Location] = {}
         self.key_marks: dict[DataPath, Location] = {}
+        self.scalar_text: dict[DataPath, str] = {}
         self.problems: list[Problem] = []
-        self.visited = 0
-        self.budget = MIN_EXPANSION_BUDGET
-        self._scalars = yaml.SafeLoader("")
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.written = 0
+        self.expanded = 0
+        self.alias_log: list[tuple[int, _Mark]] = []
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.documents = 0
+        self._ctor = yaml.constructor.SafeConstructor()
+        self._resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers
+        self._resolvable = {c for c in self._resolvers if c is not None}
 
-    def build(self, node: yaml.Node, path: DataPath) -> Any:
-        self.visited += 1
-        if self.visited > self.budget:
-            raise _TooBig(node)
-        if len(path) > MAX_DEPTH:
-            raise _TooDeep(node)
-        self.value_marks.setdefault(path, _location(self.file, node.start_mark))
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        if node.tag == _STR_TAG:
-            return node.value
-        try:
-            return self._scalars.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
+    def at(self, mark: _Mark) -> Location:
+        return Location(self.file, mark.line + 1, mark.column + 1)
+
+    # -- paths -------------------------------------------------------------
+    def _child_path(self) -> DataPath | None:
+        """Path of the node starting now; None when it is a mapping key."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if isinstance(top.value, list):
+            return (*top.path, len(top.value))
+        if top.key is None:
+            return None
+        return (*top.path, top.key)
+
+    def _add(self, value: Any, size: int, mark: _Mark) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        top = self.stack[-1]
+        if isinstance(top.value, list):
+            top.value.append(value)
+            return
+        if top.key is None:  # this value is a key
+            self._key(top, value, mark)
+            return
+        key, top.key = top.key, None
+        if key == _NO_KEY:
+            return
+        if key == _MERGE:
+            self._merge(top, value, mark)
+            return
+        top.value[key] = value
+
+    def _key(self, top: _Frame, value: Any, mark: _Mark) -> None:
+        if isinstance(value, dict | list):
             self.problems.append(
-                Problem(_location(self.file, node.start_mark), f"bad value: {exc}")
+                Problem(self.at(mark), "a key must be a plain name, not a list or mapping")
             )
+            top.key = _NO_KEY
+            return
+        key = value if isinstance(value, str) else str(value)
+        if key in top.first_seen:
+            self.problems.append(
+                Problem(
+                    self.at(mark),
+                    f"duplicate key '{key}' (first at line {top.first_seen[key]}); "
+                    "YAML would silently keep only the last one",
+                    key=key_path((*top.path, key)),
+                )
+            )
+            top.key = _NO_KEY
+            return
+        top.first_seen[key] = mark.line + 1
+        if self.located:
+            self.key_marks[(*top.path, key)] = self.at(mark)
+        top.key = key
+
+    def _merge(self, top: _Frame, value: Any, mark: _Mark) -> None:
+        sources = value if isinstance(value, list) else [value]
+        if top.merged is None:
+            top.merged = {}
+        for source in sources:
+            if not isinstance(source, dict):
+                self.problems.append(Problem(self.at(mark), "a merge key (<<) needs a mapping"))
+                continue
+            for k, v in source.items():
+                top.merged.setdefault(k, v)
+        top.first_seen.pop("<<", None)  # several ``<<`` keys are fine
+
+    # -- events ------------------------------------------------------------
+    def scalar(self, event: yaml.ScalarEvent) -> None:
+        # The hot path of loading (one call per scalar): kept flat on purpose.
+        self.written += 1
+        self.expanded += 1
+        text = event.value
+        tag = event.tag
+        stack = self.stack
+        top = stack[-1] if stack else None
+        if top is not None and top.key is None and type(top.value) is dict:
+            # a key: always its written text (``yes:`` is the key "yes")
+            if event.anchor is not None:
+                self.anchors[event.anchor] = (text, 1)
+            self._key(top, text, event.start_mark)
+            if text == "<<" and tag is None and event.implicit[0] and top.key == "<<":
+                top.key = _MERGE
+            return
+        if tag is None and event.implicit[0]:
+            tag = self._resolve(text) if (text[:1] in self._resolvable) else _STR_TAG
+        elif tag is None or tag == "!":
+            tag = _STR_TAG
+        located = self.located
+        if tag == _STR_TAG:
+            value: Any = text
+            if located:
+                self.value_marks.setdefault(self._child_path() or (), self.at(event.start_mark))
+        else:
+            path = self._child_path() or ()
+            value = self._construct(
+                tag, text, event.start_mark, path, explicit=event.tag is not None
+            )
+            if located:
+                self.scalar_text[path] = text
+                self.value_marks.setdefault(path, self.at(event.start_mark))
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, 1)
+        if top is None:
+            self.root = value
+        elif type(top.value) is list:
+            top.value.append(value)
+        else:
+            self._add(value, 1, event.start_mark)
+
+    def _resolve(self, text: str) -> str:
+        resolvers = self._resolvers.get(text[0] if text else "", ())
+        for tag, regexp in resolvers:
+            if regexp.match(text):
+                return str(tag)
+        return _STR_TAG
+
+    def _construct(
+        self, tag: str, text: str, mark: _Mark, path: DataPath, *, explicit: bool
+    ) -> Any:
+        node = yaml.ScalarNode(tag, text, mark, mark)
+        constructor = self._ctor.yaml_constructors.get(tag)
+        try:
+            if constructor is None:
+                raise ValueError("unknown tag")
+            return constructor(self._ctor, node)
+        except Exception as exc:  # any scalar YAML cannot read is a located problem
+            shown = (
+                text if len(text) <= 40 else f"{text[:20]}…{text[-10:]} ({len(text):,} characters)"
+            )
+            what = _TAG_WORDS.get(tag)
+            if what is None:
+                message = (
+                    f"unknown tag '{tag}': Blast reads plain YAML only (text, numbers, "
+                    "true/false, lists, mappings); remove the tag"
+                )
+            else:
+                detail = str(exc).split("\n")[0] if isinstance(exc, ValueError) else ""
+                if "Exceeds the limit" in detail:
+                    detail = "more than 4,300 digits"
+                detail = "" if "invalid literal" in detail or not detail else f" ({detail})"
+                quote = "; remove the tag" if explicit else "; quote it to keep it as text"
+                message = f"'{shown}' is not a valid {what}{detail}{quote}"
+            self.problems.append(Problem(self.at(mark), message, key=key_path(path)))
             return None
 
-    def _mapping(self, node: yaml.MappingNode, path: DataPath) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        first_seen: dict[str, Location] = {}
-        merged: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE_TAG:
-                sources = (
-                    value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-                )
-                for source in sources:
-                    built = self.build(source, path)
-                    if isinstance(built, dict):
-                        for k, v in built.items():
-                            merged.setdefault(k, v)
-                    else:
-                        self.problems.append(
-                            Problem(
-                                _location(self.file, source.start_mark),
-                                "a merge key (<<) needs a mapping",
-                            )
+    def start(self, event: yaml.CollectionStartEvent, value: Any) -> None:
+        path = self._child_path()
+        mark = event.start_mark
+        if len(self.stack) >= MAX_DEPTH:
+            self.problems.append(
+                Problem(self.at(mark), f"nesting is too deep (the limit is {MAX_DEPTH} levels)")
+            )
+            raise _Stop
+        self.written += 1
+        self.expanded += 1
+        if path is None:  # a collection used as a key
+            self.stack.append(_Frame(value, ("?",), event.anchor, self.expanded))
+            return
+        if self.located:
+            self.value_marks.setdefault(path, self.at(mark))
+        self.stack.append(_Frame(value, path, event.anchor, self.expanded))
+
+    def end(self, mark: _Mark) -> None:
+        frame = self.stack.pop()
+        value = frame.value
+        if frame.merged:
+            for k, v in frame.merged.items():
+                value.setdefault(k, v)
+        size = self.expanded - frame.start + 1
+        if frame.anchor is not None:
+            self.anchors[frame.anchor] = (value, size)
+        self._add(value, size, mark)
+
+    def alias(self, event: yaml.AliasEvent) -> None:
+        mark = event.start_mark
+        found = self.anchors.get(str(event.anchor))
+        if found is None:
+            self.problems.append(
+                Problem(self.at(mark), f"unknown alias '*{event.anchor}': no anchor of that name")
+            )
+            found = (None, 1)
+        value, size = found
+        self.expanded += size
+        if self.expanded > MIN_EXPANSION_BUDGET:
+            self.alias_log.append((self.expanded, mark))
+        path = self._child_path()
+        if self.located and path is not None:
+            self.value_marks.setdefault(path, self.at(mark))
+        self._add(value, size, mark)
+
+    def run(self, parser: Any) -> Any:
+        get = parser.get_event
+        while True:
+            event = get()
+            if event is None:
+                break
+            cls = type(event)
+            if cls is yaml.ScalarEvent:
+                self.scalar(event)
+            elif cls is yaml.MappingStartEvent:
+                self.start(event, {})
+            elif cls is yaml.SequenceStartEvent:
+                self.start(event, [])
+            elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+                self.end(event.start_mark)
+            elif cls is yaml.AliasEvent:
+                self.alias(event)
+            elif cls is yaml.DocumentStartEvent:
+                self.documents += 1
+                if self.documents > 1:
+                    self.problems.append(
+                        Problem(
+                            self.at(event.start_mark),
+                            "a second YAML document (`---`): a graph file holds one document",
                         )
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(
-                    Problem(
-                        _location(self.file, key_node.start_mark),
-                        "a key must be a plain name, not a list or mapping",
                     )
+                    raise _Stop
+            elif cls is yaml.StreamEndEvent:
+                break
+        budget = max(MIN_EXPANSION_BUDGET, EXPANSION_FACTOR * self.written)
+        if self.expanded > budget:
+            mark = next(m for total, m in self.alias_log if total > budget)
+            self.problems.append(
+                Problem(
+                    self.at(mark),
+                    f"document expands to more than {budget:,} values "
+                    "(aliases that multiply, a 'billion laughs' file?)",
                 )
-                continue
-            key = str(key_node.value)
-            where = _location(self.file, key_node.start_mark)
-            if key in first_seen:
-                self.problems.append(
-                    Problem(
-                        where,
-                        f"duplicate key '{key}' (first at line {first_seen[key].line}); "
-                        "YAML would silently keep only the last one",
-                        key=key_path((*path, key)),
-                    )
-                )
-                continue
-            first_seen[key] = where
-            self.key_marks[(*path, key)] = where
-            result[key] = self.build(value_node, (*path, key))
-        for k, v in merged.items():
-            result.setdefault(k, v)
-        return result
+            )
+        return self.root
 
 
-class _TooBig(Exception):
-    def __init__(self, node: yaml.Node):
-        self.node = node
+def parse_yaml(raw: bytes, file: str, *, located: bool = True) -> SourceDocument:
+    """Parse the bytes of a YAML file; raise :class:`GraphFileError` listing every problem.
 
-
-class _TooDeep(_TooBig):
-    pass
-
-
-def max_file_bytes() -> int:
-    """The size limit in force: ``BLAST_MAX_FILE_BYTES`` if set, else ``MAX_FILE_BYTES``."""
-    raw = os.environ.get("BLAST_MAX_FILE_BYTES")
-    if raw is None:
-        return MAX_FILE_BYTES
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise BadInputError(f"BLAST_MAX_FILE_BYTES must be a positive whole number, not {raw!r}")
-    return value
-
-
-def _written_size(root: yaml.Node) -> int:
-    """Distinct nodes of a composed document: its size before aliases are expanded."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.extend((key, value))
-    return len(seen)
-
-
-def read_yaml(path: Path, display: str | None = None) -> SourceDocument:
-    """Parse ``path`` safely; raise :class:`GraphFileError` listing every problem.
-
-    Bounded in time and memory: files over :func:`max_file_bytes` are refused
-    unread, alias expansion stops at ``EXPANSION_FACTOR`` times the written size and nesting after
-    ``MAX_DEPTH`` levels. Only the safe YAML tags are understood.
+    Bounded in time and memory: nesting stops after ``MAX_DEPTH`` levels (before
+    libyaml reads deeper), alias expansion at ``EXPANSION_FACTOR`` times the
+    written size. Only the safe YAML tags are understood.
     """
-    file = display or str(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise GraphFileError([Problem(Location(file), f"cannot read: {exc.strerror}")]) from None
-    if path.is_dir():
-        raise GraphFileError([Problem(Location(file), "is a directory, not a graph file")])
-    limit = max_file_bytes()
-    if size > limit:
-        raise GraphFileError(
-            [
-                Problem(
-                    Location(file, 1, 1),
-                    f"file is {size:,} bytes; the limit is {limit:,} "
-                    "(set BLAST_MAX_FILE_BYTES to change it)",
-                )
-            ]
-        )
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise GraphFileError([Problem(Location(file), f"cannot read: {exc.strerror}")]) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise GraphFileError(
-            [
-                Problem(
-                    Location(file, line, column),
-                    f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded; save the file "
-                    "as UTF-8",
-                )
-            ]
-        ) from None
+    text = decode(raw, file)
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
     ):
         raise GraphFileError([Problem(Location(file, 1, 1), "file is empty")])
+    builder = _Builder(file, located)
+    parser = _PARSER(raw)
     try:
         with gc_paused():
-            node = yaml.compose(text, Loader=_LOADER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        detail = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise GraphFileError(
-            [Problem(_location(file, mark), f"YAML syntax error: {detail}")]
-        ) from None
+            data = builder.run(parser)
+    except _Stop:
+        data = None
     except yaml.YAMLError as exc:
-        raise GraphFileError([Problem(Location(file), f"YAML error: {exc}")]) from None
-    except RecursionError:
-        raise GraphFileError(
-            [Problem(Location(file), f"nesting is too deep (the limit is {MAX_DEPTH} levels)")]
-        ) from None
-    if node is None:
-        raise GraphFileError([Problem(Location(file, 1, 1), "file is empty")])
-    builder = _Builder(file)
-    builder.budget = max(MIN_EXPANSION_BUDGET, EXPANSION_FACTOR * _written_size(node))
-    try:
-        with gc_paused():
-            data = builder.build(node, ())
-    except _TooDeep as exc:
-        raise GraphFileError(
-            [
-                Problem(
-                    _location(file, exc.node.start_mark),
-                    f"nesting is too deep (the limit is {MAX_DEPTH} levels)",
-                )
-            ]
-        ) from None
-    except _TooBig as exc:
-        raise GraphFileError(
-            [
-                Problem(
-                    _location(file, exc.node.start_mark),
-                    f"document expands to more than {builder.budget:,} values "
-                    "(aliases that multiply, a 'billion laughs' file?)",
-                )
-            ]
-        ) from None
+        builder.problems.append(syntax_problem(exc, raw, file))
+        data = None
+    finally:
+        parser.dispose()
     if builder.problems:
         raise GraphFileError(builder.problems)
-    return SourceDocument(file, data, builder.value_marks, builder.key_marks)
+    return SourceDocument(
+        file, data, builder.value_marks, builder.key_marks, builder.scalar_text, located
+    )
+
+
+def read_yaml(
+    path: Path, display: str | None = None, *, located: bool = True, streams: bool = True
+) -> SourceDocument:
+    """Read and parse ``path`` (``-`` is standard input); see :func:`parse_yaml`.
+
+    Files over :func:`max_file_bytes` are refused; devices are refused unread;
+    ``streams=False`` also refuses pipes (for includes).
+    """
+    file = display or (STDIN_DISPLAY if str(path) == STDIN else str(path))
+    try:
+        inspect(path, streams=streams)
+        raw = read_bounded(path)
+    except FileProblem as exc:
+        raise GraphFileError(
+            [Problem(Location(file, 1, 1) if exc.at_start else Location(file), exc.message)]
+        ) from None
+    return parse_yaml(raw, file, located=located)

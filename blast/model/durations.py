@@ -9,8 +9,9 @@ import math
 import re
 
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
-_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
-DURATION_PATTERN = r"^( *\d+(\.\d+)?(ms|s|m|h|d))+ *$"
+_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)")
+DURATION_PATTERN = r"^( *[0-9]+(\.[0-9]+)?(ms|s|m|h|d))+ *$"
+"""ASCII digits only: ``\\d`` would also accept Arabic-Indic and other Unicode digits."""
 _WHOLE = re.compile(DURATION_PATTERN)
 
 
@@ -31,7 +32,12 @@ def parse_duration(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError("a duration cannot be true/false")
     if isinstance(value, int | float):
-        seconds = float(value)
+        try:
+            seconds = float(value)
+        except OverflowError:  # a whole number of hundreds of digits
+            raise ValueError(
+                f"a duration must be finite, not a {len(str(value))}-digit number"
+            ) from None
     elif isinstance(value, str):
         text = value
         if not _WHOLE.match(text):
@@ -39,6 +45,8 @@ def parse_duration(value: object) -> float:
                 f"'{value}' is not a duration; write e.g. 30s, 5m, 1h30m, 2d or a number of seconds"
             )
         seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in _PART.findall(text))
+        if not math.isfinite(seconds):
+            raise ValueError(f"a duration must be finite, not {len(text)} characters of digits")
     else:
         raise ValueError(f"a duration must be a string like '5m' or a number, not {value!r}")
     if not math.isfinite(seconds) or seconds < 0:

@@ -21,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
@@ -45,6 +46,13 @@ Duration = Annotated[
     ),
 ]
 """Seconds; written in files as ``90s``, ``5m``, ``1h30m``, ``2d`` or a number of seconds."""
+
+WholeNumber = Annotated[int, Strict()]
+"""An integer as YAML reads it: ``true``, ``"2"`` and ``2.0`` are errors, not 1 and 2."""
+Flag = Annotated[bool, Strict()]
+"""``true`` or ``false`` (YAML's ``yes``/``no`` too); the string ``"yes"`` is an error."""
+Rate = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+"""A finite number (an integer is fine); ``.inf``, ``.nan``, ``true`` and ``"2"`` are errors."""
 
 
 class Kind(StrEnum):
@@ -146,21 +154,23 @@ class Fact(_Frozen):
 class Retry(_Frozen):
     """How a dependent retries calls to a dependency (simulation parameter)."""
 
-    attempts: int = Field(3, ge=1, description="Calls made before giving up, the first included.")
+    attempts: WholeNumber = Field(
+        3, ge=1, description="Calls made before giving up, the first included."
+    )
     backoff: Duration = Field(1.0, description="Wait before the first retry; doubles after each.")
-    jitter: float = Field(0.0, ge=0, le=1, description="Random share of each backoff (0 = none).")
+    jitter: Rate = Field(0.0, ge=0, le=1, description="Random share of each backoff (0 = none).")
 
 
 class Queue(_Frozen):
     """A component's work queue: what piles up while it cannot work (simulation parameter)."""
 
-    arrival_rate: float = Field(
+    arrival_rate: Rate = Field(
         ..., ge=0, description="Work items arriving per second in normal operation."
     )
-    drain_rate: float = Field(
+    drain_rate: Rate = Field(
         ..., gt=0, description="Work items the component processes per second at full capacity."
     )
-    capacity: int | None = Field(
+    capacity: WholeNumber | None = Field(
         None, ge=1, description="Most items the queue holds; beyond it work is dropped."
     )
     # --- simulation parameters added with the time engine (blast.sim, issue 10) ---
@@ -185,13 +195,13 @@ class HealthCheck(_Frozen):
     """A health checker that removes unhealthy targets (simulation parameter)."""
 
     interval: Duration = Field(10.0, description="Time between two checks of one target.")
-    unhealthy_threshold: int = Field(
+    unhealthy_threshold: WholeNumber = Field(
         3, ge=1, description="Consecutive failures before a target is taken out."
     )
-    healthy_threshold: int = Field(
+    healthy_threshold: WholeNumber = Field(
         3, ge=1, description="Consecutive successes before a target is put back."
     )
-    failover: bool = Field(
+    failover: Flag = Field(
         False, description="Whether failing checks shift traffic away (e.g. AZ DNS failover)."
     )
     # --- simulation parameters added with the time engine (blast.sim, issue 10) ---
@@ -213,7 +223,7 @@ class Timing(_Frozen):
     lease_timeout: Duration | None = Field(
         None, description="How long leases it grants stay valid without renewal."
     )
-    throttle_rate: float | None = Field(
+    throttle_rate: Rate | None = Field(
         None, gt=0, description="Requests per second it admits while operators throttle it."
     )
     # --- simulation parameters added with the time engine (blast.sim, issue 10) ---
@@ -266,7 +276,7 @@ class Dependency(_Frozen):
     )
     type: DependencyType = Field(DependencyType.HARD, description="hard, soft or async.")
     purpose: str = Field("", description="What the dependency is used for, in a few words.")
-    assumed: bool = Field(
+    assumed: Flag = Field(
         False, description="True when the dependency is inferred, not stated by a public source."
     )
     sources: tuple[str, ...] = Field(
@@ -374,8 +384,8 @@ class Component(_Frozen):
     )
     az: str | None = Field(None, description="Availability zone, for zonal components.")
     plane: Plane | None = Field(None, description="control or data, where it matters.")
-    user_facing: bool = Field(False, description="True for what end users touch directly.")
-    assumed: bool = Field(
+    user_facing: Flag = Field(False, description="True for what end users touch directly.")
+    assumed: Flag = Field(
         False, description="True when the component's existence or shape is inferred."
     )
     tags: tuple[str, ...] = Field((), description="Free labels for filtering.")
@@ -460,7 +470,9 @@ class RedundancyGroup(_Frozen):
     members: tuple[str, ...] = Field(
         ..., min_length=2, description="Ids of the components (or groups) that can serve."
     )
-    min_up: int = Field(1, ge=1, description="Members that must be up for the group to be up.")
+    min_up: WholeNumber = Field(
+        1, ge=1, description="Members that must be up for the group to be up."
+    )
     mode: RedundancyMode = Field(
         RedundancyMode.ACTIVE_ACTIVE, description="active-active or active-passive."
     )
@@ -498,3 +510,11 @@ class GraphDocument(_Frozen):
     )
     components: tuple[Component, ...] = Field((), description="The components.")
     redundancy_groups: tuple[RedundancyGroup, ...] = Field((), description="The groups.")
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _whole_version(cls, value: object) -> object:
+        """``1.0`` and ``true`` equal 1 in Python; a version is the whole number 1."""
+        if type(value) is not int:
+            raise ValueError(f"bad value {value!r}; allowed: 1 (a whole number)")
+        return value

@@ -13,7 +13,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from blast.errors import GraphFileError, Location, Problem
-from blast.loading.loader import _problems_from
+from blast.loading.messages import problems_from as _problems_from
 from blast.loading.yamlsource import read_yaml
 
 M = TypeVar("M", bound=BaseModel)

@@ -16,7 +16,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from blast.errors import GraphFileError, Location, Problem
-from blast.loading.loader import _did_you_mean, _display, _problems_from, load_graph
+from blast.loading.loader import _display, load_graph
+from blast.loading.messages import did_you_mean as _did_you_mean
+from blast.loading.messages import problems_from as _problems_from
 from blast.loading.yamlsource import DataPath, SourceDocument, key_path, read_yaml
 from blast.model.graph import Graph
 from blast.sim.scenario import ScenarioDocument, Target
