@@ -14,11 +14,11 @@ import sys
 from collections.abc import Sequence
 
 from blast import __version__
-from blast.cli import analysis, validate
+from blast.cli import analysis, exposure, validate
 from blast.cli.analysis import MAX_CANDIDATES, MAX_PAIRS
 from blast.errors import BlastError, GraphFileError
 
-COMMAND_GROUPS = (validate, analysis)
+COMMAND_GROUPS = (validate, analysis, exposure)
 """Modules whose ``register`` adds commands, in the order ``--help`` lists them."""
 
 __all__ = ["MAX_CANDIDATES", "MAX_PAIRS", "build_parser", "main"]
