@@ -76,7 +76,7 @@ def test_exposure_lists_every_user_facing_component_with_state_and_path():
     # are listed, the others counted.
     assert set(result["anchored_global"]) <= set(failed)
     assert result["counts"]["global_failed"] >= len(result["anchored_global"])
-    assert result["counts"]["down"] == len(graph.user_facing)
+    assert result["states"]["down"] == len(graph.user_facing)
 
 
 def test_exposure_of_a_redundant_stack_distinguishes_states():

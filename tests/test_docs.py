@@ -34,7 +34,7 @@ SHOP = "graphs/examples/shop.yaml"
 GRAPHS = sorted(p.relative_to(ROOT) for p in (ROOT / "graphs").rglob("*.yaml"))
 INVALID = ["unknown-field", "bad-scope", "bad-kind", "bad-dependency-type", "missing-field"]
 REGENERATE = "regenerate with: python -m blast.docgen"
-_GENERATED = re.compile(r"<!-- (help|json|file):(\S+) -->\n.*?<!-- /\1:\2 -->", re.DOTALL)
+_GENERATED = re.compile(r"<!-- (help|json|file|run):(\S+) -->\n.*?<!-- /\1:\2 -->", re.DOTALL)
 
 
 def section(text: str, heading: str) -> str:

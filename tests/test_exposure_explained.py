@@ -61,7 +61,7 @@ def test_replication_lag_is_delayed_and_the_stack_behind_the_replica_is_safe():
     assert aws_only["delayed"] == [
         {"component": "aws.usw2.replica", "queued": ["aws.use1.replica"]}
     ]
-    assert aws_only["counts"]["delayed_components"] == 1
+    assert aws_only["counts"]["delayed"] == 1
 
 
 def test_region_given_twice_fails_both():

@@ -53,10 +53,10 @@ def json_parts(result: RegionExposure, top: int | None) -> Iterator[tuple[str, A
             "anchored_global": len(result.anchored_global),
             "global_failed": result.global_failed,
             "user_facing": len(result.exposures),
-            **{s: result.count(s) for s in EXPOSURE_STATES},
-            "delayed_components": len(result.delayed),
+            "delayed": len(result.delayed),
         },
     )
+    yield "states", {s: result.count(s) for s in EXPOSURE_STATES}
     yield "top", top
     yield "failed", iter(head(result.failed, top))
     yield "anchored_global", iter(head(result.anchored_global, top))
