@@ -134,3 +134,25 @@ def test_spof_report_lists_components_that_only_degrade_user_facing_ones():
     text = blast("spof", SHOP).stdout
     section = text.split("Degrade only")[1].split("Per user-facing")[0]
     assert "orders-use1" in section and "route53" not in section
+
+
+def test_long_chains_are_explained_without_recursion_and_elided_in_text():
+    from blast.analysis.explain import render
+    from blast.analysis.exposure import exposure
+    from blast.model import Component, RedundancyGroup
+    from blast.model.graph import Graph
+
+    n = 5000  # deeper than Python's recursion limit
+    chain = [Component(id="c0", kind="database")]
+    chain += [Component(id=f"c{i}", kind="api", depends_on=[f"c{i - 1}"]) for i in range(1, n)]
+    chain += [
+        Component(id="other", kind="database", depends_on=[f"c{n - 1}"]),
+        Component(id="web", kind="app", user_facing=True, depends_on=["pool"]),
+    ]
+    graph = Graph.from_parts(chain, [RedundancyGroup(id="pool", members=(f"c{n - 1}", "other"))])
+    [web] = exposure(graph, components=["c0"]).exposures
+    assert web.state == "down" and len(web.reasons) == 2
+    assert {r[2] for r in web.reasons} == {f"c{n - 1}", "other"}
+    text = render(graph, list(web.reasons))
+    assert text.startswith("pool (all 2 members down: c4999 -> c4998 -> c4997 -> ... 4994 more")
+    assert text.endswith("c2 -> c1 -> c0 (failed))")

@@ -17,6 +17,9 @@ from blast.model.graph import Graph
 MAX_REASONS = 16
 """Most chains kept for one component (nested groups multiply them)."""
 
+MAX_GROUP_DEPTH = 32
+"""Nested groups expanded member by member; deeper, one chain follows recorded causes."""
+
 Chain = tuple[str, ...]
 
 
@@ -28,29 +31,32 @@ def reasons(graph: Graph, outcome: Outcome, node: str, limit: int = MAX_REASONS)
     file order); anything else follows its recorded cause. At most ``limit``
     chains, the first always the one :meth:`Outcome.path` gives.
     """
-    memo: dict[str, list[Chain]] = {}
+    memo: dict[str, list[Chain]] = {}  # chains from a group that is down
 
-    def expand(v: str) -> list[Chain]:
-        if v in memo:
-            return memo[v]
-        state = outcome.state(v)
-        if state is State.UP:
-            found: list[Chain] = []
-        elif v in outcome.failed:
-            found = [(v,)]
-        elif v in graph.groups and state is State.DOWN:
-            found = []
-            for m in _down_members(graph, outcome, v):
-                found += [(v, *chain) for chain in expand(m)]
-                if len(found) >= limit:
-                    break
-        else:
-            found = [(v, *chain) for chain in expand(outcome.causes[v])]
-        memo[v] = found[:limit]
-        return memo[v]
+    def expand(v: str, depth: int) -> list[Chain]:
+        # Iterative along single causes (chains may be thousands long); recursive only
+        # through groups that are down, at most MAX_GROUP_DEPTH deep.
+        prefix: list[str] = []
+        while True:
+            state = outcome.state(v)
+            if state is State.UP:
+                return []
+            if v in outcome.failed:
+                return [(*prefix, v)]
+            if v in graph.groups and state is State.DOWN and depth < MAX_GROUP_DEPTH:
+                if v not in memo:
+                    found: list[Chain] = []
+                    for m in _down_members(graph, outcome, v):
+                        found += [(v, *chain) for chain in expand(m, depth + 1)]
+                        if len(found) >= limit:
+                            break
+                    memo[v] = found[:limit]
+                return [(*prefix, *chain) for chain in memo[v]]
+            prefix.append(v)
+            v = outcome.causes[v]
 
     first = outcome.path(node)
-    chains = expand(node)
+    chains = expand(node, 0)
     if first and first in chains:
         chains.remove(first)
     return ([first] if first else []) + chains[: limit - 1]
@@ -106,14 +112,28 @@ def _render_level(graph: Graph, level: dict[str, dict], width: int) -> str:
 
 
 def _render_node(graph: Graph, node: str, below: dict[str, dict], width: int) -> str:
+    steps = [node]
+    while len(below) == 1:  # a straight chain: walked, not recursed (it may be long)
+        ((node, below),) = below.items()
+        steps.append(node)
     if not below:
-        return f"{node} (failed)"
-    if len(below) == 1:
-        return f"{node} -> {_render_level(graph, below, width)}"
+        return _elide(steps) + " (failed)"
+    lead = _elide(steps[:-1]) + " -> " if len(steps) > 1 else ""
+    node = steps[-1]
     if node in graph.groups:
         members = graph.groups[node].members
         below = dict(sorted(below.items(), key=lambda kv: members.index(kv[0])))
         n = len(members)
         what = f"all {n} members down" if len(below) == n else f"{len(below)} of {n} members down"
-        return f"{node} ({what}: {_render_level(graph, below, width)})"
-    return f"{node} -> [{_render_level(graph, below, width)}]"
+        return f"{lead}{node} ({what}: {_render_level(graph, below, width)})"
+    return f"{lead}{node} -> [{_render_level(graph, below, width)}]"
+
+
+ELIDE = 8
+"""Chains longer than this show their first and last three steps in text."""
+
+
+def _elide(steps: list[str]) -> str:
+    if len(steps) > ELIDE:
+        steps = [*steps[:3], f"... {len(steps) - 6} more ...", *steps[-3:]]
+    return " -> ".join(steps)
