@@ -8,10 +8,12 @@ document is hand-written:
   it does not depend on the terminal;
 * ``<!-- json:NAME -->`` … ``<!-- /json:NAME -->``: the ``--json`` output of a
   command run for real on ``graphs/examples/shop.yaml``;
-* ``<!-- file:PATH -->`` … ``<!-- /file:PATH -->``: a file of the repository, quoted.
+* ``<!-- file:PATH -->`` … ``<!-- /file:PATH -->``: a file of the repository, quoted;
+* ``<!-- run:NAME -->`` … ``<!-- /run:NAME -->``: the text output of the command
+  ``RUNS[NAME]``, run for real, so that the figures the README quotes cannot drift.
 
-``python -m blast.docgen`` rewrites ``docs/cli.md`` and ``docs/schema.md`` in
-place; ``--check`` only reports stale files (exit 1). Run it from a checkout.
+``python -m blast.docgen`` rewrites ``docs/cli.md``, ``docs/schema.md`` and
+``README.md`` in place; ``--check`` only reports stale files (exit 1). Run it from a checkout.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 from blast import cli
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = (ROOT / "docs" / "cli.md", ROOT / "docs" / "schema.md")
+DOCS = (ROOT / "docs" / "cli.md", ROOT / "docs" / "schema.md", ROOT / "README.md")
 WIDTH = 100
 EXAMPLE_GRAPH = "graphs/examples/shop.yaml"
 EXAMPLE_SCENARIO = "graphs/scenarios/shop-region-failover.yaml"
@@ -52,7 +54,14 @@ EXAMPLES = {
 }
 """The command line of each JSON example (without ``blast``)."""
 
-_BLOCK = re.compile(r"<!-- (help|json|file):(\S+) -->\n.*?<!-- /\1:\2 -->", re.DOTALL)
+REFERENCE_GRAPH = "graphs/aws-us-east-1-2025-10-20.yaml"
+RUNS = {
+    "spof-reference": ["spof", REFERENCE_GRAPH, "--top", "5"],
+    "exposure-reference": ["exposure", REFERENCE_GRAPH, "--region", "us-east-1", "--top", "5"],
+}
+"""The command line of each quoted text output (without ``blast``)."""
+
+_BLOCK = re.compile(r"<!-- (help|json|file|run):(\S+) -->\n.*?<!-- /\1:\2 -->", re.DOTALL)
 
 
 def commands(parser: argparse.ArgumentParser | None = None) -> dict[str, argparse.ArgumentParser]:
@@ -81,11 +90,15 @@ def help_texts() -> dict[str, str]:
 
 def json_example(name: str) -> str:
     """What ``blast <EXAMPLES[name]>`` prints, run in-process from the repository root."""
+    return _run(EXAMPLES[name])
+
+
+def _run(argv: list[str]) -> str:
     out = io.StringIO()
     with contextlib.chdir(ROOT), contextlib.redirect_stdout(out):
-        code = cli.main(EXAMPLES[name])
+        code = cli.main(argv)
     if code != 0:
-        raise RuntimeError(f"blast {' '.join(EXAMPLES[name])} exited with {code}")
+        raise RuntimeError(f"blast {' '.join(argv)} exited with {code}")
     return out.getvalue()
 
 
@@ -99,6 +112,11 @@ def _body(kind: str, name: str, helps: dict[str, str]) -> str:
             raise ValueError(f"<!-- json:{name} -->: no example for '{name}' in blast.docgen")
         command = " ".join(["blast", *EXAMPLES[name]])
         return f"`{command}` prints:\n\n```json\n{json_example(name).rstrip()}\n```\n"
+    if kind == "run":
+        if name not in RUNS:
+            raise ValueError(f"<!-- run:{name} -->: no command '{name}' in blast.docgen.RUNS")
+        command = " ".join(["blast", *RUNS[name]])
+        return f"`{command}` prints:\n\n```text\n{_run(RUNS[name]).rstrip()}\n```\n"
     text = (ROOT / name).read_text(encoding="utf-8")
     fence = "yaml" if name.endswith((".yaml", ".yml")) else "text"
     return f"```{fence}\n{text.rstrip()}\n```\n"

@@ -1,11 +1,25 @@
-"""The SPOF report: one serialisable result that the CLI and later the reports render."""
+"""The SPOF report: one result that the CLI and later the reports render.
+
+Besides the single points of failure (components whose failure alone takes a
+user-facing component down), it lists the *degraders*: components whose failure
+takes no user-facing component down but degrades some, in their own list, so
+that a soft dependency on a fragile service is seen without being called a SPOF.
+
+The order-2 search is bounded twice: ``max_candidates`` per user-facing
+component, and ``candidate_budget`` for the whole report, shared out evenly so
+that a graph with thousands of user-facing components still reports in seconds.
+The report says what each bound came to (``order2``), and each
+:class:`~blast.analysis.spof.CutSets` whether its pairs are complete.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from blast.analysis.index import FailureIndex, build_index
+from blast.analysis.pairgroups import PairGroup, group_pairs
 from blast.analysis.spof import MAX_CANDIDATES, MAX_PAIRS, CutSets, cut_sets
 from blast.analysis.structure import (
     articulation_points,
@@ -14,6 +28,11 @@ from blast.analysis.structure import (
 )
 from blast.gcpause import gc_paused
 from blast.model.graph import Graph
+
+CANDIDATE_BUDGET = 4096
+"""Default order-2 candidates examined in one report, shared out among user-facing components."""
+
+PAIR_BUDGET = CANDIDATE_BUDGET  # the former name
 
 
 @dataclass(frozen=True)
@@ -30,6 +49,34 @@ class Spof:
 
 
 @dataclass(frozen=True)
+class Degrader:
+    """A component whose failure takes no user-facing component down but degrades some."""
+
+    component: str
+    name: str
+    kind: str
+    region: str
+    user_facing_degraded: tuple[str, ...]
+    down: int
+    degraded: int
+
+
+@dataclass(frozen=True)
+class Order2Bounds:
+    """What the order-2 search was allowed: asked for, and what the budget left."""
+
+    max_candidates: int
+    candidate_budget: int
+    candidates_per_component: int
+    max_pairs: int
+
+    @property
+    def budget_binds(self) -> bool:
+        """True when the report's budget, not ``max_candidates``, set the per-component bound."""
+        return self.candidates_per_component < self.max_candidates
+
+
+@dataclass(frozen=True)
 class SpofReport:
     """Everything ``blast spof`` says about a graph."""
 
@@ -43,44 +90,150 @@ class SpofReport:
     articulation_points: tuple[str, ...]
     biconnected_components: int
     largest_biconnected_component: int
+    degraders: tuple[Degrader, ...] = ()
+    order2: Order2Bounds | None = None
+    regions: dict[str, str] | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON, with stable keys (see ``docs/cli.md``)."""
-        return asdict(self)
+    def pair_groups(self, cs: CutSets) -> tuple[PairGroup, ...]:
+        """The pairs of ``cs`` grouped by shared reason (see :mod:`blast.analysis.pairgroups`)."""
+        return group_pairs(cs.pairs, self.regions)
+
+    def to_dict(self, top: int | None = None) -> dict[str, Any]:
+        """Plain data for JSON (see ``docs/cli.md``): every list cut to ``top`` items
+        (complete with None), with its total in ``counts``."""
+        data = dict(self.json_parts(top))
+        for key, value in data.items():
+            if isinstance(value, Iterator):
+                data[key] = list(value)
+        return data
+
+    def json_parts(self, top: int | None) -> Iterator[tuple[str, Any]]:
+        """The top-level keys and values; long lists come as lazy iterators."""
+        yield "graph", self.graph
+        yield "files", list(self.files)
+        yield "components", self.components
+        yield "groups", self.groups
+        yield (
+            "counts",
+            {
+                "user_facing": len(self.user_facing),
+                "spofs": len(self.spofs),
+                "degraders": len(self.degraders),
+                "cut_sets": len(self.cut_sets),
+                "articulation_points": len(self.articulation_points),
+            },
+        )
+        yield "top", top
+        yield (
+            "pair_search",
+            None
+            if self.order2 is None
+            else self.order2.__dict__ | {"budget_binds": self.order2.budget_binds},
+        )
+        yield "user_facing", list(_head(self.user_facing, top))
+        yield "spofs", (_spof_dict(s, top) for s in _head(self.spofs, top))
+        yield "degraders", (_degrader_dict(d, top) for d in _head(self.degraders, top))
+        yield "cut_sets", (self._cut_set_dict(cs, top) for cs in _head(self.cut_sets, top))
+        yield "articulation_points", list(_head(self.articulation_points, top))
+        yield "biconnected_components", self.biconnected_components
+        yield "largest_biconnected_component", self.largest_biconnected_component
+
+    def _cut_set_dict(self, cs: CutSets, top: int | None) -> dict[str, Any]:
+        return {
+            "component": cs.component,
+            "spofs": list(_head(cs.spofs, top)),
+            "spofs_count": len(cs.spofs),
+            "pairs": [list(p) for p in _head(cs.pairs, top)],
+            "pairs_count": len(cs.pairs),
+            "pair_groups": [
+                {
+                    "left": list(_head(g.left, top)),
+                    "right": list(_head(g.right, top)),
+                    "left_count": len(g.left),
+                    "right_count": len(g.right),
+                    "left_region": g.left_region,
+                    "right_region": g.right_region,
+                    "pairs": g.size,
+                }
+                for g in _head(self.pair_groups(cs), top)
+            ],
+            "pairs_complete": cs.pairs_complete,
+            "candidates_examined": cs.candidates_examined,
+            "candidates_total": cs.candidates_total,
+        }
+
+
+T = TypeVar("T")
+
+
+def _head(items: Sequence[T], top: int | None) -> Sequence[T]:
+    """The first ``top`` items of ``items`` (all with None)."""
+    return items if top is None else items[:top]
+
+
+def _spof_dict(s: Spof, top: int | None) -> dict[str, Any]:
+    victims = s.user_facing_down if top is None else s.user_facing_down[:top]
+    return {
+        "component": s.component,
+        "name": s.name,
+        "kind": s.kind,
+        "region": s.region,
+        "user_facing_down": list(victims),
+        "user_facing_down_count": len(s.user_facing_down),
+        "down": s.down,
+        "degraded": s.degraded,
+    }
+
+
+def _degrader_dict(d: Degrader, top: int | None) -> dict[str, Any]:
+    victims = d.user_facing_degraded if top is None else d.user_facing_degraded[:top]
+    return {
+        "component": d.component,
+        "name": d.name,
+        "kind": d.kind,
+        "region": d.region,
+        "user_facing_degraded": list(victims),
+        "user_facing_degraded_count": len(d.user_facing_degraded),
+        "down": d.down,
+        "degraded": d.degraded,
+    }
 
 
 def shared_spofs(index: FailureIndex) -> tuple[Spof, ...]:
     """Components that take down user-facing ones, most user-facing victims first."""
     with gc_paused():
-        return _shared_spofs(index)
+        return _shared_spofs(index)[0]
 
 
-def _shared_spofs(index: FailureIndex) -> tuple[Spof, ...]:
+def _shared_spofs(index: FailureIndex) -> tuple[tuple[Spof, ...], tuple[Degrader, ...]]:
     components = index.graph.components
-    found = []
+    found, degraders = [], []
+    user_facing = index.user_facing
     for b, cid in enumerate(index.ids):
         down = index.down_of[b]
-        victims = [index.ids[v] for v in down & index.user_facing if v != b]
-        if not victims:
+        affected = index.affected_of[b]
+        if not affected.intersection_cardinality(user_facing):
             continue
+        victims = [index.ids[v] for v in down & user_facing if v != b]
         c = components[cid]
-        found.append(
-            Spof(
-                component=cid,
-                name=c.label,
-                kind=c.kind.value,
-                region=c.region,
-                user_facing_down=tuple(sorted(victims)),
-                down=len(down) - 1,
-                degraded=len(index.affected_of[b]) - len(down),
+        n_down, n_degraded = len(down) - 1, len(affected) - len(down)
+        if victims:
+            found.append(
+                Spof(
+                    cid, c.label, c.kind.value, c.region, tuple(sorted(victims)), n_down, n_degraded
+                )
             )
-        )
+            continue
+        hit = [index.ids[v] for v in (affected - down) & user_facing]
+        if hit:
+            degraders.append(
+                Degrader(
+                    cid, c.label, c.kind.value, c.region, tuple(sorted(hit)), n_down, n_degraded
+                )
+            )
     found.sort(key=lambda s: (-len(s.user_facing_down), -s.down, s.component))
-    return tuple(found)
-
-
-PAIR_BUDGET = 4096
-"""Order-2 candidates examined in one report, shared out among the user-facing components."""
+    degraders.sort(key=lambda d: (-len(d.user_facing_degraded), -d.degraded, d.component))
+    return tuple(found), tuple(degraders)
 
 
 def spof_report(
@@ -89,22 +242,26 @@ def spof_report(
     index: FailureIndex | None = None,
     max_candidates: int = MAX_CANDIDATES,
     max_pairs: int = MAX_PAIRS,
-    pair_budget: int = PAIR_BUDGET,
+    candidate_budget: int = CANDIDATE_BUDGET,
+    pair_budget: int | None = None,
 ) -> SpofReport:
-    """Analyse ``graph``: shared SPOFs, cut sets of each user-facing component, structure.
+    """Analyse ``graph``: shared SPOFs, degraders, cut sets of each user-facing component,
+    structure.
 
     The order-2 search examines at most ``max_candidates`` candidates per
-    user-facing component and ``pair_budget`` in all, so that a graph with
-    thousands of user-facing components still reports in seconds; each
-    :class:`CutSets` says whether its pairs are complete.
+    user-facing component and ``candidate_budget`` in all (``pair_budget`` is its
+    former name); the report's ``order2`` says what that left per component.
     """
+    if pair_budget is not None:
+        candidate_budget = pair_budget
     index = index or build_index(graph)
-    per_component = max(1, min(max_candidates, pair_budget // max(1, len(graph.user_facing))))
+    per_component = max(1, min(max_candidates, candidate_budget // max(1, len(graph.user_facing))))
     with gc_paused():
         pairs = tuple(
             cut_sets(index, u, max_candidates=per_component, max_pairs=max_pairs)
             for u in graph.user_facing
         )
+        spofs, degraders = _shared_spofs(index)
     view = undirected_view(graph)  # built once for both questions
     blocks = biconnected_components(graph, view)
     return SpofReport(
@@ -113,9 +270,12 @@ def spof_report(
         components=len(graph.components),
         groups=len(graph.groups),
         user_facing=graph.user_facing,
-        spofs=shared_spofs(index),
+        spofs=spofs,
         cut_sets=pairs,
         articulation_points=articulation_points(graph, view),
         biconnected_components=len(blocks),
         largest_biconnected_component=len(blocks[0]) if blocks else 0,
+        degraders=degraders,
+        order2=Order2Bounds(max_candidates, candidate_budget, per_component, max_pairs),
+        regions={cid: c.region for cid, c in graph.components.items()},
     )

@@ -57,13 +57,13 @@ def test_spof_text_report_shows_spofs_and_articulation_points():
 
 
 def test_exposure_lists_every_user_facing_component_with_state_and_path():
-    result = blast_json("exposure", INCIDENT, "--region", "us-east-1")
+    result = blast_json("exposure", INCIDENT, "--region", "us-east-1", "--full")
     graph = load_graph(ROOT / INCIDENT)
     listed = {e["component"]: e for e in result["user_facing"]}
     assert set(listed) == set(graph.user_facing)
     failed = set(result["failed"])
     for entry in listed.values():
-        assert entry["state"] in {"down", "degraded", "safe"}
+        assert entry["state"] in {"down", "degraded", "delayed", "safe"}
         if entry["state"] == "safe":
             assert entry["path"] == []
             continue
@@ -71,8 +71,12 @@ def test_exposure_lists_every_user_facing_component_with_state_and_path():
         assert path[0] == entry["component"] and path[-1] in failed
         for dependent, needed in itertools.pairwise(path):
             assert needed in graph.digraph.successors(dependent)
-    assert "aws.iam" in result["anchored_global"]
-    assert result["counts"]["down"] == len(graph.user_facing)
+        assert entry["reasons"][0] == path
+    # Global services anchored in us-east-1 fail; only those a user-facing component reaches
+    # are listed, the others counted.
+    assert set(result["anchored_global"]) <= set(failed)
+    assert result["counts"]["global_failed"] >= len(result["anchored_global"])
+    assert result["states"]["down"] == len(graph.user_facing)
 
 
 def test_exposure_of_a_redundant_stack_distinguishes_states():
@@ -107,7 +111,12 @@ def test_spof_respects_redundancy_and_reports_pairs():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("radius", SHOP, "paymnts"), "no component named 'paymnts'"),
+        (("radius", SHOP, "paymnts"), "no component named 'paymnts' (did you mean 'payments'?)"),
+        (("radius", SHOP, "orders"), "'orders' is a redundancy group, not a component"),
+        (("exposure", SHOP, "--component", "orders"), "orders-use1, orders-usw2"),
+        (("exposure", SHOP, "--region", "us-east-l"), "did you mean 'us-east-1'?"),
+        (("exposure", SHOP, "--provider", "aws"), "give --region too"),
+        (("exposure", SHOP, "--region", "us-east-1", "--provider", "awz"), "did you mean 'aws'?"),
         (("exposure", SHOP, "--region", "mars-1"), "regions in this graph"),
         (("exposure", SHOP), "nothing to fail"),
         (("spof", "graphs/nope.yaml"), "no such file"),
@@ -142,12 +151,15 @@ def test_radius_of_every_component_matches_single_radii():
         "degraded",
         "user_facing_down",
         "user_facing_degraded",
+        "delayed",
+        "user_facing_delayed",
     }
     for row in table:
         single = blast_json("radius", SHOP, row["component"])
         assert row["down"] == single["counts"]["down"]
         assert row["degraded"] == single["counts"]["degraded"]
         assert row["user_facing_down"] == single["counts"]["user_facing_down"]
+        assert row["delayed"] == single["counts"]["delayed"]
     ranked = [(-r["user_facing_down"], -r["down"]) for r in table]
     assert ranked == sorted(ranked)
     text = blast("radius", SHOP, "--top", "2")

@@ -38,7 +38,7 @@ GRAPHS = sorted(
 )
 INVALID = ["unknown-field", "bad-scope", "bad-kind", "bad-dependency-type", "missing-field"]
 REGENERATE = "regenerate with: python -m blast.docgen"
-_GENERATED = re.compile(r"<!-- (help|json|file):(\S+) -->\n.*?<!-- /\1:\2 -->", re.DOTALL)
+_GENERATED = re.compile(r"<!-- (help|json|file|run):(\S+) -->\n.*?<!-- /\1:\2 -->", re.DOTALL)
 
 
 def section(text: str, heading: str) -> str:

@@ -1,5 +1,7 @@
 """Golden outputs of the reference graph: any change in what Blast concludes shows up as a diff.
 
+The outputs are the complete ones (``--json --full``), so that every answer is pinned.
+
 After an intended change, regenerate with ``BLAST_UPDATE_GOLDEN=1 .venv/bin/pytest
 tests/test_golden.py`` and review the diff of ``tests/golden/`` before committing.
 """
@@ -35,7 +37,7 @@ CASES = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_output_matches_golden(name):
-    cmd = [sys.executable, "-m", "blast", *CASES[name], "--json"]
+    cmd = [sys.executable, "-m", "blast", *CASES[name], "--json", "--full"]
     run = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
     assert run.returncode == 0, run.stderr
     produced = json.loads(run.stdout)

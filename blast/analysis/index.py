@@ -33,7 +33,7 @@ from pyroaring import BitMap, FrozenBitMap
 
 from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
-from blast.model.graph import HARD_EDGE, Graph, Topology
+from blast.model.graph import ASYNC_EDGE, HARD_EDGE, Graph, Topology
 
 EMPTY = FrozenBitMap()
 
@@ -378,7 +378,8 @@ def _build_index(graph: Graph) -> FailureIndex:
             remaining -= killers[pos_of_bit[top]]
     down_pos = union_closure(n, flows, bit_of_pos)
 
-    rising = [[d for d, _ in row] for row in topo.dependents]  # any edge, reversed
+    # Degradation rises along every edge but async ones (those only delay work).
+    rising = [[d for d, kind in row if kind != ASYNC_EDGE] for row in topo.dependents]
     affected_pos = union_closure(n, rising, bit_of_pos)
 
     ids = tuple(nodes[v] for v in comp_order)

@@ -6,8 +6,18 @@ dependencies do not keep each other down without a cause):
 * a failed component is **down**;
 * a component with a ``hard`` dependency on something down is **down**;
 * a redundancy group is **down** when fewer than ``min_up`` of its members are up;
-* anything not down that depends, in any way (hard, soft, async, or as a group on
-  a member), on something down or degraded is **degraded**.
+* anything not down that depends on something down or degraded (hard, soft, or as
+  a group on a member) is **degraded**;
+* anything else with an ``async`` dependency on something down or degraded is
+  **delayed**: its own service works while work for that dependency queues up
+  (replication lag, unsent messages) and drains afterwards. Delay does not
+  spread: a component that needs a delayed one is up, since the delayed one
+  still answers.
+
+So a stack behind a global table whose replica in the failed region only
+receives replicated writes asynchronously stays up while replication lags
+(the AWS post-event summary of 2025-10-20: replicas in other regions kept
+serving, with lag to and from us-east-1).
 
 Every other analysis is a fast way to get answers this module gives slowly; the
 tests check them against it.
@@ -22,15 +32,20 @@ from types import MappingProxyType
 
 from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
-from blast.model.graph import HARD_EDGE, MEMBER_EDGE, Graph
+from blast.model.graph import ASYNC_EDGE, HARD_EDGE, MEMBER_EDGE, Graph
 
 
 class State(StrEnum):
     """Health of a component or group after a failure."""
 
     UP = "up"
+    DELAYED = "delayed"
     DEGRADED = "degraded"
     DOWN = "down"
+
+
+STATES = (State.UP, State.DELAYED, State.DEGRADED, State.DOWN)
+"""Every state, from best to worst (their index is their severity)."""
 
 
 @dataclass(frozen=True)
@@ -103,13 +118,13 @@ def propagate(
     up_members = list(topo.min_up)  # for a group: members it can still lose before going down
     for v in range(topo.n_components, len(nodes)):
         up_members[v] = len(topo.targets[v]) - topo.min_up[v]
-    state = [0] * len(nodes)  # 0 up, 1 degraded, 2 down
+    state = [0] * len(nodes)  # severities, indexes into STATES: 0 up ... 3 down
     cause = [-1] * len(nodes)
     order: list[int] = []
     with gc_paused():
         for node in sorted(failed):
             v = topo.position[node]
-            state[v] = 2
+            state[v] = 3
             order.append(v)
         head = 0
         while head < len(order):  # down: breadth first, so causes form a tree
@@ -124,17 +139,21 @@ def propagate(
                         continue
                 elif kind != HARD_EDGE:
                     continue
-                state[d], cause[d] = 2, v
+                state[d], cause[d] = 3, v
                 order.append(d)
         head = 0
-        while head < len(order):  # degraded: anything depending on what is affected
+        while head < len(order):  # degraded: anything depending on what is down or degraded
             v = order[head]
             head += 1
-            for d, _ in dependents[v]:
-                if not state[d]:
+            for d, kind in dependents[v]:
+                if not state[d] and kind != ASYNC_EDGE:
+                    state[d], cause[d] = 2, v
+                    order.append(d)
+        for v in order[:]:  # delayed: async work for what is down or degraded queues up
+            for d, kind in dependents[v]:
+                if not state[d] and kind == ASYNC_EDGE:
                     state[d], cause[d] = 1, v
                     order.append(d)
-        names = (State.UP, State.DEGRADED, State.DOWN)
-        states = {nodes[v]: names[state[v]] for v in order}
+        states = {nodes[v]: STATES[state[v]] for v in order}
         causes = {nodes[v]: nodes[cause[v]] for v in order if cause[v] >= 0}
     return Outcome(failed, MappingProxyType(states), MappingProxyType(causes))

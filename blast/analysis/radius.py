@@ -1,4 +1,9 @@
-"""Blast radius: what goes down and what degrades when one component fails."""
+"""Blast radius: what goes down, degrades or is delayed when one component fails.
+
+Down and degraded come straight from the :class:`~blast.analysis.index.FailureIndex`;
+*delayed* (an async dependency on something down or degraded, see
+:mod:`blast.analysis.propagation`) is one async step beyond what is affected.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,11 @@ from blast.model.graph import Graph
 
 if TYPE_CHECKING:
     import pandas as pd
+import pandas as pd
+from pyroaring import BitMap
+
+from blast.analysis.index import union_closure
+from blast.model.graph import ASYNC_EDGE, MEMBER_EDGE
 
 
 @dataclass(frozen=True)
@@ -28,10 +38,35 @@ class BlastRadius:
     degraded: tuple[str, ...]
     user_facing_down: tuple[str, ...]
     user_facing_degraded: tuple[str, ...]
+    delayed: tuple[str, ...] = ()
+    user_facing_delayed: tuple[str, ...] = ()
+
+
+def delayed_bits(index: FailureIndex, affected: FrozenBitMap) -> BitMap:
+    """Components delayed when ``affected`` (bits) are down or degraded.
+
+    A redundancy group is affected when one of its members is, and async
+    dependencies may point at groups, so affected groups are found first.
+    """
+    topo = index.graph.topology
+    s = index.structure
+    dependents, n_comp = topo.dependents, topo.n_components
+    frontier = [s.pos_of_bit[b] for b in affected]
+    seen = set(frontier)
+    delayed = BitMap()
+    while frontier:
+        v = frontier.pop()
+        for d, kind in dependents[v]:
+            if kind == ASYNC_EDGE:
+                delayed.add(s.bit_of_pos[d])
+            elif kind == MEMBER_EDGE and d >= n_comp and d not in seen:
+                seen.add(d)
+                frontier.append(d)
+    return delayed - affected
 
 
 def blast_radius(index: FailureIndex, component: str) -> BlastRadius:
-    """What ``component``'s failure takes down and degrades, by id in dependency order.
+    """What ``component``'s failure takes down, degrades and delays, by id in dependency order.
 
     Raises
     ------
@@ -39,7 +74,9 @@ def blast_radius(index: FailureIndex, component: str) -> BlastRadius:
         If the graph has no such component.
     """
     down = index.down(component)
-    degraded = index.affected(component) - down
+    affected = index.affected(component)
+    degraded = affected - down
+    delayed = delayed_bits(index, affected)
     me = index.bit[component]
     down_others = down - FrozenBitMap([me])
     return BlastRadius(
@@ -48,6 +85,8 @@ def blast_radius(index: FailureIndex, component: str) -> BlastRadius:
         degraded=tuple(index.names(degraded)),
         user_facing_down=tuple(index.names(down_others & index.user_facing)),
         user_facing_degraded=tuple(index.names(degraded & index.user_facing)),
+        delayed=tuple(index.names(delayed)),
+        user_facing_delayed=tuple(index.names(delayed & index.user_facing)),
     )
 
 
@@ -102,21 +141,52 @@ RADIUS_COLUMNS = [
     "degraded",
     "user_facing_down",
     "user_facing_degraded",
+    "delayed",
+    "user_facing_delayed",
 ]
+
+
+def reached_with_delay(index: FailureIndex) -> list[FrozenBitMap] | None:
+    """For each component bit, what its failure affects plus what it delays; None
+    when the graph has no async dependency (nothing can be delayed).
+
+    One union pass over "affects" edges (every reversed edge but async ones), where
+    an async edge leads to a bit-only copy of its dependent: the copy adds the
+    dependent's bit without passing the failure on.
+    """
+    topo = index.graph.topology
+    s = index.structure
+    n = len(topo.nodes)
+    successors: list[list[int]] = [[] for _ in range(2 * n)]
+    any_async = False
+    for v, row in enumerate(topo.dependents):
+        out = successors[v]
+        for d, kind in row:
+            if kind == ASYNC_EDGE:
+                out.append(n + d)
+                any_async = True
+            else:
+                out.append(d)
+    if not any_async:
+        return None
+    own = list(s.bit_of_pos) * 2
+    closure = union_closure(2 * n, successors, own)
+    return [closure[v] for v in s.pos_of_bit]
 
 
 def radius_table(index: FailureIndex) -> pd.DataFrame:
     """Blast-radius counts of every component, largest first.
 
     Columns: ``component, name, kind, region, down, degraded, user_facing_down,
-    user_facing_degraded`` (counts exclude the component itself).
+    user_facing_degraded, delayed, user_facing_delayed`` (counts exclude the
+    component itself).
     """
     import pandas as pd  # heavy (about a second): only the table pays for it
 
     components = index.graph.components
     user_facing = index.user_facing
     with gc_paused():
-        rows = _rows(index, components, user_facing)
+        rows = _rows(index, components, user_facing, reached_with_delay(index))
     table = pd.DataFrame(rows, columns=RADIUS_COLUMNS)
     return table.sort_values(
         ["user_facing_down", "down", "degraded", "component"],
@@ -126,14 +196,22 @@ def radius_table(index: FailureIndex) -> pd.DataFrame:
 
 
 def _rows(
-    index: FailureIndex, components: Mapping[str, Component], user_facing: FrozenBitMap
-) -> list[tuple[str, str, str, str, int, int, int, int]]:
+    index: FailureIndex,
+    components: Mapping[str, Component],
+    user_facing: FrozenBitMap,
+    reached: list[FrozenBitMap] | None,
+) -> list[tuple[str, str, str, str, int, int, int, int, int, int]]:
     rows = []
     for b, cid in enumerate(index.ids):
         down, affected = index.down_of[b], index.affected_of[b]
         c = components[cid]
         uf_down = down.intersection_cardinality(user_facing)
         uf_hit = affected.intersection_cardinality(user_facing)
+        if reached is None:
+            delayed = uf_delayed = 0
+        else:
+            delayed = len(reached[b]) - len(affected)
+            uf_delayed = reached[b].intersection_cardinality(user_facing) - uf_hit
         self_uf = 1 if c.user_facing else 0
         rows.append(
             (
@@ -145,6 +223,8 @@ def _rows(
                 len(affected) - len(down),
                 uf_down - self_uf,
                 uf_hit - uf_down,
+                delayed,
+                uf_delayed,
             )
         )
     return rows

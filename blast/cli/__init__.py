@@ -14,12 +14,12 @@ import sys
 from collections.abc import Sequence
 
 from blast import __version__
-from blast.cli import analysis, catalog, check, interop, race, report, simulate, validate
+from blast.cli import analysis, catalog, check, exposure, interop, race, report, simulate, validate
 from blast.cli.analysis import MAX_CANDIDATES, MAX_PAIRS
 from blast.errors import BlastError, GraphFileError
 from blast.gcpause import disable_for_process
 
-COMMAND_GROUPS = (validate, analysis, catalog, simulate, report, race, check, interop)
+COMMAND_GROUPS = (validate, analysis, exposure, catalog, simulate, report, race, check, interop)
 """Modules whose ``register`` adds commands, in the order ``--help`` lists them."""
 
 __all__ = ["MAX_CANDIDATES", "MAX_PAIRS", "build_parser", "main"]

@@ -1,20 +1,29 @@
-"""``blast spof``, ``blast radius`` and ``blast exposure``: the static analysis commands.
+"""``blast spof`` and ``blast radius``: the single-failure analysis commands.
 
-The analysis modules pull in pandas, networkx and rustworkx (seconds to import);
-each command imports what it uses.
+Output is bounded (``--top``, ``--full``: see :mod:`blast.cli.common`). The
+analysis modules pull in networkx and rustworkx (seconds to import); each
+command imports what it uses.
 """
 
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from blast.cli.common import (
+    Stream,
     add_graph_argument,
+    add_output_options,
     count,
     emit_json,
+    emit_json_stream,
+    head,
     header,
+    limit,
     load_graph_arg,
+    more,
+    more_lines,
     positive_int,
     table,
 )
@@ -26,20 +35,27 @@ if TYPE_CHECKING:
 
 MAX_PAIRS = 200
 MAX_CANDIDATES = 64
+CANDIDATE_BUDGET = 4096
 
 DESCRIPTIONS = {
     "spof": "Single points of failure: the components whose failure alone takes down "
-    "user-facing components (redundancy respected), order-2 cut sets (pairs) and the "
+    "user-facing components (redundancy respected), the components whose failure only "
+    "degrades them, order-2 cut sets (pairs, grouped by shared reason) and the "
     "articulation points of the undirected view.",
-    "radius": "Blast radius of one component: what goes down and what degrades if it fails "
-    "alone. Without a component: the counts for every component, largest first.",
-    "exposure": "Fail a whole region (global services anchored there included) and/or some "
-    "components, and classify every user-facing component as down, degraded or safe, with "
-    "the dependency path that explains it.",
+    "radius": "Blast radius of one component: what goes down, degrades or is delayed if it "
+    "fails alone. Without a component: the counts for every component, largest first.",
 }
 
 
-def _render_spof(report: SpofReport, graph: Graph, top: int) -> str:
+def emit(parts: Iterator[tuple[str, Any]], full: bool) -> None:
+    """Print JSON from ``(key, value)`` parts: lazily with ``--full``, else as one dict."""
+    if full:
+        emit_json_stream({k: Stream(v) if isinstance(v, Iterator) else v for k, v in parts})
+    else:
+        emit_json({k: list(v) if isinstance(v, Iterator) else v for k, v in parts})
+
+
+def _render_spof(report: SpofReport, graph: Graph, top: int | None) -> str:
     n_uf = len(report.user_facing)
     out = [header(graph), ""]
     if not n_uf:
@@ -49,7 +65,7 @@ def _render_spof(report: SpofReport, graph: Graph, top: int) -> str:
             "",
         ]
     out.append("Single points of failure: components whose failure alone takes down user-facing")
-    out.append("components (redundancy respected; soft and async dependencies only degrade)")
+    out.append("components (redundancy respected; soft and async dependencies never take down)")
     rows = [
         {
             "component": s.component,
@@ -59,94 +75,150 @@ def _render_spof(report: SpofReport, graph: Graph, top: int) -> str:
             "down": s.down,
             "degraded": s.degraded,
         }
-        for s in report.spofs[:top]
+        for s in head(report.spofs, top)
     ]
     out.append(table(rows, ["component", "kind", "region", "user-facing down", "down", "degraded"]))
-    if len(report.spofs) > top:
-        out.append(f"  ... {len(report.spofs) - top} more (--top N to show more, --json for all)")
+    out += more_lines(len(rows), len(report.spofs))
+    out += ["", "Degrade only: components whose failure degrades user-facing components but"]
+    out.append("takes none down")
+    rows = [
+        {
+            "component": d.component,
+            "kind": d.kind,
+            "region": d.region,
+            "user-facing degraded": f"{len(d.user_facing_degraded)} of {n_uf}",
+            "down": d.down,
+            "degraded": d.degraded,
+        }
+        for d in head(report.degraders, top)
+    ]
+    columns = ["component", "kind", "region", "user-facing degraded", "down", "degraded"]
+    out.append(table(rows, columns))
+    out += more_lines(len(rows), len(report.degraders))
     out += ["", "Per user-facing component (order-1 SPOFs and order-2 pairs)"]
     rows = []
-    for cs in report.cut_sets:
-        pairs = f"{len(cs.pairs)}" + ("" if cs.pairs_complete else "+")
+    for cs in head(report.cut_sets, top):
         rows.append(
             {
                 "component": cs.component,
                 "name": graph.label(cs.component),
                 "SPOFs": len(cs.spofs),
-                "pairs": pairs,
+                "pairs": f"{len(cs.pairs)}" + ("" if cs.pairs_complete else "+"),
                 "first SPOFs": ", ".join(cs.spofs[:3]) + (" ..." if len(cs.spofs) > 3 else ""),
             }
         )
     out.append(table(rows, ["component", "name", "SPOFs", "pairs", "first SPOFs"]))
-    with_pairs = [cs for cs in report.cut_sets if cs.pairs]
-    if with_pairs:
-        out += ["", "Order-2 cut sets: pairs that together take a user-facing component down"]
-        for cs in with_pairs[:top]:
-            shown = ", ".join(f"{a} + {b}" for a, b in cs.pairs[:5])
-            more = len(cs.pairs) - 5
-            suffix = f", ... {more} more" if more > 0 else ""
-            note = "" if cs.pairs_complete else " (search bounded: not all pairs)"
-            out.append(f"  {cs.component}: {shown}{suffix}{note}")
+    out += more_lines(len(rows), len(report.cut_sets))
+    out += _render_pairs(report, top)
+    aps = report.articulation_points
     out += [
         "",
-        f"Articulation points of the undirected view ({len(report.articulation_points)}): "
-        "removing one splits the graph",
-    ]
-    aps = report.articulation_points
-    out.append(
-        "  " + (", ".join(aps[:40]) + (" ..." if len(aps) > 40 else "") if aps else "(none)")
-    )
-    out.append(
+        f"Articulation points of the undirected view ({len(aps)}): removing one splits the graph",
+        "  " + (", ".join(head(aps, top)) if aps else "(none)"),
+        *more_lines(len(head(aps, top)), len(aps)),
         f"  {report.biconnected_components} biconnected components, the largest with "
-        f"{report.largest_biconnected_component} components"
-    )
+        f"{report.largest_biconnected_component} components",
+    ]
     return "\n".join(out)
+
+
+def _side(ids: tuple[str, ...], region: str | None, top: int | None) -> str:
+    shown = head(ids, top)
+    where = f"{region}: " if region else ""
+    extra = f", ... {len(ids) - len(shown)} more" if len(shown) < len(ids) else ""
+    if len(ids) == 1:
+        return ids[0]
+    return f"any of {len(ids)} ({where}{', '.join(shown)}{extra})"
+
+
+def _render_pairs(report: SpofReport, top: int | None) -> list[str]:
+    with_pairs = [cs for cs in report.cut_sets if cs.pairs]
+    out: list[str] = []
+    if with_pairs:
+        out += ["", "Order-2 cut sets: pairs that together take a user-facing component down,"]
+        out.append("grouped where they share a reason (A × B: any of A with any of B)")
+    for cs in head(with_pairs, top):
+        groups = report.pair_groups(cs)
+        note = "" if cs.pairs_complete else " (search bounded: not all pairs)"
+        out.append(f"  {cs.component}: {count(len(cs.pairs), 'pair')}{note}")
+        for g in head(groups, top):
+            left = _side(g.left, g.left_region, top)
+            right = _side(g.right, g.right_region, top)
+            out.append(f"    {left} × {right}")
+        out += ["  " + line for line in more_lines(len(head(groups, top)), len(groups))]
+    out += more_lines(len(head(with_pairs, top)), len(with_pairs))
+    bounds = report.order2
+    if bounds is not None and bounds.budget_binds and with_pairs:
+        out.append(
+            f"  Order-2 search examined at most {bounds.candidates_per_component} candidates per "
+            f"component: the report's --candidate-budget {bounds.candidate_budget} shared among "
+            f"{len(report.user_facing)} user-facing components (below --max-candidates "
+            f"{bounds.max_candidates})."
+        )
+    return out
 
 
 def _cmd_spof(args: argparse.Namespace) -> int:
     from blast.report import spof_report
 
     graph = load_graph_arg(args)
-    report = spof_report(graph, max_candidates=args.max_candidates, max_pairs=args.max_pairs)
+    report = spof_report(
+        graph,
+        max_candidates=args.max_candidates,
+        max_pairs=args.max_pairs,
+        candidate_budget=args.candidate_budget,
+    )
     if args.json:
-        emit_json(report.to_dict())
+        emit(report.json_parts(limit(args)), args.full)
     else:
-        print(_render_spof(report, graph, args.top))
+        print(_render_spof(report, graph, limit(args)))
     return 0
 
 
 def _cmd_radius(args: argparse.Namespace) -> int:
     from blast.analysis.index import build_index
-    from blast.analysis.radius import single_blast_radius
+    from blast.analysis.names import check_components
+    from blast.analysis.radius import blast_radius
 
     graph = load_graph_arg(args)
+    if args.component is not None:
+        check_components(graph, [args.component])
+    index = build_index(graph)
     if args.component is None:
-        return _radius_of_every_component(build_index(graph), graph, args)
-    radius = single_blast_radius(graph, args.component)  # one propagation, not the index
+        return _radius_of_every_component(index, graph, args)
+    radius = blast_radius(index, args.component)
+    top = limit(args)
+    lists = {
+        "down": radius.down,
+        "degraded": radius.degraded,
+        "delayed": radius.delayed,
+        "user_facing_down": radius.user_facing_down,
+        "user_facing_degraded": radius.user_facing_degraded,
+        "user_facing_delayed": radius.user_facing_delayed,
+    }
     if args.json:
-        emit_json(
-            {
-                "component": radius.component,
-                "down": list(radius.down),
-                "degraded": list(radius.degraded),
-                "user_facing_down": list(radius.user_facing_down),
-                "user_facing_degraded": list(radius.user_facing_degraded),
-                "counts": {
-                    "down": len(radius.down),
-                    "degraded": len(radius.degraded),
-                    "user_facing_down": len(radius.user_facing_down),
-                    "user_facing_degraded": len(radius.user_facing_degraded),
-                },
-            }
-        )
+
+        def parts() -> Iterator[tuple[str, Any]]:
+            yield "component", radius.component
+            yield "counts", {k: len(v) for k, v in lists.items()}
+            yield "top", top
+            for key, ids in lists.items():
+                yield key, iter(head(ids, top)) if args.full else list(head(ids, top))
+
+        emit(parts(), args.full)
         return 0
     print(header(graph))
     print(
         f"\nIf {radius.component} fails: {count(len(radius.down), 'component')} down, "
-        f"{len(radius.degraded)} degrade; user-facing: {len(radius.user_facing_down)} down, "
-        f"{len(radius.user_facing_degraded)} degraded"
+        f"{len(radius.degraded)} degrade, {len(radius.delayed)} delayed; user-facing: "
+        f"{len(radius.user_facing_down)} down, {len(radius.user_facing_degraded)} degraded, "
+        f"{len(radius.user_facing_delayed)} delayed"
     )
-    for title, ids in (("Down", radius.down), ("Degraded", radius.degraded)):
+    for title, ids in (
+        ("Down", radius.down),
+        ("Degraded", radius.degraded),
+        ("Delayed (async work queues up)", radius.delayed),
+    ):
         rows = [
             {
                 "component": cid,
@@ -155,10 +227,12 @@ def _cmd_radius(args: argparse.Namespace) -> int:
                 "region": graph.components[cid].region,
                 "user-facing": "yes" if graph.components[cid].user_facing else "",
             }
-            for cid in ids
+            for cid in head(ids, top)
         ]
         print(f"\n{title} ({len(ids)})")
         print(table(rows, ["component", "name", "kind", "region", "user-facing"]))
+        if line := more(len(rows), len(ids)):
+            print(line)
     return 0
 
 
@@ -166,84 +240,45 @@ def _radius_of_every_component(index: FailureIndex, graph: Graph, args: argparse
     from blast.analysis.radius import radius_table
 
     frame = radius_table(index)
+    top = limit(args)
+    shown = frame if top is None else frame.head(top)
+    columns = list(frame.columns)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for values in shown.itertuples(index=False, name=None):
+            yield {
+                c: v if isinstance(v, str) else int(v) for c, v in zip(columns, values, strict=True)
+            }
+
     if args.json:
-        emit_json({"components": frame.to_dict(orient="records")})
+
+        def parts() -> Iterator[tuple[str, Any]]:
+            yield "counts", {"components": len(frame)}
+            yield "top", top
+            yield "components", rows()
+
+        emit(parts(), args.full)
         return 0
     print(header(graph))
     print(
         "\nBlast radius of every component, if it alone fails (counts exclude itself; "
         "most user-facing victims first)"
     )
-    print(table(frame.head(args.top).to_dict(orient="records"), list(frame.columns)))
-    if len(frame) > args.top:
-        print(f"  ... {len(frame) - args.top} more (--top N to show more, --json for all)")
-    return 0
-
-
-def _own_failure(path: tuple[str, ...]) -> str:
-    return "fails itself (in the failed set)" if path else ""
-
-
-def _cmd_exposure(args: argparse.Namespace) -> int:
-    from blast.analysis.exposure import exposure
-
-    graph = load_graph_arg(args)
-    result = exposure(graph, region=args.region, components=tuple(args.component or ()))
-    if args.json:
-        emit_json(
-            {
-                "region": result.region,
-                "failed": list(result.failed),
-                "anchored_global": list(result.anchored_global),
-                "counts": {s: result.count(s) for s in ("down", "degraded", "safe")},
-                "user_facing": [
-                    {
-                        "component": e.component,
-                        "name": e.name,
-                        "region": e.region,
-                        "state": e.state,
-                        "path": list(e.path),
-                    }
-                    for e in result.exposures
-                ],
-            }
-        )
-        return 0
-    print(header(graph))
-    what = f"region {result.region}" if result.region else ", ".join(result.failed)
-    print(f"\nFailing {what}: {count(len(result.failed), 'component')}", end="")
-    if result.anchored_global:
-        print(f", including global services anchored there: {', '.join(result.anchored_global)}")
-    else:
-        print()
-    print(
-        f"User-facing: {result.count('down')} down, {result.count('degraded')} degraded, "
-        f"{result.count('safe')} safe\n"
-    )
-    rows = [
-        {
-            "component": e.component,
-            "state": e.state,
-            "because": " -> ".join(e.path[1:]) + " (failed)"
-            if len(e.path) > 1
-            else _own_failure(e.path),
-        }
-        for e in result.exposures
-    ]
-    print(table(rows, ["component", "state", "because"]))
+    print(table(rows(), columns))
+    if line := more(len(shown), len(frame)):
+        print(line)
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``spof``, ``radius`` and ``exposure`` to the ``blast`` command."""
+    """Add ``spof`` and ``radius`` to the ``blast`` command."""
     p = sub.add_parser(
         "spof",
         help="single points of failure of user-facing components",
         description=DESCRIPTIONS["spof"],
     )
     add_graph_argument(p)
-    p.add_argument("--json", action="store_true", help="print the full report as JSON")
-    p.add_argument("--top", type=positive_int, default=20, metavar="N", help="rows per table (20)")
+    add_output_options(p)
     p.add_argument(
         "--max-pairs",
         type=positive_int,
@@ -258,11 +293,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help=f"order-2 candidates examined per component ({MAX_CANDIDATES})",
     )
+    p.add_argument(
+        "--candidate-budget",
+        type=positive_int,
+        default=CANDIDATE_BUDGET,
+        metavar="N",
+        help=f"order-2 candidates examined in all, shared among components ({CANDIDATE_BUDGET})",
+    )
     p.set_defaults(run=_cmd_spof)
 
     p = sub.add_parser(
         "radius",
-        help="what goes down and degrades if one component fails",
+        help="what goes down, degrades or is delayed if one component fails",
         description=DESCRIPTIONS["radius"],
     )
     add_graph_argument(p)
@@ -272,24 +314,5 @@ def register(sub: argparse._SubParsersAction) -> None:
         nargs="?",
         help="id of the failing component; without it, a table of every component",
     )
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument(
-        "--top", type=positive_int, default=20, metavar="N", help="rows of the table (20)"
-    )
+    add_output_options(p)
     p.set_defaults(run=_cmd_radius)
-
-    p = sub.add_parser(
-        "exposure",
-        help="fail a region (or components) and classify user-facing",
-        description=DESCRIPTIONS["exposure"],
-    )
-    add_graph_argument(p)
-    p.add_argument("--region", help="region to fail, global services anchored there included")
-    p.add_argument(
-        "--component",
-        action="append",
-        metavar="ID",
-        help="a component to fail (repeatable; with or without --region)",
-    )
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(run=_cmd_exposure)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import re
+from typing import TYPE_CHECKING
 
 from blast.cli.common import count, emit_json, table
 from blast.loading.catalogs import SCHEME, available
-from blast.loading.loader import load_graph
-from blast.model.graph import Graph
+
+if TYPE_CHECKING:
+    from blast.model.graph import Graph
 
 DESCRIPTION = (
     "List the ids of a catalog shipped with Blast (default catalog:aws) with kind, region and "
@@ -73,6 +75,8 @@ def catalog_rows(graph: Graph, search: str | None, region: str | None) -> list[d
 
 
 def run_catalog(args: argparse.Namespace) -> int:
+    from blast.loading.loader import load_graph
+
     name = args.name if args.name.startswith(SCHEME) else f"{SCHEME}{args.name}"
     graph = load_graph(name)
     rows = catalog_rows(graph, args.search, args.region)

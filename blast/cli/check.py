@@ -6,11 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from blast.cli.common import count
 from blast.errors import BadInputError
-from blast.loading.loader import load_graph
-from blast.model import Kind
+
+if TYPE_CHECKING:
+    from blast.model import Kind
 
 DESCRIPTION = (
     "Check a graph against rules, for CI: at most N SPOFs (BLAST001), no user-facing component "
@@ -22,6 +24,8 @@ DESCRIPTION = (
 
 
 def _kind(text: str) -> Kind:
+    from blast.model import Kind
+
     try:
         return Kind(text)
     except ValueError:
@@ -42,6 +46,7 @@ def _non_negative(text: str) -> int:
 def run_check_command(args: argparse.Namespace) -> int:
     from blast.check import Policy, load_baseline, load_policy, run_check, write_baseline
     from blast.check.output import render_github, render_junit, render_text, to_dict
+    from blast.loading.loader import load_graph
 
     if args.update_baseline and not args.baseline:
         raise BadInputError("--update-baseline needs --baseline FILE")

@@ -1,15 +1,28 @@
-"""What every command shares: output helpers, option types and the graph header.
+"""What every command shares: bounded output, JSON writing, tables, escaping, the header.
 
-Heavy libraries (pandas, the analysis) are imported inside the functions that use
-them, so that ``blast --help`` and ``blast validate`` start fast.
+Output stays small at any graph size: every list is cut to ``--top N`` items and
+comes with its total count; ``--full`` prints complete lists, *streamed*: a long
+list is written item by item as it is produced, never assembled into one giant
+object first. JSON is serialised by orjson (native code) from shallow dicts.
+
+Text output never prints a user's string raw: names and titles may hold
+terminal escapes or newlines, which :func:`clean` shows escaped.
+
+Heavy libraries (the analysis) are imported inside the functions that use them,
+so that ``blast --help`` and ``blast validate`` start fast.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from typing import TYPE_CHECKING, Any
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from itertools import islice
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+import orjson
 
 from blast.loading.catalogs import shown_files
 
@@ -45,32 +58,59 @@ def load_graph_arg(args: argparse.Namespace) -> Graph:
     return load_graph(graph_files(args), cache=not args.no_cache)
 
 
-def table(rows: list[dict[str, Any]], columns: list[str]) -> str:
-    """Left-aligned text table (numbers right-aligned), indented by two spaces."""
-    if not rows:
-        return "  (none)"
-    import pandas as pd
+DEFAULT_TOP = 20
+"""Items per list unless ``--top`` or ``--full`` says otherwise."""
 
-    frame = pd.DataFrame(rows, columns=columns)
-    numeric = {c for c in columns if pd.api.types.is_numeric_dtype(frame[c])}
-    cells = frame.astype(str)
-    widths = {c: max(len(c), int(cells[c].str.len().max())) for c in columns}
+
+def clean(text: str) -> str:
+    """``text`` with control and format characters escaped (``\\x1b``, ``\\n``, ``\\u202e``),
+    so that a name cannot move the cursor, recolour the terminal or fake a line."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable():
+            out.append(ch)
+        elif unicodedata.category(ch) == "Zs":  # a space other than U+0020
+            out.append(" ")
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
+
+
+def table(rows: Iterable[Mapping[str, Any]], columns: list[str]) -> str:
+    """Left-aligned text table (numbers right-aligned), indented by two spaces."""
+    cells = [[clean(str(row[c])) for c in columns] for row in rows]
+    if not cells:
+        return "  (none)"
+    numeric = [all(_is_number(r[i]) for r in cells) for i in range(len(columns))]
+    widths = [max(len(columns[i]), *(len(r[i]) for r in cells)) for i in range(len(columns))]
 
     def line(values: list[str]) -> str:
         parts = [
-            v.rjust(widths[c]) if c in numeric else v.ljust(widths[c])
-            for c, v in zip(columns, values, strict=True)
+            v.rjust(w) if num else v.ljust(w)
+            for v, w, num in zip(values, widths, numeric, strict=True)
         ]
         return ("  " + "  ".join(parts)).rstrip()
 
-    out = [line(columns)]
-    out += [line(list(row)) for row in cells.itertuples(index=False)]
-    return "\n".join(out)
+    return "\n".join([line(columns), *(line(r) for r in cells)])
 
 
-def emit_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, sort_keys=False, ensure_ascii=False)
-    sys.stdout.write("\n")
+def _is_number(text: str) -> bool:
+    return text.lstrip("-").isdigit()
+
+
+def more(shown: int, total: int) -> str:
+    """The line under a cut list: how many were left out and how to see them."""
+    if total <= shown:
+        return ""
+    return f"  ... {total - shown} more (--top N to show more, --full for all)"
+
+
+def more_lines(shown: int, total: int) -> list[str]:
+    """:func:`more` as a list of zero or one line."""
+    line = more(shown, total)
+    return [line] if line else []
 
 
 def count(n: int, noun: str) -> str:
@@ -78,11 +118,11 @@ def count(n: int, noun: str) -> str:
 
 
 def header(graph: Graph) -> str:
-    title = graph.name or graph.files[0]
+    title = clean(graph.name or (graph.files[0] if graph.files else ""))
     return (
         f"{title}\n{count(len(graph.components), 'component')}, "
         f"{count(len(graph.groups), 'redundancy group')}, "
-        f"{len(graph.user_facing)} user-facing  ({', '.join(shown_files(graph.files))})"
+        f"{len(graph.user_facing)} user-facing  ({', '.join(map(clean, shown_files(graph.files)))})"
     )
 
 
@@ -94,3 +134,88 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return value
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """``--json``, ``--top N`` and ``--full``, the same for every analysis command."""
+    parser.add_argument("--json", action="store_true", help="print JSON (docs/cli.md)")
+    parser.add_argument(
+        "--top",
+        type=positive_int,
+        default=DEFAULT_TOP,
+        metavar="N",
+        help=f"items per list, in text and JSON ({DEFAULT_TOP})",
+    )
+    parser.add_argument(
+        "--full", action="store_true", help="complete lists instead of the top N (streamed)"
+    )
+
+
+def limit(args: argparse.Namespace) -> int | None:
+    """Items per list: ``--top``, or None (no limit) with ``--full``."""
+    return None if args.full else int(args.top)
+
+
+def head(items: Iterable[Any], n: int | None) -> list[Any]:
+    """The first ``n`` items (all with None)."""
+    return list(items) if n is None else list(islice(items, n))
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A JSON array written item by item: ``items`` is consumed once, lazily."""
+
+    items: Iterable[Any]
+
+
+class _TextSink:
+    """Bytes to a text stream without a binary buffer (an ``io.StringIO`` in tests)."""
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+
+    def write(self, data: bytes) -> None:
+        self.stream.write(data.decode("utf-8"))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def _stdout() -> BinaryIO | _TextSink:
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    return buffer if buffer is not None else _TextSink(sys.stdout)
+
+
+def emit_json(data: Mapping[str, Any]) -> None:
+    """Print ``data`` (a shallow dict of plain values) as indented JSON."""
+    out = _stdout()
+    out.write(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+    out.flush()
+
+
+def emit_json_stream(data: Mapping[str, Any]) -> None:
+    """Print ``data`` as JSON, writing each :class:`Stream` value item by item.
+
+    The result is one JSON object, as :func:`emit_json` writes, with the items of
+    a streamed array one per line; memory stays that of one item.
+    """
+    out = _stdout()
+    for chunk in _chunks(data):
+        out.write(chunk)
+    out.flush()
+
+
+def _chunks(data: Mapping[str, Any]) -> Iterator[bytes]:
+    yield b"{"
+    for i, (key, value) in enumerate(data.items()):
+        yield (b",\n  " if i else b"\n  ") + orjson.dumps(key) + b": "
+        if isinstance(value, Stream):
+            separator = b"[\n    "
+            for item in value.items:
+                yield separator + orjson.dumps(item)
+                separator = b",\n    "
+            yield b"[]" if separator.startswith(b"[") else b"\n  ]"
+        else:
+            yield orjson.dumps(value)
+    yield b"\n}\n"

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blast.cli.common import emit_json, table
 from blast.model.durations import format_duration
-from blast.scoring.against import score_journal, simulated_windows
-from blast.scoring.compare import Score
-from blast.scoring.reference import IncidentData, event_spans, load_incident
-from blast.sim.journal import Journal
-from blast.sim.scenario import ScenarioDocument
+
+if TYPE_CHECKING:
+    from blast.scoring.compare import Score
+    from blast.scoring.reference import IncidentData
+    from blast.sim.journal import Journal
+    from blast.sim.scenario import ScenarioDocument
 
 TARGET_MAX_MINUTES = 15.0
 TARGET_MEDIAN_MINUTES = 5.0
@@ -42,6 +43,8 @@ def _local(when: datetime | None, zone: Any) -> str:
 
 def simulated_span(journal: Journal, data: IncidentData) -> tuple[datetime, datetime] | None:
     """First start and last end of the simulated windows of the components the data scores."""
+    from blast.scoring.against import simulated_windows
+
     scored = {w.component for w in data.scored_windows()}
     windows = [w for w in simulated_windows(journal) if w.component in scored]
     if not windows:
@@ -50,6 +53,8 @@ def simulated_span(journal: Journal, data: IncidentData) -> tuple[datetime, date
 
 
 def _spans(journal: Journal, data: IncidentData) -> list[dict[str, Any]]:
+    from blast.scoring.reference import event_spans
+
     rows = [
         {"definition": w.service, "start": w.start, "end": w.end, "duration": w.duration}
         for w in event_spans(data)
@@ -71,6 +76,9 @@ def run_compare(
     args: argparse.Namespace, journal: Journal, scenario: ScenarioDocument, scenario_name: str
 ) -> int:
     """Score ``journal`` against ``args.compare`` and print the table (or JSON)."""
+    from blast.scoring.against import score_journal
+    from blast.scoring.reference import load_incident
+
     data = load_incident(args.compare)
     result = score_journal(journal, scenario, data, scenario_name)
     spans = _spans(journal, data)

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from blast.cli.common import positive_int
 from blast.errors import BadInputError
-from blast.loading.loader import load_graph
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json"}
 
@@ -44,6 +43,7 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def run_report(args: argparse.Namespace) -> int:
+    from blast.loading.loader import load_graph
     from blast.reports.build import DEFAULT_REGION, build_report
     from blast.reports.figures import load_figures
 

@@ -11,17 +11,15 @@ import argparse
 import csv
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blast.cli.common import emit_json, header, table
-from blast.cli.compare import add_compare_option, run_compare
 from blast.errors import BadInputError
-from blast.loading.loader import load_graph
 from blast.model.durations import format_duration, parse_duration
-from blast.model.graph import Graph
-from blast.sim import Event, Journal, ScenarioDocument, Window, simulate
-from blast.sim.loader import load_scenario
-from blast.sim.scenario import _aware
+
+if TYPE_CHECKING:
+    from blast.model.graph import Graph
+    from blast.sim import Event, Journal, Window
 
 DESCRIPTIONS = {
     "simulate": "Play a scenario out in time: faults, propagation with delays, caches, leases, "
@@ -35,6 +33,8 @@ DEFAULT_HORIZON = 86400.0
 
 
 def _time(text: str) -> datetime:
+    from blast.sim.scenario import _aware
+
     try:
         value = _aware(text)
     except ValueError as exc:
@@ -51,6 +51,9 @@ def _duration(text: str) -> float:
 
 
 def _scenario(args: argparse.Namespace, graph: Graph, fail_at: datetime | None) -> Any:
+    from blast.sim import ScenarioDocument
+    from blast.sim.loader import load_scenario
+
     if args.scenario and args.fail:
         raise BadInputError("give --scenario or --fail, not both")
     if args.scenario:
@@ -218,6 +221,10 @@ def _utc(journal: Journal, t: float) -> str:
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
+    from blast.cli.compare import run_compare
+    from blast.loading.loader import load_graph
+    from blast.sim import simulate
+
     graph = load_graph(args.file)
     scenario = _scenario(args, graph, args.at)
     journal = simulate(graph, scenario, seed=args.seed)
@@ -239,6 +246,9 @@ def _event_dict(journal: Journal, e: Event) -> dict[str, Any]:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
+    from blast.loading.loader import load_graph
+    from blast.sim import simulate
+
     graph = load_graph(args.file)
     if args.component not in graph:
         from blast.loading.messages import did_you_mean as _did_you_mean
@@ -311,6 +321,8 @@ def _common(p: argparse.ArgumentParser, *, fail_at: str) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``simulate`` and ``explain`` to the ``blast`` command."""
+    from blast.cli.compare import add_compare_option
+
     p = sub.add_parser(
         "simulate", help="play a scenario out in time", description=DESCRIPTIONS["simulate"]
     )

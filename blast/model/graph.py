@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 MEMBER = "member"
 """Edge type from a redundancy group to each of its members."""
 
-HARD_EDGE, SOFT_EDGE, MEMBER_EDGE = 0, 1, 2
-"""Edge kinds in :class:`Topology`: hard dependency, soft or async dependency, membership."""
+HARD_EDGE, SOFT_EDGE, MEMBER_EDGE, ASYNC_EDGE = 0, 1, 2, 3
+"""Edge kinds in :class:`Topology`: hard, soft, membership, async dependency."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,7 +48,7 @@ class Topology:
             targets: list[list[int]] = [[] for _ in range(n)]
             hard: list[list[int]] = [[] for _ in range(n)]
             dependents: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-            hard_type = DependencyType.HARD
+            hard_type, async_type = DependencyType.HARD, DependencyType.ASYNC
             for s, component in enumerate(graph.components.values()):
                 out, out_hard = targets[s], hard[s]
                 for dep in component.depends_on:
@@ -57,6 +57,8 @@ class Topology:
                     if dep.type is hard_type:
                         out_hard.append(t)
                         dependents[t].append((s, HARD_EDGE))
+                    elif dep.type is async_type:
+                        dependents[t].append((s, ASYNC_EDGE))
                     else:
                         dependents[t].append((s, SOFT_EDGE))
             for s, group in enumerate(graph.groups.values(), start=len(graph.components)):

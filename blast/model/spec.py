@@ -102,8 +102,8 @@ class DependencyType(StrEnum):
 
     ``hard``: the dependent is down while the dependency is down.
     ``soft``: the dependent is degraded, never down, because of it.
-    ``async``: work queues up while the dependency is down and drains afterwards;
-    statically that is a degradation.
+    ``async``: work queues up while the dependency is down or degraded and drains
+    afterwards; statically the dependent is delayed, its own service up.
     """
 
     HARD = "hard"

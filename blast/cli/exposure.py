@@ -1,0 +1,184 @@
+"""``blast exposure``: fail regions (a provider's part of them) or components; who suffers, why.
+
+Each user-facing component is down, degraded, delayed or safe, explained by
+every chain that leads to what failed (through a redundancy group: one chain per
+member that is down). Output is bounded like every analysis command
+(:mod:`blast.cli.common`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from blast.cli.analysis import emit
+from blast.cli.common import (
+    add_graph_argument,
+    add_output_options,
+    count,
+    head,
+    header,
+    limit,
+    load_graph_arg,
+    more_lines,
+    table,
+)
+
+if TYPE_CHECKING:
+    from blast.analysis.exposure import Exposure, RegionExposure
+    from blast.model.graph import Graph
+
+DESCRIPTION = (
+    "Fail whole regions (global services anchored there included; --provider narrows them to "
+    "one provider's components) and/or some components, and classify every user-facing "
+    "component as down, degraded, delayed (async work queues up) or safe, with the "
+    "dependency chains that explain it."
+)
+
+
+def _exposure_dict(e: Exposure) -> dict[str, Any]:
+    return {
+        "component": e.component,
+        "name": e.name,
+        "region": e.region,
+        "state": e.state,
+        "path": list(e.path),
+        "reasons": [list(r) for r in e.reasons],
+        "queued": list(e.queued),
+    }
+
+
+def json_parts(result: RegionExposure, top: int | None) -> Iterator[tuple[str, Any]]:
+    """Top-level keys and values of ``blast exposure --json`` (long lists lazily)."""
+    from blast.analysis.exposure import EXPOSURE_STATES
+
+    yield "regions", list(result.regions)
+    yield "providers", list(result.providers)
+    yield (
+        "counts",
+        {
+            "failed": len(result.failed),
+            "anchored_global": len(result.anchored_global),
+            "global_failed": result.global_failed,
+            "user_facing": len(result.exposures),
+            "delayed": len(result.delayed),
+        },
+    )
+    yield "states", {s: result.count(s) for s in EXPOSURE_STATES}
+    yield "top", top
+    yield "failed", iter(head(result.failed, top))
+    yield "anchored_global", iter(head(result.anchored_global, top))
+    yield "user_facing", (_exposure_dict(e) for e in head(result.exposures, top))
+    yield (
+        "delayed",
+        ({"component": d.component, "queued": list(d.queued)} for d in head(result.delayed, top)),
+    )
+
+
+def _because(graph: Graph, e: Exposure) -> str:
+    from blast.analysis.explain import render
+
+    if e.path == (e.component,):
+        return "fails itself (in the failed set)"
+    text = render(graph, list(e.reasons))
+    if e.state == "delayed":
+        return f"work for {', '.join(e.queued)} queues up: {text}"
+    return text
+
+
+def _render(result: RegionExposure, graph: Graph, top: int | None) -> str:
+    out = [header(graph), ""]
+    what = [f"region {r}" for r in result.regions]
+    if result.providers:
+        what = [f"{w} ({', '.join(result.providers)} components only)" for w in what]
+    given = [
+        c
+        for c in result.failed
+        if not result.regions or graph.components[c].region not in result.regions
+    ]
+    if given:
+        what.append(
+            ", ".join(head(given, top)) + (" ..." if len(head(given, top)) < len(given) else "")
+        )
+    line = f"Failing {' and '.join(what)}: {count(len(result.failed), 'component')}"
+    if result.anchored_global:
+        shown = head(result.anchored_global, top)
+        line += (
+            f"; global services failed that user-facing components reach: {', '.join(shown)}"
+            + (" ..." if len(shown) < len(result.anchored_global) else "")
+        )
+    out.append(line)
+    unreached = result.global_failed - len(result.anchored_global)
+    if unreached:
+        out.append(
+            f"  ({count(unreached, 'other global service')} failed, "
+            "reached by no user-facing component)"
+        )
+    out.append(
+        f"User-facing: {result.count('down')} down, {result.count('degraded')} degraded, "
+        f"{result.count('delayed')} delayed, {result.count('safe')} safe"
+    )
+    out.append("")
+    rows = [
+        {"component": e.component, "state": e.state, "because": _because(graph, e)}
+        for e in head(result.exposures, top)
+    ]
+    out.append(table(rows, ["component", "state", "because"]))
+    out += more_lines(len(rows), len(result.exposures))
+    if result.delayed:
+        out += ["", "Delayed, reached by user-facing components: async work queues up (no outage)"]
+        rows = [
+            {"component": d.component, "work queues up for": ", ".join(d.queued)}
+            for d in head(result.delayed, top)
+        ]
+        out.append(table(rows, ["component", "work queues up for"]))
+        out += more_lines(len(rows), len(result.delayed))
+    return "\n".join(out)
+
+
+def _cmd_exposure(args: argparse.Namespace) -> int:
+    from blast.analysis.exposure import exposure
+
+    graph = load_graph_arg(args)
+    result = exposure(
+        graph,
+        regions=tuple(args.region or ()),
+        components=tuple(args.component or ()),
+        providers=tuple(args.provider or ()),
+    )
+    if args.json:
+        emit(json_parts(result, limit(args)), args.full)
+    else:
+        print(_render(result, graph, limit(args)))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``exposure`` to the ``blast`` command."""
+    p = sub.add_parser(
+        "exposure",
+        help="fail regions (or components) and classify user-facing ones",
+        description=DESCRIPTION,
+    )
+    add_graph_argument(p)
+    p.add_argument(
+        "--region",
+        action="append",
+        metavar="REGION",
+        help="a region to fail, global services anchored there included (repeatable: all fail)",
+    )
+    p.add_argument(
+        "--provider",
+        action="append",
+        metavar="NAME",
+        help="fail only this provider's components of the regions (repeatable)",
+    )
+    p.add_argument(
+        "--component",
+        action="append",
+        metavar="ID",
+        help="a component to fail (repeatable; with or without --region)",
+    )
+    add_output_options(p)
+    p.set_defaults(run=_cmd_exposure)
