@@ -72,9 +72,12 @@ class Engine:
         self.events: list[Event] = []
         self.ev_up: list[int] = []
         self.ev_node: list[int] = []
-        self.kids: list[set[int]] = [set() for _ in range(n)]
+        self.ev_kids: list[list[int]] = []  # events each event caused
+        self.node_events: list[list[int]] = [[] for _ in range(n)]
         self.suspect: set[int] = set()
         self.bad_from = [-1] * n  # first event of each node's current stretch of badness
+        self.last_bad_from = [-1] * n  # ... of its last stretch, and when that ended
+        self.good_since = [-1.0] * n
         self.fault_ended: set[int] = set()
         self.queues = QueueModel(self)
         comps = g.components
@@ -343,6 +346,8 @@ class Engine:
     def _supported_by(self, e: int, v: int) -> bool:
         """Whether the badness seen through ``e`` derives from ``v``'s current bad stretch."""
         start = self.bad_from[v]
+        if start < 0 and self.good_since[v] == self.now:
+            start = self.last_bad_from[v]  # bad until this instant: still no reason for itself
         if start < 0:
             return False
         k, up, node = self.pev[e], self.ev_up, self.ev_node
@@ -377,30 +382,36 @@ class Engine:
             for e in self.g.into[v]:  # still bad on its own: dependents that ignored it look again
                 self.wake(self.g.src[e], self.now, again)
 
-    def _retract(self, u: int) -> None:
-        """``u`` got better: whatever is bad only through its old state is suspect.
+    def _retract(self, u: int, since: int) -> None:
+        """``u`` got better: whatever is bad through its old states is suspect.
 
         Delete-and-rederive (DRed) for the least fixpoint: every node whose
-        current bad event descends from ``u``'s is re-evaluated, and until then
-        nobody trusts its badness, so stale badness cannot chase itself round a
-        cycle.
+        current bad event descends from one of ``u``'s events since ``since``
+        (the start of the bad stretch that just improved) is re-evaluated, and
+        until then nobody trusts its badness, so stale badness cannot chase
+        itself round a cycle.
         """
-        stack = [u]
         reason = Cause("recovered", self.g.nodes[u], self.ev[u], detail="what it needed is back")
-        ev, up, node, st, wr = self.ev, self.ev_up, self.ev_node, self.st, self.wr
+        ev, node, kids, st, wr, ctrl = (
+            self.ev,
+            self.ev_node,
+            self.ev_kids,
+            self.st,
+            self.wr,
+            self.ctrl,
+        )
+        stack = [k for k in self.node_events[u] if since <= k < ev[u]]
+        seen: set[int] = set()
         while stack:
-            x = stack.pop()
-            kids = self.kids[x]
-            for w in list(kids):
-                k = ev[w]
-                if k < 0 or up[k] < 0 or node[up[k]] != x:
-                    kids.discard(w)
+            for j in kids[stack.pop()]:
+                if j in seen:
                     continue
-                if w in self.suspect or not (st[w] or wr[w] or not self.ctrl[w]):
-                    continue
-                self.suspect.add(w)
-                self.wake(w, self.now, reason)
-                stack.append(w)
+                seen.add(j)
+                stack.append(j)
+                w = node[j]
+                if ev[w] == j and w not in self.suspect and (st[w] or wr[w] or not ctrl[w]):
+                    self.suspect.add(w)
+                    self.wake(w, self.now, reason)
 
     def _trusted(self, e: int) -> bool:
         """Whether what edge ``e`` shows may be believed (its target is not being re-derived)."""
@@ -623,12 +634,17 @@ class Engine:
         upstream = -1 if cause.upstream is None else cause.upstream
         self.ev_up.append(upstream)
         self.ev_node.append(v)
+        self.ev_kids.append([])
+        self.node_events[v].append(index)
         if upstream >= 0:
-            self.kids[self.ev_node[upstream]].add(v)
+            self.ev_kids[upstream].append(index)
         self.st[v], self.sh[v], self.wr[v], self.ctrl[v] = state, share, wrong, control
         self.ev[v] = index
         was_bad = old_state or old_wrong or not old_control
+        since = self.bad_from[v]
         if not (state or wrong or not control):
+            if since >= 0:
+                self.last_bad_from[v], self.good_since[v] = since, self.now
             self.bad_from[v] = -1
         elif not was_bad:
             self.bad_from[v] = index
@@ -639,7 +655,7 @@ class Engine:
             or (control and not old_control)
         )
         if was_bad and better:
-            self._retract(v)
+            self._retract(v, since)
         self.queues.changed(v)
         for e in self.g.into[v]:
             self._feed(e)
