@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 from blast.cli.common import emit_json, positive_int, table
 
@@ -128,6 +128,7 @@ def _montecarlo(args: argparse.Namespace, fix: object) -> int:
     if args.json:
         data = serialize.table(result)
         data["trigger"] = serialize.trigger(trigger)
+        data["final"] = [asdict(state) for state in run.final] if run else []
         data["diagram"] = serialize.messages(messages)
         emit_json(data)
         return 0
@@ -143,6 +144,11 @@ def _montecarlo(args: argparse.Namespace, fix: object) -> int:
         f"stuck afterwards: {', '.join(trigger.stuck) or 'none'}"
     )
     print(diagram.text(messages, endpoints=worst.endpoints))
+    ends = [
+        f"{s.name} plan {s.plan}{' (EMPTY)' if s.empty else ''} by {s.last_writer}"
+        for s in run.final
+    ]
+    print(f"At {run.end:g}s: {'; '.join(ends)}")
     return 0
 
 

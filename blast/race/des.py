@@ -275,7 +275,10 @@ def simulate(
                 if trace:
                     note(t, e, "write", k, f"writes plan {plan[e]} over {old}{stale}")
             at[e] += 1
-            push(t + latency(), CLEANUP, e) if at[e] == n else push(t, ATTEMPT, e)
+            if at[e] == n:
+                push(t + latency(), CLEANUP, e)
+            else:
+                push(t, ATTEMPT, e)
         else:  # CLEANUP
             limit = plan[e] - p.threshold
             if p.fix is Fix.CLEANUP_GUARD:
