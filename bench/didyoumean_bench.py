@@ -28,7 +28,7 @@ def main() -> None:
         "all name one missing id": lambda i: "service-0004x",
         "each names its own missing id": lambda i: f"servce-{(i * 7) % n:05d}",
     }
-    print(f"| {n:,} components | problems | validate_files s | did-you-mean alone s |")
+    print(f"| {n:,} components | problems | validate_files CPU s | did-you-mean alone CPU s |")
     print("|---|---:|---:|---:|")
     for label, target in shapes.items():
         lines = ["components:"]
@@ -38,14 +38,14 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "g.yaml"
             path.write_text("\n".join(lines) + "\n")
-            start = time.perf_counter()
+            start = time.process_time()
             problems = validate_files([path])
-            seconds = time.perf_counter() - start
-        start = time.perf_counter()
+            seconds = time.process_time() - start
+        start = time.process_time()
         suggest = Suggester(f"service-{i:05d}" for i in range(n))
         for i in range(n):
             suggest.hint(target(i))
-        alone = time.perf_counter() - start
+        alone = time.process_time() - start
         print(f"| {label} | {len(problems):,} | {seconds:.2f} | {alone:.2f} |", flush=True)
 
 

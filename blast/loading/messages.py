@@ -55,9 +55,14 @@ class Suggester:
             for i, choice in enumerate(self._choices):
                 for gram in self._grams(choice):
                     self._index.setdefault(gram, []).append(i)
+        # Grams that most ids share ("ser" in a graph of services) say nothing and cost
+        # a count per id: only the rarer ones vote (the three rarest if none is rare).
+        common = max(200, len(self._choices) // 20)
+        postings = sorted((self._index[g] for g in self._grams(word) if g in self._index), key=len)
+        voters = [p for p in postings if len(p) <= common] or postings[:3]
         shared: Counter[int] = Counter()
-        for gram in self._grams(word):
-            shared.update(self._index.get(gram, ()))
+        for posting in voters:
+            shared.update(posting)
         return [self._choices[i] for i, _ in shared.most_common(_SHORTLIST)]
 
     def hint(self, word: str) -> str:
