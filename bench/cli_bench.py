@@ -236,7 +236,7 @@ def main(argv: list[str]) -> None:
         mark = " (extrapolated)" if result["extrapolated"] else ""
         print(
             f"| {shape} | {n:,} | {result['cpu_s']:.1f}{mark} | {blast_s:.2f} | "
-            f"{result['cpu_s'] / blast_s:.0f}× |",
+            f"{result['cpu_s'] / blast_s:.1f}× |",
             flush=True,
         )
 
