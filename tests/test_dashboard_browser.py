@@ -188,8 +188,12 @@ def test_broken_upload_shows_its_line_and_the_app_keeps_working(
         ),
         "size error",
     )
-    browser.execute_script(f"{CY}.getElementById('aws.route53').emit('tap');")
-    until(browser, lambda: "aws.route53" in drawn(browser)["down"], "app still answers")
+    browser.execute_script(f"{CY}.getElementById('aws.use1.dynamodb.dns-record').emit('tap');")
+    until(
+        browser,
+        lambda: "aws.use1.dynamodb.dns-record" in drawn(browser)["down"],
+        "app still answers",
+    )
     assert severe(browser) == []
 
 

@@ -53,7 +53,7 @@ def test_reference_graph_is_drawn_whole_with_its_spofs_marked(sources: Sources) 
     assert len(edges) == sum(1 for _ in a.graph.edges())
     spof_ids = {e["data"]["id"] for e in nodes if "spof" in classes(e)}
     assert spof_ids == {s.component for s in a.spofs}
-    assert "aws.route53" in spof_ids
+    assert "aws.use1.dynamodb.dns-record" in spof_ids
     ap_ids = {e["data"]["id"] for e in nodes if "ap" in classes(e)}
     assert ap_ids == set(a.articulation)
 
@@ -183,7 +183,8 @@ def test_uploads_may_include_only_shipped_graphs(sources: Sources) -> None:
     with pytest.raises(GraphFileError, match="may include only the shipped graphs"):
         sources.save_upload("escaped.yaml", escaped)
     ok = b"version: 1\ninclude: [../graphs/catalog/aws.yaml]\ncomponents:\n" + (
-        b"  - {id: mine, kind: app, user_facing: true, depends_on: [aws.route53]}\n"
+        b"  - {id: mine, kind: app, user_facing: true,"
+        b" depends_on: [aws.use1.dynamodb.dns-record]}\n"
     )
     key = sources.save_upload("mine.yaml", ok)
     assert "mine" in sources.analysed(key).graph.components
@@ -196,13 +197,15 @@ def test_exports(sources: Sources) -> None:
     lines = spof_csv(a).splitlines()
     assert lines[0].startswith("component,name") and len(lines) == 1 + len(a.spofs)
     assert json.loads(spof_json(a))["spofs"][0]["component"] == a.spofs[0].component
-    state = {**initial_state(sources.default_key), "focus": "aws.route53"}
+    state = {**initial_state(sources.default_key), "focus": "aws.use1.dynamodb.dns-record"}
     scr = screen(a, state)
     rows = view_csv(a, scr.view, scr.drawn).splitlines()
     assert len(rows) == 1 + len(scr.view.nodes)
     doc = json.loads(view_json(a, scr.view, scr.drawn, state))
-    assert doc["state"]["focus"] == "aws.route53"
-    assert {n["id"] for n in doc["nodes"] if n["state"] == "down"} >= {"aws.route53"}
+    assert doc["state"]["focus"] == "aws.use1.dynamodb.dns-record"
+    assert {n["id"] for n in doc["nodes"] if n["state"] == "down"} >= {
+        "aws.use1.dynamodb.dns-record"
+    }
 
 
 def test_thousands_of_providers_stay_under_the_budget() -> None:
