@@ -95,6 +95,7 @@ def build(case) -> Graph:
 @given(cases, st.integers(0, 100), st.integers(1, 120), st.integers(1, 120))
 def test_a_longer_fault_never_gives_a_shorter_impact(case, pick, a, b):
     graph = build(case)
+    assume(nx.is_directed_acyclic_graph(graph.digraph))  # cyclic echoes: docs/simulation.md
     target = list(graph.components)[pick % len(graph.components)]
     short, long_ = sorted((a, b))
     small = impact(simulate(graph, scenario(target, short)))
@@ -107,6 +108,7 @@ def test_a_longer_fault_never_gives_a_shorter_impact(case, pick, a, b):
 @given(cases, st.integers(0, 100), st.integers(1, 120), st.integers(1, 120))
 def test_an_earlier_repair_never_moves_a_recovery_later(case, pick, a, b):
     graph = build(case)
+    assume(nx.is_directed_acyclic_graph(graph.digraph))  # cyclic echoes: docs/simulation.md
     target = list(graph.components)[pick % len(graph.components)]
     early, late = sorted((a, b))
     first = last_recovery(simulate(graph, scenario(target, 0, repair=early)))

@@ -234,13 +234,24 @@ class Journal:
     def windows(self) -> tuple[Window, ...]:
         """Impact windows of every component: maximal stretches not ``up``, in time order."""
         out: list[Window] = []
-        for component, events in self._by_component.items():
+        for component, all_events in self._by_component.items():
+            # changes undone within the same instant are not observable: keep each instant's last
+            events = [
+                e
+                for i, e in enumerate(all_events)
+                if i + 1 == len(all_events) or all_events[i + 1].t != e.t
+            ]
             opened: Event | None = None
             worst, low = 0, 1.0
             for e in events:
                 severity = STATES.index(e.state)
                 if severity and opened is None:
-                    opened, worst, low = e, severity, e.share_ok
+                    first = next(x for x in all_events if x.t == e.t)  # the instant's first cause
+                    opened, worst, low = (
+                        (first if STATES.index(first.state) else e),
+                        severity,
+                        e.share_ok,
+                    )
                 elif severity and opened is not None:
                     worst, low = max(worst, severity), min(low, e.share_ok)
                 elif not severity and opened is not None:
