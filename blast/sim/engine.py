@@ -272,6 +272,8 @@ class Engine:
         if not g.alive[e]:
             return
         st, sh, wr, ctrl = self.st[x], self.sh[x], self.wr[x], self.ctrl[x]
+        if g.fmech[e] == "lease" and st == 1 and sh >= 1 - EPS and not wr and ctrl:
+            st = 0  # a degraded target that still answers renews leases: none lapses
         bad = st != 0 or wr or not ctrl
         check = self.checks[x] if x < g.n_components else None
         removing = check is not None and check.failover and self.auto[x]
