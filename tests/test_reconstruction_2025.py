@@ -108,6 +108,13 @@ def test_the_scored_run_completes_and_prints_the_table():
     assert abs(edges[("aws.use1.iam.console-signin", "main", "end")]["error_minutes"]) <= 5
     assert abs(edges[("aws.use1.dynamodb.endpoint", "main", "start")]["error_minutes"]) <= 1
     assert result["summary"]["missed"] == 0
+    # docs/reconstruction.md quotes the table as the CLI prints it: it must stay current
+    doc = (ROOT / "docs" / "reconstruction.md").read_text(encoding="utf-8")
+    summary = next(line for line in out.splitlines() if line.startswith("Absolute error"))
+    assert summary in doc
+    for line in out.splitlines():
+        if line.startswith("  aws.") and ("emergent" in line or "fitted" in line):
+            assert line in doc, line
 
 
 def test_dwfm_collapses_after_the_repair_and_the_0414_restart_ends_it():
