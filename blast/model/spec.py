@@ -266,6 +266,14 @@ class Buffer(_Frozen):
             "lost and the caller only degrades."
         ),
     )
+    hold: bool = Field(
+        False,
+        description=(
+            "Work waits unnoticed while the target is down (the caller is not impaired while "
+            "it fills); it drains only once the target is fully up, and the caller is "
+            "degraded meanwhile: impact that starts with the recovery (a propagation backlog)."
+        ),
+    )
 
 
 class Dependency(_Frozen):

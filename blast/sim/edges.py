@@ -6,7 +6,9 @@ state of its target and what the dependent perceives of it (see
 
 * a failure is perceived after ``detection_delay`` plus the longest of
   ``cache_ttl`` (cached good answers keep working) and ``lease_timeout``
-  (leases keep working until they lapse), and only if it lasts that long;
+  (leases keep working until they lapse), and only if it lasts that long; any
+  answer renews a lease, so a target only degraded (serving, not wrong) lapses
+  none and is not perceived as failing through a lease edge;
 * a recovery is perceived at once, or after ``negative_cache_ttl`` when the
   dependent had cached the failure, or after the target's health checks pass
   again (``not_ready_time`` + ``healthy_threshold`` x ``interval``);

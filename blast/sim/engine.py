@@ -21,6 +21,7 @@ from typing import Any
 
 from blast.errors import ScenarioError
 from blast.sim.edges import ASYNC, HARD, KIND_NAMES, MEMBER, Compiled
+from blast.sim.holds import held_factor, is_held
 from blast.sim.journal import STATES, Cause, Event, Journal, Trigger
 from blast.sim.plan import Plan
 from blast.sim.queues import QueueModel
@@ -286,6 +287,8 @@ class Engine:
         if not g.alive[e]:
             return
         st, sh, wr, ctrl = self.st[x], self.sh[x], self.wr[x], self.ctrl[x]
+        if g.fmech[e] == "lease" and st == 1 and sh >= 1 - EPS and not wr and ctrl:
+            st = 0  # a degraded target that still answers renews leases: none lapses
         bad = st != 0 or wr or not ctrl
         check = self.checks[x] if x < g.n_components else None
         removing = check is not None and check.failover and self.auto[x]
@@ -438,6 +441,20 @@ class Engine:
                 worst, worst_factor = cause, fshare
             share = min(share, fshare)
         for e in g.out[v]:
+            if g.alive[e] and is_held(self, e):
+                held = held_factor(self, e)
+                if held is None:
+                    continue
+                degraded = True
+                ev = self.pev[e]
+                cause = Cause("backlog", g.nodes[g.dst[e]], ev if ev >= 0 else None)
+                if held < 1 - EPS:
+                    share *= held
+                    if worst is None or held < worst_factor - EPS:
+                        worst, worst_factor = cause, held
+                elif soft_cause is None:
+                    soft_cause = cause
+                continue
             ps, pw, pc = self.pst[e], self.pwr[e], self.pctrl[e]
             if (ps == 0 and not pw and pc and not (g.kind[e] == ASYNC and queues.buffered(e))) or (
                 not g.alive[e] or self._supported_by(e, v) or not self._trusted(e)
