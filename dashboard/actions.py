@@ -13,6 +13,7 @@ from typing import Any
 from blast.errors import BlastError
 from dashboard import ids
 from dashboard import state as st
+from dashboard.clusters import FOLDED
 from dashboard.screen import tree_of
 from dashboard.store import Sources
 
@@ -44,6 +45,8 @@ def transition(
     tree = tree_of(analysed)
     if trigger == ids.GRAPH_CYTO and isinstance(value, dict):
         node = str(value.get("id", ""))
+        if node == FOLDED:  # a box of many small groups: search finds what it holds
+            return state, None
         if value.get("aggregate"):
             return st.toggle(state, analysed, tree, node), None
         if node.startswith("band:"):

@@ -26,6 +26,10 @@ MAX_NODES = 450
 """Most nodes of a view; the edges between them take the rest of ``MAX_ELEMENTS``."""
 OVERVIEW_SPOFS = 40
 """SPOFs drawn on their own in a collapsed overview, largest first."""
+MAX_GROUPS = 200
+"""Most collapsed groups drawn; smaller ones beyond it are folded into one box."""
+FOLDED = "(smaller groups)"
+"""Id of the box that holds the groups beyond ``MAX_GROUPS``; it cannot be expanded."""
 
 
 def node_path(analysed: Analysed, node: str) -> tuple[str, ...]:
@@ -257,6 +261,16 @@ def make_view(
             aggregates.setdefault(holder, [])
         aggregates[holder].append(node)
     aggregates = {c: held for c, held in aggregates.items() if held}
+    if len(aggregates) > MAX_GROUPS:  # e.g. thousands of providers: fold the smallest
+        order = sorted(aggregates, key=lambda c: (-len(aggregates[c]), c))
+        fold = order[MAX_GROUPS - 1 :]
+        folded = [n for c in fold for n in aggregates[c]]
+        aggregates = {c: aggregates[c] for c in order[: MAX_GROUPS - 1]}
+        aggregates[FOLDED] = folded
+        notes.append(
+            f"{len(fold)} smaller groups ({len(folded)} nodes) are folded into one box: "
+            "search a component to see it and its neighbours."
+        )
     if aggregates:
         hidden = sum(len(h) for h in aggregates.values())
         notes.append(

@@ -16,7 +16,7 @@ from pyroaring import BitMap
 
 from blast.model.graph import HARD_EDGE, MEMBER_EDGE
 from dashboard.clusters import SEP, ClusterTree, View, cluster_label
-from dashboard.positions import OTHER_BAND, place
+from dashboard.positions import OTHER_BAND, band_boxes, place
 from dashboard.store import Analysed
 
 MAX_ELEMENTS = 1500
@@ -263,13 +263,15 @@ def build_elements(
         states[cluster] = "down" if down else ("degraded" if degraded else "")
     named = {(units[ua], units[ub]): entry for (ua, ub), entry in bundles.items()}
     edge_list = _edges(direct, named, focus)
-    budget = max(0, MAX_ELEMENTS - len(units) - 16)
+    bands_of = {u: _band(u if u in view.aggregates else tree.parent_of_node[u]) for u in units}
+    boxes = band_boxes(bands_of)
+    budget = max(0, MAX_ELEMENTS - len(units) - boxes)
     left_out = max(0, len(edge_list) - budget)
     edge_list = edge_list[:budget]
     placement = place(
         units,
         [(a, b) for a, b, *_ in edge_list],
-        {u: _band(u if u in view.aggregates else tree.parent_of_node[u]) for u in units},
+        bands_of,
         {u: u if u in view.aggregates else tree.parent_of_node[u] for u in units},
     )
     elements: list[dict[str, Any]] = []

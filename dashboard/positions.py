@@ -37,6 +37,14 @@ class Placement:
     bands: tuple[tuple[str, tuple[str, ...]], ...]
 
 
+def band_boxes(band_of: Mapping[str, str]) -> int:
+    """How many band frames :func:`place` will produce (bands of at least ``MIN_BAND`` units)."""
+    sizes: dict[str, int] = {}
+    for b in band_of.values():
+        sizes[b] = sizes.get(b, 0) + 1
+    return sum(1 for n in sizes.values() if n >= MIN_BAND)
+
+
 def depths(units: Sequence[str], edges: Sequence[tuple[str, str]]) -> dict[str, int]:
     """Longest dependency chain below each unit (0 for units that need nothing drawn)."""
     index = {u: i for i, u in enumerate(units)}

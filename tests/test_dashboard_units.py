@@ -9,17 +9,19 @@ import pytest
 
 from blast.analysis import blast_radius, propagate
 from blast.errors import BadInputError, GraphFileError
+from blast.model import Component
+from blast.model.graph import Graph
 from blast.model.synthetic import service_graph, to_yaml
 from dashboard import ids
 from dashboard.actions import transition
-from dashboard.clusters import MAX_ELEMENTS, cluster_tree, default_open, make_view
+from dashboard.clusters import FOLDED, MAX_ELEMENTS, cluster_tree, default_open, make_view
 from dashboard.elements import build_elements
 from dashboard.exports import file_stem, spof_csv, spof_json, view_csv, view_json
 from dashboard.panel import panel
 from dashboard.positions import depths
 from dashboard.screen import screen
 from dashboard.state import initial_state, parse_query, to_query
-from dashboard.store import Sources
+from dashboard.store import Sources, analyse
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "graphs" / "aws-us-east-1-2025-10-20.yaml"
@@ -201,3 +203,18 @@ def test_exports(sources: Sources) -> None:
     doc = json.loads(view_json(a, scr.view, scr.drawn, state))
     assert doc["state"]["focus"] == "aws.route53"
     assert {n["id"] for n in doc["nodes"] if n["state"] == "down"} >= {"aws.route53"}
+
+
+def test_thousands_of_providers_stay_under_the_budget() -> None:
+    parts = [Component(id="core", kind="database", provider="shared", region="us-east-1")]
+    parts += [
+        Component(id=f"app-{i}", kind="app", provider=f"co-{i}", user_facing=True,
+                  depends_on=["core"])
+        for i in range(2_000)
+    ]  # fmt: skip
+    a = analyse(Graph.from_parts(parts), "k", "d", "many providers")
+    scr = screen(a, initial_state("k"))
+    assert len(scr.drawn.elements) <= MAX_ELEMENTS
+    assert FOLDED in scr.view.aggregates and any("folded" in n for n in scr.view.notes)
+    held = sum(len(h) for h in scr.view.aggregates.values()) + len(scr.view.nodes)
+    assert held == 2_001
