@@ -98,7 +98,11 @@ def test_what_if_changes_the_downtime_figure(server: str, browser: WebDriver) ->
     assert "whatif=" in browser.current_url and "earlier" in browser.current_url
     spec = wi.parse(wi.dump({"earlier": 60}))
     assert not wi.is_baseline(spec)
-    shot(browser, "6-what-if")
+    browser.set_window_size(1680, 2300)  # the whole page: graph, what-if, Gantt, queues
+    try:
+        shot(browser, "6-timeline-what-if")
+    finally:
+        browser.set_window_size(1680, 1050)
     assert severe(browser) == []
 
 

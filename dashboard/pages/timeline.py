@@ -160,7 +160,9 @@ def panel(sim: tl.Simulated, node: str | None, t: float) -> list[Any]:
 
 def result_table(rows: list[dict[str, Any]]) -> html.Table:
     """Downtime minutes per user-facing component, baseline beside the what-if."""
-    head = html.Tr([html.Th(h) for h in ("user-facing", "baseline down", "what-if down", "change")])
+    titles = ("user-facing", "baseline down", "what-if down", "change", "baseline degraded",
+              "what-if degraded")  # fmt: skip
+    head = html.Tr([html.Th(h) for h in titles])
     body = [
         html.Tr(
             [
@@ -172,6 +174,8 @@ def result_table(rows: list[dict[str, Any]]) -> html.Table:
                     className="num "
                     + ("better" if r["change"] < 0 else "worse" if r["change"] > 0 else ""),
                 ),
+                html.Td(f"{r['baseline_degraded']:g} min", className="num"),
+                html.Td(f"{r['whatif_degraded']:g} min", className="num"),
             ],
             **{"data-component": r["id"]},
         )
