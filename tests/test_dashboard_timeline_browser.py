@@ -78,7 +78,11 @@ def test_slider_recolours_to_the_engines_states(
     browser.execute_script(f"{CY}.getElementById('{victim}').emit('tap');")
     trigger = sim.journal.triggers[0].id
     until(browser, lambda: trigger in browser.find_element(By.ID, ids.TL_PANEL).text, "chain")
-    shot(browser, "5-timeline")
+    browser.set_window_size(1680, 1900)  # graph at +60 min with its chain, what-if, Gantt
+    try:
+        shot(browser, "5-timeline")
+    finally:
+        browser.set_window_size(1680, 1050)
     assert severe(browser) == []
 
 
