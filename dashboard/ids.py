@@ -12,6 +12,7 @@ SHELL_UPLOAD = "shell-upload"
 SHELL_UPLOAD_ACCEPTED = "shell-upload-accepted"
 SHELL_UPLOAD_ERRORS = "shell-upload-errors"
 SHELL_SUMMARY = "shell-summary"
+SHELL_TABS = "shell-tabs"
 
 # graph page
 GRAPH_CYTO = "graph-cyto"
@@ -48,3 +49,4 @@ TL_WI_FOR = "tl-wi-for"
 TL_WI_EARLIER = "tl-wi-earlier"
 TL_WI_MITIGATIONS = "tl-wi-mitigations"
 TL_WI_RESULT = "tl-wi-result"
+TL_OPENED = "tl-opened"

@@ -113,7 +113,12 @@ def shell(sources: Sources, state: dict[str, Any]) -> html.Div:
         pages[0]
         if len(pages) == 1
         else dcc.Tabs(
-            [dcc.Tab(p, label=m.LABEL) for p, m in zip(pages, PAGES, strict=True)],
+            [
+                dcc.Tab(p, label=m.LABEL, value=m.__name__.rsplit(".", 1)[-1])
+                for p, m in zip(pages, PAGES, strict=True)
+            ],
+            id=ids.SHELL_TABS,
+            value=PAGES[0].__name__.rsplit(".", 1)[-1],
         )
     )
     header = html.Header(

@@ -112,7 +112,8 @@ def test_what_if_changes_the_downtime_figure(server: str, browser: WebDriver) ->
 
 def test_a_shared_link_restores_time_and_what_if(server: str, browser: WebDriver) -> None:
     query = f"?graph={SHOP}&t=90&whatif=" + wi.dump({"earlier": 30, "mitigations": []})
-    open_timeline(browser, server + query)
+    browser.get(server + query)  # no tab click: a link with a time opens on the timeline
+    until(browser, lambda: browser.execute_script(f"return {CY}.nodes().length > 0"), "tl graph")
     until(browser, lambda: "-30" in browser.find_element(By.ID, ids.TL_WI_RESULT).text, "what-if")
     label = browser.find_element(By.ID, ids.TL_TIME).text
     assert "01:30" in label, label

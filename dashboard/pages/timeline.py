@@ -23,6 +23,15 @@ from dashboard.screen import screen
 from dashboard.store import Sources
 
 LABEL = "Timeline & what-if"
+OPEN_FROM_LINK = """
+function(search, opened) {
+    var skip = window.dash_clientside.no_update;
+    if (opened) { return [skip, skip]; }
+    var query = new URLSearchParams(search || "");
+    return [(query.has("t") || query.has("whatif")) ? "timeline" : skip, true];
+}
+"""
+"""A link with a time or a what-if opens on this page (once, on arrival)."""
 PLAY_STEPS = 120
 """A play-through of the horizon takes this many ticks."""
 
@@ -41,6 +50,7 @@ def layout(state: dict[str, Any], sources: Sources) -> html.Div:
             ),
             html.Span(id=ids.TL_TIME, className="tl-time"),
             dcc.Interval(id=ids.TL_INTERVAL, interval=700, disabled=True),
+            dcc.Store(id=ids.TL_OPENED, data=False),
         ],
     )
     whatif = html.Div(
@@ -201,9 +211,15 @@ def register(app: Dash, sources: Sources) -> None:
         Output(ids.TL_WI_MITIGATIONS, "value"),
         Output(ids.TL_NOTICE, "children"),
         Input(ids.SHELL_STATE, "data"),
+        State(ids.TL_SCENARIO, "value"),
         State(ids.TL_SLIDER, "value"),
+        State(ids.TL_WI_FAULT, "value"),
+        State(ids.TL_WI_AT, "value"),
+        State(ids.TL_WI_FOR, "value"),
+        State(ids.TL_WI_EARLIER, "value"),
+        State(ids.TL_WI_MITIGATIONS, "value"),
     )
-    def setup(state: dict[str, Any], current: Any) -> tuple[Any, ...]:
+    def setup(state: dict[str, Any], *current: Any) -> tuple[Any, ...]:
         try:
             sim = _sim(sources, state)
         except (BlastError, OSError) as exc:
@@ -230,11 +246,23 @@ def register(app: Dash, sources: Sources) -> None:
         horizon = round(sim.journal.horizon / 60)
         t = _minutes(extra.get("t"), horizon)
         spec = wi.parse(extra.get("whatif"))
-        out_t = no_update if current == t else t
+        wanted = (sim.key, t, spec["fault"], spec["at"], spec["for"], spec["earlier"],
+                  spec["mitigations"])  # fmt: skip
+        same = [
+            no_update if have == want else want for have, want in zip(current, wanted, strict=True)
+        ]
         return (
-            options, sim.key, horizon, 1, out_t, wi.fault_options(sim.graph), spec["fault"],
-            spec["at"], spec["for"], spec["earlier"], spec["mitigations"], [],
+            options, same[0], horizon, 1, same[1], wi.fault_options(sim.graph), *same[2:], [],
         )  # fmt: skip
+
+    app.clientside_callback(  # in the browser, before the graph page draws anything
+        OPEN_FROM_LINK,
+        Output(ids.SHELL_TABS, "value"),
+        Output(ids.TL_OPENED, "data"),
+        Input(ids.SHELL_URL, "search"),
+        State(ids.TL_OPENED, "data"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output(ids.TL_CYTO, "elements"),
