@@ -118,3 +118,15 @@ def test_a_shared_link_restores_time_and_what_if(server: str, browser: WebDriver
     label = browser.find_element(By.ID, ids.TL_TIME).text
     assert "01:30" in label, label
     assert severe(browser) == []
+
+
+def test_play_moves_time_forward_and_pauses(server: str, browser: WebDriver) -> None:
+    browser.get(server + f"?graph={SHOP}&t=1")
+    until(browser, lambda: browser.execute_script(f"return {CY}.nodes().length > 0"), "tl graph")
+    before = until(browser, lambda: browser.find_element(By.ID, ids.TL_TIME).text, "time label")
+    browser.find_element(By.ID, ids.TL_PLAY).click()
+    until(browser, lambda: browser.find_element(By.ID, ids.TL_TIME).text != before, "playing")
+    browser.find_element(By.ID, ids.TL_PLAY).click()
+    until(browser, lambda: "Play" in browser.find_element(By.ID, ids.TL_PLAY).text, "paused")
+    assert "t=" in browser.current_url and "t=1&" not in browser.current_url + "&"
+    assert severe(browser) == []
