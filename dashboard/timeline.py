@@ -46,9 +46,12 @@ COLOURS = {"down": "#d32f2f", "degraded": "#f9a825", "reference": "#7e8ea6"}
 
 def scenarios_for(graph_file: str | Path) -> list[Path]:
     """Scenario files written for ``graph_file``: ``BLAST_SCENARIO`` first, then shipped ones."""
-    target = Path(graph_file).resolve()
+    return list(_scenarios_for(Path(graph_file).resolve(), os.environ.get("BLAST_SCENARIO")))
+
+
+@lru_cache(maxsize=64)
+def _scenarios_for(target: Path, chosen: str | None) -> tuple[Path, ...]:
     found: list[Path] = []
-    chosen = os.environ.get("BLAST_SCENARIO")
     candidates = [Path(chosen)] if chosen else []
     candidates += sorted(SCENARIOS_DIR.glob("*.yaml"))
     for path in candidates:
@@ -61,7 +64,7 @@ def scenarios_for(graph_file: str | Path) -> list[Path]:
             path.resolve() not in found
         ):
             found.append(path.resolve())
-    return found
+    return tuple(found)
 
 
 def _default() -> Path | None:
@@ -124,7 +127,12 @@ def _incident(graph_name: str) -> IncidentData | None:
 
 def simulated(analysed: Analysed, path: Path) -> Simulated:
     """Load the scenario at ``path`` against the graph and simulate it (cached)."""
-    scenario = _scenario(path, path.stat().st_mtime_ns, analysed)
+    return _simulated(analysed, path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _simulated(analysed: Analysed, path: Path, stamp: int) -> Simulated:
+    scenario = _scenario(path, stamp, analysed)
     graph_name = Path(analysed.graph.files[0]).name if analysed.graph.files else ""
     return Simulated(
         analysed.graph, scenario, run(analysed, scenario), scenario_key(path), _incident(graph_name)
@@ -255,6 +263,32 @@ def _marks(fig: go.Figure, journal: Journal, t: float | None, rows_: int | None 
             )
     if t is not None:
         fig.add_vline(x=local(journal, t), line_color="#2962ff", line_width=2, row=rows_)
+
+
+def with_time(figure: dict[str, Any], journal: Journal, t: float, axes: int = 1) -> dict[str, Any]:
+    """A figure (as plain data) with the scrub time drawn on each of its ``axes`` x axes.
+
+    The figures themselves are cached per simulation; moving the slider only adds
+    these lines, so a slider move never rebuilds a figure.
+    """
+    x = local(journal, t).isoformat()
+    lines = [
+        {
+            "type": "line", "x0": x, "x1": x, "y0": 0, "y1": 1,
+            "xref": "x" if i == 1 else f"x{i}", "yref": "y domain" if i == 1 else f"y{i} domain",
+            "line": {"color": "#2962ff", "width": 2},
+        }
+        for i in range(1, axes + 1)
+    ]  # fmt: skip
+    layout = figure.get("layout", {})
+    return {**figure, "layout": {**layout, "shapes": [*layout.get("shapes", ()), *lines]}}
+
+
+@lru_cache(maxsize=32)
+def figures(sim: Simulated) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The Gantt and the queue curves of ``sim`` as plain data, built once."""
+    q = queues(sim)
+    return gantt(sim).to_plotly_json(), None if q is None else q.to_plotly_json()
 
 
 def queues(sim: Simulated, t: float | None = None) -> go.Figure | None:

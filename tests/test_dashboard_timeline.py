@@ -168,3 +168,18 @@ def test_result_table_has_a_row_per_user_facing_component(sources: Sources) -> N
     sim = sim_of(sources, SHOP)
     table = result_table(wi.compare(sim.journal, sim.journal, sim.graph))
     assert len(table.children[1].children) == len(sim.journal.user_facing)
+
+
+def test_slider_moves_only_add_time_lines_to_cached_figures(sources: Sources) -> None:
+    sim = sim_of(sources, REFERENCE)
+    gantt, queues = tl.figures(sim)
+    assert tl.figures(sim_of(sources, REFERENCE))[0] is gantt  # built once per simulation
+    assert queues is not None
+    moved = tl.with_time(gantt, sim.journal, 3600)
+    lines = moved["layout"]["shapes"][len(gantt["layout"].get("shapes", ())) :]
+    assert [s["x0"] for s in lines] == ["2025-10-20T00:48:00"]
+    both = tl.with_time(queues, sim.journal, 0, axes=2)["layout"]["shapes"][-2:]
+    assert [s["xref"] for s in both] == ["x", "x2"]
+    assert "shapes" not in gantt["layout"] or len(gantt["layout"]["shapes"]) < len(
+        moved["layout"]["shapes"]
+    )

@@ -282,12 +282,12 @@ def register(app: Dash, sources: Sources) -> None:
         if sim is None:
             return [], "", {}, {}, {"display": "none"}
         t = 60.0 * float(minutes or 0)
-        queues = tl.queues(sim, t)
+        gantt, queues = tl.figures(sim)
         return (
             coloured(sources, state, sim, t),
             tl.stamp(sim.journal, t),
-            tl.gantt(sim, t),
-            queues or {},
+            tl.with_time(gantt, sim.journal, t),
+            tl.with_time(queues, sim.journal, t, axes=2) if queues else {},
             {} if queues else {"display": "none"},
         )
 
