@@ -30,7 +30,10 @@ def sim_of(sources: Sources, key: str) -> tl.Simulated:
 
 def test_scenarios_are_found_by_the_graph_they_name(sources: Sources) -> None:
     found = [tl.scenario_key(p) for p in tl.scenarios_for(sources.path_of(REFERENCE))]
-    assert found == ["graphs/scenarios/aws-dynamodb-dns-record.yaml"]
+    assert found == [
+        "graphs/scenarios/aws-2025-10-20-dns-race.yaml",
+        "graphs/scenarios/aws-dynamodb-dns-record.yaml",
+    ]
     assert [tl.scenario_key(p) for p in tl.scenarios_for(sources.path_of(SHOP))] == [
         "graphs/scenarios/shop-region-failover.yaml"
     ]
@@ -39,7 +42,7 @@ def test_scenarios_are_found_by_the_graph_they_name(sources: Sources) -> None:
 
 def test_simulation_is_the_engines_and_cached_by_content(sources: Sources) -> None:
     sim = sim_of(sources, REFERENCE)
-    path = ROOT / "graphs/scenarios/aws-dynamodb-dns-record.yaml"
+    path = ROOT / "graphs/scenarios/aws-2025-10-20-dns-race.yaml"  # the first found
     direct = simulate(sim.graph, load_scenario(path, sim.graph), seed=0)
     assert sim.journal.to_json() == direct.to_json()
     assert sim_of(sources, REFERENCE).journal is sim.journal  # no second simulation
