@@ -1,4 +1,4 @@
-"""Blast's dashboard: ``python app.py --graph FILE [--host 127.0.0.1] [--port 8050]``.
+"""Blast's dashboard: ``python app.py --graph FILE [--scenario FILE] [--host H] [--port P]``.
 
 Assembles the pages of :mod:`dashboard` and exposes ``server`` for WSGI servers::
 

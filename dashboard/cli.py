@@ -15,6 +15,7 @@ from pathlib import Path
 from dash import Dash
 
 from blast.errors import BlastError
+from blast.sim.loader import load_scenario
 from dashboard.server import create_app
 from dashboard.store import DEFAULT_GRAPH, Sources
 
@@ -48,7 +49,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--graph", default=str(DEFAULT_GRAPH), help="graph file opened by default")
     p.add_argument(
         "--scenario",
-        help="scenario for the timeline pages (needs the simulation pages; none is installed)",
+        help="scenario file for the timeline page (default: shipped ones written for the graph)",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     p.add_argument("--port", type=int, default=8050, help="port (default: 8050)")
@@ -59,16 +60,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, app: Dash | None = None) -> int:
     """Validate the graph, then serve until interrupted. Returns the exit code."""
     args = parser().parse_args(argv)
-    if args.scenario:
-        print(
-            "app.py: error: --scenario needs the timeline pages of the simulation, "
-            "which this dashboard does not have yet",
-            file=sys.stderr,
-        )
-        return 2
     sources = Sources(default=Path(args.graph))
     try:
         analysed = sources.analysed(sources.default_key)
+        if args.scenario:
+            load_scenario(args.scenario, analysed.graph)
     except BlastError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -76,6 +72,8 @@ def main(argv: list[str] | None = None, app: Dash | None = None) -> int:
         print(f"{args.graph}: cannot read: {exc.strerror}", file=sys.stderr)
         return 2
     os.environ["BLAST_GRAPH"] = str(Path(args.graph).resolve())
+    if args.scenario:
+        os.environ["BLAST_SCENARIO"] = str(Path(args.scenario).resolve())
     dash_app = app or create_app(sources)
     print(
         f"Blast dashboard on http://{args.host}:{args.port}/ — {analysed.label} "

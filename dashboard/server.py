@@ -22,10 +22,11 @@ from dashboard import ids
 from dashboard import state as st
 from dashboard.actions import transition
 from dashboard.pages import graph as graph_page
+from dashboard.pages import timeline as timeline_page
 from dashboard.screen import summary
 from dashboard.store import UPLOAD_PREFIX, Sources, max_upload_bytes
 
-PAGES: list[ModuleType] = [graph_page]
+PAGES: list[ModuleType] = [graph_page, timeline_page]
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 SIZE_CHECK = """
@@ -112,7 +113,12 @@ def shell(sources: Sources, state: dict[str, Any]) -> html.Div:
         pages[0]
         if len(pages) == 1
         else dcc.Tabs(
-            [dcc.Tab(p, label=m.LABEL) for p, m in zip(pages, PAGES, strict=True)],
+            [
+                dcc.Tab(p, label=m.LABEL, value=m.__name__.rsplit(".", 1)[-1])
+                for p, m in zip(pages, PAGES, strict=True)
+            ],
+            id=ids.SHELL_TABS,
+            value=PAGES[0].__name__.rsplit(".", 1)[-1],
         )
     )
     header = html.Header(

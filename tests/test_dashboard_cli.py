@@ -23,9 +23,10 @@ def test_bad_graph_exits_2_with_file_line_column() -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_scenario_needs_the_simulation_pages() -> None:
+def test_a_missing_scenario_exits_2_naming_it() -> None:
     done = run("--scenario", "whatever.yaml")
-    assert done.returncode == 2 and "--scenario" in done.stderr
+    assert done.returncode == 2 and "whatever.yaml" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_serves_the_graph_on_loopback() -> None:
