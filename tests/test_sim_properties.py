@@ -117,11 +117,30 @@ def test_an_earlier_repair_never_moves_a_recovery_later(case, pick, a, b):
         assert second.get(node, 0.0) >= t - 1e-6, node
 
 
+def _async_as_soft(graph):
+    """The static analysis has a `delayed` state for async work that the engine (which
+    models async edges through buffers) does not have yet; compare on soft edges."""
+    from blast.model import DependencyType
+
+    def soften(c):
+        deps = tuple(
+            d.model_copy(update={"type": DependencyType.SOFT})
+            if d.type is DependencyType.ASYNC
+            else d
+            for d in c.depends_on
+        )
+        return c.model_copy(update={"depends_on": deps})
+
+    return Graph.from_parts(
+        [soften(c) for c in graph.components.values()], list(graph.groups.values())
+    )
+
+
 @settings(max_examples=40)
 @given(cases, st.integers(0, 100))
 def test_with_zero_timing_the_states_during_a_fault_are_the_static_ones(case, pick):
     seed, n, n_groups, density, _ = case
-    graph = random_graph(seed, n, n_groups, density)
+    graph = _async_as_soft(random_graph(seed, n, n_groups, density))
     target = list(graph.components)[pick % len(graph.components)]
     journal = simulate(graph, scenario(target, 30))
     static = propagate(graph, [target])
