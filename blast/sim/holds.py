@@ -17,13 +17,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from blast.sim.clock import EPS
 from blast.sim.edges import ASYNC
 from blast.sim.journal import Cause
 
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
-
-EPS = 1e-9
 
 
 def is_held(engine: Engine, e: int) -> bool:

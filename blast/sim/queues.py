@@ -27,14 +27,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from blast.errors import ScenarioError
+from blast.sim.clock import EPS
 from blast.sim.edges import HARD
 from blast.sim.journal import Cause, QueuePoint
 from blast.sim.scenario import ActionKind
 
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
-
-EPS = 1e-9
 
 
 @dataclass

@@ -1,0 +1,229 @@
+"""How a component or redundancy group derives its state from what it perceives.
+
+The rules of ``docs/simulation.md``, one function each: :func:`inputs` folds the
+active faults, held buffers and every perceived dependency into a share of work
+that succeeds (with the cause of the worst input), :func:`eval_component` adds
+queues, warm-up, ramped recovery and stuck states, and :func:`eval_group` applies
+k-of-n redundancy with failover time. They read and write the state arrays of
+:class:`blast.sim.engine.Engine` and end in ``Engine.set_state``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from blast.sim.clock import EPS
+from blast.sim.edges import ASYNC, HARD, KIND_NAMES, MEMBER
+from blast.sim.holds import held_factor, is_held
+from blast.sim.journal import Cause
+
+if TYPE_CHECKING:
+    from blast.sim.engine import Engine
+
+
+def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Cause | None, Cause | None]:
+    """Share, degraded, wrong, the cause of the lowest share and of a degradation."""
+    g, queues = eng.g, eng.queues
+    share, degraded, wrong = 1.0, False, False
+    worst_factor = 1.0
+    worst: Cause | None = None
+    soft_cause: Cause | None = None
+    for i, (fshare, fwrong, fcontrol, mech) in sorted(eng.active[v].items()):
+        cause = Cause(mech, trigger=eng.plan.faults[i].fault.id)
+        if fcontrol:
+            degraded = True
+            soft_cause = soft_cause or Cause("control-plane", trigger=cause.trigger)
+            continue
+        if fwrong:
+            wrong, degraded = True, True
+            soft_cause = soft_cause or cause
+        if fshare < worst_factor - EPS:
+            worst, worst_factor = cause, fshare
+        share = min(share, fshare)
+    for e in g.out[v]:
+        if g.alive[e] and is_held(eng, e):
+            held = held_factor(eng, e)
+            if held is None:
+                continue
+            degraded = True
+            ev = eng.pev[e]
+            cause = Cause("backlog", g.nodes[g.dst[e]], ev if ev >= 0 else None)
+            if held < 1 - EPS:
+                share *= held
+                if worst is None or held < worst_factor - EPS:
+                    worst, worst_factor = cause, held
+            elif soft_cause is None:
+                soft_cause = cause
+            continue
+        ps, pw, pc = eng.pst[e], eng.pwr[e], eng.pctrl[e]
+        if (ps == 0 and not pw and pc and not (g.kind[e] == ASYNC and queues.buffered(e))) or (
+            not g.alive[e] or eng.supported_by(e, v) or not eng.trusted(e)
+        ):
+            continue
+        k = g.kind[e]
+        if pw and ps == 1 and eng.psh[e] >= 1 - EPS and pc and g.wrong_mode[e] == 3:
+            continue  # only wrong, and this consumer ignores wrong data
+        name = eng.pmech[e] or KIND_NAMES[k]
+        factor, deg = 1.0, ps != 0
+        if g.control[e]:
+            if not pc or ps == 2:
+                factor, name = 0.0, "control-plane"
+            deg = deg or not pc
+        else:
+            if pw:
+                mode = g.wrong_mode[e]
+                if mode == 0:
+                    factor, name = 0.0, "wrong-data"
+                elif mode == 2:
+                    wrong = True
+                deg = deg or mode != 3
+            if k in (HARD, MEMBER):
+                factor *= 0.0 if ps == 2 else eng.psh[e]
+            elif k == ASYNC:
+                factor *= queues.async_factor(e)
+                if factor < 1 - EPS or queues.buffered(e):
+                    deg, name = True, "buffer"
+            if g.withdraw[e] and ps == 2:
+                factor, name = 0.0, "withdraw"
+        if not deg and factor >= 1 - EPS:
+            continue
+        degraded = True
+        ev = eng.pev[e]
+        cause = Cause(name, g.nodes[g.dst[e]], ev if ev >= 0 else None)
+        if factor < 1 - EPS:
+            share *= factor
+            if worst is None or factor < worst_factor - EPS:
+                worst, worst_factor = cause, factor
+        elif soft_cause is None:
+            soft_cause = cause
+        if share <= EPS and worst is not None and worst.mechanism != "partial":
+            break
+    return max(0.0, share), degraded, wrong, worst, soft_cause
+
+
+def eval_component(eng: Engine, v: int, reason: Cause) -> None:
+    share, degraded, wrong, worst, soft_cause = inputs(eng, v)
+    control = not any(c for _, _, c, _ in eng.active[v].values())
+    share = eng.queues.adjust(v, share)
+    qcause = eng.queues.cause(v)
+    if qcause is not None:
+        degraded = True
+        if eng.queues.share(v) < 1 - EPS:
+            worst = qcause
+        else:
+            soft_cause = soft_cause or qcause
+    state = 2 if share <= EPS else (1 if share < 1 - EPS or degraded or wrong else 0)
+    cause = (worst or soft_cause or reason) if state else reason
+    prev = eng.st[v]
+    if prev == 2 and state < 2:
+        if eng.stuck[v]:
+            return
+        wait = eng.recovery_time[v]
+        # a ramp under way is the recovery itself: its 0% step must not restart the warm-up
+        if wait > 0 and eng.auto[v] and eng.ramp_from[v] < 0:
+            if eng.rec_at[v] < 0:
+                eng.rec_at[v] = eng.now + wait
+                eng.rec_reason[v] = cause
+                eng.wake_later(v, eng.rec_at[v], Cause("recovery", detail="warm-up"))
+                return
+            if eng.now < eng.rec_at[v] - EPS:
+                return
+            why = eng.rec_reason[v] or cause
+            cause = Cause(
+                "recovery",
+                why.dependency,
+                why.upstream,
+                why.trigger,
+                f"warm-up of {wait:g}s over",
+            )
+        eng.rec_at[v] = -1.0
+        if eng.ramp_from[v] < 0:
+            eng.ramp_from[v] = eng.now
+            eng.ramp_reason[v] = cause
+    if state == 2:
+        eng.rec_at[v] = -1.0
+        eng.ramp_from[v] = -1.0
+        if eng.restart_required[v] and not eng.stuck[v]:
+            eng.stuck[v] = True
+    capped = ramp(eng, v, share)
+    if capped < share - EPS:
+        share = capped
+        state = 2 if share <= EPS else 1
+        why = eng.ramp_reason[v] or cause
+        cause = Cause(
+            "ramp", why.dependency, why.upstream, why.trigger, f"{share:.0%} of capacity back"
+        )
+    if eng.stuck[v] and state < 2:
+        return
+    eng.set_state(v, state, share, wrong, control, cause)
+
+
+def ramp(eng: Engine, v: int, share: float) -> float:
+    """Capacity back so far during a ramped recovery (quantised to tenths, or units)."""
+    start = eng.ramp_from[v]
+    timing = eng.g.components[v].timing
+    if start < 0 or timing is None or timing.recovery_rate is None:
+        return share
+    units = timing.capacity_units or 100
+    steps = min(units, 10)
+    per_step = units / steps / timing.recovery_rate * 3600.0
+    done = math.floor((eng.now - start) / per_step + EPS)
+    if done >= steps:
+        eng.ramp_from[v] = -1.0
+        return share
+    eng.wake_later(v, start + (done + 1) * per_step, Cause("ramp"))
+    return min(share, done / steps)
+
+
+def eval_group(eng: Engine, v: int, reason: Cause) -> None:
+    g = eng.g
+    members = [e for e in g.out[v] if g.alive[e]]
+    # a member whose badness derives from this group's own counts as fine (least fixpoint)
+    st, sh, wr = {}, {}, {}
+    for e in members:
+        if eng.supported_by(e, v) or not eng.trusted(e):
+            st[e], sh[e], wr[e] = 0, 1.0, False
+        else:
+            st[e], sh[e], wr[e] = eng.pst[e], eng.psh[e], eng.pwr[e]
+    down = frozenset(e for e in members if st[e] == 2)
+    away = eng.routed_away[v] & down  # recovered members take traffic again at once
+    # with every member down there is nowhere to fail over to: routing stays as it is
+    moving = down if len(down) < len(members) else away
+    if moving != away and eng.auto[v]:
+        due = eng.failover_at[v]
+        if g.failover_time[v] <= 0 or (due >= 0 and eng.now >= due - EPS):
+            away, eng.failover_at[v] = moving, -1.0
+        elif due < 0:
+            eng.failover_at[v] = eng.now + g.failover_time[v]
+            eng.wake_later(v, eng.failover_at[v], Cause("failover"))
+    elif moving == away:
+        eng.failover_at[v] = -1.0
+    eng.routed_away[v] = away
+    serving = [e for e in members if e not in away]
+    if len(members) - len(down) < g.min_up[v] or not serving:
+        share = 0.0
+    elif g.passive[v]:
+        share = 0.0 if st[serving[0]] == 2 else sh[serving[0]]
+    else:
+        share = sum(0.0 if st[e] == 2 else sh[e] for e in serving) / len(serving)
+    wrong = any(wr[e] for e in serving)
+    degraded = any(st[e] or wr[e] for e in members)
+    state = 2 if share <= EPS else (1 if share < 1 - EPS or degraded or wrong else 0)
+    cause = reason
+    if state:
+        # the member that explains it best: one traffic has not left yet, then any down
+        # member, then any degraded or wrong one
+        ranked = sorted(
+            (e for e in members if st[e] or wr[e]),
+            key=lambda e: (not (e in down and e not in away), e not in down),
+        )
+        if ranked:
+            pick = ranked[0]
+            moving_now = pick in down and pick not in away
+            name = "failover" if moving_now and share > EPS else "group"
+            if moving_now and not eng.auto[v]:
+                name = "failover-disabled"
+            ev = eng.pev[pick]
+            cause = Cause(name, g.nodes[g.dst[pick]], ev if ev >= 0 else None)
+    eng.set_state(v, state, share, wrong, True, cause)
