@@ -11,22 +11,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pyroaring import FrozenBitMap
+from pyroaring import BitMap, FrozenBitMap
 
-from blast.analysis.index import FailureIndex, dependency_order
+from blast.analysis.index import FailureIndex, dependency_order, union_closure
 from blast.analysis.propagation import State, propagate
 from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
 from blast.model import Component
-from blast.model.graph import Graph
+from blast.model.graph import ASYNC_EDGE, MEMBER_EDGE, Graph
 
 if TYPE_CHECKING:
     import pandas as pd
-import pandas as pd
-from pyroaring import BitMap
-
-from blast.analysis.index import union_closure
-from blast.model.graph import ASYNC_EDGE, MEMBER_EDGE
 
 
 @dataclass(frozen=True)
