@@ -135,3 +135,14 @@ def test_concurrent_runs_write_one_whole_entry():
     assert len(list(cache.cache_dir().glob("*.graph"))) == 1
     assert not list(cache.cache_dir().glob(".tmp-*"))
     assert cache.lookup([ROOT / graph]) is not None
+
+
+def test_export_goes_through_the_cache_unless_no_cache():
+    graph = "graphs/examples/shop.yaml"
+    args = ("-m", "blast", "export", graph, "--format", "json")
+    uncached = blast(*args, "--no-cache")
+    assert uncached.returncode == 0, uncached.stderr
+    assert not list(cache.cache_dir().glob("*.graph"))
+    cold, warm = blast(*args), blast(*args)
+    assert len(list(cache.cache_dir().glob("*.graph"))) == 1
+    assert cold.stdout == warm.stdout == uncached.stdout
