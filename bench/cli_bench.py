@@ -4,7 +4,8 @@ Every command runs as its own process (``python -m blast ...``), the way users
 run it. For each shape and size the graph file is generated once (see
 ``bench/make_graph.py``); each command then runs ``--repeat`` times: the first
 run is *cold* (fresh interpreter, no Blast cache entry yet when the loader has
-one: the bench points ``XDG_CACHE_HOME`` at an empty directory), the median
+one: the bench points ``XDG_CACHE_HOME`` at an empty directory, a new one for
+each command), the median
 of the rest is *warm* (the file and Blast's cache are in place). Peak RSS is the
 child's ``ru_maxrss`` from ``os.wait4``. Every run has a timeout; a run that hits
 it is reported as ``>T``.
@@ -192,12 +193,15 @@ def main(argv: list[str]) -> None:
     for shape in args.shapes:
         for n in args.sizes:
             path = graph_file(shape, n)
-            with tempfile.TemporaryDirectory() as cache:
-                # cwd is the empty cache directory: ``-m blast`` must find args.root, not ./blast
-                env = {**os.environ, "PYTHONPATH": str(args.root), "XDG_CACHE_HOME": cache}
-                for label, cmd in commands(path).items():
-                    if args.only and label not in args.only:
-                        continue
+            for label, cmd in commands(path).items():
+                if args.only and label not in args.only:
+                    continue
+                # a fresh cache directory per command: its first run is cold (no entry),
+                # the later ones find the entry the first one stored
+                with tempfile.TemporaryDirectory() as cache:
+                    # cwd is the empty cache directory: ``-m blast`` must find args.root
+                    env = {**os.environ, "PYTHONPATH": str(args.root), "XDG_CACHE_HOME": cache}
+                    env.pop("BLAST_CACHE_DIR", None)
                     argv_ = [sys.executable, "-m", "blast", *cmd]
                     rows = []
                     for _ in range(args.repeat):

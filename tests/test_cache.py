@@ -34,12 +34,23 @@ def parses(monkeypatch) -> list[str]:
 
 def _same(a, b) -> None:
     assert list(a.components.items()) == list(b.components.items())
+    # the entry holds only the fields set at validation: the same ones come back set
+    for x, y in zip(a.components.values(), b.components.values(), strict=True):
+        assert x.model_fields_set == y.model_fields_set
+        for dx, dy in zip(x.depends_on, y.depends_on, strict=True):
+            assert dx.model_fields_set == dy.model_fields_set
     assert list(a.groups.items()) == list(b.groups.items())
     assert (a.name, a.files, dict(a.references)) == (b.name, b.files, dict(b.references))
 
 
 @pytest.mark.parametrize(
-    "path", ["graphs/aws-us-east-1-2025-10-20.yaml", "tests/data/valid/stack/main.yaml"]
+    "path",
+    [
+        "graphs/aws-us-east-1-2025-10-20.yaml",
+        "graphs/aws-s3-us-east-1-2017-02-28.yaml",
+        "tests/data/valid/stack/main.yaml",
+        *sorted(f"graphs/examples/{p.name}" for p in (ROOT / "graphs/examples").glob("*.yaml")),
+    ],
 )
 def test_a_second_load_parses_no_yaml_and_gives_the_same_graph(path, parses, monkeypatch):
     monkeypatch.chdir(ROOT)
@@ -124,3 +135,14 @@ def test_concurrent_runs_write_one_whole_entry():
     assert len(list(cache.cache_dir().glob("*.graph"))) == 1
     assert not list(cache.cache_dir().glob(".tmp-*"))
     assert cache.lookup([ROOT / graph]) is not None
+
+
+def test_export_goes_through_the_cache_unless_no_cache():
+    graph = "graphs/examples/shop.yaml"
+    args = ("-m", "blast", "export", graph, "--format", "json")
+    uncached = blast(*args, "--no-cache")
+    assert uncached.returncode == 0, uncached.stderr
+    assert not list(cache.cache_dir().glob("*.graph"))
+    cold, warm = blast(*args), blast(*args)
+    assert len(list(cache.cache_dir().glob("*.graph"))) == 1
+    assert cold.stdout == warm.stdout == uncached.stdout

@@ -11,22 +11,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pyroaring import FrozenBitMap
+from pyroaring import BitMap, FrozenBitMap
 
-from blast.analysis.index import FailureIndex, dependency_order
+from blast.analysis.index import FailureIndex, dependency_order, union_closure
 from blast.analysis.propagation import State, propagate
 from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
 from blast.model import Component
-from blast.model.graph import Graph
+from blast.model.graph import ASYNC_EDGE, MEMBER_EDGE, Graph
 
 if TYPE_CHECKING:
     import pandas as pd
-import pandas as pd
-from pyroaring import BitMap
-
-from blast.analysis.index import union_closure
-from blast.model.graph import ASYNC_EDGE, MEMBER_EDGE
 
 
 @dataclass(frozen=True)
@@ -94,7 +89,8 @@ def single_blast_radius(graph: Graph, component: str) -> BlastRadius:
     """:func:`blast_radius` of one component without building the whole index.
 
     One propagation from ``component`` (a breadth-first search down the hard
-    edges, then one up every edge; :func:`~blast.analysis.propagation.propagate`)
+    edges, then one up every edge but async ones, then one async step for the
+    delayed; :func:`~blast.analysis.propagation.propagate`)
     gives the same sets as the index; the lists come in the same dependency
     order (:func:`~blast.analysis.index.dependency_order`, native code). The
     index pays for the whole graph's unions, this for one component's reach.
@@ -129,6 +125,8 @@ def single_blast_radius(graph: Graph, component: str) -> BlastRadius:
             degraded=ordered(State.DEGRADED),
             user_facing_down=ordered(State.DOWN, user_facing=True),
             user_facing_degraded=ordered(State.DEGRADED, user_facing=True),
+            delayed=ordered(State.DELAYED),
+            user_facing_delayed=ordered(State.DELAYED, user_facing=True),
         )
 
 

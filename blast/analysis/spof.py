@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from pyroaring import BitMap, FrozenBitMap
 
-from blast.analysis.index import FailureIndex, solve_killers
+from blast.analysis.index import FailureIndex, HardStructure, solve_killers
 
 MAX_CANDIDATES = 64
 """Default number of order-2 candidates examined per component."""
@@ -120,7 +120,7 @@ def cut_sets(
     total = len(candidates)
     candidates = candidates[:max_candidates]
 
-    rank = s.rank
+    rank, bit_of_pos, n_comp = s.rank, s.bit_of_pos, s.n_components
     base = index.killers_by_pos
     work = list(base) if candidates else base  # scratch copy, restored after each candidate
     pairs: set[tuple[str, str]] = set()
@@ -133,20 +133,21 @@ def cut_sets(
         between = _up_within(x, s.source_bitmaps, below)
         if target not in between:
             continue
+        # x failed for good; re-solve what lies between. What x alone takes down is
+        # down whatever else fails: its killer set is everything, known without a union
+        # (the least fixpoint of the rest is the same with those values fixed).
+        everything = index.everything
+        down_x = index.down_of[b]
+        fixed = set()
         sccs: dict[int, list[int]] = {}
         for v in between:
-            sccs.setdefault(rank[v], []).append(v)
-        work[x] = index.everything  # x failed for good; re-solve what lies between
-        solve_killers(
-            (sorted(sccs[r]) for r in sorted(sccs)),
-            s.hard_targets,
-            s.n_components,
-            s.bit_of_pos,
-            s.need,
-            work,
-            fixed={x},
-        )
-        partners = BitMap(work[target]) - killers_target
+            if v < n_comp and bit_of_pos[v] in down_x:
+                fixed.add(v)
+                work[v] = everything
+            else:
+                sccs.setdefault(rank[v], []).append(v)
+        gained = _resolve_gains([sorted(sccs[r]) for r in sorted(sccs)], s, base, work, fixed)
+        partners = BitMap(gained.get(target, ())) - killers_target
         for v in between:  # undo: the scratch table is the index's own again
             work[v] = base[v]
         partners.discard(b)
@@ -163,6 +164,47 @@ def cut_sets(
         candidates_examined=examined,
         candidates_total=total,
     )
+
+
+def _resolve_gains(
+    order: list[list[int]],
+    s: HardStructure,
+    base: Sequence[FrozenBitMap],
+    work: list[FrozenBitMap],
+    fixed: set[int],
+) -> dict[int, FrozenBitMap]:
+    """Re-solve the killer sets of ``order`` (strongly connected components, needs first)
+    with ``fixed`` failed for good: returns, for each node whose set grew, what it gained.
+
+    A component outside a cycle gains exactly what its hard targets gained, less what
+    it already had (its killers are its own bit and the union of its targets'), so a
+    union of small gains replaces a union of large killer sets. Groups and cycles are
+    solved in full by :func:`~blast.analysis.index.solve_killers` on ``work``, whose
+    targets get their full new sets first.
+    """
+    # No gain is recorded for ``fixed`` nodes (their set is everything, in ``work``): a
+    # component needing one hard is down with it, so fixed too; groups read ``work``.
+    gains: dict[int, FrozenBitMap] = {}
+    hard_targets, n_comp = s.hard_targets, s.n_components
+    for scc in order:
+        v = scc[0]
+        if len(scc) == 1 and v < n_comp and v not in hard_targets[v]:
+            parts = [g for t in hard_targets[v] if (g := gains.get(t)) is not None]
+            if parts:
+                grown = BitMap.union(BitMap(), *parts) - base[v]
+                if grown:
+                    gains[v] = FrozenBitMap(grown)
+            continue
+        for u in scc:  # a group or a cycle: its targets' full sets first
+            for t in hard_targets[u]:
+                g = gains.get(t)
+                if g is not None and work[t] is base[t]:
+                    work[t] = FrozenBitMap.union(base[t], g)
+        solve_killers([scc], hard_targets, n_comp, s.bit_of_pos, s.need, work, fixed=fixed)
+        for u in scc:
+            if work[u] is not base[u] and work[u] != base[u]:
+                gains[u] = FrozenBitMap(work[u] - base[u])
+    return gains
 
 
 __all__ = ["MAX_CANDIDATES", "MAX_PAIRS", "CutSets", "cut_sets", "spofs"]

@@ -178,15 +178,15 @@ def _cmd_spof(args: argparse.Namespace) -> int:
 def _cmd_radius(args: argparse.Namespace) -> int:
     from blast.analysis.index import build_index
     from blast.analysis.names import check_components
-    from blast.analysis.radius import blast_radius
+    from blast.analysis.radius import single_blast_radius
 
     graph = load_graph_arg(args)
-    if args.component is not None:
-        check_components(graph, [args.component])
-    index = build_index(graph)
     if args.component is None:
-        return _radius_of_every_component(index, graph, args)
-    radius = blast_radius(index, args.component)
+        return _radius_of_every_component(build_index(graph), graph, args)
+    check_components(graph, [args.component])
+    # one propagation from the component, not the whole graph's index: the same lists
+    # in the same order (tests/test_radius_single.py)
+    radius = single_blast_radius(graph, args.component)
     top = limit(args)
     lists = {
         "down": radius.down,

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from blast.cli.common import count
+from blast.cli.common import add_graph_argument, count, load_graph_arg
 from blast.errors import BadInputError
 
 IMPORT_DESCRIPTION = (
@@ -65,7 +65,7 @@ def _cmd_otel(args: argparse.Namespace) -> int:
         return 0
     from blast.loading.loader import load_graph
 
-    graph = load_graph(args.graph)
+    graph = load_graph(args.graph, cache=not args.no_cache)
     r = reconcile(links, graph)
     if args.json:
         data = {
@@ -99,9 +99,8 @@ def _cmd_otel(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from blast.interop.export import export
-    from blast.loading.loader import load_graph
 
-    _write(export(load_graph(args.file), args.format), args.output)
+    _write(export(load_graph_arg(args), args.format), args.output)
     return 0
 
 
@@ -133,12 +132,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     o.add_argument("--graph", metavar="GRAPH", help="declared graph file to reconcile with")
     o.add_argument("-o", "--output", metavar="PATH", help="file to write (default: stdout)")
     o.add_argument("--json", action="store_true", help="reconciliation as JSON (with --graph)")
+    o.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="parse the --graph YAML even if the cache holds it, and store nothing",
+    )
     o.set_defaults(run=_cmd_otel)
 
     e = sub.add_parser(
         "export", help="DOT, Mermaid, GraphML or JSON with SPOFs", description=EXPORT_DESCRIPTION
     )
-    e.add_argument("file", metavar="FILE", help="graph file")
+    add_graph_argument(e)
     e.add_argument(
         "--format", required=True, choices=["dot", "mermaid", "graphml", "json"], help="format"
     )

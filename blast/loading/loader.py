@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from blast.errors import GraphFileError, Location, Problem
 from blast.gcpause import gc_paused
-from blast.loading.catalogs import CatalogNotFoundError, duplicate_id_hint, resolve_include
+from blast.loading.catalogs import CatalogNotFoundError, resolve_include
+from blast.loading.crosscheck import Loaded, cross_check
 from blast.loading.files import STDIN, STDIN_DISPLAY, FileProblem, display, inspect, read_bounded
 from blast.loading.items import (
     LISTS,
@@ -32,9 +33,9 @@ from blast.loading.items import (
     salvaged_references,
     validate_all,
 )
-from blast.loading.messages import Suggester, problems_from
-from blast.loading.yamlsource import DataPath, SourceDocument, key_path, parse_yaml
-from blast.model import Component, GraphDocument, RedundancyGroup
+from blast.loading.messages import problems_from
+from blast.loading.yamlsource import SourceDocument, key_path, parse_yaml
+from blast.model import GraphDocument
 from blast.model.graph import Graph
 
 MAX_INCLUDE_DEPTH = 64
@@ -44,25 +45,11 @@ MAX_INCLUDE_DEPTH = 64
 _display = display
 
 
-@dataclass
-class _Loaded:
-    """What a file contributed; kept per file so locations stay exact."""
-
-    doc: SourceDocument
-    header: GraphDocument | None
-    include: tuple[str, ...] = ()
-    references: dict[str, str] = field(default_factory=dict)
-    components: list[tuple[int, Component]] = field(default_factory=list)
-    groups: list[tuple[int, RedundancyGroup]] = field(default_factory=list)
-    raw_ids: dict[str, Location] = field(default_factory=dict)
-    invalid_targets: list[tuple[DataPath, str, str]] = field(default_factory=list)
-
-
 class _Session:
     def __init__(self, located: bool, sources: dict[Path, bytes] | None = None) -> None:
         self.located = located
         self.problems: list[Problem] = []
-        self.loaded: dict[Path, _Loaded] = {}
+        self.loaded: dict[Path, Loaded] = {}
         self.order: list[Path] = []
         self.sources: dict[Path, bytes] = {} if sources is None else sources
         """The bytes of every file read, by identity: a second pass reads none again."""
@@ -128,7 +115,7 @@ class _Session:
                 continue
             self.load(target, (*stack, identity), where)
 
-    def _check_file(self, doc: SourceDocument) -> _Loaded:
+    def _check_file(self, doc: SourceDocument) -> Loaded:
         data = doc.data
         if not isinstance(data, dict):
             what = type(data).__name__ if data is not None else "nothing"
@@ -139,14 +126,14 @@ class _Session:
                     f"the top level must be a mapping with `components:`, not {what}",
                 )
             )
-            return _Loaded(doc, None)
+            return Loaded(doc, None)
         header_data = {k: v for k, v in data.items() if k not in LISTS}
         try:
             header = GraphDocument.model_validate(header_data)
-            entry = _Loaded(doc, header, header.include, dict(header.references))
+            entry = Loaded(doc, header, header.include, dict(header.references))
         except ValidationError as err:
             self.problems.extend(problems_from(err, doc, (), GraphDocument))
-            entry = _Loaded(
+            entry = Loaded(
                 doc,
                 None,
                 salvaged_include(data.get("include")),
@@ -193,151 +180,6 @@ class _Session:
         return entry
 
 
-def _cross_check(
-    session: _Session,
-) -> tuple[dict[str, Component], dict[str, RedundancyGroup], dict[str, str]]:
-    problems = session.problems
-    components: dict[str, Component] = {}
-    groups: dict[str, RedundancyGroup] = {}
-    defined_at: dict[str, Location] = {}
-    references: dict[str, str] = {}
-    reference_at: dict[str, Location] = {}
-    known_ids: set[str] = set()
-    entries = [session.loaded[p] for p in session.order]
-    for entry in entries:
-        known_ids.update(entry.raw_ids)
-        for key, value in entry.references.items():
-            where = entry.doc.locate(("references", key))
-            if key in references and references[key] != value:
-                problems.append(
-                    Problem(
-                        where,
-                        f"reference '{key}' is defined differently at {reference_at[key]}",
-                        key=f"references.{key}",
-                    )
-                )
-            references.setdefault(key, value)
-            reference_at.setdefault(key, where)
-    ids = Suggester(known_ids)
-    sources_hint = Suggester(references)
-
-    def check_sources(doc: SourceDocument, base: DataPath, sources: Sequence[str]) -> None:
-        for j, source in enumerate(sources):
-            if source.startswith(("http://", "https://")) or source in references:
-                continue
-            problems.append(
-                Problem(
-                    doc.locate((*base, "sources", j)),
-                    f"source '{source}' is neither a URL nor a key of `references`"
-                    f"{sources_hint.hint(source)}",
-                    key=key_path((*base, "sources", j)),
-                )
-            )
-
-    for entry in entries:
-        doc = entry.doc
-        for list_key, items in (
-            ("components", entry.components),
-            ("redundancy_groups", entry.groups),
-        ):
-            for i, node in items:
-                where = doc.locate((list_key, i, "id"), prefer_key=False)
-                if node.id in defined_at:
-                    problems.append(
-                        Problem(
-                            where,
-                            f"duplicate id '{node.id}' (first defined at {defined_at[node.id]})"
-                            f"{duplicate_id_hint(node.id)}",
-                            key=key_path((list_key, i, "id")),
-                        )
-                    )
-                    continue
-                defined_at[node.id] = where
-                if isinstance(node, Component):
-                    components[node.id] = node
-                else:
-                    groups[node.id] = node
-
-    for entry in entries:
-        doc = entry.doc
-        for i, comp in entry.components:
-            base: DataPath = ("components", i)
-            check_sources(doc, base, comp.sources)
-            for k, fact in enumerate(comp.facts):
-                check_sources(doc, (*base, "facts", k), fact.sources)
-            seen: dict[str, int] = {}
-            for j, dep in enumerate(comp.depends_on):
-                path = (*base, "depends_on", j)
-                check_sources(doc, path, dep.sources)
-                if dep.target == comp.id:
-                    problems.append(
-                        Problem(
-                            doc.locate(path),
-                            f"component '{comp.id}' depends on itself",
-                            key=key_path(path),
-                        )
-                    )
-                elif dep.target not in known_ids:
-                    problems.append(
-                        Problem(
-                            doc.locate(path),
-                            f"component '{comp.id}' depends on unknown component '{dep.target}'"
-                            f"{ids.hint(dep.target)}",
-                            key=key_path(path),
-                        )
-                    )
-                if dep.target in seen:
-                    problems.append(
-                        Problem(
-                            doc.locate(path),
-                            f"'{dep.target}' is listed twice in depends_on "
-                            f"(also entry {seen[dep.target]})",
-                            key=key_path(path),
-                        )
-                    )
-                seen.setdefault(dep.target, j)
-        for path, owner, target in entry.invalid_targets:
-            if target not in known_ids:
-                noun = "member" if path[0] == "redundancy_groups" else "component"
-                problems.append(
-                    Problem(
-                        doc.locate(path),
-                        f"{owner} unknown {noun} '{target}'{ids.hint(target)}",
-                        key=key_path(path),
-                    )
-                )
-        for i, group in entry.groups:
-            base = ("redundancy_groups", i)
-            check_sources(doc, base, group.sources)
-            for j, member in enumerate(group.members):
-                path = (*base, "members", j)
-                if member == group.id:
-                    problems.append(
-                        Problem(
-                            doc.locate(path),
-                            f"group '{group.id}' lists itself as a member",
-                            key=key_path(path),
-                        )
-                    )
-                elif member not in known_ids:
-                    problems.append(
-                        Problem(
-                            doc.locate(path),
-                            f"group '{group.id}' has unknown member '{member}'{ids.hint(member)}",
-                            key=key_path(path),
-                        )
-                    )
-                if member in group.members[:j]:
-                    problems.append(
-                        Problem(
-                            doc.locate(path),
-                            f"member '{member}' is listed twice",
-                            key=key_path(path),
-                        )
-                    )
-    return components, groups, references
-
-
 def _session(
     paths: Sequence[str | Path], located: bool, sources: dict[Path, bytes] | None
 ) -> _Session:
@@ -374,11 +216,13 @@ def check_files(paths: str | Path | Sequence[str | Path]) -> Checked:
         paths = [paths]
     session = _session(paths, located=False, sources=None)
     with gc_paused():
-        components, groups, references = _cross_check(session)
+        components, groups, references = cross_check(
+            [session.loaded[p] for p in session.order], session.problems
+        )
     if session.problems:
         session = _session(paths, located=True, sources=session.sources)
         with gc_paused():
-            _cross_check(session)
+            cross_check([session.loaded[p] for p in session.order], session.problems)
         problems = sorted(session.problems, key=lambda p: (p.location, p.message))
         return Checked(problems, None, session.sources)
     first = session.loaded[session.order[0]]

@@ -1,0 +1,178 @@
+"""What each file of an include tree contributed, and the checks across them.
+
+Pydantic validates one item at a time; what only the whole tree can tell (an id
+defined twice, a dependency on an id no file defines, a source key no file
+declares) is checked here, each problem located in the file that wrote it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from blast.errors import Location, Problem
+from blast.loading.catalogs import duplicate_id_hint
+from blast.loading.messages import Suggester
+from blast.loading.yamlsource import DataPath, SourceDocument, key_path
+from blast.model import Component, GraphDocument, RedundancyGroup
+
+
+@dataclass
+class Loaded:
+    """What a file contributed; kept per file so locations stay exact."""
+
+    doc: SourceDocument
+    header: GraphDocument | None
+    include: tuple[str, ...] = ()
+    references: dict[str, str] = field(default_factory=dict)
+    components: list[tuple[int, Component]] = field(default_factory=list)
+    groups: list[tuple[int, RedundancyGroup]] = field(default_factory=list)
+    raw_ids: dict[str, Location] = field(default_factory=dict)
+    invalid_targets: list[tuple[DataPath, str, str]] = field(default_factory=list)
+
+
+def cross_check(
+    entries: Sequence[Loaded], problems: list[Problem]
+) -> tuple[dict[str, Component], dict[str, RedundancyGroup], dict[str, str]]:
+    """Checks across items and files, appended to ``problems``: duplicate ids, unknown or
+    repeated dependencies and members, self-references, sources that are neither URLs
+    nor reference keys, references defined twice differently. Returns the components,
+    groups and references of the whole include tree."""
+    components: dict[str, Component] = {}
+    groups: dict[str, RedundancyGroup] = {}
+    defined_at: dict[str, Location] = {}
+    references: dict[str, str] = {}
+    reference_at: dict[str, Location] = {}
+    known_ids: set[str] = set()
+    for entry in entries:
+        known_ids.update(entry.raw_ids)
+        for key, value in entry.references.items():
+            where = entry.doc.locate(("references", key))
+            if key in references and references[key] != value:
+                problems.append(
+                    Problem(
+                        where,
+                        f"reference '{key}' is defined differently at {reference_at[key]}",
+                        key=f"references.{key}",
+                    )
+                )
+            references.setdefault(key, value)
+            reference_at.setdefault(key, where)
+    ids = Suggester(known_ids)
+    sources_hint = Suggester(references)
+
+    def check_sources(doc: SourceDocument, base: DataPath, sources: Sequence[str]) -> None:
+        for j, source in enumerate(sources):
+            if source.startswith(("http://", "https://")) or source in references:
+                continue
+            problems.append(
+                Problem(
+                    doc.locate((*base, "sources", j)),
+                    f"source '{source}' is neither a URL nor a key of `references`"
+                    f"{sources_hint.hint(source)}",
+                    key=key_path((*base, "sources", j)),
+                )
+            )
+
+    for entry in entries:
+        doc = entry.doc
+        for list_key, items in (
+            ("components", entry.components),
+            ("redundancy_groups", entry.groups),
+        ):
+            for i, node in items:
+                where = doc.locate((list_key, i, "id"), prefer_key=False)
+                if node.id in defined_at:
+                    problems.append(
+                        Problem(
+                            where,
+                            f"duplicate id '{node.id}' (first defined at {defined_at[node.id]})"
+                            f"{duplicate_id_hint(node.id)}",
+                            key=key_path((list_key, i, "id")),
+                        )
+                    )
+                    continue
+                defined_at[node.id] = where
+                if isinstance(node, Component):
+                    components[node.id] = node
+                else:
+                    groups[node.id] = node
+
+    for entry in entries:
+        doc = entry.doc
+        for i, comp in entry.components:
+            base: DataPath = ("components", i)
+            check_sources(doc, base, comp.sources)
+            for k, fact in enumerate(comp.facts):
+                check_sources(doc, (*base, "facts", k), fact.sources)
+            seen: dict[str, int] = {}
+            for j, dep in enumerate(comp.depends_on):
+                path = (*base, "depends_on", j)
+                check_sources(doc, path, dep.sources)
+                if dep.target == comp.id:
+                    problems.append(
+                        Problem(
+                            doc.locate(path),
+                            f"component '{comp.id}' depends on itself",
+                            key=key_path(path),
+                        )
+                    )
+                elif dep.target not in known_ids:
+                    problems.append(
+                        Problem(
+                            doc.locate(path),
+                            f"component '{comp.id}' depends on unknown component '{dep.target}'"
+                            f"{ids.hint(dep.target)}",
+                            key=key_path(path),
+                        )
+                    )
+                if dep.target in seen:
+                    problems.append(
+                        Problem(
+                            doc.locate(path),
+                            f"'{dep.target}' is listed twice in depends_on "
+                            f"(also entry {seen[dep.target]})",
+                            key=key_path(path),
+                        )
+                    )
+                seen.setdefault(dep.target, j)
+        for path, owner, target in entry.invalid_targets:
+            if target not in known_ids:
+                noun = "member" if path[0] == "redundancy_groups" else "component"
+                problems.append(
+                    Problem(
+                        doc.locate(path),
+                        f"{owner} unknown {noun} '{target}'{ids.hint(target)}",
+                        key=key_path(path),
+                    )
+                )
+        for i, group in entry.groups:
+            base = ("redundancy_groups", i)
+            check_sources(doc, base, group.sources)
+            for j, member in enumerate(group.members):
+                path = (*base, "members", j)
+                if member == group.id:
+                    problems.append(
+                        Problem(
+                            doc.locate(path),
+                            f"group '{group.id}' lists itself as a member",
+                            key=key_path(path),
+                        )
+                    )
+                elif member not in known_ids:
+                    problems.append(
+                        Problem(
+                            doc.locate(path),
+                            f"group '{group.id}' has unknown member '{member}'{ids.hint(member)}",
+                            key=key_path(path),
+                        )
+                    )
+                if member in group.members[:j]:
+                    problems.append(
+                        Problem(
+                            doc.locate(path),
+                            f"member '{member}' is listed twice",
+                            key=key_path(path),
+                        )
+                    )
+    return components, groups, references
