@@ -7,8 +7,6 @@ checked against the propagation itself (what is down, what each watcher watches)
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,23 +15,12 @@ from blast.analysis.exposure import region_components
 from blast.analysis.propagation import State, propagate
 from blast.loading.loader import load_graph
 from blast.reports.blindspots import watched_by, watchers
+from tests.clirun import blast
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "graphs" / "examples").glob("*.yaml"))
 AWS_2025 = ROOT / "graphs" / "aws-us-east-1-2025-10-20.yaml"
 AWS_2017 = ROOT / "graphs" / "aws-s3-us-east-1-2017-02-28.yaml"
-
-
-def blast(*args: str | Path, code: int = 0) -> subprocess.CompletedProcess[str]:
-    run = subprocess.run(
-        [sys.executable, "-m", "blast", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
-    assert run.returncode == code, run.stderr
-    return run
 
 
 def exposure_json(graph: Path, *args: str) -> dict:

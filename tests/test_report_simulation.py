@@ -9,8 +9,6 @@ processes and on a Dask cluster started here on loopback.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from blast.reports.simulated import alone, down_minutes, mitigated
 from blast.reports.whatif import Change
 from blast.sim import simulate
 from blast.sim.loader import load_scenario
+from tests.clirun import blast
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "graphs" / "examples" / "shop.yaml"
@@ -27,18 +26,6 @@ AWS = ROOT / "graphs" / "aws-us-east-1-2025-10-20.yaml"
 DNS_HOUR = ROOT / "tests" / "data" / "reports" / "shop-dns-hour.yaml"
 REGION = ROOT / "graphs" / "scenarios" / "shop-region-failover.yaml"
 RACE = ROOT / "graphs" / "scenarios" / "aws-2025-10-20-dns-race.yaml"
-
-
-def blast(*args: str | Path, code: int = 0) -> subprocess.CompletedProcess[str]:
-    run = subprocess.run(
-        [sys.executable, "-m", "blast", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
-    assert run.returncode == code, run.stderr
-    return run
 
 
 def report(graph: Path, scenario: Path, *extra: str) -> dict:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from blast.cli.analysis import emit
 from blast.cli.common import (
+    add_command,
     add_graph_argument,
     add_output_options,
     count,
@@ -52,17 +54,7 @@ def _exposure_dict(e: Exposure) -> dict[str, Any]:
 
 
 def _blind_dict(b: BlindSpot) -> dict[str, Any]:
-    return {
-        "watcher": b.watcher,
-        "name": b.name,
-        "kind": b.kind,
-        "cause": b.cause,
-        "shared_dependency": b.shared_dependency,
-        "shared": list(b.shared),
-        "watched_down": list(b.watched_down),
-        "watched_total": b.watched_total,
-        "path": list(b.path),
-    }
+    return asdict(b)
 
 
 def json_parts(
@@ -203,10 +195,12 @@ def _cmd_exposure(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``exposure`` to the ``blast`` command."""
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "exposure",
         help="fail regions (or components) and classify user-facing ones",
         description=DESCRIPTION,
+        run=_cmd_exposure,
     )
     add_graph_argument(p)
     p.add_argument(
@@ -228,4 +222,3 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a component to fail (repeatable; with or without --region)",
     )
     add_output_options(p)
-    p.set_defaults(run=_cmd_exposure)

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from blast.cli.common import positive_int
+from blast.cli.common import add_command, positive_int
 from blast.errors import BadInputError
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json"}
@@ -106,8 +106,12 @@ def run_report(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``report`` to the ``blast`` command."""
-    p = sub.add_parser(
-        "report", help="write the HTML, Markdown or JSON report", description=DESCRIPTION
+    p = add_command(
+        sub,
+        "report",
+        help="write the HTML, Markdown or JSON report",
+        description=DESCRIPTION,
+        run=run_report,
     )
     p.add_argument("file", metavar="FILE", help="graph file")
     p.add_argument(
@@ -149,4 +153,3 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="ADDRESS",
         help="run the what-ifs and simulations on a Dask cluster (tcp://host:port) instead",
     )
-    p.set_defaults(run=run_report)

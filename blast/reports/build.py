@@ -33,8 +33,10 @@ def json_schema() -> dict[str, Any]:
     """The JSON Schema of ``Report.to_dict()`` (``docs/report.schema.json``)."""
     from pydantic import TypeAdapter
 
+    from blast.schemafile import DRAFT
+
     schema = TypeAdapter(Report).json_schema(mode="serialization")
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    return {"$schema": DRAFT, **schema}
 
 
 SCHEMA = "blast-report/1"

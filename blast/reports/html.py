@@ -125,9 +125,10 @@ def _kpis(report: Report) -> str:
     cards.append(("amber" if s.blind_spots else "green", str(s.blind_spots), "blind spots"))
     if s.region_outage_minutes is not None:
         tone = "red" if s.region_outage_minutes > 0 else "green"
-        cards.append((tone, minutes(s.region_outage_minutes), "simulated user-facing outage"))
+        label = f"simulated user-facing downtime, summed over {s.user_facing} components"
+        cards.append((tone, minutes(s.region_outage_minutes), label))
     else:
-        cards.append(("grey", "n/a", "outage minutes: no simulation"))
+        cards.append(("grey", "n/a", "outage minutes: no simulation run"))
     items = "".join(
         f'<div class="kpi {t}"><div class="v">{escape(v)}</div>'
         f'<div class="l">{escape(label)}</div></div>'
@@ -165,7 +166,9 @@ def _region_table(report: Report) -> str:
     if not report.region_event:
         return ""
     sim = any(e.outage_minutes is not None for e in report.region_event)
-    head = "<th>Component</th><th>State</th><th>Because</th>" + ("<th>Outage</th>" if sim else "")
+    head = "<th>Component</th><th>State</th><th>Because</th>" + (
+        "<th>Simulated outage</th>" if sim else ""
+    )
     rows = []
     for e in report.region_event:
         cells = (
