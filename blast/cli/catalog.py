@@ -12,7 +12,7 @@ import argparse
 import re
 from typing import TYPE_CHECKING
 
-from blast.cli.common import count, emit_json, table
+from blast.cli.common import add_command, count, emit_json, table
 from blast.loading.catalogs import SCHEME, available
 
 if TYPE_CHECKING:
@@ -94,10 +94,12 @@ def run_catalog(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``catalog`` to the ``blast`` command."""
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "catalog",
         help="list the ids of a shipped catalog (default catalog:aws)",
         description=DESCRIPTION,
+        run=run_catalog,
     )
     p.add_argument(
         "name",
@@ -113,4 +115,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--region", metavar="R", help="keep ids in region R (`global` for unanchored)")
     p.add_argument("--json", action="store_true", help="print JSON, facts and sources included")
-    p.set_defaults(run=run_catalog)

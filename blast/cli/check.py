@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from blast.cli.common import count
+from blast.cli.common import add_command, count, whole_number
 from blast.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -34,13 +34,7 @@ def _kind(text: str) -> Kind:
 
 
 def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
-    return value
+    return whole_number(text, 0)
 
 
 def run_check_command(args: argparse.Namespace) -> int:
@@ -89,8 +83,12 @@ def run_check_command(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``check`` to the ``blast`` command."""
-    p = sub.add_parser(
-        "check", help="enforce rules in CI (exit 1 when broken)", description=DESCRIPTION
+    p = add_command(
+        sub,
+        "check",
+        help="enforce rules in CI (exit 1 when broken)",
+        description=DESCRIPTION,
+        run=run_check_command,
     )
     p.add_argument("file", metavar="FILE", help="graph file")
     p.add_argument("--policy", metavar="FILE", help="policy file (YAML) with the rules")
@@ -133,4 +131,3 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="record today's violations in --baseline FILE and exit 0",
     )
-    p.set_defaults(run=run_check_command)

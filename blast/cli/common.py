@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -126,14 +126,35 @@ def header(graph: Graph) -> str:
     )
 
 
-def positive_int(text: str) -> int:
+def whole_number(text: str, minimum: int = 0) -> int:
+    """An argparse value: a whole number, at least ``minimum`` (a clear message otherwise)."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    if value < minimum:
+        least = "0 or more" if minimum == 0 else f"at least {minimum}"
+        raise argparse.ArgumentTypeError(f"must be {least}, not {value}")
     return value
+
+
+def positive_int(text: str) -> int:
+    """An argparse value: a whole number, at least 1."""
+    return whole_number(text, 1)
+
+
+def add_command(
+    sub: argparse._SubParsersAction,
+    name: str,
+    *,
+    help: str,
+    description: str,
+    run: Callable[[argparse.Namespace], int],
+) -> argparse.ArgumentParser:
+    """Add the command ``blast NAME`` that runs ``run(args)``; returns its parser for options."""
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help, description=description)
+    parser.set_defaults(run=run)
+    return parser
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:

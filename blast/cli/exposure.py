@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from blast.cli.analysis import emit
 from blast.cli.common import (
+    add_command,
     add_graph_argument,
     add_output_options,
     count,
@@ -28,12 +30,14 @@ from blast.cli.common import (
 if TYPE_CHECKING:
     from blast.analysis.exposure import Exposure, RegionExposure
     from blast.model.graph import Graph
+    from blast.reports.blindspots import BlindSpot
 
 DESCRIPTION = (
     "Fail whole regions (global services anchored there included; --provider narrows them to "
     "one provider's components) and/or some components, and classify every user-facing "
     "component as down, degraded, delayed (async work queues up) or safe, with the "
-    "dependency chains that explain it."
+    "dependency chains that explain it; then the blind spots: monitoring or status pages that "
+    "go dark together with what they watch, with the shared dependency named."
 )
 
 
@@ -49,7 +53,13 @@ def _exposure_dict(e: Exposure) -> dict[str, Any]:
     }
 
 
-def json_parts(result: RegionExposure, top: int | None) -> Iterator[tuple[str, Any]]:
+def _blind_dict(b: BlindSpot) -> dict[str, Any]:
+    return asdict(b)
+
+
+def json_parts(
+    result: RegionExposure, top: int | None, blind: tuple[BlindSpot, ...] = ()
+) -> Iterator[tuple[str, Any]]:
     """Top-level keys and values of ``blast exposure --json`` (long lists lazily)."""
     from blast.analysis.exposure import EXPOSURE_STATES
 
@@ -63,6 +73,7 @@ def json_parts(result: RegionExposure, top: int | None) -> Iterator[tuple[str, A
             "global_failed": result.global_failed,
             "user_facing": len(result.exposures),
             "delayed": len(result.delayed),
+            "blind_spots": len(blind),
         },
     )
     yield "states", {s: result.count(s) for s in EXPOSURE_STATES}
@@ -74,6 +85,7 @@ def json_parts(result: RegionExposure, top: int | None) -> Iterator[tuple[str, A
         "delayed",
         ({"component": d.component, "queued": list(d.queued)} for d in head(result.delayed, top)),
     )
+    yield "blind_spots", (_blind_dict(b) for b in head(blind, top))
 
 
 def _because(graph: Graph, e: Exposure) -> str:
@@ -87,7 +99,30 @@ def _because(graph: Graph, e: Exposure) -> str:
     return text
 
 
-def _render(result: RegionExposure, graph: Graph, top: int | None) -> str:
+def _blind_lines(blind: tuple[BlindSpot, ...], top: int | None) -> list[str]:
+    """The blind-spot section: who goes dark with what it watches, and what they share."""
+    out = ["", "Blind spots: monitoring that goes dark together with what it watches"]
+    if not blind:
+        return [*out, "  (none)"]
+    rows = [
+        {
+            "watcher": b.watcher,
+            "kind": b.kind,
+            "dark with": f"{len(b.watched_down)} of {b.watched_total} watched: "
+            + ", ".join(head(b.watched_down, 5))
+            + (" ..." if len(b.watched_down) > 5 else ""),
+            "shared dependency": b.shared_dependency,
+            "path": " -> ".join(b.path),
+        }
+        for b in head(blind, top)
+    ]
+    out.append(table(rows, ["watcher", "kind", "dark with", "shared dependency", "path"]))
+    return out + more_lines(len(rows), len(blind))
+
+
+def _render(
+    result: RegionExposure, graph: Graph, top: int | None, blind: tuple[BlindSpot, ...] = ()
+) -> str:
     out = [header(graph), ""]
     what = [f"region {r}" for r in result.regions]
     if result.providers:
@@ -134,11 +169,14 @@ def _render(result: RegionExposure, graph: Graph, top: int | None) -> str:
         ]
         out.append(table(rows, ["component", "work queues up for"]))
         out += more_lines(len(rows), len(result.delayed))
+    out += _blind_lines(blind, top)
     return "\n".join(out)
 
 
 def _cmd_exposure(args: argparse.Namespace) -> int:
     from blast.analysis.exposure import exposure
+    from blast.analysis.index import build_index
+    from blast.reports.blindspots import blind_spots_in
 
     graph = load_graph_arg(args)
     result = exposure(
@@ -147,19 +185,22 @@ def _cmd_exposure(args: argparse.Namespace) -> int:
         components=tuple(args.component or ()),
         providers=tuple(args.provider or ()),
     )
+    blind = blind_spots_in(build_index(graph), result.failed, result.regions)
     if args.json:
-        emit(json_parts(result, limit(args)), args.full)
+        emit(json_parts(result, limit(args), blind), args.full)
     else:
-        print(_render(result, graph, limit(args)))
+        print(_render(result, graph, limit(args), blind))
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``exposure`` to the ``blast`` command."""
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "exposure",
         help="fail regions (or components) and classify user-facing ones",
         description=DESCRIPTION,
+        run=_cmd_exposure,
     )
     add_graph_argument(p)
     p.add_argument(
@@ -181,4 +222,3 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a component to fail (repeatable; with or without --region)",
     )
     add_output_options(p)
-    p.set_defaults(run=_cmd_exposure)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict, replace
 
-from blast.cli.common import emit_json, positive_int, table
+from blast.cli.common import add_command, emit_json, positive_int, table
 
 DESCRIPTION = (
     "The DNS Planner/Enactor race of 2025-10-20. With --exhaustive: every interleaving of a "
@@ -196,10 +196,12 @@ def _print_table(result: object, args: argparse.Namespace) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``race`` to the ``blast`` command."""
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "race",
         help="the DNS Planner/Enactor race: exhaustive or Monte Carlo",
         description=DESCRIPTION,
+        run=run_race,
     )
     p.add_argument(
         "--exhaustive",
@@ -278,4 +280,3 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="Monte Carlo columns: chances a lock attempt meets another client",
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.set_defaults(run=run_race)

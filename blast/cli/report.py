@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from blast.cli.common import positive_int
+from blast.cli.common import add_command, positive_int
 from blast.errors import BadInputError
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json"}
@@ -15,7 +15,9 @@ FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json"}
 DESCRIPTION = (
     "Write a report an architect can hand on: what a region event takes down, the "
     "concentration score, the top single points of failure with why (paths), recovery order "
-    "and mitigations with their what-ifs, and the blind spots. The format follows the output "
+    "and mitigations with their what-ifs, and the blind spots. With --scenario the time engine "
+    "adds outage minutes: the scenario's, each SPOF's alone, and each mitigation's delta (the "
+    "scenario simulated again with it). The format follows the output "
     "file's extension (.html, .md, .json) unless --format says otherwise; '-o -' prints to "
     "standard output."
 )
@@ -49,7 +51,14 @@ def run_report(args: argparse.Namespace) -> int:
 
     fmt = _format(args)
     graph = load_graph(args.file)
+    if args.figures and args.scenario:
+        raise BadInputError("give --scenario (simulate now) or --figures (minutes from a file)")
     figures = load_figures(args.figures) if args.figures else None
+    scenario = None
+    if args.scenario:
+        from blast.sim.loader import load_scenario
+
+        scenario = load_scenario(args.scenario, graph)
     region = None if args.no_region else args.region
     if args.region is None and not args.no_region:  # the default: us-east-1 when present
         region = DEFAULT_REGION if DEFAULT_REGION in graph.regions else None
@@ -61,6 +70,9 @@ def run_report(args: argparse.Namespace) -> int:
         description=_description(args.file),
         workers=args.workers,
         scheduler=args.scheduler,
+        scenario=scenario,
+        scenario_source=args.scenario or "",
+        seed=args.seed,
     )
     if fmt == "json":
         text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -83,14 +95,23 @@ def run_report(args: argparse.Namespace) -> int:
     print(
         f"wrote {args.output} ({fmt}): {s.spofs} SPOFs, {s.blind_spots} blind spots"
         + (f", {s.region_down}/{s.user_facing} user-facing down in {region}" if region else "")
+        + (
+            f", {s.region_outage_minutes:g} user-facing minutes down in the simulation"
+            if s.region_outage_minutes is not None
+            else ""
+        )
     )
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``report`` to the ``blast`` command."""
-    p = sub.add_parser(
-        "report", help="write the HTML, Markdown or JSON report", description=DESCRIPTION
+    p = add_command(
+        sub,
+        "report",
+        help="write the HTML, Markdown or JSON report",
+        description=DESCRIPTION,
+        run=run_report,
     )
     p.add_argument("file", metavar="FILE", help="graph file")
     p.add_argument(
@@ -110,6 +131,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-region", action="store_true", help="leave the region event out")
     p.add_argument("--top", type=positive_int, default=10, metavar="N", help="SPOFs detailed (10)")
     p.add_argument(
+        "--scenario",
+        metavar="FILE",
+        help="scenario to simulate: outage minutes, each SPOF's and each mitigation's delta",
+    )
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="seed of the simulations (0)")
+    p.add_argument(
         "--figures",
         metavar="FILE",
         help="simulation figures (JSON or YAML, see docs/report.md) to add outage minutes",
@@ -119,11 +146,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=positive_int,
         default=1,
         metavar="N",
-        help="local processes for the mitigations' what-ifs (1: in this process)",
+        help="local processes for the what-ifs and simulations (1: in this process)",
     )
     p.add_argument(
         "--scheduler",
         metavar="ADDRESS",
-        help="run the what-ifs on a Dask cluster (tcp://host:port) instead",
+        help="run the what-ifs and simulations on a Dask cluster (tcp://host:port) instead",
     )
-    p.set_defaults(run=run_report)

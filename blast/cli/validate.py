@@ -8,7 +8,7 @@ import re
 import sys
 from typing import Any
 
-from blast.cli.common import add_graph_argument, count, emit_json, graph_files
+from blast.cli.common import add_command, add_graph_argument, count, emit_json, graph_files
 from blast.loading.catalogs import shown_files
 from blast.loading.files import max_file_bytes
 
@@ -128,11 +128,12 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``validate`` to the ``blast`` command."""
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "validate",
         help="check graph files; exit 2 listing every problem",
         description=DESCRIPTION,
+        run=run_validate,
     )
     add_graph_argument(p, many=True)
     p.add_argument("--json", action="store_true", help="print a JSON summary when valid")
-    p.set_defaults(run=run_validate)

@@ -11,17 +11,17 @@ its committed copy: ``python -m blast.loading.schema docs/graph.schema.json``.
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 from blast.model import AWS_AZ, GENERIC_REGION, ID_PATTERN, REGION_PATTERNS, GraphDocument
 from blast.model.durations import DURATION_PATTERN
+from blast.schemafile import framed
+from blast.schemafile import main as schema_main
+from blast.schemafile import schema_text as dumped
 
 SCHEMA_ID = "https://blast.invalid/graph.schema.json"
-DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 _DURATION = {
     "type": "string",
@@ -114,22 +114,20 @@ def json_schema() -> dict[str, Any]:
     component["allOf"] = _component_rules()
     version = schema["properties"]["version"]
     version["enum"] = [version["const"]]  # editors complete enums more readily than consts
-    schema.pop("title", None)
-    return {
-        "$schema": DRAFT,
-        "$id": SCHEMA_ID,
-        "title": "Blast graph file",
-        "description": (
+    return framed(
+        schema,
+        schema_id=SCHEMA_ID,
+        title="Blast graph file",
+        description=(
             "A Blast dependency graph: components, what each depends on (hard, soft, async) "
             "and redundancy groups. See docs/schema.md."
         ),
-        **{key: value for key, value in schema.items() if key != "description"},
-    }
+    )
 
 
 def schema_text() -> str:
     """The schema as committed: pretty-printed, keys sorted, trailing newline."""
-    return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dumped(json_schema())
 
 
 def write_schema(path: str | Path) -> None:
@@ -139,15 +137,7 @@ def write_schema(path: str | Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m blast.loading.schema [PATH]``: write the schema to PATH, or print it."""
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) > 1:
-        print("usage: python -m blast.loading.schema [PATH]", file=sys.stderr)
-        return 2
-    if args:
-        write_schema(args[0])
-    else:
-        sys.stdout.write(schema_text())
-    return 0
+    return schema_main("blast.loading.schema", schema_text, argv)
 
 
 if __name__ == "__main__":

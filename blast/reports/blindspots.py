@@ -23,6 +23,7 @@ The function is pure and shared by ``blast report`` and ``blast check``.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pyroaring import FrozenBitMap
@@ -174,5 +175,68 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
                         shared_dependency=f"region {region}",
                     )
                 )
+    found.sort(key=lambda s: (s.cause != "component", s.watcher))
+    return tuple(found)
+
+
+def blind_spots_in(
+    index: FailureIndex, failed: Sequence[str], regions: Sequence[str] = ()
+) -> tuple[BlindSpot, ...]:
+    """The blind spots of one failure (``blast exposure``): watchers dark with what they watch.
+
+    ``failed`` are the components that fail (``regions`` the regions they were
+    taken from, if any). A watcher down in that failure with some watched
+    components down too is a blind spot. Its shared dependency is the failed or
+    downed component whose failure *alone* would take both (the widest-reaching,
+    then the nearest to the watcher, as in :func:`blind_spots`); when no single
+    component does and regions failed, it is the region (both merely run there).
+    Two components failed on purpose that the watcher and what it watches need
+    separately share nothing: no blind spot. ``watched_down`` lists what is
+    down in this failure; ``path`` leads from the watcher to the shared
+    dependency (to what failed, for a region).
+    """
+    graph = index.graph
+    outcome = propagate(graph, list(failed))
+    down = set(outcome.nodes_in(State.DOWN))
+    found: list[BlindSpot] = []
+    for w in watchers(graph):
+        if w not in down:
+            continue
+        watched = watched_by(graph, w)
+        victims = tuple(x for x in watched if x in down)
+        if not victims:
+            continue
+        me = index.bit[w]
+        victim_bits = FrozenBitMap(index.bit[x] for x in victims)
+        hits = {
+            index.ids[b]: index.down_of[b].intersection_cardinality(victim_bits)
+            for b in index.killers(w)
+            if b != me and index.ids[b] in down and index.down_of[b].intersect(victim_bits)
+        }
+        c = graph.components[w]
+        if hits:
+            dist = _distances(graph, w)
+            shared = tuple(sorted(hits, key=lambda s: (-hits[s], dist.get(s, 1 << 30), s)))
+            cause, region, name = "component", None, shared[0]
+        elif regions:
+            shared, cause = (), "region"
+            region = ", ".join(regions)
+            name = f"region {region}"
+        else:
+            continue
+        found.append(
+            BlindSpot(
+                watcher=w,
+                name=c.label,
+                kind=c.kind.value,
+                cause=cause,
+                shared=shared,
+                region=region,
+                watched_down=victims,
+                watched_total=len(watched),
+                path=propagate(graph, [name]).path(w) if cause == "component" else outcome.path(w),
+                shared_dependency=name,
+            )
+        )
     found.sort(key=lambda s: (s.cause != "component", s.watcher))
     return tuple(found)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from blast import __version__
 from blast.analysis.exposure import exposure, region_components
@@ -25,13 +25,18 @@ from blast.reports.figures import SimulationFigures
 from blast.reports.mitigations import Mitigation, finish, plans
 from blast.reports.whatif import measure_all, user_facing_down
 
+if TYPE_CHECKING:
+    from blast.sim import ScenarioDocument
+
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of ``Report.to_dict()`` (``docs/report.schema.json``)."""
     from pydantic import TypeAdapter
 
+    from blast.schemafile import DRAFT
+
     schema = TypeAdapter(Report).json_schema(mode="serialization")
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+    return {"$schema": DRAFT, **schema}
 
 
 SCHEMA = "blast-report/1"
@@ -183,6 +188,9 @@ def build_report(
     index: FailureIndex | None = None,
     workers: int = 1,
     scheduler: str | None = None,
+    scenario: ScenarioDocument | None = None,
+    scenario_source: str = "",
+    seed: int = 0,
 ) -> Report:
     """Analyse ``graph`` for the report.
 
@@ -197,8 +205,12 @@ def build_report(
     simulation
         Minutes from a simulation run, when there is one.
     workers, scheduler
-        Where the mitigations' what-ifs run (:func:`blast.reports.whatif.measure_all`):
-        local processes, or a Dask scheduler's address.
+        Where the mitigations' what-ifs and the simulations run
+        (:mod:`blast.parallel.runner`): local processes, or a Dask scheduler's address.
+    scenario, scenario_source, seed
+        A scenario to simulate (instead of ``simulation``): every minute of the
+        report then comes from :func:`blast.reports.simulated.simulate_figures`;
+        ``scenario_source`` says where it came from (a file name).
 
     Raises
     ------
@@ -207,6 +219,23 @@ def build_report(
     """
     index = index or build_index(graph)
     sim = simulation
+    all_spofs = shared_spofs(index)
+    top_ids = [s.component for s in all_spofs[:top]]
+    planned = {spof: plans(index, spof) for spof in top_ids}
+    if scenario is not None:
+        from blast.reports.simulated import simulate_figures
+
+        name = scenario.name or "scenario"
+        sim = simulate_figures(
+            graph,
+            scenario,
+            spofs=top_ids,
+            plans=planned,
+            source=f"{name} ({scenario_source or 'scenario'}), blast.sim seed {seed}",
+            seed=seed,
+            workers=workers,
+            scheduler=scheduler,
+        )
     uf = graph.user_facing
     region_entries: tuple[RegionEntry, ...] = ()
     down_ids: tuple[str, ...] = ()
@@ -232,9 +261,6 @@ def build_report(
         concentrated = down_ids
         reach = _hard_reach_region(graph, region)
         protected = tuple(u for u in uf if u in reach and u not in down_ids)
-    all_spofs = shared_spofs(index)
-    top_ids = [s.component for s in all_spofs[:top]]
-    planned = {spof: plans(index, spof) for spof in top_ids}
     before = {spof: len(user_facing_down(index, spof)) for spof in top_ids}
     before_region = len(down_ids) if region is not None else None
     requests = [

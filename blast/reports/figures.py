@@ -33,9 +33,12 @@ class SimulationFigures(BaseModel):
         default_factory=dict,
         description="SPOF id -> user-facing minutes lost when it fails (summed over victims).",
     )
-    mitigation_minutes_saved: dict[str, NonNegativeFloat] = Field(
+    mitigation_minutes_saved: dict[str, float] = Field(
         default_factory=dict,
-        description="Mitigation id (kind:spof) -> user-facing minutes the change saves.",
+        description=(
+            "Mitigation id (kind:spof) -> user-facing minutes the change saves "
+            "(negative: it costs minutes)."
+        ),
     )
 
     def region_total(self) -> float | None:

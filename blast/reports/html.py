@@ -21,6 +21,9 @@ from blast.reports.text import (
     percent,
     plural,
     region_sentence,
+    saved_text,
+    simulation_sentence,
+    spof_minutes_text,
 )
 
 CSS = """
@@ -39,11 +42,12 @@ header p{margin:0;color:#d5d8dc;max-width:860px}
 header .meta{margin-top:10px;font-size:12px;color:#aeb6bf}
 h2{font-size:18px;margin:30px 0 12px;padding-bottom:6px;border-bottom:2px solid var(--line)}
 h3{font-size:16px;margin:0 0 4px}
-.kpis{display:grid;grid-template-columns:repeat(4,1fr);gap:14px}
+.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:14px}
 .kpi{background:#fff;border:1px solid var(--line);border-radius:10px;padding:14px 16px}
 .kpi .v{font-size:28px;font-weight:700}
 .kpi .l{color:var(--muted);font-size:12.5px}
 .kpi.red .v{color:var(--red)}.kpi.amber .v{color:var(--amber)}.kpi.green .v{color:var(--green)}
+.kpi.grey .v{color:var(--muted)}
 .panel{background:#fff;border:1px solid var(--line);border-radius:10px;padding:16px 18px;
 margin:14px 0}
 .split{display:grid;grid-template-columns:160px 1fr;gap:18px;align-items:center}
@@ -71,11 +75,12 @@ margin:10px 0 4px}
 .blind{background:#fef9e7;border:1px solid #f7dc6f;border-radius:10px;padding:10px 14px;
 margin:8px 0}
 footer{color:var(--muted);font-size:12px;margin-top:30px}
-@media (max-width:760px){.kpis{grid-template-columns:1fr 1fr}.split{grid-template-columns:1fr}}
+@media (max-width:760px){.split{grid-template-columns:1fr}}
 @media print{body{background:#fff}header{background:#17202a !important;
 -webkit-print-color-adjust:exact;print-color-adjust:exact}.spof,.panel,.kpi{break-inside:avoid}
 main{padding:0 10px}@page{margin:14mm}
-.kpis{grid-template-columns:repeat(4,1fr)}.split{grid-template-columns:130px 1fr}}
+.kpis{grid-template-columns:repeat(auto-fit,minmax(120px,1fr))}
+.split{grid-template-columns:130px 1fr}}
 """
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -119,7 +124,11 @@ def _kpis(report: Report) -> str:
     cards.append(("red" if s.spofs else "green", str(s.spofs), "single points of failure"))
     cards.append(("amber" if s.blind_spots else "green", str(s.blind_spots), "blind spots"))
     if s.region_outage_minutes is not None:
-        cards.append(("red", minutes(s.region_outage_minutes), "simulated user-facing outage"))
+        tone = "red" if s.region_outage_minutes > 0 else "green"
+        label = f"simulated user-facing downtime, summed over {s.user_facing} components"
+        cards.append((tone, minutes(s.region_outage_minutes), label))
+    else:
+        cards.append(("grey", "n/a", "outage minutes: no simulation run"))
     items = "".join(
         f'<div class="kpi {t}"><div class="v">{escape(v)}</div>'
         f'<div class="l">{escape(label)}</div></div>'
@@ -139,8 +148,11 @@ def _summary(report: Report) -> str:
         out.append(
             f'<div class="panel split"><div>{ring}</div><div><ul>'
             f"<li>{_rich(region_sentence(report))}</li>"
-            f"<li>{_rich(concentration_sentence(report))}</li></ul></div></div>"
+            f"<li>{_rich(concentration_sentence(report))}</li>"
+            f"<li>{_rich(simulation_sentence(report))}</li></ul></div></div>"
         )
+    else:
+        out.append(f'<div class="panel"><p>{_rich(simulation_sentence(report))}</p></div>')
     if report.spofs:
         rows = [(d.name, len(d.user_facing_down), svg.RED) for d in report.spofs]
         out.append(
@@ -154,7 +166,9 @@ def _region_table(report: Report) -> str:
     if not report.region_event:
         return ""
     sim = any(e.outage_minutes is not None for e in report.region_event)
-    head = "<th>Component</th><th>State</th><th>Because</th>" + ("<th>Outage</th>" if sim else "")
+    head = "<th>Component</th><th>State</th><th>Because</th>" + (
+        "<th>Simulated outage</th>" if sim else ""
+    )
     rows = []
     for e in report.region_event:
         cells = (
@@ -197,11 +211,7 @@ def _mitigations(report: Report, s: SpofDetail) -> str:
             if w.region_down_after is not None
             else ""
         )
-        saved = (
-            f"<div class='note'>simulated: saves {minutes(w.minutes_saved)}</div>"
-            if w.minutes_saved is not None
-            else ""
-        )
+        saved = f"<div class='note'>simulated: {escape(saved_text(w.minutes_saved))}</div>"
         rows.append(
             f"<tr><td class='kind'>{escape(KIND_LABELS[m.kind])}</td><td>{escape(m.action)}"
             f"<div class='note'>Assumes {escape(m.assumes)}.</div></td>"
@@ -221,7 +231,7 @@ def _mitigations(report: Report, s: SpofDetail) -> str:
 def _spof(report: Report, n: int, s: SpofDetail) -> str:
     uf = report.summary.user_facing
     plane = f", {s.plane} plane" if s.plane else ""
-    sim = f" · simulated outage {minutes(s.outage_minutes)}" if s.outage_minutes else ""
+    sim = f" · {spof_minutes_text(s.outage_minutes)}"
     victims = {v.component for v in s.user_facing_down}
     waves = "".join(
         f"<tr><td class='wave'>{i}</td><td>{_chips(wave, victims)}</td></tr>"

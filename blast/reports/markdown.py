@@ -13,6 +13,9 @@ from blast.reports.text import (
     path_text,
     plural,
     region_sentence,
+    saved_text,
+    simulation_sentence,
+    spof_minutes_text,
 )
 
 
@@ -35,7 +38,7 @@ def _spof(report: Report, n: int, s: SpofDetail) -> list[str]:
         + (f", {s.plane} plane" if s.plane else "")
         + f"). Its failure alone takes down **{len(s.user_facing_down)} of {uf}** user-facing "
         f"components ({s.down} components down in all, {s.degraded} degraded)"
-        + (f"; simulated outage: **{minutes(s.outage_minutes)}**." if s.outage_minutes else "."),
+        + f"; {spof_minutes_text(s.outage_minutes)}.",
         "",
         "**Why** (dependency path from each user-facing component to the failure):",
         "",
@@ -63,7 +66,7 @@ def _spof(report: Report, n: int, s: SpofDetail) -> list[str]:
                 m.action,
                 f"{w.spof_down_before} → {w.spof_down_after}",
                 region,
-                minutes(w.minutes_saved) if w.minutes_saved is not None else "–",
+                saved_text(w.minutes_saved),
             ]
         )
     if rows:
@@ -73,7 +76,7 @@ def _spof(report: Report, n: int, s: SpofDetail) -> list[str]:
                 "Change",
                 "User-facing down if it fails",
                 "In the region event",
-                "Minutes saved",
+                "Simulated minutes",
             ],
             rows,
         )
@@ -108,11 +111,12 @@ def render_markdown(report: Report) -> str:
         + (f"; the worst: {', '.join(f'`{t}`' for t in s.top_spofs[:3])}." if s.top_spofs else ".")
     )
     out.append(f"- **{s.blind_spots}** blind spots (monitoring that fails with what it watches).")
+    out.append(f"- {simulation_sentence(report)}")
     out.append("")
     if report.region_event:
         out += [f"### User-facing components in a {report.region} event", ""]
         out += _table(
-            ["Component", "State", "Because", "Outage"],
+            ["Component", "State", "Because", "Simulated outage"],
             [
                 [
                     e.name,

@@ -227,7 +227,7 @@ def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
             Plan(
                 "serve-stale",
                 f"Serve stale answers of {c.label}",
-                Change(soften=tuple((d, spof) for d in uncached)),
+                Change(serve_stale=tuple((d, spof) for d in uncached)),
                 f"Cache what {_names(graph, uncached)} read from {c.label} and serve the last "
                 "good answer while it is down (set cache_ttl on each edge).",
                 uncached,

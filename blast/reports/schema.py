@@ -1,30 +1,25 @@
 """Write the JSON Schema of the report: ``python -m blast.reports.schema [PATH]``.
 
-``docs/report.schema.json`` is this output; a test fails when it is stale.
+``docs/report.schema.json`` is this output; a test fails when it is stale. The
+frame, text and command line are :mod:`blast.schemafile`'s, shared with the
+graph and scenario schemas.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
-
 from blast.reports.build import json_schema
+from blast.schemafile import main as schema_main
+from blast.schemafile import schema_text as dumped
 
 
 def schema_text() -> str:
-    """The schema as the file holds it (two-space indent, trailing newline)."""
-    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    """The schema as the file holds it (two-space indent, keys in model order, newline)."""
+    return dumped(json_schema(), sort_keys=False)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Print the schema, or write it to the path given."""
-    args = sys.argv[1:] if argv is None else argv
-    if args:
-        Path(args[0]).write_text(schema_text(), encoding="utf-8")
-    else:
-        sys.stdout.write(schema_text())
-    return 0
+    return schema_main("blast.reports.schema", schema_text, argv)
 
 
 if __name__ == "__main__":

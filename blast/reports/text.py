@@ -17,12 +17,49 @@ KIND_LABELS = {
 
 
 def minutes(value: float | None) -> str:
-    """``95`` -> ``1 h 35 min``; ``None`` -> ``–``."""
+    """``95`` -> ``1 h 35 min``; ``-5`` -> ``-5 min``; ``None`` -> ``–``."""
     if value is None:
         return "–"
     total = round(value)
+    sign, total = ("-" if total < 0 else ""), abs(total)
     hours, mins = divmod(total, 60)
-    return f"{hours} h {mins:02d} min" if hours else f"{mins} min"
+    return sign + (f"{hours} h {mins:02d} min" if hours else f"{mins} min")
+
+
+NO_MINUTES = (
+    "Outage minutes are not available: no simulation was run. "
+    "`blast report FILE --scenario SCENARIO` simulates one and adds them."
+)
+"""What a report without a simulation says where minutes would be."""
+
+
+def simulation_sentence(report: Report) -> str:
+    """Where the minutes come from and what the scenario costs users, or that there are none."""
+    s = report.summary
+    if report.simulation is None or s.region_outage_minutes is None:
+        return NO_MINUTES
+    return (
+        f"Simulated ({report.simulation}): **{minutes(s.region_outage_minutes)}** of "
+        "user-facing outage (minutes each user-facing component is down, summed). Each SPOF's "
+        "minutes are its outage in that run played alone; each mitigation's are the run played "
+        "again with the change."
+    )
+
+
+def saved_text(value: float | None) -> str:
+    """A mitigation's simulated delta: ``saves 1 h 00 min``, ``costs 5 min``, or n/a."""
+    if value is None:
+        return "minutes n/a (no simulation)"
+    if value < 0:
+        return f"costs {minutes(-value)}"
+    return f"saves {minutes(value)}"
+
+
+def spof_minutes_text(value: float | None) -> str:
+    """A SPOF's simulated outage, or that it is not available."""
+    if value is None:
+        return "outage minutes n/a (no simulation)"
+    return f"{minutes(value)} of user-facing outage when it fails as in the simulation"
 
 
 def path_text(path: tuple[str, ...]) -> str:
@@ -63,8 +100,6 @@ def region_sentence(report: Report) -> str:
     )
     if s.anchored_global:
         text += f", global services anchored there included ({', '.join(s.anchored_global)})"
-    if s.region_outage_minutes is not None:
-        text += f"; simulated: {minutes(s.region_outage_minutes)} of user-facing outage"
     return text + "."
 
 

@@ -3,8 +3,8 @@
 Every mitigation the report proposes is a concrete change to the graph (a
 replica and a redundancy group, a regional clone, a hard edge made soft). This
 module applies such a change to a copy and re-runs the static analysis, so the
-report's deltas come from the same engine as everything else. The simulation
-will add minutes to these counts (:mod:`blast.reports.figures`).
+report's deltas come from the same engine as everything else. With a scenario,
+:mod:`blast.reports.simulated` adds minutes to these counts.
 """
 
 from __future__ import annotations
@@ -25,19 +25,22 @@ class Change:
     """A change to a graph: components replaced or added, groups added, edges re-typed.
 
     ``soften`` lists ``(dependent, target)`` hard edges that become soft (the
-    dependent keeps working, degraded, while the target is down); ``retarget``
-    maps ``(dependent, old target)`` to a new target.
+    dependent keeps working, degraded, while the target is down);
+    ``serve_stale`` edges whose dependent serves stale cached answers while the
+    target is down (soft for the static analysis, ``serve_stale`` for the time
+    engine); ``retarget`` maps ``(dependent, old target)`` to a new target.
     """
 
     add_components: tuple[Component, ...] = ()
     add_groups: tuple[RedundancyGroup, ...] = ()
     soften: tuple[tuple[str, str], ...] = ()
+    serve_stale: tuple[tuple[str, str], ...] = ()
     retarget: tuple[tuple[tuple[str, str], str], ...] = ()
 
 
 def apply(graph: Graph, change: Change) -> Graph:
     """A new graph with ``change`` applied (``graph`` is left as it is)."""
-    soften = set(change.soften)
+    soften = set(change.soften) | set(change.serve_stale)
     retarget: Mapping[tuple[str, str], str] = dict(change.retarget)
     components: dict[str, Component] = {}
     for cid, c in graph.components.items():

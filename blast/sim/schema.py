@@ -9,13 +9,13 @@ committed copy: ``python -m blast.sim.schema docs/scenario.schema.json``.
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
 from typing import Any
 
-from blast.loading.schema import DRAFT, _adjust
+from blast.loading.schema import _adjust
 from blast.model.spec import ID_PATTERN
+from blast.schemafile import framed
+from blast.schemafile import main as schema_main
+from blast.schemafile import schema_text as dumped
 from blast.sim.scenario import ScenarioDocument
 
 SCHEMA_ID = "https://blast.invalid/scenario.schema.json"
@@ -35,35 +35,25 @@ def json_schema() -> dict[str, Any]:
     for name in ("version", "kind"):
         prop = schema["properties"][name]
         prop["enum"] = [prop["const"]]
-    schema.pop("title", None)
-    return {
-        "$schema": DRAFT,
-        "$id": SCHEMA_ID,
-        "title": "Blast scenario file",
-        "description": (
+    return framed(
+        schema,
+        schema_id=SCHEMA_ID,
+        title="Blast scenario file",
+        description=(
             "Faults, operator actions, a horizon and parameter overrides to play out on a "
             "Blast graph. See docs/scenarios.md."
         ),
-        **{key: value for key, value in schema.items() if key != "description"},
-    }
+    )
 
 
 def schema_text() -> str:
     """The schema as committed: pretty-printed, keys sorted, trailing newline."""
-    return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dumped(json_schema())
 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m blast.sim.schema [PATH]``: write the schema to PATH, or print it."""
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) > 1:
-        print("usage: python -m blast.sim.schema [PATH]", file=sys.stderr)
-        return 2
-    if args:
-        Path(args[0]).write_text(schema_text(), encoding="utf-8")
-    else:
-        sys.stdout.write(schema_text())
-    return 0
+    return schema_main("blast.sim.schema", schema_text, argv)
 
 
 if __name__ == "__main__":
