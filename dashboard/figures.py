@@ -10,7 +10,7 @@ component. Times are drawn in the scenario's zone; the hover text adds UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -80,7 +80,7 @@ def gantt(sim: Simulated, t: float | None = None) -> go.Figure:
             "x": 0.01,
             "font": {"size": 14},
         },
-        legend={"orientation": "h", "y": 1.0, "yanchor": "top", "x": 0.45, "yref": "container"},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "top", "x": 0.35, "yref": "container"},
         plot_bgcolor="#ffffff",
         xaxis={"type": "date", "title": f"time ({_zone(journal)})", "gridcolor": "#eceff1"},
         yaxis={
@@ -117,42 +117,44 @@ def key_events(sim: Simulated) -> list[tuple[datetime, str]]:
         claims = durations(sim.folder)
     except BlastError:
         return []
-    return [(d.end, f"end by {d.claim} ({d.value})") for d in claims if d.confirmed]
+    return [(d.end, f"event over: {d.claim}, {d.value}") for d in claims if d.confirmed]
 
 
 def _marks(
     fig: go.Figure, journal: Journal, t: float | None, rows_: int | None = None,
-    events: list[tuple[datetime, str]] = (),  # type: ignore[assignment]
+    events: list[tuple[datetime, str]] | None = None,
 ) -> None:  # fmt: skip
-    """Triggers and operator actions (one mark per minute), key events, and the time ``t``."""
+    """Triggers and operator actions (one mark per minute), key events, and the time ``t``.
+
+    Labels sit above the plot on :data:`MARK_LEVELS` staggered rows, in time order,
+    so that marks minutes apart do not overprint; the hover text has every detail.
+    """
     by_minute: dict[float, list[Any]] = {}
     for trig in journal.triggers:
         by_minute.setdefault(round(trig.t / 60.0), []).append(trig)
-    row = "all" if rows_ else None
-    for i, (_, trigs) in enumerate(sorted(by_minute.items())):
+    marks: list[tuple[datetime, str, str, str, str]] = []
+    for trigs in by_minute.values():
         fault = any(tr.kind.startswith("fault") for tr in trigs)
         x = local(journal, trigs[0].t)
-        fig.add_vline(x=x, line_dash="dot" if fault else "dash", line_color="#37474f", row=row)
-        if rows_ is None:
-            names = ", ".join(tr.id for tr in trigs)
-            fig.add_annotation(
-                x=x, y=1.0, yref="paper", yshift=16 * (i % MARK_LEVELS),
-                text=("⚡ " if fault else "🔧 ") + f"{x:%H:%M} {names}",
-                showarrow=False, xanchor="left", yanchor="bottom",
-                font={"size": 11, "color": "#b71c1c" if fault else "#37474f"},
-                hovertext="<br>".join(
-                    f"{tr.kind} at {stamp(journal, tr.t)}: {tr.description}" for tr in trigs
-                ),
-            )  # fmt: skip
-    for when, label in events:
+        hover = "<br>".join(
+            f"{tr.kind} at {stamp(journal, tr.t)}: {tr.description}" for tr in trigs
+        )
+        text = ("▲ " if fault else "● ") + f"{x:%H:%M} " + ", ".join(tr.id for tr in trigs)
+        marks.append(
+            (x, text, hover, "#b71c1c" if fault else "#37474f", "dot" if fault else "dash")
+        )
+    for when, label in events or []:
         x = when.astimezone(journal.start.tzinfo).replace(tzinfo=None)
-        fig.add_vline(x=x, line_dash="longdash", line_color="#7e57c2", row=row)
+        hover = f"{label}: {stamp(journal, journal.seconds(when))}"
+        marks.append((x, f"◆ {x:%H:%M} {label}", hover, "#5e35b1", "longdash"))
+    row = "all" if rows_ else None
+    for i, (x, text, hover, colour, dash) in enumerate(sorted(marks)):
+        fig.add_vline(x=x, line_dash=dash, line_color=colour, row=row)
         if rows_ is None:
             fig.add_annotation(
-                x=x, y=0.0, yref="paper", text=f"◆ {x:%H:%M} {label}", showarrow=False,
-                xanchor="right", yanchor="bottom", textangle=-90,
-                font={"size": 11, "color": "#5e35b1"},
-                hovertext=f"{label}: {when.astimezone(UTC):%H:%M} UTC",
+                x=x, y=1.0, yref="paper", yshift=16 * (i % MARK_LEVELS), text=text,
+                showarrow=False, xanchor="left", yanchor="bottom", hovertext=hover,
+                font={"size": 11, "color": colour},
             )  # fmt: skip
     if t is not None:
         fig.add_vline(x=local(journal, t), line_color="#2962ff", line_width=2, row=row)

@@ -129,7 +129,9 @@ def register(app: Dash, sources: Sources) -> None:
             no_update if have == want else want for have, want in zip(current, wanted, strict=True)
         ]
         race = bool(wi.mt.dns_records(sim.graph, sim.scenario))
-        regions = [{"label": r, "value": r} for r in wi.mt.other_regions(sim.graph, sim.scenario)]
+        others = wi.mt.other_regions(sim.graph, sim.scenario)
+        regions = [{"label": f"auto ({others[0]})" if others else "auto", "value": ""}]
+        regions += [{"label": r, "value": r} for r in others]
         return (
             options, same[0], horizon, same[1], wi.fault_options(sim.graph, race),
             wi.app_options(sim.graph), regions, *same[2:], [],
@@ -277,8 +279,10 @@ def register(app: Dash, sources: Sources) -> None:
             return True, "▶ Play", no_update
         step = max(1, end // PLAY_STEPS)
         nxt = min(end, t + step)
-        done = nxt >= end
-        return done, "▶ Play" if done else "⏸ Pause", nxt
+        if nxt >= end:
+            return True, "▶ Play", nxt
+        # a tick answered after a pause click must not start the interval again
+        return no_update, no_update, nxt
 
 
 def tables(sim: tl.Simulated) -> tuple[list[Any], list[Any]]:

@@ -255,6 +255,7 @@ def errors_table(rows: list[dict[str, Any]], summary: dict[str, Any], folder: st
                     [html.Thead(html.Tr([html.Th(t) for t in titles])), html.Tbody(body)],
                     className="wi-table",
                 ),
-            ]
+            ],
+            open=True,
         ),
     ]
