@@ -123,7 +123,7 @@ def test_what_if_changes_the_downtime_figure(server: str, browser: WebDriver) ->
 
 
 def total(browser: WebDriver) -> str:
-    return str(browser.find_element(By.ID, "tl-wi-total").get_attribute("textContent"))
+    return str(browser.find_element(By.ID, ids.TL_WI_TOTAL).get_attribute("textContent"))
 
 
 def test_a_mitigation_changes_the_downtime_figure_and_downloads_follow(

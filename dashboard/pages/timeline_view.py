@@ -163,7 +163,7 @@ def whatif_summary(rows: list[dict[str, Any]], notes: list[str]) -> list[Any]:
                 "User-facing downtime, summed: ",
                 html.B(f"{base:g} min"),
                 " baseline → ",
-                html.B(f"{new:g} min", id="tl-wi-total"),
+                html.B(f"{new:g} min", id=ids.TL_WI_TOTAL),
                 " what-if ",
                 html.Span(f"({change:+g} min)", className=tone),
             ],
