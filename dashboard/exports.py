@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC
 from functools import lru_cache
 from typing import Any
 
@@ -112,3 +113,77 @@ def view_json(analysed: Analysed, view: View, drawn: Drawn, state: dict[str, Any
         "nodes": view_rows(analysed, view, drawn),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+TIMELINE_COLUMNS = ["run", "component", "name", "severity", "start", "end", "start_utc",
+                    "end_utc", "minutes", "cause"]  # fmt: skip
+
+
+def timeline_rows(sim: Any, changed: Any = None) -> list[dict[str, Any]]:
+    """The windows on screen: simulated (baseline), the what-if's, then the post-mortem's.
+
+    ``sim`` is a :class:`dashboard.timeline.Simulated`; ``changed`` the what-if's
+    journal or ``None``. Times are ISO 8601 in the scenario's zone and in UTC.
+    """
+    rows: list[dict[str, Any]] = []
+    for run, journal in (("baseline", sim.journal), ("what-if", changed)):
+        if journal is None:
+            continue
+        for w in journal.windows():
+            end = journal.horizon if w.end is None else w.end
+            rows.append(
+                _window_row(
+                    run, sim.graph, w.component, w.severity, journal.time(w.start),
+                    journal.time(end), w.cause.mechanism + ("" if w.end is not None else
+                                                            " (still open at the horizon)"),
+                )
+            )  # fmt: skip
+    if sim.incident is not None:
+        for r in sim.incident.scored_windows():
+            if r.start is not None and r.end is not None:
+                rows.append(
+                    _window_row("post-mortem", sim.graph, r.component, r.window, r.start, r.end, "")
+                )
+    return rows
+
+
+def _window_row(run: str, graph: Any, component: str, severity: str, start: Any, end: Any,
+                cause: str) -> dict[str, Any]:  # fmt: skip
+    utc = UTC
+    return {
+        "run": run,
+        "component": component,
+        "name": graph.label(component) if component in graph else component,
+        "severity": severity,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "start_utc": start.astimezone(utc).isoformat(),
+        "end_utc": end.astimezone(utc).isoformat(),
+        "minutes": round((end - start).total_seconds() / 60.0, 1),
+        "cause": cause,
+    }
+
+
+def timeline_csv(sim: Any, changed: Any = None) -> str:
+    """:func:`timeline_rows` as CSV."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, TIMELINE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(timeline_rows(sim, changed))
+    return out.getvalue()
+
+
+def timeline_json(
+    sim: Any, t: float, spec: dict[str, Any] | None = None, changed: Any = None,
+    downtime: list[dict[str, Any]] | None = None,
+) -> str:  # fmt: skip
+    """What the timeline shows: scenario, time, windows; with a what-if, its spec and journal."""
+    doc: dict[str, Any] = {
+        "graph": list(sim.graph.files),
+        "scenario": sim.key,
+        "time": sim.journal.time(t).isoformat(),
+        "windows": timeline_rows(sim, changed),
+    }
+    if changed is not None:
+        doc["whatif"] = {"spec": spec, "downtime": downtime or [], "journal": changed.to_dict()}
+    return json.dumps(doc, indent=2, ensure_ascii=False, default=str)

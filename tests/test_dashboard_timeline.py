@@ -8,9 +8,11 @@ import pytest
 
 from blast.sim import simulate
 from blast.sim.loader import load_scenario
+from dashboard import figures as fg
 from dashboard import timeline as tl
 from dashboard import whatif as wi
-from dashboard.pages.timeline import coloured, result_table, with_extra
+from dashboard.pages.timeline import coloured, with_extra
+from dashboard.pages.timeline_view import result_table
 from dashboard.state import initial_state, parse_query, to_query
 from dashboard.store import Sources
 
@@ -54,13 +56,13 @@ def test_gantt_rows_user_facing_first_bars_from_windows(sources: Sources) -> Non
     names = tl.rows(sim.journal)
     uf = [n for n in names if n in sim.journal.user_facing]
     assert names[: len(uf)] == uf and uf
-    fig = tl.gantt(sim, 3600)
+    fig = fg.gantt(sim, 3600)
     bars = [t for t in fig.data if t.type == "bar"]
     simulated = [t for t in bars if t.name.startswith("simulated")]
     assert sum(len(t.y) for t in simulated) == len(sim.journal.windows())
     assert all(t.text is None for t in bars)  # no bar text
     ref = next(t for t in bars if t.name == "post-mortem")
-    assert len(ref.y) == len(tl.reference_windows(sim, names)) > 0
+    assert len(ref.y) == len(fg.reference_windows(sim, names)) > 0
     down = next(t for t in simulated if t.name == "simulated: down")
     first = next(w for w in sim.journal.windows() if w.severity == "down")
     assert down.base[0] == tl.local(sim.journal, first.start)  # local (PDT) wall clock
@@ -76,12 +78,18 @@ def test_stamp_gives_local_time_and_utc(sources: Sources) -> None:
 
 def test_queue_curves_only_for_queued_components(sources: Sources) -> None:
     sim = sim_of(sources, REFERENCE)
-    fig = tl.queues(sim, 0)
+    fig = fg.queues(sim, 0)
     assert fig is not None
-    assert {t.legendgroup for t in fig.data} == set(sim.journal.queues)
-    assert len(fig.data) == 2 * len(sim.journal.queues)  # backlog and goodput
+    assert {t.legendgroup for t in fig.data} == {"backlog", "goodput"}
+    assert len(fig.data) == 2 * len(sim.journal.queues)  # backlog and goodput, one row each
+    titles = [a.text for a in fig.layout.annotations if "backlog and goodput" in (a.text or "")]
+    assert len(titles) == len(sim.journal.queues)
+    for name in ("DropletWorkflow", "Network Manager", "SQS", "Redshift"):
+        assert any(name.lower() in t.lower() for t in titles), (name, titles)
+    dwfm = max(fig.data[0].y)  # largest backlog first: DWFM's lease re-establishment
+    assert dwfm == max(p.backlog for p in sim.journal.queues["aws.use1.ec2.dwfm"])
     shop = sim_of(sources, SHOP)
-    assert (tl.queues(shop) is None) == (not shop.journal.queues)
+    assert (fg.queues(shop) is None) == (not shop.journal.queues)
 
 
 def test_states_and_colours_follow_the_journal(sources: Sources) -> None:
@@ -108,10 +116,10 @@ def test_chain_goes_back_to_the_trigger(sources: Sources) -> None:
 
 def test_what_if_round_trips_through_the_url() -> None:
     spec = {
+        **wi.baseline(),
         "fault": "r:us-east-1",
         "at": 10,
         "for": 45,
-        "earlier": 0,
         "mitigations": ["stale-cache"],
     }
     assert wi.parse(wi.dump(spec)) == spec
@@ -175,14 +183,14 @@ def test_result_table_has_a_row_per_user_facing_component(sources: Sources) -> N
 
 def test_slider_moves_only_add_time_lines_to_cached_figures(sources: Sources) -> None:
     sim = sim_of(sources, REFERENCE)
-    gantt, queues = tl.figures(sim)
-    assert tl.figures(sim_of(sources, REFERENCE))[0] is gantt  # built once per simulation
+    gantt, queues = fg.figures(sim)
+    assert fg.figures(sim_of(sources, REFERENCE))[0] is gantt  # built once per simulation
     assert queues is not None
-    moved = tl.with_time(gantt, sim.journal, 3600)
+    moved = fg.with_time(gantt, sim.journal, 3600)
     lines = moved["layout"]["shapes"][len(gantt["layout"].get("shapes", ())) :]
     assert [s["x0"] for s in lines] == ["2025-10-20T00:48:00"]
-    both = tl.with_time(queues, sim.journal, 0, axes=2)["layout"]["shapes"][-2:]
-    assert [s["xref"] for s in both] == ["x", "x2"]
+    across = fg.with_time(queues, sim.journal, 0)["layout"]["shapes"][-1]
+    assert (across["xref"], across["yref"]) == ("x", "paper")  # one line through every row
     assert "shapes" not in gantt["layout"] or len(gantt["layout"]["shapes"]) < len(
         moved["layout"]["shapes"]
     )

@@ -11,7 +11,16 @@ from dashboard import ids
 from dashboard import timeline as tl
 from dashboard import whatif as wi
 from dashboard.store import Sources
-from tests.test_dashboard_browser import browser, local, server, severe, shot, until
+from tests.test_dashboard_browser import (
+    ARTIFACTS,
+    DOWNLOADS,
+    browser,
+    local,
+    server,
+    severe,
+    shot,
+    until,
+)
 
 __all__ = ["browser", "local", "server"]  # fixtures shared with the graph page's tests
 
@@ -40,6 +49,10 @@ def open_timeline(browser: WebDriver, url: str) -> None:
     )
     tab.click()
     until(browser, lambda: browser.execute_script(f"return {CY}.nodes().length > 0"), "tl graph")
+
+
+def result_text(browser: WebDriver) -> str:
+    return str(browser.find_element(By.ID, ids.TL_WI_RESULT).get_attribute("textContent"))
 
 
 def expected(sim: tl.Simulated, nodes: list[str], minutes: int) -> dict[str, list[str]]:
@@ -88,14 +101,13 @@ def test_slider_recolours_to_the_engines_states(
 
 def test_what_if_changes_the_downtime_figure(server: str, browser: WebDriver) -> None:
     open_timeline(browser, server)
-    result = until(browser, lambda: browser.find_element(By.ID, ids.TL_WI_RESULT).text, "table")
-    assert "baseline down" in result
+    until(browser, lambda: "baseline down" in result_text(browser), "table")
     box = browser.find_element(By.ID, ids.TL_WI_EARLIER)
     box.clear()
     box.send_keys("60")
 
     def changed() -> str | None:
-        text = browser.find_element(By.ID, ids.TL_WI_RESULT).text
+        text = result_text(browser)
         return text if "-60" in text else None
 
     until(browser, changed, "what-if downtime")
@@ -110,11 +122,50 @@ def test_what_if_changes_the_downtime_figure(server: str, browser: WebDriver) ->
     assert severe(browser) == []
 
 
+def total(browser: WebDriver) -> str:
+    return str(browser.find_element(By.ID, ids.TL_WI_TOTAL).get_attribute("textContent"))
+
+
+def test_a_mitigation_changes_the_downtime_figure_and_downloads_follow(
+    server: str, browser: WebDriver, local: Sources
+) -> None:
+    """Longer DNS caches: the summed what-if downtime drops; CSV and JSON hold the what-if."""
+    open_timeline(browser, server)
+    until(browser, lambda: "baseline down" in result_text(browser), "table")
+    before = until(browser, lambda: total(browser), "total")
+    option = browser.find_element(
+        By.CSS_SELECTOR, f"#{ids.TL_WI_MITIGATIONS} input[value='long-dns-cache']"
+    )
+    option.click()
+    until(browser, lambda: total(browser) != before, "what-if downtime figure")
+    assert float(total(browser).split()[0]) < float(before.split()[0])
+    assert "long-dns-cache" in browser.current_url
+    spans = str(browser.find_element(By.ID, ids.TL_SPANS).get_attribute("textContent"))
+    assert all(v in spans for v in ("14h32m", "15h12m", "15h32m"))
+    errors = str(browser.find_element(By.ID, ids.TL_ERRORS).get_attribute("textContent"))
+    assert "median" in errors and "emergent" in errors
+    for button, name in ((ids.TL_DL_CSV, "csv"), (ids.TL_DL_JSON, "json")):
+        target = DOWNLOADS / f"timeline-aws-2025-10-20-dns-race.{name}"
+        target.unlink(missing_ok=True)
+        browser.find_element(By.ID, button).click()
+        until(browser, lambda t=target: t.exists() and t.stat().st_size > 0, f"{name} download")
+        text = target.read_text()
+        assert "what-if" in text and "post-mortem" in text
+    browser.set_window_size(1680, 4400)  # the whole page, tables included
+    try:
+        shot(browser, "7-timeline-full")
+        for part in (ids.TL_GANTT, ids.TL_QUEUES, ids.TL_SPANS, ids.TL_ERRORS):
+            browser.find_element(By.ID, part).screenshot(str(ARTIFACTS / f"7-{part}.png"))
+    finally:
+        browser.set_window_size(1680, 1050)
+    assert severe(browser) == []
+
+
 def test_a_shared_link_restores_time_and_what_if(server: str, browser: WebDriver) -> None:
     query = f"?graph={SHOP}&t=90&whatif=" + wi.dump({"earlier": 30, "mitigations": []})
     browser.get(server + query)  # no tab click: a link with a time opens on the timeline
     until(browser, lambda: browser.execute_script(f"return {CY}.nodes().length > 0"), "tl graph")
-    until(browser, lambda: "-30" in browser.find_element(By.ID, ids.TL_WI_RESULT).text, "what-if")
+    until(browser, lambda: "-30" in result_text(browser), "what-if")
     label = browser.find_element(By.ID, ids.TL_TIME).text
     assert "01:30" in label, label
     assert severe(browser) == []

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import dash_cytoscape as cyto
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from blast.errors import BlastError
-from dashboard import ids
+from dashboard import exports, ids
+from dashboard import figures as fg
+from dashboard import incident as inc
 from dashboard import state as st
 from dashboard import timeline as tl
 from dashboard import whatif as wi
-from dashboard.elements import STYLESHEET
+from dashboard.pages import timeline_view as view
 from dashboard.screen import screen
 from dashboard.store import Sources
 
@@ -37,84 +38,9 @@ PLAY_STEPS = 120
 
 
 def layout(state: dict[str, Any], sources: Sources) -> html.Div:
-    """Scenario bar, graph coloured at time t with the causal panel, Gantt, queues, what-if."""
-    del state, sources  # everything is filled by the callbacks from the shell state
-    bar = html.Div(
-        className="toolbar",
-        children=[
-            dcc.Dropdown(id=ids.TL_SCENARIO, className="search", clearable=False),
-            html.Button("▶ Play", id=ids.TL_PLAY, className="btn"),
-            html.Div(
-                dcc.Slider(id=ids.TL_SLIDER, min=0, max=60, step=1, value=0, marks=None),
-                className="tl-slider",
-            ),
-            html.Span(id=ids.TL_TIME, className="tl-time"),
-            dcc.Interval(id=ids.TL_INTERVAL, interval=700, disabled=True),
-            dcc.Store(id=ids.TL_OPENED, data=False),
-        ],
-    )
-    whatif = html.Div(
-        className="whatif",
-        children=[
-            html.H4("What-if"),
-            html.Div(
-                className="wi-row",
-                children=[
-                    html.Label(["Fault", dcc.Dropdown(id=ids.TL_WI_FAULT, value="")]),
-                    html.Label(
-                        [
-                            "starts at +min",
-                            dcc.Input(id=ids.TL_WI_AT, type="number", min=0, value=0),
-                        ]
-                    ),
-                    html.Label(
-                        ["lasts min", dcc.Input(id=ids.TL_WI_FOR, type="number", min=1, value=60)]
-                    ),
-                    html.Label(
-                        [
-                            "repair earlier by min",
-                            dcc.Input(id=ids.TL_WI_EARLIER, type="number", min=0, value=0),
-                        ]
-                    ),
-                    dcc.Checklist(
-                        id=ids.TL_WI_MITIGATIONS,
-                        options=[{"label": v, "value": k} for k, v in wi.MITIGATIONS.items()],
-                        value=[],
-                        className="wi-mitigations",
-                    ),
-                ],
-            ),
-            html.Div(id=ids.TL_WI_RESULT, className="wi-result"),
-        ],
-    )
-    return html.Div(
-        className="timeline-page",
-        children=[
-            bar,
-            html.Div(id=ids.TL_NOTICE, className="notice"),
-            html.Div(
-                className="tl-top",
-                children=[
-                    cyto.Cytoscape(
-                        id=ids.TL_CYTO,
-                        elements=[],
-                        stylesheet=STYLESHEET,
-                        layout={"name": "preset", "fit": True, "padding": 30},
-                        className="cyto tl-cyto",
-                        style={"width": "100%", "height": "460px"},
-                        minZoom=0.05,
-                        maxZoom=1.3,
-                        autoungrabify=True,
-                        boxSelectionEnabled=False,
-                    ),
-                    html.Div(id=ids.TL_PANEL, className="panel tl-panel"),
-                ],
-            ),
-            whatif,
-            dcc.Graph(id=ids.TL_GANTT, config={"displaylogo": False}),
-            dcc.Graph(id=ids.TL_QUEUES, config={"displaylogo": False}),
-        ],
-    )
+    """The page (filled by the callbacks from the shell state)."""
+    del state, sources
+    return view.layout()
 
 
 def _sim(sources: Sources, state: dict[str, Any]) -> tl.Simulated | None:
@@ -146,52 +72,23 @@ def coloured(sources: Sources, state: dict[str, Any], sim: tl.Simulated, t: floa
     return out
 
 
-def panel(sim: tl.Simulated, node: str | None, t: float) -> list[Any]:
-    """The causal chain of ``node`` at ``t``, or a hint."""
-    if not node or node not in sim.graph:
-        return [html.H3("Causal chain"), html.P("Click a component.", className="hint")]
-    rows = tl.chain(sim, node, t)
-    head = [html.H3(sim.graph.label(node)), html.Code(node)]
-    if not rows:
-        return [*head, html.P(f"up at {tl.stamp(sim.journal, t)}", className="hint")]
-    items = [
-        html.Li(
-            [
-                html.B(r["component"]),
-                " ",
-                html.Span(r["state"], className=f"{r['state']}-text"),
-                html.Div(f"{r['when']} — {r['why']}", className="path"),
-            ]
-        )
-        for r in rows
-    ]
-    return [*head, html.H4(f"why, at {tl.stamp(sim.journal, t)}"), html.Ol(items, className="why")]
+WI_INPUTS = (ids.TL_WI_FAULT, ids.TL_WI_AT, ids.TL_WI_FOR, ids.TL_WI_EARLIER,
+             ids.TL_WI_MITIGATIONS, ids.TL_WI_APP, ids.TL_WI_REGION)  # fmt: skip
+"""The what-if's controls, in the order :func:`_spec` takes them."""
 
 
-def result_table(rows: list[dict[str, Any]]) -> html.Table:
-    """Downtime minutes per user-facing component, baseline beside the what-if."""
-    titles = ("user-facing", "baseline down", "what-if down", "change", "baseline degraded",
-              "what-if degraded")  # fmt: skip
-    head = html.Tr([html.Th(h) for h in titles])
-    body = [
-        html.Tr(
-            [
-                html.Td(r["component"]),
-                html.Td(f"{r['baseline_down']:g} min", className="num"),
-                html.Td(f"{r['whatif_down']:g} min", className="num wi-down"),
-                html.Td(
-                    f"{r['change']:+g}",
-                    className="num "
-                    + ("better" if r["change"] < 0 else "worse" if r["change"] > 0 else ""),
-                ),
-                html.Td(f"{r['baseline_degraded']:g} min", className="num"),
-                html.Td(f"{r['whatif_degraded']:g} min", className="num"),
-            ],
-            **{"data-component": r["id"]},
-        )
-        for r in rows
-    ]
-    return html.Table([html.Thead(head), html.Tbody(body)], className="wi-table")
+def whatif_run(
+    sources: Sources, state: dict[str, Any], spec: wi.WhatIf
+) -> tuple[tl.Simulated, Any, list[str]] | None:
+    """The baseline, the what-if's journal (``None`` for the baseline) and notes on what it did."""
+    sim = _sim(sources, state)
+    if sim is None:
+        return None
+    if wi.is_baseline(spec):
+        return sim, None, []
+    analysed = sources.analysed(state["graph"])
+    changed = wi.apply(sim.graph, sim.scenario, spec, lambda s: tl.run(analysed, s))
+    return sim, tl.run(analysed, changed), wi.notes(sim.scenario, changed, sim.journal)
 
 
 def register(app: Dash, sources: Sources) -> None:
@@ -201,58 +98,43 @@ def register(app: Dash, sources: Sources) -> None:
         Output(ids.TL_SCENARIO, "options"),
         Output(ids.TL_SCENARIO, "value"),
         Output(ids.TL_SLIDER, "max"),
-        Output(ids.TL_SLIDER, "step"),
         Output(ids.TL_SLIDER, "value"),
         Output(ids.TL_WI_FAULT, "options"),
-        Output(ids.TL_WI_FAULT, "value"),
-        Output(ids.TL_WI_AT, "value"),
-        Output(ids.TL_WI_FOR, "value"),
-        Output(ids.TL_WI_EARLIER, "value"),
-        Output(ids.TL_WI_MITIGATIONS, "value"),
+        Output(ids.TL_WI_APP, "options"),
+        Output(ids.TL_WI_REGION, "options"),
+        *(Output(i, "value") for i in WI_INPUTS),
         Output(ids.TL_NOTICE, "children"),
         Input(ids.SHELL_STATE, "data"),
         State(ids.TL_SCENARIO, "value"),
         State(ids.TL_SLIDER, "value"),
-        State(ids.TL_WI_FAULT, "value"),
-        State(ids.TL_WI_AT, "value"),
-        State(ids.TL_WI_FOR, "value"),
-        State(ids.TL_WI_EARLIER, "value"),
-        State(ids.TL_WI_MITIGATIONS, "value"),
+        *(State(i, "value") for i in WI_INPUTS),
     )
     def setup(state: dict[str, Any], *current: Any) -> tuple[Any, ...]:
+        empty: tuple[Any, ...] = ([], None, 1, 0, [], [], [], "", 0, 60, 0, [], "", "")
         try:
             sim = _sim(sources, state)
         except (BlastError, OSError) as exc:
-            return (
-                [],
-                None,
-                1,
-                1,
-                0,
-                [],
-                "",
-                0,
-                60,
-                0,
-                [],
-                [html.Div(str(exc), className="error")],
-            )
+            return (*empty, [html.Div(str(exc), className="error")])
         if sim is None:
             note = "No scenario is written for this graph: the timeline needs one (--scenario)."
-            return ([], None, 1, 1, 0, [], "", 0, 60, 0, [], note)
+            return (*empty, note)
         extra = state.get("extra", {})
         found = tl.scenarios_for(sources.path_of(state["graph"]))
         options = [{"label": tl.scenario_key(p), "value": tl.scenario_key(p)} for p in found]
         horizon = round(sim.journal.horizon / 60)
         t = _minutes(extra.get("t"), horizon)
         spec = wi.parse(extra.get("whatif"))
-        wanted = (sim.key, t, spec["fault"], spec["at"], spec["for"], spec["earlier"],
-                  spec["mitigations"])  # fmt: skip
+        wanted = (sim.key, t, *(spec[k] for k in wi.KEYS))
         same = [
             no_update if have == want else want for have, want in zip(current, wanted, strict=True)
         ]
+        race = bool(wi.mt.dns_records(sim.graph, sim.scenario))
+        others = wi.mt.other_regions(sim.graph, sim.scenario)
+        regions = [{"label": f"auto ({others[0]})" if others else "auto", "value": ""}]
+        regions += [{"label": r, "value": r} for r in others]
         return (
-            options, same[0], horizon, 1, same[1], wi.fault_options(sim.graph), *same[2:], [],
+            options, same[0], horizon, same[1], wi.fault_options(sim.graph, race),
+            wi.app_options(sim.graph), regions, *same[2:], [],
         )  # fmt: skip
 
     app.clientside_callback(  # in the browser, before the graph page draws anything
@@ -282,14 +164,29 @@ def register(app: Dash, sources: Sources) -> None:
         if sim is None:
             return [], "", {}, {}, {"display": "none"}
         t = 60.0 * float(minutes or 0)
-        gantt, queues = tl.figures(sim)
+        gantt, queues = fg.figures(sim)
         return (
             coloured(sources, state, sim, t),
             tl.stamp(sim.journal, t),
-            tl.with_time(gantt, sim.journal, t),
-            tl.with_time(queues, sim.journal, t, axes=2) if queues else {},
+            fg.with_time(gantt, sim.journal, t),
+            fg.with_time(queues, sim.journal, t) if queues else {},
             {} if queues else {"display": "none"},
         )
+
+    @app.callback(
+        Output(ids.TL_SPANS, "children"),
+        Output(ids.TL_ERRORS, "children"),
+        Input(ids.TL_SCENARIO, "value"),
+        State(ids.SHELL_STATE, "data"),
+    )
+    def incident(_scenario: Any, state: dict[str, Any]) -> tuple[Any, Any]:
+        try:
+            sim = _sim(sources, state)
+        except (BlastError, OSError):
+            sim = None
+        if sim is None or sim.folder is None or sim.incident is None:
+            return [], []
+        return tables(sim)
 
     @app.callback(
         Output(ids.TL_PANEL, "children"),
@@ -302,41 +199,56 @@ def register(app: Dash, sources: Sources) -> None:
         if sim is None:
             return []
         node = (tapped or {}).get("id")
-        return panel(sim, node, 60.0 * float(minutes or 0))
+        return view.panel(sim, node, 60.0 * float(minutes or 0))
 
     @app.callback(
         Output(ids.TL_WI_RESULT, "children"),
-        Input(ids.TL_WI_FAULT, "value"),
-        Input(ids.TL_WI_AT, "value"),
-        Input(ids.TL_WI_FOR, "value"),
-        Input(ids.TL_WI_EARLIER, "value"),
-        Input(ids.TL_WI_MITIGATIONS, "value"),
+        *(Input(i, "value") for i in WI_INPUTS),
         Input(ids.TL_SCENARIO, "value"),
         State(ids.SHELL_STATE, "data"),
     )
     def whatif(*args: Any) -> Any:
-        state = args[-1]
-        sim = _sim(sources, state)
-        if sim is None:
-            return []
-        spec = wi.parse(wi.dump(_spec(*args[:5])))
+        spec = wi.parse(wi.dump(_spec(*args[: len(WI_INPUTS)])))
         try:
-            changed = tl.run(
-                sources.analysed(state["graph"]), wi.apply(sim.graph, sim.scenario, spec)
-            )
+            done = whatif_run(sources, args[-1], spec)
         except (BlastError, ValueError) as exc:
             return html.Div(f"This what-if cannot be simulated: {exc}", className="problem")
-        return result_table(wi.compare(sim.journal, changed, sim.graph))
+        if done is None:
+            return []
+        sim, changed, notes = done
+        rows = wi.compare(sim.journal, changed or sim.journal, sim.graph)
+        return view.whatif_summary(rows, notes)
+
+    @app.callback(
+        Output(ids.TL_DOWNLOAD, "data"),
+        Input(ids.TL_DL_CSV, "n_clicks"),
+        Input(ids.TL_DL_JSON, "n_clicks"),
+        State(ids.TL_SLIDER, "value"),
+        *(State(i, "value") for i in WI_INPUTS),
+        State(ids.SHELL_STATE, "data"),
+        prevent_initial_call=True,
+    )
+    def download(_csv: Any, _json: Any, minutes: Any, *args: Any) -> Any:
+        spec = wi.parse(wi.dump(_spec(*args[: len(WI_INPUTS)])))
+        try:
+            done = whatif_run(sources, args[-1], spec)
+        except (BlastError, ValueError):
+            return no_update
+        if done is None:
+            return no_update
+        sim, changed, _ = done
+        stem = "timeline-" + exports.file_stem(sim.key.rsplit("/", 1)[-1].removesuffix(".yaml"))
+        if ctx.triggered_id == ids.TL_DL_CSV:
+            return dcc.send_string(exports.timeline_csv(sim, changed), f"{stem}.csv")
+        rows = wi.compare(sim.journal, changed, sim.graph) if changed else None
+        text = exports.timeline_json(sim, 60.0 * float(minutes or 0), spec, changed, rows)
+        return dcc.send_string(text, f"{stem}.json")
 
     @app.callback(
         Output(ids.SHELL_URL, "search", allow_duplicate=True),
         Input(ids.TL_SLIDER, "value"),
         Input(ids.TL_SCENARIO, "value"),
-        Input(ids.TL_WI_FAULT, "value"),
-        Input(ids.TL_WI_AT, "value"),
-        Input(ids.TL_WI_FOR, "value"),
-        Input(ids.TL_WI_EARLIER, "value"),
-        Input(ids.TL_WI_MITIGATIONS, "value"),
+        *(Input(i, "value") for i in WI_INPUTS),
         State(ids.SHELL_STATE, "data"),
         State(ids.SHELL_URL, "search"),
         prevent_initial_call=True,
@@ -345,7 +257,7 @@ def register(app: Dash, sources: Sources) -> None:
         state, search = args[-2], args[-1]
         if scenario is None:
             return no_update
-        new = st.to_query(with_extra(state, minutes, scenario, _spec(*args[:5])))
+        new = st.to_query(with_extra(state, minutes, scenario, _spec(*args[: len(WI_INPUTS)])))
         return no_update if new == (search or "") else new
 
     @app.callback(
@@ -367,8 +279,24 @@ def register(app: Dash, sources: Sources) -> None:
             return True, "▶ Play", no_update
         step = max(1, end // PLAY_STEPS)
         nxt = min(end, t + step)
-        done = nxt >= end
-        return done, "▶ Play" if done else "⏸ Pause", nxt
+        if nxt >= end:
+            return True, "▶ Play", nxt
+        # a tick answered after a pause click must not start the interval again
+        return no_update, no_update, nxt
+
+
+def tables(sim: tl.Simulated) -> tuple[list[Any], list[Any]]:
+    """The durations by definition and the error table of ``sim`` (cached per simulation)."""
+    assert sim.folder is not None and sim.incident is not None
+    spans = view.spans_table(inc.duration_rows(sim.journal, sim.incident, sim.folder))
+    try:
+        result = inc.scored(sim.journal, sim.scenario, sim.folder, sim.key)
+    except BlastError as exc:  # the CLI refuses the same scenario: say why
+        note = f"No error table: {exc}"
+        return spans, [html.H4("Error table"), html.P(note, className="hint")]
+    rows = inc.error_rows(result, sim.journal.start.tzinfo)
+    folder = inc.scenario_relative(sim.folder)
+    return spans, view.errors_table(rows, result.summary(), folder)
 
 
 def _minutes(raw: Any, horizon: int) -> int:
@@ -379,13 +307,17 @@ def _minutes(raw: Any, horizon: int) -> int:
         return 0
 
 
-def _spec(fault: Any, at: Any, length: Any, earlier: Any, mitigations: Any) -> wi.WhatIf:
+def _spec(
+    fault: Any, at: Any, length: Any, earlier: Any, mitigations: Any, app: Any, region: Any
+) -> wi.WhatIf:
     return {
         "fault": fault or "",
         "at": at or 0,
         "for": length or 60,
         "earlier": earlier or 0,
         "mitigations": list(mitigations or []),
+        "app": app or "",
+        "region": region or "",
     }
 
 
