@@ -9,12 +9,13 @@ radius of the focused component is a set of classes too: ``down`` and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from pyroaring import BitMap
 
 from blast.model.graph import HARD_EDGE, MEMBER_EDGE
+from dashboard.bundles import bundle, edge_arrays
 from dashboard.clusters import SEP, ClusterTree, View, cluster_label
 from dashboard.positions import OTHER_BAND, band_boxes, place
 from dashboard.store import Analysed
@@ -216,27 +217,14 @@ def build_elements(
     units = [*view.nodes, *view.aggregates]
     index_of = {u: i for i, u in enumerate(units)}
     position = topo.position
-    unit_at = [-1] * len(topo.nodes)  # integer passes: string hashing per edge is the cost
-    own = [False] * len(topo.nodes)
+    unit_at = np.full(len(topo.nodes), -1, dtype=np.int64)
+    own = np.zeros(len(topo.nodes), dtype=bool)
     for node, unit in unit_of.items():
         p = position[node]
         unit_at[p] = index_of[unit]
         own[p] = node == unit
-    direct: list[tuple[str, str, int]] = []
-    bundles: dict[tuple[int, int], list[int]] = {}  # (a, b) -> [count, strongest kind]
-    for d, t, kind in _flat_edges(analysed):
-        ua, ub = unit_at[d], unit_at[t]
-        if ua < 0 or ub < 0 or ua == ub:
-            continue
-        if own[d] and own[t]:
-            direct.append((units[ua], units[ub], kind))
-        else:
-            entry = bundles.get((ua, ub))
-            if entry is None:
-                bundles[ua, ub] = [1, kind]
-            else:
-                entry[0] += 1
-                entry[1] = min(entry[1], kind)
+    pairs, bundles = bundle(edge_arrays(analysed), unit_at, own)
+    direct = [(units[a], units[b], kind) for a, b, kind in pairs]
     failed = focus if focus is not None and focus in graph.components else None
     down_bits = analysed.index.down(failed) if failed else None
     hit_bits = analysed.index.affected(failed) if failed else None
@@ -329,13 +317,6 @@ def build_elements(
 
 
 _EDGE_CLASS = {HARD_EDGE: "hard", MEMBER_EDGE: "member", 1: "soft"}
-
-
-@lru_cache(maxsize=16)
-def _flat_edges(analysed: Analysed) -> tuple[tuple[int, int, int], ...]:
-    """Every edge once, as positions: ``(dependent, needed, kind)``."""
-    return tuple((d, t, kind) for t, row in enumerate(analysed.graph.topology.dependents)
-                 for d, kind in row)  # fmt: skip
 
 
 def _edges(
