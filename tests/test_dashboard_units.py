@@ -183,7 +183,8 @@ def test_bad_uploads_are_located_in_the_uploaded_file(
     with pytest.raises(GraphFileError) as err:
         sources.save_upload(fixture, (INVALID / fixture).read_bytes())
     first = err.value.problems[0]
-    assert str(first.location).startswith(where) and first.location.line > 0
+    assert str(first.location).startswith(where)
+    assert first.location.line > 0 and first.location.column > 0
 
 
 def test_a_60_mb_upload_is_refused_before_parsing(sources: Sources) -> None:
