@@ -93,7 +93,7 @@ def why_paths(graph: Graph, failed: str, victims: tuple[str, ...]) -> tuple[tupl
             cause[d] = v
             order.append(d)
             missing.discard(d)
-    paths = []
+    paths: list[tuple[str, ...]] = []
     for victim in victims:
         v = topo.position[victim]
         if v not in cause:
