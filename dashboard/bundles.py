@@ -15,6 +15,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+from pyroaring import AbstractBitMap
 
 from dashboard.store import Analysed
 
@@ -80,3 +81,19 @@ def bundle(
         )
     }
     return direct, bundles
+
+
+@lru_cache(maxsize=16)
+def _position_of_bit(analysed: Analysed) -> np.ndarray:
+    return np.asarray(analysed.index.structure.pos_of_bit, dtype=np.int64)
+
+
+def per_unit(
+    analysed: Analysed, unit_at: np.ndarray, bits: AbstractBitMap, units: int
+) -> np.ndarray:
+    """How many components of ``bits`` (index bits) each unit holds, by unit index."""
+    if not bits:
+        return np.zeros(units, dtype=np.int64)
+    positions = _position_of_bit(analysed)[np.asarray(bits.to_array(), dtype=np.int64)]
+    held = unit_at[positions]
+    return np.bincount(held[held >= 0], minlength=units)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from pyroaring import BitMap
 
 from blast.model.synthetic import service_graph
-from dashboard.bundles import bundle, edge_arrays
+from dashboard.bundles import bundle, edge_arrays, per_unit
 from dashboard.clusters import make_view
 from dashboard.screen import tree_of
 from dashboard.state import initial_state, open_clusters
@@ -52,3 +53,23 @@ def test_bundles_match_a_plain_loop_in_content_and_order() -> None:
         assert list(got[1].items()) == list(want[1].items())
         checked += len(want[1])
     assert checked > 0, "the views bundle some edges"
+
+
+def test_per_unit_counts_match_bitmap_intersections() -> None:
+    a = analyse(service_graph(2_500, seed=5), "k", "d", "generated")
+    tree = tree_of(a)
+    topo, index = a.graph.topology, a.index
+    failed = a.spofs[0].component
+    view = make_view(a, tree, open_clusters(initial_state("k"), a, tree), focus=failed)
+    units = [*view.nodes, *view.aggregates]
+    unit_at = np.full(len(topo.nodes), -1)
+    for node, unit in view.unit_of.items():
+        unit_at[topo.position[node]] = units.index(unit)
+    for bits in (index.down(failed), index.affected(failed)):
+        counts = per_unit(a, unit_at, bits, len(units))
+        for cluster, held in view.aggregates.items():
+            want = BitMap(index.bit[n] for n in held if n in index.bit).intersection_cardinality(
+                bits
+            )
+            assert counts[units.index(cluster)] == want
+    assert per_unit(a, unit_at, BitMap(), len(units)).sum() == 0
