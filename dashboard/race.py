@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import blast
+from blast.gcpause import gc_paused
 from blast.loading.cache import cache_dir
 from blast.race.des import RaceParams
 from blast.race.diagram import Message, from_counterexample
@@ -118,7 +119,8 @@ def compute(
     """Explore ``config`` with no fix and with each fix; cost each fix by Monte Carlo."""
     base = params or RaceParams()
     variants: list[Fix | None] = [None, *Fix]
-    explored = [explore(replace(config, fix=f)) for f in variants]
+    with gc_paused():  # tens of thousands of small tuples, no cycles
+        explored = [explore(replace(config, fix=f)) for f in variants]
     table = race_table(
         base,
         1,

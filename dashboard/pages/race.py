@@ -7,6 +7,7 @@ reads a result, it does not re-run the search.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import plotly.graph_objects as go
@@ -27,6 +28,12 @@ def layout(state: dict[str, Any], sources: Sources) -> html.Div:
     """An empty frame; :func:`register`'s callback fills it when the tab is opened."""
     del state, sources
     return html.Div(dcc.Loading(html.Div(id=ids.RACE_BODY), type="default"), className="race-page")
+
+
+@lru_cache(maxsize=8)
+def diagram_json(view: RaceView) -> dict[str, Any]:
+    """:func:`diagram_figure` as the JSON Dash sends, built once per result."""
+    return dict(diagram_figure(view).to_plotly_json())
 
 
 def diagram_figure(view: RaceView) -> go.Figure:
@@ -136,7 +143,7 @@ def body(view: RaceView) -> list[Any]:
         intro,
         dcc.Graph(
             id=ids.RACE_DIAGRAM,
-            figure=diagram_figure(view),
+            figure=diagram_json(view),
             config={"displayModeBar": False, "responsive": True},
             className="race-diagram",
         ),
