@@ -5,6 +5,7 @@ Usage::
     .venv/bin/python bench/dashboard_bench.py                 # 50 users x 20 rounds, 4 workers
     .venv/bin/python bench/dashboard_bench.py --users 10 --clicks 5
     .venv/bin/python bench/dashboard_bench.py --no-load-test  # in-process figures only
+    .venv/bin/python bench/dashboard_bench.py --served-graph 10000 --workers 1
 
 In process: first render of the reference graph (load, index, view, elements),
 a click (a focused component's view and side panel), and a generated graph of
@@ -232,6 +233,31 @@ def single_user(
     return times
 
 
+def served_graph(size: int, workers: int) -> dict[str, Any]:
+    """A generated graph of ``size`` components as the server's default graph (``--preload``):
+    server start-up (load and index before forking), then one user opening the page (its
+    collapsed overview) and clicking SPOFs, each a full HTTP round trip."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"generated-{size}.yaml"
+        path.write_text(to_yaml(service_graph(size, seed=0)))
+        sources = Sources(default=path, upload_dir=Path(tmp) / "u")
+        spofs = [s.component for s in sources.analysed(sources.default_key).spofs[:20]]
+        t = time.perf_counter()
+        with gunicorn(Path(tmp) / "u", workers=workers, graph=path, preload=True) as url:
+            started = time.perf_counter() - t
+            client = Client(url)
+            opens, clicks = [], []
+            for _ in range(5):
+                t = time.perf_counter()
+                state = client.open_page()
+                opens.append(time.perf_counter() - t)
+            for node in spofs:
+                t = time.perf_counter()
+                client.click(state, node)
+                clicks.append(time.perf_counter() - t)
+    return {"size": size, "start": started, "open": opens, "click": clicks}
+
+
 def load_test(
     users: int, clicks: int, workers: int, limit: float, whatifs: int, preload: bool
 ) -> dict[str, Any]:
@@ -323,14 +349,32 @@ def main() -> None:
     p.add_argument("--preload", action="store_true", help="gunicorn --preload")
     p.add_argument("--limit", type=float, default=180.0, help="wall-clock bound, seconds")
     p.add_argument("--no-load-test", action="store_true", help="in-process figures only")
+    p.add_argument(
+        "--served-graph",
+        type=int,
+        metavar="N",
+        help="instead of the load test: a generated "
+        "graph of N components as the server's graph, opened and clicked by one user",
+    )
     args = p.parse_args()
     print(f"Machine: {platform.processor() or platform.machine()}, {psutil.cpu_count()} cores, "
           f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}, "
           f"load average {os.getloadavg()[0]:.1f}\n")  # fmt: skip
-    print("| in process | time | notes |\n|---|---:|---|")
-    for name, secs, note in in_process():
-        print(f"| {name} | {secs * 1000:.1f} ms | {note} |")
+    if not args.served_graph:
+        print("| in process | time | notes |\n|---|---:|---|")
+        for name, secs, note in in_process():
+            print(f"| {name} | {secs * 1000:.1f} ms | {note} |")
     if args.no_load_test:
+        return
+    if args.served_graph:
+        g = served_graph(args.served_graph, args.workers)
+        print(f"\nA generated graph of {g['size']:,} components served by gunicorn "
+              f"({args.workers} workers, --preload), one user, HTTP round trips:\n")  # fmt: skip
+        print("| step | p50 | max |\n|---|---:|---:|")
+        print(f"| server start (load, index, fork) | {g['start'] * 1000:.0f} ms | |")
+        for name in ("open", "click"):
+            p50, _, top = _quantiles(g[name])
+            print(f"| {name} ({len(g[name])}) | {p50 * 1000:.0f} ms | {top * 1000:.0f} ms |")
         return
     r = load_test(args.users, args.clicks, args.workers, args.limit, args.whatifs, args.preload)
     print("\nOne user alone (10 of each after a warm-up), round trips over HTTP:\n")
