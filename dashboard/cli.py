@@ -16,6 +16,7 @@ from dash import Dash
 
 from blast.errors import BlastError
 from blast.sim.loader import load_scenario
+from dashboard.race import race_view
 from dashboard.server import create_app
 from dashboard.store import DEFAULT_GRAPH, Sources
 
@@ -25,7 +26,8 @@ def build_app(graph: str | Path | None = None, *, warm: bool = False) -> Dash:
 
     With ``warm`` the default graph is loaded and indexed now, so that the first
     visitor does not wait for it (and, under ``gunicorn --preload``, the workers
-    share the result). A graph that does not load is reported on the page instead.
+    share the result), and the race page's result is read from its cache (computed
+    once per content). A graph that does not load is reported on the page instead.
     """
     chosen = Path(graph or os.environ.get("BLAST_GRAPH") or DEFAULT_GRAPH)
     upload_dir = os.environ.get("BLAST_UPLOAD_DIR")
@@ -35,6 +37,7 @@ def build_app(graph: str | Path | None = None, *, warm: bool = False) -> Dash:
             sources.analysed(sources.default_key)
         except (BlastError, OSError) as exc:
             print(f"app.py: the default graph does not load:\n{exc}", file=sys.stderr)
+        race_view()
     return create_app(sources)
 
 

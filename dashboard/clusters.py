@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from dashboard.store import Analysed
 
@@ -77,6 +77,10 @@ class ClusterTree:
     def ancestors(self, node: str) -> tuple[str, ...]:
         """Clusters holding ``node``, innermost first (the root ``""`` excluded)."""
         return self._ancestry[self.parent_of_node[node]]
+
+    def leaf_ancestors(self, leaf: str) -> tuple[str, ...]:
+        """Clusters holding the nodes filed directly in ``leaf``, innermost first."""
+        return self._ancestry[leaf]
 
     @cached_property
     def _ancestry(self) -> dict[str, tuple[str, ...]]:
@@ -158,6 +162,7 @@ OVERVIEW_CLUSTERS = 60
 """Most collapsed groups an overview opens on."""
 
 
+@lru_cache(maxsize=16)
 def default_open(analysed: Analysed, tree: ClusterTree) -> frozenset[str]:
     """Everything open when the whole graph fits the budget, else the overview: the
     levels of the tree (providers, then regions, ...) opened while the groups they show
@@ -252,12 +257,17 @@ def make_view(
     left_out = len(priority) - len(kept)
     kept_set = set(kept)
     aggregates: dict[str, list[str]] = {c: [] for c in closed}
-    for node in tree.parent_of_node:
+    closed_holder: dict[str, str | None] = {}  # per leaf cluster: its closed ancestor, if any
+    for node, leaf in tree.parent_of_node.items():
         if node in kept_set:
             continue
-        holder = next((c for c in tree.ancestors(node) if c in aggregates), None)
+        if leaf not in closed_holder:
+            closed_holder[leaf] = next(
+                (c for c in tree.leaf_ancestors(leaf) if c in aggregates), None
+            )
+        holder = closed_holder[leaf]
         if holder is None:  # an open cluster's member that the budget left out
-            holder = tree.parent_of_node[node]
+            holder = leaf
             aggregates.setdefault(holder, [])
         aggregates[holder].append(node)
     aggregates = {c: held for c, held in aggregates.items() if held}

@@ -9,12 +9,12 @@ radius of the focused component is a set of classes too: ``down`` and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from pyroaring import BitMap
+import numpy as np
 
 from blast.model.graph import HARD_EDGE, MEMBER_EDGE
+from dashboard.bundles import bundle, edge_arrays, per_unit
 from dashboard.clusters import SEP, ClusterTree, View, cluster_label
 from dashboard.positions import OTHER_BAND, band_boxes, place
 from dashboard.store import Analysed
@@ -216,27 +216,14 @@ def build_elements(
     units = [*view.nodes, *view.aggregates]
     index_of = {u: i for i, u in enumerate(units)}
     position = topo.position
-    unit_at = [-1] * len(topo.nodes)  # integer passes: string hashing per edge is the cost
-    own = [False] * len(topo.nodes)
-    for node, unit in unit_of.items():
-        p = position[node]
-        unit_at[p] = index_of[unit]
-        own[p] = node == unit
-    direct: list[tuple[str, str, int]] = []
-    bundles: dict[tuple[int, int], list[int]] = {}  # (a, b) -> [count, strongest kind]
-    for d, t, kind in _flat_edges(analysed):
-        ua, ub = unit_at[d], unit_at[t]
-        if ua < 0 or ub < 0 or ua == ub:
-            continue
-        if own[d] and own[t]:
-            direct.append((units[ua], units[ub], kind))
-        else:
-            entry = bundles.get((ua, ub))
-            if entry is None:
-                bundles[ua, ub] = [1, kind]
-            else:
-                entry[0] += 1
-                entry[1] = min(entry[1], kind)
+    n = len(unit_of)
+    at = np.fromiter((position[node] for node in unit_of), dtype=np.int64, count=n)
+    unit_at = np.full(len(topo.nodes), -1, dtype=np.int64)
+    unit_at[at] = np.fromiter((index_of[u] for u in unit_of.values()), dtype=np.int64, count=n)
+    own = np.zeros(len(topo.nodes), dtype=bool)
+    own[at] = np.fromiter((node == u for node, u in unit_of.items()), dtype=bool, count=n)
+    pairs, bundles = bundle(edge_arrays(analysed), unit_at, own)
+    direct = [(units[a], units[b], kind) for a, b, kind in pairs]
     failed = focus if focus is not None and focus in graph.components else None
     down_bits = analysed.index.down(failed) if failed else None
     hit_bits = analysed.index.affected(failed) if failed else None
@@ -253,12 +240,16 @@ def build_elements(
 
     states = {n: state(n) for n in view.nodes}
     agg_counts: dict[str, tuple[int, int]] = {}
-    for cluster, held in view.aggregates.items():
+    down_in = hit_in = None
+    if down_bits is not None and hit_bits is not None and view.aggregates:
+        down_in, hit_in = (
+            per_unit(analysed, unit_at, b, len(units)) for b in (down_bits, hit_bits)
+        )
+    for cluster in view.aggregates:
         down = degraded = 0
-        if down_bits is not None and hit_bits is not None:
-            held_bits = BitMap(bit[n] for n in held if n in bit)
-            down = held_bits.intersection_cardinality(down_bits)
-            degraded = held_bits.intersection_cardinality(hit_bits) - down
+        if down_in is not None and hit_in is not None:
+            down = int(down_in[index_of[cluster]])
+            degraded = int(hit_in[index_of[cluster]]) - down
         agg_counts[cluster] = (down, degraded)
         states[cluster] = "down" if down else ("degraded" if degraded else "")
     named = {(units[ua], units[ub]): entry for (ua, ub), entry in bundles.items()}
@@ -329,13 +320,6 @@ def build_elements(
 
 
 _EDGE_CLASS = {HARD_EDGE: "hard", MEMBER_EDGE: "member", 1: "soft"}
-
-
-@lru_cache(maxsize=16)
-def _flat_edges(analysed: Analysed) -> tuple[tuple[int, int, int], ...]:
-    """Every edge once, as positions: ``(dependent, needed, kind)``."""
-    return tuple((d, t, kind) for t, row in enumerate(analysed.graph.topology.dependents)
-                 for d, kind in row)  # fmt: skip
 
 
 def _edges(

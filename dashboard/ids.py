@@ -32,6 +32,11 @@ GRAPH_DL_VIEW_CSV = "graph-dl-view-csv"
 GRAPH_DL_VIEW_JSON = "graph-dl-view-json"
 GRAPH_DOWNLOAD = "graph-download"
 
+# race page
+RACE_BODY = "race-body"
+RACE_DIAGRAM = "race-diagram"
+RACE_FIXES = "race-fixes"
+
 # timeline page
 TL_SCENARIO = "tl-scenario"
 TL_PLAY = "tl-play"

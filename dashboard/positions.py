@@ -21,7 +21,7 @@ DX = 110.0
 DY = 110.0
 """Vertical distance between two rows."""
 BAND_GAP = 90.0
-WRAP = 12
+WRAP = 8
 """Most units in one row of one band; more wrap onto extra rows of the same layer."""
 OTHER_BAND = "other"
 """Band of units whose own band would hold fewer than ``MIN_BAND`` units."""

@@ -65,5 +65,10 @@ def summary(analysed: Analysed) -> list[tuple[str, int]]:
 
 def kinds_present(analysed: Analysed) -> list[tuple[str, str]]:
     """``(kind, colour)`` of the kinds in the graph, for the legend."""
+    return list(_kinds_present(analysed))
+
+
+@lru_cache(maxsize=16)
+def _kinds_present(analysed: Analysed) -> tuple[tuple[str, str], ...]:
     present = {c.kind.value for c in analysed.graph.components.values()}
-    return [(k, colour) for k, colour in KIND_COLOURS.items() if k in present]
+    return tuple((k, colour) for k, colour in KIND_COLOURS.items() if k in present)

@@ -22,11 +22,12 @@ from dashboard import ids
 from dashboard import state as st
 from dashboard.actions import transition
 from dashboard.pages import graph as graph_page
+from dashboard.pages import race as race_page
 from dashboard.pages import timeline as timeline_page
 from dashboard.screen import summary
 from dashboard.store import UPLOAD_PREFIX, Sources, max_upload_bytes
 
-PAGES: list[ModuleType] = [graph_page, timeline_page]
+PAGES: list[ModuleType] = [graph_page, timeline_page, race_page]
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 SIZE_CHECK = """

@@ -6,7 +6,9 @@ read arbitrary files: ``graphs/…`` for a shipped file, the path given with
 content-addressed in a directory that every worker process shares, so a link or a
 click that lands on another gunicorn worker finds the same file.
 
-Loading and indexing run once per content hash per process (an LRU of
+Loading goes through the content-addressed loading cache
+(:mod:`blast.loading.cache`), so a graph is parsed once per content whatever the
+worker; indexing runs once per content hash per process (an LRU of
 :class:`Analysed`); a click only reads the cached result.
 """
 
@@ -25,7 +27,7 @@ from pathlib import Path
 from blast.analysis import FailureIndex, articulation_points, build_index
 from blast.errors import BadInputError, GraphFileError, Location, Problem
 from blast.gcpause import gc_paused
-from blast.loading.loader import load_graph
+from blast.loading.cache import load_graph_cached
 from blast.loading.yamlsource import read_yaml
 from blast.model.graph import Graph
 from blast.report import Spof, shared_spofs
@@ -179,7 +181,7 @@ class Sources:
             if known and known[0] == stamp and known[1] in self._cache:
                 self._cache.move_to_end(known[1])
                 return self._cache[known[1]]
-        graph = load_graph(path)
+        graph = load_graph_cached([path])  # parsed once per content, shared by workers
         if key.startswith(UPLOAD_PREFIX):
             graph = replace(graph, files=(path.name, *graph.files[1:]))
             digest = key.removeprefix(UPLOAD_PREFIX)

@@ -23,7 +23,11 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(
-    upload_dir: Path, workers: int = 2, graph: Path | None = None, timeout: float = 180
+    upload_dir: Path,
+    workers: int = 2,
+    graph: Path | None = None,
+    timeout: float = 180,
+    preload: bool = False,
 ) -> Iterator[str]:
     """Serve ``app:server`` on a free loopback port; yield its URL; stop it afterwards."""
     port = free_port()
@@ -32,7 +36,7 @@ def gunicorn(
         env["BLAST_GRAPH"] = str(graph)
     cmd = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
     cmd += ["--bind", f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning"]
-    cmd += ["app:server"]
+    cmd += ["--preload", "app:server"] if preload else ["app:server"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     try:

@@ -6,6 +6,7 @@ missing. Screenshots of each view land in ``tests/artifacts/`` (git-ignored).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -168,17 +169,24 @@ def upload(browser: WebDriver, path: Path) -> None:
 def test_broken_upload_shows_its_line_and_the_app_keeps_working(
     server: str, browser: WebDriver, tmp_path: Path
 ) -> None:
+    target = "aws.use1.dynamodb.dns-record"
     open_page(browser, server)
+    first = browser.current_window_handle
+    browser.switch_to.new_window("tab")  # another visitor's session, opened before the uploads
+    open_page(browser, server + f"?focus={target}")
+    other = browser.current_window_handle
+    browser.switch_to.window(first)
     broken = tmp_path / "my-stack.yaml"
     broken.write_text("version: 1\ncomponents:\n  - id: web\n    kind: app\n    depends_on: [db\n")
     upload(browser, broken)
     errors = until(browser, lambda: browser.find_element(By.ID, ids.SHELL_UPLOAD_ERRORS).text,
                    "upload errors")  # fmt: skip
-    assert "my-stack.yaml:" in errors and "YAML syntax error" in errors
+    assert re.search(r"my-stack\.yaml:\d+:\d+", errors), errors
+    assert "YAML syntax error" in errors
     shot(browser, "3-upload-error")
     upload(browser, ROOT / "tests" / "data" / "invalid" / "alias-bomb.yaml")
     errors = browser.find_element(By.ID, ids.SHELL_UPLOAD_ERRORS)
-    until(browser, lambda: "alias-bomb.yaml:" in errors.text, "alias bomb refused")
+    until(browser, lambda: re.search(r"alias-bomb\.yaml:\d+:\d+", errors.text), "bomb refused")
     too_big = tmp_path / "huge.yaml"
     too_big.write_bytes(b"#" * (60 * 1024 * 1024))
     upload(browser, too_big)
@@ -190,13 +198,17 @@ def test_broken_upload_shows_its_line_and_the_app_keeps_working(
         ),
         "size error",
     )
-    browser.execute_script(f"{CY}.getElementById('aws.use1.dynamodb.dns-record').emit('tap');")
-    until(
-        browser,
-        lambda: "aws.use1.dynamodb.dns-record" in drawn(browser)["down"],
-        "app still answers",
-    )
+    browser.execute_script(f"{CY}.getElementById('{target}').emit('tap');")
+    until(browser, lambda: target in drawn(browser)["down"], "app still answers")
     assert severe(browser) == []
+    browser.switch_to.window(other)  # the other session saw none of it and still answers
+    assert browser.find_element(By.ID, ids.SHELL_UPLOAD_ERRORS).text == ""
+    assert f"focus={target}" in browser.current_url and target in drawn(browser)["down"]
+    browser.execute_script(f"{CY}.getElementById('aws.use1.ec2.dwfm').emit('tap');")
+    until(browser, lambda: "aws.use1.ec2.dwfm" in drawn(browser)["down"], "other session")
+    assert severe(browser) == []
+    browser.close()
+    browser.switch_to.window(first)
 
 
 def test_valid_upload_renders(server: str, browser: WebDriver, tmp_path: Path) -> None:

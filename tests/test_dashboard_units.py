@@ -17,7 +17,7 @@ from dashboard.actions import transition
 from dashboard.clusters import FOLDED, MAX_ELEMENTS, cluster_tree, default_open, make_view
 from dashboard.elements import build_elements
 from dashboard.exports import file_stem, spof_csv, spof_json, view_csv, view_json
-from dashboard.panel import panel
+from dashboard.panel import panel, why_paths
 from dashboard.positions import depths
 from dashboard.screen import screen
 from dashboard.state import initial_state, parse_query, to_query
@@ -101,6 +101,23 @@ def test_panel_says_for_whom_and_why(sources: Sources) -> None:
     assert not panel(a, "status-page").is_spof
 
 
+def test_why_paths_are_the_propagation_causes(sources: Sources, big: str) -> None:
+    """The panel's early-stopping search gives every victim propagate's own chain."""
+    for key in (sources.default_key, big):
+        a = sources.analysed(key)
+        for failed in [*a.graph.components][:: max(1, len(a.graph.components) // 150)]:
+            victims = tuple(a.graph.components)[::7]
+            outcome = propagate(a.graph, [failed])
+            want = tuple(
+                outcome.path(v) if outcome.state(v).value == "down" else () for v in victims
+            )
+            assert why_paths(a.graph, failed, victims) == want, failed
+            info, radius = panel(a, failed), blast_radius(a.index, failed)
+            assert (info.down, info.degraded) == (radius.down, radius.degraded)
+            assert info.user_facing_down == radius.user_facing_down
+            assert info.user_facing_degraded == radius.user_facing_degraded
+
+
 def test_big_graph_opens_collapsed_under_the_budget(sources: Sources, big: str) -> None:
     a = sources.analysed(big)
     assert len(a.graph.components) == 3_000
@@ -166,7 +183,8 @@ def test_bad_uploads_are_located_in_the_uploaded_file(
     with pytest.raises(GraphFileError) as err:
         sources.save_upload(fixture, (INVALID / fixture).read_bytes())
     first = err.value.problems[0]
-    assert str(first.location).startswith(where) and first.location.line > 0
+    assert str(first.location).startswith(where)
+    assert first.location.line > 0 and first.location.column > 0
 
 
 def test_a_60_mb_upload_is_refused_before_parsing(sources: Sources) -> None:

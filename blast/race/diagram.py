@@ -142,10 +142,10 @@ def figure(
 
     lanes = lifelines(messages, endpoints)
     x = {name: float(i) for i, name in enumerate(lanes)}
-    ys = [m.order for m in messages] or [0.0]
+    bottom = -max(len(messages) - 1, 0) - 0.5  # rows sit at y = 0, -1, -2, ...
     fig = go.Figure()
     for name in lanes:
-        fig.add_shape(type="line", x0=x[name], x1=x[name], y0=min(ys) - 0.5, y1=max(ys) + 0.5,
+        fig.add_shape(type="line", x0=x[name], x1=x[name], y0=bottom, y1=0.6,
                       line={"color": "#999", "dash": "dot"})  # fmt: skip
     for i, m in enumerate(messages):
         # Rows are spaced evenly (y = row) so that bursts of events stay readable.
