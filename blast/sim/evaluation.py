@@ -41,7 +41,10 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Cause | None, Cause 
         if fshare < worst_factor - EPS:
             worst, worst_factor = cause, fshare
         share = min(share, fshare)
-    for e in g.out[v]:
+    eng.saw_suspect[v] = False
+    out = g.out[v]
+    eng.brk[v] = len(out)
+    for pos, e in enumerate(out):
         if g.alive[e] and is_held(eng, e):
             held = held_factor(eng, e)
             if held is None:
@@ -98,6 +101,7 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Cause | None, Cause 
         elif soft_cause is None:
             soft_cause = cause
         if share <= EPS and worst is not None and worst.mechanism != "partial":
+            eng.brk[v] = pos  # the edges after it are not read: their changes change nothing
             break
     return max(0.0, share), degraded, wrong, worst, soft_cause
 
