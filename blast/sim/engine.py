@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from bisect import bisect_left
 from collections import deque
 from functools import partial
 from typing import Any
@@ -324,7 +325,8 @@ class Engine:
             self.wr,
             self.ctrl,
         )
-        stack = [k for k in self.node_events[u] if since <= k < ev[u]]
+        mine = self.node_events[u]  # ascending: the slice is found by bisection, not a scan
+        stack = mine[bisect_left(mine, since) : bisect_left(mine, ev[u])]
         seen: set[int] = set()
         while stack:
             for j in kids[stack.pop()]:

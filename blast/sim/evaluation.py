@@ -44,8 +44,12 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Cause | None, Cause 
     eng.saw_suspect[v] = False
     out = g.out[v]
     eng.brk[v] = len(out)
+    plain, pst, pwr, pctrl = eng.plain[v], eng.pst, eng.pwr, eng.pctrl
     for pos, e in enumerate(out):
-        if g.alive[e] and is_held(eng, e):
+        if plain:  # no buffers: an edge seen good (or dead) changes nothing
+            if pst[e] == 0 and not pwr[e] and pctrl[e]:
+                continue
+        elif g.alive[e] and is_held(eng, e):
             held = held_factor(eng, e)
             if held is None:
                 continue

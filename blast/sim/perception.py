@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 
 from blast.sim.clock import EPS, P_PERCEIVE
 from blast.sim.edges import KIND_NAMES, MEMBER
+from blast.sim.journal import Cause
 
 if TYPE_CHECKING:
-    from blast.sim.engine import Engine
+    from blast.sim.engine import Engine, Reason
 
 
 def feed_all(eng: Engine, x: int, edges: Iterable[int], *, immediate: bool = False) -> None:
@@ -99,6 +100,11 @@ def perceive(
         eng.dpos[v] = pos
     if st == 2 and eng.st[v] == 2 and eng.plain[v] and v not in eng.suspect:
         return  # a down component seeing a failure get no better: nothing can change
-    eng.recheck(
-        v, eng.now, (mech or KIND_NAMES[g.kind[e]], g.nodes[g.dst[e]], ev if ev >= 0 else None)
-    )
+    now = eng.now
+    if eng.pending_eval[v] == now and not _recovered(eng.pending_reason[v]):
+        return  # due already, for a reason at least as precise
+    eng.recheck(v, now, (mech or KIND_NAMES[g.kind[e]], g.nodes[g.dst[e]], ev if ev >= 0 else None))
+
+
+def _recovered(reason: Reason) -> bool:
+    return (reason.mechanism if isinstance(reason, Cause) else reason[0]) == "recovered"
