@@ -292,3 +292,47 @@ def test_reroute_bypasses_a_failed_dependency_mid_incident():
 def test_throttling_a_component_without_a_queue_is_refused():
     with pytest.raises(ScenarioError, match="has no `queue`"):
         run([comp("a")], [fault("f", "a", 0, 1)], [action("t", "throttle", 2, "a", rate=1)])
+
+
+def test_retries_with_backoff_arrive_in_waves_and_spare_a_queue_from_collapse():
+    # 10/s arrive, 20/s served, 60 s timeout (limit 1,200 items), 3 attempts
+    worker = {"arrival_rate": 10, "drain_rate": 20, "timeout": "60s", "retry_attempts": 3}
+    at_once = run([comp("db"), comp("worker", "db", queue=worker)], [fault("f", "db", 0, 0.75)])
+    # retries at once: 45 s x 30/s = 1,350 items, 67.5 s of work > 60 s: collapse for good
+    assert [(w.component, w.end) for w in at_once.windows()] == [("db", 45), ("worker", None)]
+
+    backed_off = {**worker, "retry_backoff": "10s"}  # retries 10 s and 30 s after the call
+    j = run([comp("db"), comp("worker", "db", queue=backed_off)], [fault("f", "db", 0, 0.75)])
+    assert timeline(j) == [
+        (0, "db", "down", "fault", None),
+        (0, "worker", "down", "hard", "db"),
+        # the first wave re-evaluates it: with no capacity any backlog is past the timeout
+        (round(10 / 60, 4), "worker", "down", "collapse", None),
+        (0.75, "db", "up", "fault-end", None),
+        (0.75, "worker", "degraded", "queue", None),
+        (3, "worker", "up", "queue", None),
+    ]
+    points = [(p.t, p.backlog, p.arrival, p.goodput) for p in j.queues["worker"]]
+    assert points == [
+        (0, 0, 10, 0),  # first attempts only
+        (10, 100, 20, 0),  # first retries of the calls failed since 0
+        (30, 500, 30, 0),  # second retries too
+        (45, 950, 30, 20),  # db back: 47.5 s of work, under the timeout; earlier failures
+        (55, 1050, 20, 20),  # still come back: first retries stop 10 s after the repair,
+        (75, 1050, 10, 20),  # second retries 30 s after it
+        (180, 0, 10, 10),  # 1,050 items drained at 10/s
+    ]
+
+
+def test_retry_backoff_defaults_to_the_callers_policy():
+    from blast.model.graph import Graph
+    from blast.sim.engine import Engine
+    from blast.sim.plan import make_plan
+    from tests.simkit import T0, scenario_from_dict
+
+    queue = {"arrival_rate": 10, "drain_rate": 20}
+    retry = {"attempts": 4, "backoff": "2s"}
+    graph = Graph.from_parts([comp("w", queue=queue), comp("app", {"target": "w", "retry": retry})])
+    doc = scenario_from_dict({"start": T0, "horizon": "1h", "faults": [fault("f", "w", 0, 1)]})
+    waves = Engine(make_plan(graph, doc), 0).queues.q[0].waves
+    assert waves is not None and (waves.attempts, waves.delays) == (4, [2.0, 6.0, 14.0])

@@ -85,6 +85,15 @@ class Queue(_Frozen):
             "amplification); default: the largest `retry.attempts` of its dependents, else 1."
         ),
     )
+    retry_backoff: Duration | None = Field(
+        None,
+        description=(
+            "Seconds clients wait before their first retry, doubling after each "
+            "(exponential backoff): the n-th retry of a request first tried at t arrives at "
+            "t + retry_backoff x (2^n - 1). Default: the `retry.backoff` of the dependent "
+            "whose `retry.attempts` is used; 0 (retries at once) when `retry_attempts` is set."
+        ),
+    )
 
 
 class HealthCheck(_Frozen):

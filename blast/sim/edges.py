@@ -66,6 +66,7 @@ class Compiled:
     min_up: list[int]
     passive: list[bool]
     failover_time: list[float]
+    opos: list[int]  # position of each edge in its source's ``out`` list
 
     def add_edge(self, s: int, t: int, kind: int, dep: Dependency | None) -> int:
         """Append an edge from dependent ``s`` to target ``t``; returns its index."""
@@ -83,6 +84,7 @@ class Compiled:
         self.wrong_mode.append(WRONG_MODES[dep.on_wrong_data] if dep else 0)
         self.control.append(bool(dep and dep.plane is Plane.CONTROL))
         self.alive.append(True)
+        self.opos.append(len(self.out[s]))
         self.out[s].append(e)
         self.into[t].append(e)
         return e
@@ -114,6 +116,7 @@ class Compiled:
             min_up=[0] * nc + [g.min_up for g in groups],
             passive=[False] * nc + [g.mode is RedundancyMode.ACTIVE_PASSIVE for g in groups],
             failover_time=[0.0] * nc + [g.failover_time or 0.0 for g in groups],
+            opos=[],
         )
         for s, comp in enumerate(c.components):
             for dep in comp.depends_on:

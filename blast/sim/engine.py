@@ -17,19 +17,30 @@ from __future__ import annotations
 
 import heapq
 import math
+from bisect import bisect_left
+from collections import deque
 from functools import partial
 from typing import Any
 
 from blast.errors import ScenarioError
-from blast.sim import evaluation, triggers
-from blast.sim.clock import EPS, P_EVAL, P_PERCEIVE, P_TRIGGER
-from blast.sim.edges import KIND_NAMES, MEMBER, Compiled
+from blast.sim import evaluation, perception, triggers
+from blast.sim.clock import EPS, P_EVAL, P_TRIGGER
+from blast.sim.edges import Compiled
 from blast.sim.journal import STATES, Cause, Event, Journal, Trigger
 from blast.sim.plan import Plan
 from blast.sim.queues import QueueModel
 
+Reason = Cause | tuple[str, str, int | None]
+"""Why a node is re-evaluated: a cause, or the parts of one (built only when used)."""
+
 MAX_EVALS_PER_INSTANT = 200
 """Evaluations of one component at one instant before the run is declared divergent."""
+CLEAN = 1 << 30
+"""``Engine.dpos`` of a component none of whose inputs changed since its last evaluation."""
+
+
+def _mechanism(reason: Reason) -> str:
+    return reason.mechanism if isinstance(reason, Cause) else reason[0]
 
 
 class Engine:
@@ -64,9 +75,10 @@ class Engine:
         self.bad_since = [-1.0] * n_edges
         self.ver = [0] * n_edges
         self.heap: list[tuple[Any, ...]] = []
+        self.fifo: deque[tuple[Any, ...]] = deque()
         self.seq = 0
         self.pending_eval = [-1.0] * n
-        self.pending_reason: list[Cause] = [Cause("recovered")] * n
+        self.pending_reason: list[Reason] = [Cause("recovered")] * n
         self.evals_now: dict[int, int] = {}
         self.now = 0.0
         self.events: list[Event] = []
@@ -87,20 +99,51 @@ class Engine:
         self.plain = [  # components whose evaluation has no timers of its own
             c.queue is None and not any(d.buffer for d in c.depends_on) for c in comps
         ] + [False] * (n - g.n_components)
+        # components whose evaluation is a function of their inputs alone (see _noop)
+        self.simple = [
+            p
+            and (c.timing is None or not (c.timing.recovery_time or c.timing.recovery_rate))
+            and not self.restart_required[k]
+            for k, (p, c) in enumerate(zip(self.plain, comps, strict=False))
+        ] + [False] * (n - g.n_components)
+        self.dpos = [-1] * n  # lowest out-position changed since the last evaluation (-1: all)
+        self.brk = [0] * n  # out-position where the last evaluation stopped reading inputs
+        self.saw_suspect = [False] * n  # ... and whether it read an edge into a suspect node
+        self.eval_t = [-1.0] * n  # ... and when
 
     # --- scheduling -----------------------------------------------------------------
 
     def schedule(self, t: float, priority: int, kind: str, *args: Any) -> None:
-        """Push an event; with a ``resolution``, times round up to its next multiple."""
+        """Push an event; with a ``resolution``, times round up to its next multiple.
+
+        Evaluations due at the current instant go to a FIFO instead of the heap: they
+        come after every heap event of the instant (triggers and perceptions come
+        first by priority, earlier evaluations by sequence), in the order they were
+        scheduled, which is the heap's ``(time, priority, sequence)`` order, cheaper.
+        """
         if self.resolution:
             t = math.ceil(t / self.resolution - EPS) * self.resolution
         self.seq += 1
-        heapq.heappush(self.heap, (t, priority, self.seq, kind, args))
+        if t == self.now and priority == P_EVAL:
+            self.fifo.append(args)
+        else:
+            heapq.heappush(self.heap, (t, priority, self.seq, kind, args))
 
-    def wake(self, v: int, t: float, reason: Cause) -> None:
-        """Re-evaluate node ``v`` at ``t`` (once per instant; a precise reason wins)."""
+    def wake(self, v: int, t: float, reason: Reason) -> None:
+        """Re-evaluate node ``v`` at ``t``: something it reads besides its edges changed."""
+        self.dpos[v] = -1
+        self.recheck(v, t, reason)
+
+    def recheck(self, v: int, t: float, reason: Reason) -> None:
+        """Re-evaluate ``v`` at ``t`` (once per instant; a precise reason wins).
+
+        Unlike :meth:`wake`, this marks nothing as changed: the evaluation is skipped
+        when nothing it read has changed since (:meth:`_noop`). A reason may be a
+        ``(mechanism, dependency, upstream)`` tuple, made a :class:`Cause` only when used.
+        """
         if self.pending_eval[v] == t:
-            if self.pending_reason[v].mechanism == "recovered" and reason.mechanism != "recovered":
+            pending = self.pending_reason[v]
+            if _mechanism(pending) == "recovered" and _mechanism(reason) != "recovered":
                 self.pending_reason[v] = reason
             return
         self.pending_eval[v] = t
@@ -137,13 +180,17 @@ class Engine:
             "fault_off": partial(triggers.fault_off, self),
             "fault_end": partial(triggers.fault_end, self),
             "action": partial(triggers.action, self),
-            "perceive": self._perceive,
+            "perceive": partial(perception.perceive, self),
             "eval": self._eval_event,
         }
-        heap = self.heap
-        while heap:
-            t, _, _, kind, args = heapq.heappop(heap)
-            if t > plan.horizon:
+        heap, fifo, evaluate, horizon = self.heap, self.fifo, self._eval_event, plan.horizon
+        pop, popleft = heapq.heappop, fifo.popleft
+        while heap or fifo:
+            if fifo and (not heap or heap[0][0] > self.now):
+                evaluate(*popleft())
+                continue
+            t, _, _, kind, args = pop(heap)
+            if t > horizon:
                 break
             if t != self.now:
                 self.now = t
@@ -191,68 +238,7 @@ class Engine:
 
     def feed(self, e: int, *, immediate: bool = False) -> None:
         """The target of edge ``e`` changed: schedule what the dependent will perceive."""
-        g, x, now = self.g, self.g.dst[e], self.now
-        if not g.alive[e]:
-            return
-        st, sh, wr, ctrl = self.st[x], self.sh[x], self.wr[x], self.ctrl[x]
-        if g.fmech[e] == "lease" and st == 1 and sh >= 1 - EPS and not wr and ctrl:
-            st = 0  # a degraded target that still answers renews leases: none lapses
-        bad = st != 0 or wr or not ctrl
-        check = self.checks[x] if x < g.n_components else None
-        removing = check is not None and check.failover and self.auto[x]
-        self.ver[e] += 1
-        mech = ""
-        if bad:
-            if self.bad_since[e] < 0:
-                self.bad_since[e] = now
-            delay, mech = g.fdelay[e], g.fmech[e]
-            if removing and (sh < 1 - EPS or st == 2):
-                assert check is not None
-                hc_delay = check.interval * check.unhealthy_threshold
-                if hc_delay >= delay:
-                    delay, mech = hc_delay, "health-check"
-                st, sh = 2, 0.0
-            perceived_bad = self.pst[e] != 0 or self.pwr[e] or not self.pctrl[e]
-            at = now if perceived_bad or immediate else max(now, self.bad_since[e] + delay)
-            if g.stale[e] and st == 2 and g.kind[e] != MEMBER:
-                st, sh, wr, mech = 1, 1.0, False, "serve-stale"
-        else:
-            self.bad_since[e] = -1.0
-            at = now
-            if self.pst[e] != 0 or self.pwr[e] or not self.pctrl[e]:
-                delay = g.neg_ttl[e]
-                if delay > 0:
-                    mech = "negative-cache"
-                if removing:
-                    assert check is not None
-                    hc = (check.not_ready_time or 0.0) + check.interval * check.healthy_threshold
-                    if hc > delay:
-                        delay, mech = hc, "health-check"
-                at = now + delay if not immediate else now
-        if at <= now:  # most edges: seen at once, no need to go through the heap
-            self._perceive(e, self.ver[e], st, sh, wr, ctrl, self.ev[x], mech)
-            return
-        self.schedule(
-            at, P_PERCEIVE, "perceive", e, self.ver[e], st, sh, wr, ctrl, self.ev[x], mech
-        )
-
-    def _perceive(
-        self, e: int, version: int, st: int, sh: float, wr: bool, ctrl: bool, ev: int, mech: str
-    ) -> None:
-        if version != self.ver[e] or not self.g.alive[e]:
-            return
-        was_bad = self.pst[e] != 0 or self.pwr[e] or not self.pctrl[e]
-        dep = self.g.dep[e]
-        if was_bad and self.pmech[e] == "lease" and st == 0 and dep and dep.lease_work:
-            self.queues.lease_work(e, dep.lease_work)
-        self.pst[e], self.psh[e], self.pwr[e], self.pctrl[e] = st, sh, wr, ctrl
-        self.pev[e], self.pmech[e] = ev, mech
-        v = self.g.src[e]
-        if st == 2 and self.st[v] == 2 and self.plain[v] and v not in self.suspect:
-            return  # a down component seeing a failure get no better: nothing can change
-        x = self.g.dst[e]
-        name = mech or KIND_NAMES[self.g.kind[e]]
-        self.wake(v, self.now, Cause(name, self.g.nodes[x], ev if ev >= 0 else None))
+        perception.feed_all(self, self.g.dst[e], (e,), immediate=immediate)
 
     def supported_by(self, e: int, v: int) -> bool:
         """Whether the badness seen through ``e`` derives from ``v``'s current bad stretch."""
@@ -270,7 +256,7 @@ class Engine:
 
     # --- evaluation -----------------------------------------------------------------
 
-    def _eval_event(self, v: int, reason: Cause | None) -> None:
+    def _eval_event(self, v: int, reason: Reason | None) -> None:
         if reason is None:  # woken through wake(): the reason is kept beside
             reason = self.pending_reason[v]
             self.pending_eval[v] = -1.0
@@ -284,14 +270,42 @@ class Engine:
         was_suspect = v in self.suspect
         self.suspect.discard(v)
         before = len(self.events)
-        if v >= self.g.n_components:
-            evaluation.eval_group(self, v, reason)
-        else:
-            evaluation.eval_component(self, v, reason)
+        if not self._noop(v):
+            self.dpos[v] = CLEAN
+            self.eval_t[v] = self.now
+            cause = reason if isinstance(reason, Cause) else Cause(*reason)
+            if v >= self.g.n_components:
+                evaluation.eval_group(self, v, cause)
+            else:
+                evaluation.eval_component(self, v, cause)
         if was_suspect and len(self.events) == before and self.st[v]:
             again = Cause("recovered", self.g.nodes[v], self.ev[v], detail="still bad on its own")
             for e in self.g.into[v]:  # still bad on its own: dependents that ignored it look again
-                self.wake(self.g.src[e], self.now, again)
+                self.recheck(self.g.src[e], self.now, again)
+
+    def _noop(self, v: int) -> bool:
+        """Whether evaluating ``v`` now would give exactly its last evaluation's result.
+
+        Only for components whose evaluation reads nothing but their active faults and
+        the out-edges up to the one where it stopped (``brk``): a change to any of those
+        (faults, triggers, perceptions at or before ``brk``) marks ``dpos``; what an edge
+        shows is trusted as before unless a target read is or was being re-derived; and
+        ``supported_by`` gives the same answers unless ``v`` got better at the instant of
+        its last evaluation and time has moved on. Skipping such an evaluation leaves the
+        journal byte for byte the same, only faster.
+        """
+        if not self.simple[v] or self.dpos[v] <= self.brk[v] or self.saw_suspect[v]:
+            return False
+        last = self.eval_t[v]
+        if last != self.now and self.good_since[v] == last:
+            return False
+        suspect = self.suspect
+        if suspect:
+            dst, out = self.g.dst, self.g.out[v]
+            for k in range(self.brk[v] + 1 if self.brk[v] < len(out) else len(out)):
+                if dst[out[k]] in suspect:
+                    return False
+        return True
 
     def _retract(self, u: int, since: int) -> None:
         """``u`` got better: whatever is bad through its old states is suspect.
@@ -311,7 +325,8 @@ class Engine:
             self.wr,
             self.ctrl,
         )
-        stack = [k for k in self.node_events[u] if since <= k < ev[u]]
+        mine = self.node_events[u]  # ascending: the slice is found by bisection, not a scan
+        stack = mine[bisect_left(mine, since) : bisect_left(mine, ev[u])]
         seen: set[int] = set()
         while stack:
             for j in kids[stack.pop()]:
@@ -322,12 +337,15 @@ class Engine:
                 w = node[j]
                 if ev[w] == j and w not in self.suspect and (st[w] or wr[w] or not ctrl[w]):
                     self.suspect.add(w)
-                    self.wake(w, self.now, reason)
+                    self.recheck(w, self.now, reason)
 
     def trusted(self, e: int) -> bool:
         """Whether what edge ``e`` shows may be believed (its target is not being re-derived)."""
         x = self.g.dst[e]
-        return x not in self.suspect or self.pev[e] != self.ev[x]
+        if x not in self.suspect:
+            return True
+        self.saw_suspect[self.g.src[e]] = True
+        return self.pev[e] != self.ev[x]
 
     def set_state(
         self, v: int, state: int, share: float, wrong: bool, control: bool, cause: Cause
@@ -367,6 +385,8 @@ class Engine:
             self.bad_from[v] = -1
         elif not was_bad:
             self.bad_from[v] = index
+            if self.good_since[v] == self.now:  # supported_by reads a new stretch from now on
+                self.dpos[v] = -1
         better = (
             state < old_state
             or share > old_share + EPS
@@ -376,5 +396,4 @@ class Engine:
         if was_bad and better:
             self._retract(v, since)
         self.queues.changed(v)
-        for e in self.g.into[v]:
-            self.feed(e)
+        perception.feed_all(self, v, self.g.into[v])

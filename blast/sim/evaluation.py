@@ -41,8 +41,15 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Cause | None, Cause 
         if fshare < worst_factor - EPS:
             worst, worst_factor = cause, fshare
         share = min(share, fshare)
-    for e in g.out[v]:
-        if g.alive[e] and is_held(eng, e):
+    eng.saw_suspect[v] = False
+    out = g.out[v]
+    eng.brk[v] = len(out)
+    plain, pst, pwr, pctrl = eng.plain[v], eng.pst, eng.pwr, eng.pctrl
+    for pos, e in enumerate(out):
+        if plain:  # no buffers: an edge seen good (or dead) changes nothing
+            if pst[e] == 0 and not pwr[e] and pctrl[e]:
+                continue
+        elif g.alive[e] and is_held(eng, e):
             held = held_factor(eng, e)
             if held is None:
                 continue
@@ -98,6 +105,7 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Cause | None, Cause 
         elif soft_cause is None:
             soft_cause = cause
         if share <= EPS and worst is not None and worst.mechanism != "partial":
+            eng.brk[v] = pos  # the edges after it are not read: their changes change nothing
             break
     return max(0.0, share), degraded, wrong, worst, soft_cause
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from blast.errors import ScenarioError
+from blast.sim.backoff import RetryWaves
 from blast.sim.clock import EPS
 from blast.sim.edges import HARD
 from blast.sim.journal import Cause, QueuePoint
@@ -54,6 +55,7 @@ class _Queue:
     collapsed: bool = False
     input_share: float = 1.0
     lease_pending: bool = False
+    waves: RetryWaves | None = None  # retries with backoff; None: all at once
 
 
 @dataclass
@@ -80,8 +82,12 @@ class QueueModel:
                 continue
             callers = [g.dep[e] for e in g.into[v]]
             timeouts = [d.timeout for d in callers if d is not None and d.timeout]
-            attempts = [d.retry.attempts for d in callers if d is not None and d.retry]
+            retries = [d.retry for d in callers if d is not None and d.retry]
+            attempts = [r.attempts for r in retries]
             q = comp.queue
+            backoff = q.retry_backoff
+            if backoff is None and q.retry_attempts is None and retries:
+                backoff = max(retries, key=lambda r: r.attempts).backoff
             self.q[v] = _Queue(
                 arrival=q.arrival_rate,
                 drain=q.drain_rate,
@@ -90,6 +96,8 @@ class QueueModel:
                 attempts=q.retry_attempts or max(attempts, default=1),
                 throttle_default=comp.timing.throttle_rate if comp.timing else None,
             )
+            if backoff and self.q[v].attempts > 1:
+                self.q[v].waves = RetryWaves(backoff, self.q[v].attempts)
             self.points[v] = []
         self.buffers: dict[int, _Buffer] = {}
         for e, dep in enumerate(g.dep):
@@ -128,7 +136,14 @@ class QueueModel:
         q.collapsed = limit is not None and q.backlog > limit + EPS
         amp = self._amplification(v)
         fail = 1.0 if q.collapsed else 1.0 - share
-        q.offered = q.arrival * amp * (1.0 + (q.attempts - 1) * fail)
+        if q.waves is None:
+            q.offered = q.arrival * amp * (1.0 + (q.attempts - 1) * fail)
+        else:  # retries come back in waves, backoff after each change of the failing share
+            q.waves.record(now, fail)
+            q.offered = q.arrival * amp * (1.0 + q.waves.retried(now))
+            wave = q.waves.next_wave(now)
+            if wave is not None:
+                self.engine.wake_later(v, wave, Cause("retry", detail="backoff"))
         admitted = q.offered if q.throttle is None else min(q.offered, q.throttle)
         if q.backlog <= EPS and admitted <= mu:
             q.rate, q.serving = 0.0, admitted

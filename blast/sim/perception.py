@@ -1,0 +1,110 @@
+"""What dependents perceive of a target's change: the filters on edges, applied.
+
+When a node changes state, every edge into it carries the change to its dependent
+through the filters of :mod:`blast.sim.edges` (detection delay, cache TTL, lease
+timeout, negative caching, health-check removal and restoration, serve-stale). A
+change seen at once is applied here and then; a delayed one is scheduled as a
+``perceive`` event that a later change of the same edge supersedes (``ver``).
+Applying a perception records what the dependent now sees of the edge, marks that
+edge's position as changed for the dependent (``Engine.dpos``, which lets an
+evaluation that cannot change anything be skipped) and wakes the dependent.
+
+:func:`feed_all` is the hot path of the engine (one call per state change, one loop
+iteration per dependent), so what is the same for every edge into the target is read
+once, before the loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from blast.sim.clock import EPS, P_PERCEIVE
+from blast.sim.edges import KIND_NAMES, MEMBER
+from blast.sim.journal import Cause
+
+if TYPE_CHECKING:
+    from blast.sim.engine import Engine, Reason
+
+
+def feed_all(eng: Engine, x: int, edges: Iterable[int], *, immediate: bool = False) -> None:
+    """Target ``x`` of ``edges`` changed: apply or schedule what each dependent perceives.
+
+    ``immediate`` skips the delays (a rerouted edge shows its new target's state at once).
+    """
+    g, now = eng.g, eng.now
+    st0, sh0, wr0, ctrl0, ev = eng.st[x], eng.sh[x], eng.wr[x], eng.ctrl[x], eng.ev[x]
+    check = eng.checks[x] if x < g.n_components else None
+    removing = check is not None and check.failover and eng.auto[x]
+    alive, fmech, fdelay, stale, kind = g.alive, g.fmech, g.fdelay, g.stale, g.kind
+    pst, pwr, pctrl, ver, bad_since = eng.pst, eng.pwr, eng.pctrl, eng.ver, eng.bad_since
+    for e in edges:
+        if not alive[e]:
+            continue
+        st, sh, wr, ctrl = st0, sh0, wr0, ctrl0
+        fm = fmech[e]
+        if fm == "lease" and st == 1 and sh >= 1 - EPS and not wr and ctrl:
+            st = 0  # a degraded target that still answers renews leases: none lapses
+        ver[e] += 1
+        mech = ""
+        at = now
+        if st != 0 or wr or not ctrl:
+            if bad_since[e] < 0:
+                bad_since[e] = now
+            delay, mech = fdelay[e], fm
+            if removing and (sh < 1 - EPS or st == 2):
+                assert check is not None
+                hc_delay = check.interval * check.unhealthy_threshold
+                if hc_delay >= delay:
+                    delay, mech = hc_delay, "health-check"
+                st, sh = 2, 0.0
+            if not (pst[e] != 0 or pwr[e] or not pctrl[e] or immediate):
+                at = max(now, bad_since[e] + delay)
+            if stale[e] and st == 2 and kind[e] != MEMBER:
+                st, sh, wr, mech = 1, 1.0, False, "serve-stale"
+        else:
+            bad_since[e] = -1.0
+            if pst[e] != 0 or pwr[e] or not pctrl[e]:
+                delay = g.neg_ttl[e]
+                if delay > 0:
+                    mech = "negative-cache"
+                if removing:
+                    assert check is not None
+                    hc = (check.not_ready_time or 0.0) + check.interval * check.healthy_threshold
+                    if hc > delay:
+                        delay, mech = hc, "health-check"
+                if not immediate:
+                    at = now + delay
+        if at <= now:  # most edges: seen at once, no need to go through the heap
+            perceive(eng, e, ver[e], st, sh, wr, ctrl, ev, mech)
+        else:
+            eng.schedule(at, P_PERCEIVE, "perceive", e, ver[e], st, sh, wr, ctrl, ev, mech)
+
+
+def perceive(
+    eng: Engine, e: int, version: int, st: int, sh: float, wr: bool, ctrl: bool, ev: int, mech: str
+) -> None:
+    """The dependent of ``e`` now sees its target as ``(st, sh, wr, ctrl)`` from event ``ev``."""
+    g = eng.g
+    if version != eng.ver[e] or not g.alive[e]:
+        return
+    if eng.pmech[e] == "lease" and st == 0 and (eng.pst[e] != 0 or eng.pwr[e] or not eng.pctrl[e]):
+        dep = g.dep[e]
+        if dep and dep.lease_work:
+            eng.queues.lease_work(e, dep.lease_work)
+    eng.pst[e], eng.psh[e], eng.pwr[e], eng.pctrl[e] = st, sh, wr, ctrl
+    eng.pev[e], eng.pmech[e] = ev, mech
+    v = g.src[e]
+    pos = g.opos[e]
+    if pos < eng.dpos[v]:
+        eng.dpos[v] = pos
+    if st == 2 and eng.st[v] == 2 and eng.plain[v] and v not in eng.suspect:
+        return  # a down component seeing a failure get no better: nothing can change
+    now = eng.now
+    if eng.pending_eval[v] == now and not _recovered(eng.pending_reason[v]):
+        return  # due already, for a reason at least as precise
+    eng.recheck(v, now, (mech or KIND_NAMES[g.kind[e]], g.nodes[g.dst[e]], ev if ev >= 0 else None))
+
+
+def _recovered(reason: Reason) -> bool:
+    return (reason.mechanism if isinstance(reason, Cause) else reason[0]) == "recovered"
