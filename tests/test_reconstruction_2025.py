@@ -122,9 +122,13 @@ def test_dwfm_collapses_after_the_repair_and_the_0414_restart_ends_it():
     mechanisms = [(e["state"], e["cause"]["mechanism"]) for e in events]
     assert ("down", "lease") in mechanisms
     collapse = next(e for e in events if e["cause"]["mechanism"] == "collapse")
-    # the collapse starts when DWFM reaches DynamoDB again: at the 02:25 repair since the last
-    # engine merge (it was 02:40, after the negative cache; see the closing note)
+    # the collapse starts when DWFM reaches DynamoDB again, at the record's 02:25 repair (E20:
+    # re-leasing from 02:25; DWFM resolves through the service path, without the clients'
+    # 15 min negative cache): its capacity is back under a backlog far past the timeout
     assert collapse["t"] == pytest.approx((2 * 60 + 37) * 60)
+    [queue] = [q["points"] for q in reference()["queues"] if q["component"] == DWFM]
+    back = next(p for p in queue if p["capacity"] > 0)
+    assert back["t"] == collapse["t"] and back["goodput"] == 0  # capacity back, all too late
     assert events[-1]["state"] == "up"
     assert [e["state"] for e in events].count("down") == 3  # lease, collapse, 0% of the ramp
 
@@ -169,7 +173,7 @@ def test_a_fault_shorter_than_the_lease_timeout_expires_no_lease(tmp_path, minut
     doc["faults"] = [
         {
             "id": "blip",
-            "target": "aws.use1.dynamodb.endpoint",
+            "target": "aws.use1.dynamodb.service-endpoint",  # DynamoDB as DWFM reaches it
             "at": doc["start"],
             "for": f"{minutes}m",
         }

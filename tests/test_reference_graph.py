@@ -42,13 +42,30 @@ def test_route53_change_api_down_freezes_the_record_without_taking_anything_down
         "aws.signin",
         "aws.iam",
         "aws.euw1.redshift.iam-user-queries",
-        "aws.use1.lambda.control-plane",
     ],
 )
 def test_services_that_recovered_before_the_public_record_hang_on_the_internal_endpoint(service):
     assert propagate(GRAPH, [INTERNAL]).state(service) is State.DOWN
     # the public endpoint alone does not take them down (STS degrades through the NLBs)
     assert propagate(GRAPH, ["aws.use1.dynamodb.endpoint"]).state(service) is not State.DOWN
+
+
+@pytest.mark.parametrize(
+    "service",
+    [
+        "aws.use1.ec2.dwfm",
+        "aws.use1.lambda.control-plane",
+        "aws.use1.redshift.query",
+        "aws.use1.redshift.control-plane",
+    ],
+)
+def test_services_back_with_the_records_repair_resolve_without_the_clients_cache(service):
+    """Back at 02:21-02:25 (E16, E17, E20): with the record, before clients' caches (02:40)."""
+    assert propagate(GRAPH, ["aws.use1.dynamodb.dns-record"]).state(service) is State.DOWN
+    for endpoint in ("aws.use1.dynamodb.endpoint", INTERNAL):
+        assert propagate(GRAPH, [endpoint]).state(service) is not State.DOWN
+    deps = {d.target for d in GRAPH.components[service].depends_on}
+    assert "aws.use1.dynamodb.service-endpoint" in deps
 
 
 def test_running_instances_never_degrade_with_ec2s_control_plane():

@@ -15,7 +15,9 @@ from blast.scoring import (
     load_incident,
     score,
 )
+from blast.scoring.against import simulated_windows
 from blast.scoring.reference import IncidentDataError
+from tests.simkit import T0, comp, fault, run
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "aws-2025-10-20"
@@ -151,3 +153,36 @@ def test_edges_a_parameter_was_fitted_to_are_not_counted_as_emergent():
     assert [e.origin for e in result.edges] == ["emergent", "fitted"]
     assert result.summary()["fitted_edges"] == 1
     assert result.summary()["emergent_edges"] == 1
+
+
+def test_a_window_that_names_its_cause_is_matched_with_the_stretches_that_cause_gives():
+    # svc is down while db is (hard), then degraded while wf is (soft), in one simulated window;
+    # the post-mortem's two windows name db and wf as their causes
+    j = run(
+        [comp("db"), comp("wf"), comp("svc", "db", {"target": "wf", "type": "soft"})],
+        [fault("a", "db", 0, 60), fault("b", "wf", 0, 180)],
+    )
+    assert [(w.component, w.start, w.end) for w in j.windows() if w.component == "svc"] == [
+        ("svc", 0, 180 * 60)
+    ]
+    t0 = datetime.fromisoformat(T0)
+    mins = [t0 + timedelta(minutes=m) for m in (0, 60, 180)]
+    by_cause = [
+        ReferenceWindow("S", "svc", "main", mins[0], mins[1], ("pes",), True, 2, ("db",)),
+        ReferenceWindow("S", "svc", "tail", mins[1], mins[2], ("pes",), True, 3, ("wf",)),
+    ]
+    windows = simulated_windows(j)
+    errors = [(e.window, e.edge, e.error_minutes) for e in score(windows, by_cause).edges]
+    assert errors == [
+        ("main", "start", 0),
+        ("main", "end", 0),
+        ("tail", "start", 0),
+        ("tail", "end", 0),
+    ]
+    # without named causes both are compared with the whole window
+    plain = [ref("svc", mins[0], mins[1]), ref("svc", mins[1], mins[2], "tail")]
+    ends = [e.error_minutes for e in score(windows, plain).edges if e.edge == "end"]
+    assert ends == [120, 0]
+    # a cause that never explains the component's impairment falls back to the whole window
+    other = [ReferenceWindow("S", "svc", "main", mins[0], mins[1], ("pes",), True, 2, ("x",))]
+    assert [e.error_minutes for e in score(windows, other).edges] == [0, 120]

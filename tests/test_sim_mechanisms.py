@@ -4,6 +4,7 @@ states, wrong data, flapping and operator actions, each as a whole timeline."""
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from blast.errors import ScenarioError
 from tests.simkit import action, comp, fault, run, timeline
@@ -336,3 +337,38 @@ def test_retry_backoff_defaults_to_the_callers_policy():
     doc = scenario_from_dict({"start": T0, "horizon": "1h", "faults": [fault("f", "w", 0, 1)]})
     waves = Engine(make_plan(graph, doc), 0).queues.q[0].waves
     assert waves is not None and (waves.attempts, waves.delays) == (4, [2.0, 6.0, 14.0])
+
+
+def test_a_gradual_relaxation_raises_the_admitted_rate_in_steps_until_it_stops_binding():
+    # 100/s offered, throttled to 25/s at minute 10; relaxed from minute 20 by 150/s an hour:
+    # the admitted rate passes 30, 40, ... 100/s every 4 minutes, lifted at minute 50
+    comps = [comp("ec2", queue={"arrival_rate": 100, "drain_rate": 200}), comp("ecs", "ec2")]
+    j = run(
+        comps,
+        [fault("f", "ec2", 0, 1)],
+        [
+            action("t", "throttle", 10, "ec2", rate=25),
+            action("r", "relax", 20, "ec2", relax_rate=150),
+        ],
+    )
+    ecs = [(round(e.t / 60, 4), e.state, round(e.share_ok, 6)) for e in j.events_of("ecs")]
+    assert ecs == [
+        (0, "down", 0.0),
+        (1, "degraded", 1.0),  # the minute's backlog drains at 100/s spare
+        (2, "up", 1.0),
+        (10, "degraded", 0.25),
+        (22, "degraded", 0.3),
+        *[(22 + 4 * k, "degraded", round(0.3 + k / 10, 6)) for k in range(1, 7)],
+        (50, "up", 1.0),
+    ]
+    assert j.events_of("ec2")[-1].cause.mechanism == "throttle"
+    assert [w.end for w in j.windows() if w.component == "ecs"][-1] == 50 * 60
+
+
+def test_relax_rate_is_only_for_relax():
+    with pytest.raises(ValidationError, match="relax_rate"):
+        run(
+            [comp("a", queue={"arrival_rate": 1, "drain_rate": 2})],
+            [fault("f", "a", 0, 1)],
+            [action("t", "throttle", 1, "a", rate=1, relax_rate=5)],
+        )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from blast.errors import BadInputError
-from blast.scoring.compare import Score, SimulatedWindow, score
+from blast.scoring.compare import Score, Segment, SimulatedWindow, score
 from blast.scoring.reference import IncidentData
 from blast.sim.journal import Journal
 from blast.sim.scenario import ScenarioDocument
@@ -26,17 +26,36 @@ class UncitedActionError(BadInputError):
 
 
 def simulated_windows(journal: Journal) -> tuple[SimulatedWindow, ...]:
-    """Every impact window of the journal as absolute times; open windows end at the horizon."""
+    """Every impact window of the journal as absolute times; open windows end at the horizon.
+
+    Each window is split into segments at every change of cause, each naming the dependency
+    that causes it (for matching a reference window by its named causes). A segment caused
+    by the component's own state (a collapsed or throttled queue, a ramp, a warm-up, a stuck
+    state: no dependency) is the aftermath of what came before it and keeps its cause.
+    """
     horizon = journal.time(journal.horizon)
-    return tuple(
-        SimulatedWindow(
-            component=w.component,
-            start=journal.time(w.start),
-            end=horizon if w.end is None else journal.time(w.end),
-            open=w.end is None,
+    out = []
+    for w in journal.windows():
+        end = journal.horizon if w.end is None else w.end
+        inside = [e for e in journal.events_of(w.component) if w.start <= e.t < end]
+        segments: list[Segment] = []
+        causes: frozenset[str] = frozenset()
+        for k, event in enumerate(inside):
+            seg_end = inside[k + 1].t if k + 1 < len(inside) else end
+            if event.cause.dependency:
+                causes = frozenset((event.cause.dependency,))
+            if event.state != "up" and seg_end > event.t:
+                segments.append(Segment(journal.time(event.t), journal.time(seg_end), causes))
+        out.append(
+            SimulatedWindow(
+                component=w.component,
+                start=journal.time(w.start),
+                end=horizon if w.end is None else journal.time(w.end),
+                open=w.end is None,
+                segments=tuple(segments),
+            )
         )
-        for w in journal.windows()
-    )
+    return tuple(out)
 
 
 def check_actions(scenario: ScenarioDocument, data: IncidentData, scenario_name: str) -> None:
@@ -75,5 +94,6 @@ def score_journal(
         simulated_windows(journal),
         data.scored_windows(),
         [action.at for action in scenario.actions],
-        [(f.component, f.window, f.edge) for o in scenario.overrides for f in o.fitted_to],
+        [(f.component, f.window, f.edge) for o in scenario.overrides for f in o.fitted_to]
+        + [(f.component, f.window, f.edge) for a in scenario.actions for f in a.fitted_to],
     )

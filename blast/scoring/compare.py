@@ -7,6 +7,17 @@ a sub-window is compared with the simulated windows inside it). A reference
 window that no simulated window overlaps is compared with the nearest one; a
 component that the simulation never impairs is *missed*.
 
+A reference window that names its causes (``caused_by``, declared in the data
+beside the times, never fitted) is matched by cause: only the stretches of the
+simulated windows caused by one of the named components (the dependency of
+the journal's cause; a stretch caused by the component's own state, such as a
+collapse or a ramp, keeps the cause of the stretch before it) count, so a
+service impaired first by one dependency and then, without a gap, by another
+is scored per cause, as the
+post-mortem tells it (Redshift's queries, down with DynamoDB, then impaired
+while host replacement drains). When no stretch of the component runs through
+a named cause, the windows are matched as above.
+
 Every compared edge is classified:
 
 * ``action-set``: the simulated edge falls in the same minute as an operator
@@ -39,17 +50,27 @@ FAR = timedelta(days=3650)
 
 
 @dataclass(frozen=True)
+class Segment:
+    """A stretch of a simulated window with one cause: the dependency that explains it."""
+
+    start: datetime
+    end: datetime
+    causes: frozenset[str]
+
+
+@dataclass(frozen=True)
 class SimulatedWindow:
     """A window in which the simulation has ``component`` impaired (not up).
 
     ``end`` is the horizon when the component is still impaired there; ``open``
-    says so.
+    says so. ``segments`` split it at each change of cause (empty: not known).
     """
 
     component: str
     start: datetime
     end: datetime
     open: bool = False
+    segments: tuple[Segment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,7 +187,7 @@ def score(
     for ref in reference:
         if not ref.component:
             continue
-        match = _match(ref, by_component.get(ref.component, []))
+        match = _match(ref, _by_cause(ref, by_component.get(ref.component, [])))
         for edge, real in (("start", ref.start), ("end", ref.end)):
             if real is None:
                 continue
@@ -208,6 +229,27 @@ def _match(
     start = min(w.start for w in overlapping)
     last = max(overlapping, key=lambda w: w.end)
     return start, None if last.open else last.end
+
+
+def _by_cause(ref: ReferenceWindow, windows: Sequence[SimulatedWindow]) -> list[SimulatedWindow]:
+    """The runs of segments whose causes include one that ``ref`` names; all windows if none."""
+    named = set(ref.caused_by)
+    if not named:
+        return list(windows)
+    runs: list[SimulatedWindow] = []
+    for w in windows:
+        start: datetime | None = None
+        end: datetime | None = None
+        for seg in (*w.segments, None):
+            if seg is not None and seg.causes & named and (end is None or seg.start == end):
+                start, end = start or seg.start, seg.end
+                continue
+            if start is not None and end is not None:
+                runs.append(SimulatedWindow(w.component, start, end, w.open and end == w.end))
+            start, end = None, None
+            if seg is not None and seg.causes & named:
+                start, end = seg.start, seg.end
+    return runs or list(windows)
 
 
 def _gap(window: SimulatedWindow, lo: datetime, hi: datetime) -> timedelta:

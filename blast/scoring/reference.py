@@ -54,6 +54,8 @@ class ReferenceWindow:
     sources: tuple[str, ...]
     confirmed: bool
     line: int
+    caused_by: tuple[str, ...] = ()
+    """Components the post-mortem names as the cause (``caused_by``, ``;``-separated)."""
 
     @property
     def duration(self) -> timedelta | None:
@@ -209,6 +211,7 @@ def _read_windows(path: Path, problems: list[Problem]) -> Iterator[ReferenceWind
             sources=row.sources(),
             confirmed=row.flag("confirmed"),
             line=row.line,
+            caused_by=tuple(c for c in row.get("caused_by").split(";") if c),
         )
 
 

@@ -23,6 +23,7 @@ drains at ``drain_rate``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +57,10 @@ class _Queue:
     input_share: float = 1.0
     lease_pending: bool = False
     waves: RetryWaves | None = None  # retries with backoff; None: all at once
+    relax_rate: float = 0.0  # items/s per second by which a relaxing throttle rises
+    relax_since: float = 0.0
+    relax_wake: float = -1.0
+    limit: float | None = None  # the throttle in force now (``throttle`` while it relaxes)
 
 
 @dataclass
@@ -144,7 +149,8 @@ class QueueModel:
             wave = q.waves.next_wave(now)
             if wave is not None:
                 self.engine.wake_later(v, wave, Cause("retry", detail="backoff"))
-        admitted = q.offered if q.throttle is None else min(q.offered, q.throttle)
+        q.limit = self._relaxed(v, q, now)
+        admitted = q.offered if q.limit is None else min(q.offered, q.limit)
         if q.backlog <= EPS and admitted <= mu:
             q.rate, q.serving = 0.0, admitted
         else:
@@ -156,6 +162,23 @@ class QueueModel:
         if q.collapsed:
             return 0.0
         return share * (admitted / q.offered if q.offered > EPS else 1.0)
+
+    def _relaxed(self, v: int, q: _Queue, now: float) -> float | None:
+        """The throttle in force now; a relaxing one rises linearly and is lifted once it
+        admits all that is offered. Wakes ``v`` at each tenth of the offered rate it passes,
+        so dependents see the share of admitted work rise in steps (as a ramped recovery)."""
+        if q.throttle is None or q.relax_rate <= 0:
+            return q.throttle
+        limit = q.throttle + q.relax_rate * (now - q.relax_since)
+        if limit >= q.offered - EPS:
+            q.throttle, q.relax_rate = None, 0.0
+            return None
+        level = (math.floor(limit / q.offered * 10 + EPS) + 1) / 10 * q.offered
+        when = max(now, q.relax_since + (min(level, q.offered) - q.throttle) / q.relax_rate)
+        if when != q.relax_wake:
+            q.relax_wake = when
+            self.engine.wake_later(v, when, Cause("throttle", detail="relaxing"))
+        return limit
 
     def _schedule_crossing(self, v: int, q: _Queue, limit: float | None) -> None:
         now, r, b = self.engine.now, q.rate, q.backlog
@@ -194,8 +217,8 @@ class QueueModel:
             return 1.0
         if q.collapsed:
             return 0.0
-        if q.throttle is not None and q.offered > q.throttle + EPS:
-            return q.throttle / q.offered
+        if q.limit is not None and q.offered > q.limit + EPS:
+            return q.limit / q.offered
         return 1.0
 
     def cause(self, v: int) -> Cause | None:
@@ -209,8 +232,8 @@ class QueueModel:
                 detail=f"queueing delay over the {q.timeout:g}s timeout; "
                 f"arrivals x{q.offered / q.arrival if q.arrival else 1:.3g} with retries",
             )
-        if q.throttle is not None and q.offered > q.throttle + EPS:
-            return Cause("throttle", detail=f"admits {q.throttle:g}/s of {q.offered:g}/s")
+        if q.limit is not None and q.offered > q.limit + EPS:
+            return Cause("throttle", detail=f"admits {q.limit:g}/s of {q.offered:g}/s")
         if q.backlog > EPS:
             return Cause("queue", detail=f"backlog {q.backlog:.0f} items draining")
         return None
@@ -250,9 +273,14 @@ class QueueModel:
                     raise ScenarioError(
                         f"action '{action.id}': give a `rate` (or timing.throttle_rate)"
                     )
-                q.throttle = rate
+                q.throttle, q.relax_rate = rate, 0.0
             elif action.do is ActionKind.RELAX:
-                q.throttle = None
+                now = self.engine.now
+                if action.relax_rate is None or q.throttle is None:
+                    q.throttle, q.relax_rate = None, 0.0
+                else:  # a gradual relaxation: the throttle rises from where it is now
+                    q.throttle += q.relax_rate * (now - q.relax_since)
+                    q.relax_rate, q.relax_since = action.relax_rate / 3600.0, now
             elif action.do is ActionKind.ADD_CAPACITY:
                 q.factor *= action.factor or 2.0
             elif action.do is ActionKind.RESTART:

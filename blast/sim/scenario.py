@@ -169,6 +169,18 @@ class Reroute(_Frozen):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class FitTarget(_Frozen):
+    """An edge of a post-mortem window that a fitted parameter was chosen to reproduce.
+
+    A scorer labels this edge ``fitted``, not ``emergent``: a parameter fitted to an
+    edge says nothing about whether the mechanisms explain it.
+    """
+
+    component: str = Field(..., pattern=ID_PATTERN, description="Component of the window.")
+    window: str = Field("main", description="The window's name in `impact_windows.csv`.")
+    edge: Literal["start", "end"] = Field(..., description="`start` or `end`.")
+
+
 class Action(_Frozen):
     """Something operators did, at the time a public source gives."""
 
@@ -184,7 +196,22 @@ class Action(_Frozen):
     factor: float | None = Field(
         None, gt=0, description="add-capacity: the capacity is multiplied by this (default 2)."
     )
+    relax_rate: float | None = Field(
+        None,
+        gt=0,
+        description=(
+            "relax: the admitted rate rises by this many requests per second each hour, "
+            "until the throttle no longer binds (default: lifted at once)."
+        ),
+    )
     reroute: Reroute | None = Field(None, description="reroute: which edge moves where.")
+    fitted_to: tuple[FitTarget, ...] = Field(
+        (),
+        description=(
+            "The post-mortem edges a value of this action (`relax_rate`) was fitted to "
+            "(scored as `fitted`)."
+        ),
+    )
     description: str = Field("", description="What was done, in a sentence.")
     sources: tuple[str, ...] = Field((), description="URLs or keys of `references`.")
 
@@ -199,19 +226,9 @@ class Action(_Frozen):
             raise ValueError("`rate` is for do: throttle")
         if self.factor is not None and self.do is not ActionKind.ADD_CAPACITY:
             raise ValueError("`factor` is for do: add-capacity")
+        if self.relax_rate is not None and self.do is not ActionKind.RELAX:
+            raise ValueError("`relax_rate` is for do: relax")
         return self
-
-
-class FitTarget(_Frozen):
-    """An edge of a post-mortem window that a fitted parameter was chosen to reproduce.
-
-    A scorer labels this edge ``fitted``, not ``emergent``: a parameter fitted to an
-    edge says nothing about whether the mechanisms explain it.
-    """
-
-    component: str = Field(..., pattern=ID_PATTERN, description="Component of the window.")
-    window: str = Field("main", description="The window's name in `impact_windows.csv`.")
-    edge: Literal["start", "end"] = Field(..., description="`start` or `end`.")
 
 
 class Override(_Frozen):
