@@ -17,14 +17,16 @@ from dash import Dash
 from blast.errors import BlastError
 from blast.sim.loader import load_scenario
 from dashboard.race import race_view
+from dashboard.screen import screen
 from dashboard.server import create_app
+from dashboard.state import initial_state
 from dashboard.store import DEFAULT_GRAPH, Sources
 
 
 def build_app(graph: str | Path | None = None, *, warm: bool = False) -> Dash:
     """The app over ``graph`` (default: ``BLAST_GRAPH``, else the shipped 2025-10-20 graph).
 
-    With ``warm`` the default graph is loaded and indexed now, so that the first
+    With ``warm`` the default graph is loaded, indexed and its overview drawn now, so that the first
     visitor does not wait for it (and, under ``gunicorn --preload``, the workers
     share the result), and the race page's result is read from its cache (computed
     once per content). A graph that does not load is reported on the page instead.
@@ -34,7 +36,8 @@ def build_app(graph: str | Path | None = None, *, warm: bool = False) -> Dash:
     sources = Sources(default=chosen) if not upload_dir else Sources(chosen, Path(upload_dir))
     if warm:
         try:
-            sources.analysed(sources.default_key)
+            analysed = sources.analysed(sources.default_key)
+            screen(analysed, initial_state(sources.default_key))  # overview, edge arrays
         except (BlastError, OSError) as exc:
             print(f"app.py: the default graph does not load:\n{exc}", file=sys.stderr)
         race_view()
