@@ -100,8 +100,12 @@ def test_slider_recolours_to_the_engines_states(
 
 
 def test_what_if_changes_the_downtime_figure(server: str, browser: WebDriver) -> None:
-    open_timeline(browser, server)
+    open_timeline(browser, server + "?t=60")  # 00:48 PDT: the graph coloured, a chain shown
     until(browser, lambda: "baseline down" in result_text(browser), "table")
+    until(browser, lambda: browser.execute_script(f"return {CY}.nodes('.down').length > 0"),
+          "coloured graph")  # fmt: skip
+    browser.execute_script(f"{CY}.getElementById('zoom').emit('tap');")
+    until(browser, lambda: "Zoom" in browser.find_element(By.ID, ids.TL_PANEL).text, "chain")
     box = browser.find_element(By.ID, ids.TL_WI_EARLIER)
     box.clear()
     box.send_keys("60")

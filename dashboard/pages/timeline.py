@@ -35,6 +35,22 @@ function(search, opened) {
 """A link with a time or a what-if opens on this page (once, on arrival)."""
 PLAY_STEPS = 120
 """A play-through of the horizon takes this many ticks."""
+PLAY = """
+function(clicks, ticks, stopped, minutes, top) {
+    var skip = window.dash_clientside.no_update;
+    var fired = window.dash_clientside.callback_context.triggered.map(function (t) {
+        return t.prop_id; }).join(" ");
+    var t = Math.round(minutes || 0), end = Math.round(top || 0);
+    if (fired.indexOf("PLAY_ID.") === 0) {
+        if (stopped) { return [false, "⏸ Pause", t >= end ? 0 : skip]; }
+        return [true, "▶ Play", skip];
+    }
+    if (stopped) { return [skip, skip, skip]; }
+    var next = Math.min(end, t + Math.max(1, Math.floor(end / PLAY_STEPS)));
+    return next >= end ? [true, "▶ Play", next] : [skip, skip, next];
+}
+""".replace("PLAY_ID", ids.TL_PLAY).replace("PLAY_STEPS", str(PLAY_STEPS))
+"""Play and pause, in the browser: the interval moves the slider; the button stops it."""
 
 
 def layout(state: dict[str, Any], sources: Sources) -> html.Div:
@@ -260,7 +276,8 @@ def register(app: Dash, sources: Sources) -> None:
         new = st.to_query(with_extra(state, minutes, scenario, _spec(*args[: len(WI_INPUTS)])))
         return no_update if new == (search or "") else new
 
-    @app.callback(
+    app.clientside_callback(  # in the browser: a pause is never lost behind a slow tick
+        PLAY,
         Output(ids.TL_INTERVAL, "disabled"),
         Output(ids.TL_PLAY, "children"),
         Output(ids.TL_SLIDER, "value", allow_duplicate=True),
@@ -271,18 +288,6 @@ def register(app: Dash, sources: Sources) -> None:
         State(ids.TL_SLIDER, "max"),
         prevent_initial_call=True,
     )
-    def play(_clicks: Any, _ticks: Any, stopped: bool, minutes: Any, top: Any) -> Any:
-        t, end = int(minutes or 0), int(top or 0)
-        if ctx.triggered_id == ids.TL_PLAY:
-            if stopped:  # start (from the beginning when at the end)
-                return False, "⏸ Pause", 0 if t >= end else no_update
-            return True, "▶ Play", no_update
-        step = max(1, end // PLAY_STEPS)
-        nxt = min(end, t + step)
-        if nxt >= end:
-            return True, "▶ Play", nxt
-        # a tick answered after a pause click must not start the interval again
-        return no_update, no_update, nxt
 
 
 def tables(sim: tl.Simulated) -> tuple[list[Any], list[Any]]:

@@ -64,6 +64,12 @@ def layout() -> html.Div:
                         options=[{"label": v, "value": k} for k, v in wi.MITIGATIONS.items()],
                         value=[],
                         className="wi-mitigations",
+                        labelStyle={
+                            "display": "flex",
+                            "flexDirection": "row",
+                            "alignItems": "center",
+                            "gap": "6px",
+                        },
                     ),
                 ],
             ),
