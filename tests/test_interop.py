@@ -211,3 +211,14 @@ def test_import_output_is_yaml_on_stdout():
     data = yaml.safe_load(run.stdout)
     assert data["version"] == 1 and data["components"]
     assert "not mapped" in run.stderr
+
+
+def test_otel_import_then_reconcile_round_trips(tmp_path):
+    """Links imported into a graph reconcile against that graph with nothing left over."""
+    out = tmp_path / "observed.yaml"
+    blast("import", "otel", DATA / "jaeger-dependencies.json", "-o", out)
+    run = blast("import", "otel", DATA / "jaeger-dependencies.json", "--graph", out, "--json")
+    data = json.loads(run.stdout)
+    assert data["observed_not_declared"] == [] and data["declared_not_observed"] == []
+    assert data["unknown_services"] == []
+    assert data["matched"] == data["links"] == len(list(load_graph(out).edges()))
