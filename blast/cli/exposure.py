@@ -53,8 +53,14 @@ def _exposure_dict(e: Exposure) -> dict[str, Any]:
     }
 
 
-def _blind_dict(b: BlindSpot) -> dict[str, Any]:
-    return asdict(b)
+def _blind_dict(b: BlindSpot, top: int | None) -> dict[str, Any]:
+    """One blind spot; its long lists cut to ``top`` like every list of the output."""
+    out = asdict(b)
+    out["watched_down_count"] = len(b.watched_down)
+    out["shared_count"] = len(b.shared)
+    out["watched_down"] = list(head(b.watched_down, top))
+    out["shared"] = list(head(b.shared, top))
+    return out
 
 
 def json_parts(
@@ -85,7 +91,7 @@ def json_parts(
         "delayed",
         ({"component": d.component, "queued": list(d.queued)} for d in head(result.delayed, top)),
     )
-    yield "blind_spots", (_blind_dict(b) for b in head(blind, top))
+    yield "blind_spots", (_blind_dict(b, top) for b in head(blind, top))
 
 
 def _because(graph: Graph, e: Exposure) -> str:
