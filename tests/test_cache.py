@@ -146,3 +146,17 @@ def test_export_goes_through_the_cache_unless_no_cache():
     cold, warm = blast(*args), blast(*args)
     assert len(list(cache.cache_dir().glob("*.graph"))) == 1
     assert cold.stdout == warm.stdout == uncached.stdout
+
+
+def test_every_module_that_decides_a_graph_is_in_the_cache_key():
+    """A change to any module the loader runs must miss the cache (modules split later too)."""
+    code = (
+        "import sys; from blast.loading.loader import check_files; "
+        "check_files(['graphs/examples/shop.yaml']); "
+        "print(' '.join(m for m in sys.modules "
+        "if m.startswith(('blast.loading.', 'blast.model.'))))"
+    )
+    run = blast("-c", code)
+    assert run.returncode == 0, run.stderr
+    used = {m.removeprefix("blast.").replace(".", "/") + ".py" for m in run.stdout.split()}
+    assert used - set(cache._CODE) == set()

@@ -39,14 +39,19 @@ MAX_ENTRIES = 32
 FORMAT = 1
 _CODE = (
     "loading/loader.py",
+    "loading/crosscheck.py",
     "loading/yamlsource.py",
+    "loading/yamlbuild.py",
     "loading/messages.py",
     "loading/files.py",
     "loading/cache.py",
     "loading/cachepayload.py",
     "loading/items.py",
     "loading/yamlerrors.py",
+    "loading/catalogs.py",
     "model/spec.py",
+    "model/vocabulary.py",
+    "model/dependency.py",
     "model/durations.py",
     "model/graph.py",
 )
