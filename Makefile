@@ -11,7 +11,7 @@ $(UV):
 	.tools/bin/pip install --quiet 'uv==0.13.9'
 
 .venv/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked --quiet --python $(PYTHON)
+	$(UV) sync --locked --quiet --compile-bytecode --python $(PYTHON)
 	touch $@
 
 ## report: SPOF report of the shipped 2025-10-20 graph, printed to the terminal
