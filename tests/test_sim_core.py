@@ -272,3 +272,18 @@ def test_same_input_same_journal_bytes():
         "queues",
     ]
     assert data["start"] == "2025-10-20T00:00:00-07:00"
+
+
+def test_a_cycle_does_not_keep_itself_down_once_its_trigger_is_gone():
+    # a sees b fail 4 min late (detection + cache), b caches a's failure 2 min after it
+    # ends: at 5 min a sees b down, but b is down only through a's old fault, so b lets
+    # go of a failure that now derives from its own and both come back (least fixpoint)
+    comps = [
+        comp("a", {"target": "b", "detection_delay": "2m", "cache_ttl": "2m"}),
+        comp("b", {"target": "a", "detection_delay": "1m", "negative_cache_ttl": "2m"}),
+    ]
+    j = run(comps, [fault("f", "a", 0, 4)], horizon="12h")
+    assert [(w.component, w.start / 60, w.end / 60) for w in j.windows()] == [
+        ("a", 0, 4),
+        ("b", 1, 5),
+    ]

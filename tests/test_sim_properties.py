@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 
 import networkx as nx
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blast.analysis.propagation import propagate
@@ -23,29 +23,53 @@ from tests.strategies import random_graph
 MINUTES = [0, 0, 1, 2, 5, 10]
 
 
-def timed(graph: Graph, seed: int) -> Graph:
-    """``graph`` with random simulation parameters on its edges, components and groups."""
+def timed(graph: Graph, seed: int, *, instant_cycles: bool = False) -> Graph:
+    """``graph`` with random simulation parameters on its edges, components and groups.
+
+    With ``instant_cycles`` nothing inside a cycle waits: edges within a strongly
+    connected component have no detection delay, cache, negative cache or lease, and
+    components and groups on a cycle no warm-up or failover time (delays between the
+    cycles and everywhere else stay). A delay inside a cycle lets a failure echo
+    round it after its trigger is gone, which breaks the monotonicity properties for
+    real (counterexample in docs/simulation.md, Limits).
+    """
     rng = random.Random(seed)
+    scc: dict[str, int] = {}
+    cyclic: set[int] = set()
+    for k, members in enumerate(nx.strongly_connected_components(graph.digraph)):
+        scc.update(dict.fromkeys(members, k))
+        if len(members) > 1:
+            cyclic.add(k)
 
     def minutes() -> float:
         return 60.0 * rng.choice(MINUTES)
 
+    def wait(node: str, drawn: float) -> float:
+        return 0.0 if instant_cycles and scc[node] in cyclic else drawn
+
     components = []
     for c in graph.components.values():
-        deps = tuple(
-            Dependency(
-                target=d.target,
-                type=d.type,
-                detection_delay=minutes(),
-                cache_ttl=minutes(),
-                negative_cache_ttl=minutes(),
-                lease_timeout=minutes() if rng.random() < 0.2 else None,
+        deps = []
+        for d in c.depends_on:
+            delays = [minutes(), minutes(), minutes()]
+            lease = minutes() if rng.random() < 0.2 else None
+            if instant_cycles and scc[c.id] == scc[d.target]:
+                delays, lease = [0.0, 0.0, 0.0], (None if lease is None else 0.0)
+            deps.append(
+                Dependency(
+                    target=d.target,
+                    type=d.type,
+                    detection_delay=delays[0],
+                    cache_ttl=delays[1],
+                    negative_cache_ttl=delays[2],
+                    lease_timeout=lease,
+                )
             )
-            for d in c.depends_on
-        )
-        timing = Timing(recovery_time=minutes())
-        components.append(c.model_copy(update={"depends_on": deps, "timing": timing}))
-    groups = [g.model_copy(update={"failover_time": minutes()}) for g in graph.groups.values()]
+        timing = Timing(recovery_time=wait(c.id, minutes()))
+        components.append(c.model_copy(update={"depends_on": tuple(deps), "timing": timing}))
+    groups = [
+        g.model_copy(update={"failover_time": wait(g.id, minutes())}) for g in graph.groups.values()
+    ]
     return Graph.from_parts(components, groups)
 
 
@@ -86,16 +110,16 @@ cases = st.tuples(
 )
 
 
-def build(case) -> Graph:
+def build(case, *, instant_cycles: bool = False) -> Graph:
     seed, n, n_groups, density, timing_seed = case
-    return timed(random_graph(seed, n, n_groups, density), timing_seed)
+    graph = random_graph(seed, n, n_groups, density)
+    return timed(graph, timing_seed, instant_cycles=instant_cycles)
 
 
 @settings(max_examples=25)
 @given(cases, st.integers(0, 100), st.integers(1, 120), st.integers(1, 120))
 def test_a_longer_fault_never_gives_a_shorter_impact(case, pick, a, b):
-    graph = build(case)
-    assume(nx.is_directed_acyclic_graph(graph.digraph))  # cyclic echoes: docs/simulation.md
+    graph = build(case, instant_cycles=True)  # delays in cycles echo: docs/simulation.md
     target = list(graph.components)[pick % len(graph.components)]
     short, long_ = sorted((a, b))
     small = impact(simulate(graph, scenario(target, short)))
@@ -107,8 +131,7 @@ def test_a_longer_fault_never_gives_a_shorter_impact(case, pick, a, b):
 @settings(max_examples=25)
 @given(cases, st.integers(0, 100), st.integers(1, 120), st.integers(1, 120))
 def test_an_earlier_repair_never_moves_a_recovery_later(case, pick, a, b):
-    graph = build(case)
-    assume(nx.is_directed_acyclic_graph(graph.digraph))  # cyclic echoes: docs/simulation.md
+    graph = build(case, instant_cycles=True)  # delays in cycles echo: docs/simulation.md
     target = list(graph.components)[pick % len(graph.components)]
     early, late = sorted((a, b))
     first = last_recovery(simulate(graph, scenario(target, 0, repair=early)))
@@ -153,11 +176,9 @@ def test_with_zero_timing_the_states_during_a_fault_are_the_static_ones(case, pi
 @settings(max_examples=25)
 @given(cases, st.integers(0, 100), st.integers(0, 1000), st.integers(1, 90))
 def test_removing_a_dependency_never_lengthens_an_impact(case, pick, edge, minutes):
-    """On acyclic graphs. In a cycle with delays, a failure can echo round the loop
-    (each pass through a cache or detection delay re-arms it), and removing an edge
-    can shift an echo by one delay; see docs/simulation.md, Limits."""
-    graph = build(case)
-    assume(nx.is_directed_acyclic_graph(graph.digraph))
+    """Cycles wait for nothing inside: with a delay in a cycle a failure can echo round
+    it, and removing an edge can shift an echo by one delay (docs/simulation.md, Limits)."""
+    graph = build(case, instant_cycles=True)
     target = list(graph.components)[pick % len(graph.components)]
     edges = [(c.id, j) for c in graph.components.values() for j in range(len(c.depends_on))]
     if not edges:

@@ -98,8 +98,16 @@ def perceive(
     pos = g.opos[e]
     if pos < eng.dpos[v]:
         eng.dpos[v] = pos
-    if st == 2 and eng.st[v] == 2 and eng.plain[v] and v not in eng.suspect:
-        return  # a down component seeing a failure get no better: nothing can change
+    # a down component seeing a failure gets no better: nothing can change, unless the
+    # failure now derives from its own (round a cycle), which it ignores: it may recover
+    if (
+        st == 2
+        and eng.st[v] == 2
+        and eng.plain[v]
+        and v not in eng.suspect
+        and not eng.supported_by(e, v)
+    ):
+        return
     now = eng.now
     if eng.pending_eval[v] == now and not _recovered(eng.pending_reason[v]):
         return  # due already, for a reason at least as precise
