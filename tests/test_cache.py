@@ -148,6 +148,29 @@ def test_export_goes_through_the_cache_unless_no_cache():
     assert cold.stdout == warm.stdout == uncached.stdout
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        (
+            "simulate",
+            "graphs/examples/shop.yaml",
+            "--scenario",
+            "graphs/scenarios/shop-region-failover.yaml",
+            "--json",
+        ),
+        ("check", "graphs/examples/shop.yaml", "--max-spofs", "100", "--format", "json"),
+        ("report", "graphs/examples/shop.yaml", "-o", "-", "--format", "json"),
+    ],
+)
+def test_simulate_check_and_report_read_the_cache_unless_no_cache(args):
+    uncached = blast("-m", "blast", *args, "--no-cache")
+    assert uncached.returncode == 0, uncached.stderr
+    assert not list(cache.cache_dir().glob("*.graph"))
+    cold, warm = blast("-m", "blast", *args), blast("-m", "blast", *args)
+    assert len(list(cache.cache_dir().glob("*.graph"))) == 1
+    assert cold.stdout == warm.stdout == uncached.stdout
+
+
 def test_every_module_that_decides_a_graph_is_in_the_cache_key():
     """A change to any module the loader runs must miss the cache (modules split later too)."""
     code = (

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from blast.cli.common import add_command, count, whole_number
+from blast.cli.common import add_command, add_graph_argument, count, load_graph_arg, whole_number
 from blast.errors import BadInputError
 
 if TYPE_CHECKING:
@@ -40,7 +40,6 @@ def _non_negative(text: str) -> int:
 def run_check_command(args: argparse.Namespace) -> int:
     from blast.check import Policy, load_baseline, load_policy, run_check, write_baseline
     from blast.check.output import render_github, render_junit, render_text, to_dict
-    from blast.loading.loader import load_graph
 
     if args.update_baseline and not args.baseline:
         raise BadInputError("--update-baseline needs --baseline FILE")
@@ -58,7 +57,7 @@ def run_check_command(args: argparse.Namespace) -> int:
             "--forbid-region-hard, --forbid-global-control-plane, --require-redundancy, "
             "--forbid-blind-spots)"
         )
-    graph = load_graph(args.file)
+    graph = load_graph_arg(args)
     if args.update_baseline:
         result = run_check(graph, policy)
         n = write_baseline(args.baseline, result.violations())
@@ -90,7 +89,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=DESCRIPTION,
         run=run_check_command,
     )
-    p.add_argument("file", metavar="FILE", help="graph file")
+    add_graph_argument(p, text="graph file")
     p.add_argument("--policy", metavar="FILE", help="policy file (YAML) with the rules")
     p.add_argument("--max-spofs", type=_non_negative, metavar="N", help="BLAST001: at most N SPOFs")
     p.add_argument(

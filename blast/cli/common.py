@@ -30,14 +30,20 @@ if TYPE_CHECKING:
     from blast.model.graph import Graph
 
 
-def add_graph_argument(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
+def add_graph_argument(
+    parser: argparse.ArgumentParser,
+    *,
+    many: bool = False,
+    metavar: str = "FILE",
+    text: str = "graph file (- reads standard input)",
+) -> None:
     """The graph file argument(s) of a command, and ``--no-cache``."""
     if many:
         parser.add_argument(
             "files", nargs="+", metavar="FILE", help="graph files (includes followed; - is stdin)"
         )
     else:
-        parser.add_argument("file", metavar="FILE", help="graph file (- reads standard input)")
+        parser.add_argument("file", metavar=metavar, help=text)
     parser.add_argument(
         "--no-cache",
         action="store_true",

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from blast.cli.common import add_command, positive_int
+from blast.cli.common import add_command, add_graph_argument, load_graph_arg, positive_int
 from blast.errors import BadInputError
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json"}
@@ -45,12 +45,11 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from blast.loading.loader import load_graph
     from blast.reports.build import DEFAULT_REGION, build_report
     from blast.reports.figures import load_figures
 
     fmt = _format(args)
-    graph = load_graph(args.file)
+    graph = load_graph_arg(args)
     if args.figures and args.scenario:
         raise BadInputError("give --scenario (simulate now) or --figures (minutes from a file)")
     figures = load_figures(args.figures) if args.figures else None
@@ -113,7 +112,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=DESCRIPTION,
         run=run_report,
     )
-    p.add_argument("file", metavar="FILE", help="graph file")
+    add_graph_argument(p, text="graph file")
     p.add_argument(
         "-o",
         "--output",

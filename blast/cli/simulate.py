@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from blast.cli.common import emit_json, header, table
+from blast.cli.common import add_graph_argument, emit_json, header, load_graph_arg, table
 from blast.errors import BadInputError
 from blast.model.durations import format_duration, parse_duration
 
@@ -222,10 +222,9 @@ def _utc(journal: Journal, t: float) -> str:
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
     from blast.cli.compare import run_compare
-    from blast.loading.loader import load_graph
     from blast.sim import simulate
 
-    graph = load_graph(args.file)
+    graph = load_graph_arg(args)
     scenario = _scenario(args, graph, args.at)
     journal = simulate(graph, scenario, seed=args.seed)
     if args.compare:
@@ -246,10 +245,9 @@ def _event_dict(journal: Journal, e: Event) -> dict[str, Any]:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    from blast.loading.loader import load_graph
     from blast.sim import simulate
 
-    graph = load_graph(args.file)
+    graph = load_graph_arg(args)
     if args.component not in graph:
         from blast.loading.messages import did_you_mean as _did_you_mean
 
@@ -326,7 +324,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "simulate", help="play a scenario out in time", description=DESCRIPTIONS["simulate"]
     )
-    p.add_argument("file", metavar="GRAPH", help="graph file")
+    add_graph_argument(p, metavar="GRAPH", text="graph file")
     _common(p, fail_at="--at")
     p.add_argument("--csv", metavar="DIR", help="write windows.csv and series.csv into DIR")
     add_compare_option(p)
@@ -337,7 +335,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="why a component is in its state at a time",
         description=DESCRIPTIONS["explain"],
     )
-    p.add_argument("file", metavar="GRAPH", help="graph file")
+    add_graph_argument(p, metavar="GRAPH", text="graph file")
     p.add_argument("component", metavar="COMPONENT", help="id of the component to explain")
     _common(p, fail_at="--fail-at")
     p.add_argument(
