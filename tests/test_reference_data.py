@@ -23,7 +23,8 @@ def read(name: str) -> pd.DataFrame:
 
 
 def test_every_table_is_there():
-    expected = ["apps.csv", "events.csv", "health_dashboard.csv", "impact_windows.csv"]
+    expected = ["apps.csv", "durations.csv", "events.csv", "health_dashboard.csv"]
+    expected += ["impact_windows.csv"]
     expected += ["recovery_mechanisms.csv", "sources.csv"]
     assert sorted(expected) == TABLES
 
