@@ -190,19 +190,26 @@ QUEUE_ROW = 150
 
 
 def queues(sim: Simulated, t: float | None = None) -> go.Figure | None:
-    """Backlog (items, filled) and goodput (items/s, line) of every queued component.
+    """Backlog (items, filled) and goodput (items/s, line) of every queue and buffer.
 
-    One row per component the journal has a queue series for, largest backlog
-    first, each with its own scale (a fleet's million re-leases beside a few
+    One row per component the journal has a queue series for, and per async
+    buffer that held work (a held propagation backlog, an SQS backlog), largest
+    backlog first, each with its own scale (a fleet's million re-leases beside a few
     hundred Redshift hosts). The engine's fluid model makes the backlog linear
     between two points; after the last point nothing changes, so the series is
     held to the horizon. None without queues.
     """
     journal = sim.journal
-    if not journal.queues:
+    if not journal.queues and not journal.buffers:
         return None
-    series = sorted(journal.queues.items(), key=lambda kv: (-max(p.backlog for p in kv[1]), kv[0]))
-    titles = [f"{sim.graph.label(c)}: backlog and goodput" for c, _ in series]
+    label = sim.graph.label
+    rows = [(f"{label(c)}: backlog and goodput", pts) for c, pts in journal.queues.items()]
+    rows += [
+        (f"{label(c)}: work held for {label(t)} (buffer level and drain)", pts)
+        for (c, t), pts in journal.buffers.items()
+    ]
+    series = sorted(rows, key=lambda kv: (-max(p.backlog for p in kv[1]), kv[0]))
+    titles = [title for title, _ in series]
     fig = make_subplots(
         rows=len(series), cols=1, shared_xaxes=True, vertical_spacing=0.5 / (len(series) * 4),
         subplot_titles=titles, specs=[[{"secondary_y": True}] for _ in series],

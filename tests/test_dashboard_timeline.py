@@ -81,13 +81,18 @@ def test_queue_curves_only_for_queued_components(sources: Sources) -> None:
     fig = fg.queues(sim, 0)
     assert fig is not None
     assert {t.legendgroup for t in fig.data} == {"backlog", "goodput"}
-    assert len(fig.data) == 2 * len(sim.journal.queues)  # backlog and goodput, one row each
+    rows = len(sim.journal.queues) + len(sim.journal.buffers)
+    assert len(fig.data) == 2 * rows  # backlog and goodput, one row each
     titles = [a.text for a in fig.layout.annotations if "backlog and goodput" in (a.text or "")]
     assert len(titles) == len(sim.journal.queues)
+    held = [a.text for a in fig.layout.annotations if "work held for" in (a.text or "")]
+    assert len(held) == len(sim.journal.buffers) >= 1  # Network Manager's held propagation work
     for name in ("DropletWorkflow", "Network Manager", "SQS", "Redshift"):
         assert any(name.lower() in t.lower() for t in titles), (name, titles)
     first = max(fig.data[0].y)  # rows ordered by peak backlog, largest first
     peaks = {c: max(p.backlog for p in points) for c, points in sim.journal.queues.items()}
+    buffers = sim.journal.buffers.items()
+    peaks |= {f"{c}>{t}": max(p.backlog for p in pts) for (c, t), pts in buffers}
     assert first == max(peaks.values())
     assert peaks["aws.use1.ec2.dwfm"] > 1e6  # DWFM's lease re-establishment: a million re-leases
     shop = sim_of(sources, SHOP)

@@ -270,6 +270,7 @@ def test_same_input_same_journal_bytes():
         "events",
         "windows",
         "queues",
+        "buffers",
     ]
     assert data["start"] == "2025-10-20T00:00:00-07:00"
 

@@ -79,3 +79,27 @@ def test_a_held_backlog_waits_for_a_ramp_to_finish_before_it_drains():
     assert j.state_at("netmgr", 60 * 60 + 1) == "up"
     assert j.state_at("netmgr", 71 * 60) == "degraded"
     assert j.state_at("netmgr", 131 * 60) == "up"
+
+
+def test_the_journal_carries_a_held_buffers_level_series():
+    """The held work as the dashboard plots it: filling while the target is down, then drained."""
+    held = {
+        "target": "dwfm",
+        "type": "async",
+        "buffer": {"size": 10**9, "fill_rate": 10, "drain_rate": 5, "hold": True},
+    }
+    comps = [comp("dwfm"), comp("netmgr", held), comp("idle", "netmgr")]
+    j = run(comps, [fault("f", "dwfm", 0, 60)], horizon="6h")
+    assert list(j.buffers) == [("netmgr", "dwfm")]  # the buffer that held work, no other
+    points = [
+        (p.t / 60, p.backlog, p.arrival, p.capacity, p.goodput) for p in j.buffers["netmgr", "dwfm"]
+    ]
+    assert points == [
+        (0, 0, 10, 5, 0),  # filling at 10/s while DWFM is down
+        (60, 36_000, 0, 5, 5),  # DWFM back: 3,600 s x 10/s held, draining at 5/s
+        (180, 0, 0, 5, 0),  # worked off after 7,200 s
+    ]
+    listed = j.to_dict()["buffers"]
+    assert [(b["component"], b["target"], len(b["points"])) for b in listed] == [
+        ("netmgr", "dwfm", 3)
+    ]

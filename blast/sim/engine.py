@@ -232,6 +232,7 @@ class Engine:
             triggers=tuple(triggers),
             events=tuple(self.events),
             queues=self.queues.series(),
+            buffers=self.queues.buffer_series(),
         )
 
     # --- perception -----------------------------------------------------------------

@@ -59,6 +59,7 @@ def held_factor(engine: Engine, e: int) -> float | None:
         engine.wake_later(caller, now + b.level / b.drain, Cause("backlog"))
     else:
         b.rate = 0.0
+    engine.queues.record_buffer(e)
     if down and b.level >= b.size - EPS:
         return 0.0 if b.blocks else 1.0
     if up and b.level > EPS:

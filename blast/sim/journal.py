@@ -174,9 +174,12 @@ class Journal:
     triggers: tuple[Trigger, ...]
     events: tuple[Event, ...]
     queues: Mapping[str, tuple[QueuePoint, ...]] = field(default_factory=dict)
+    buffers: Mapping[tuple[str, str], tuple[QueuePoint, ...]] = field(default_factory=dict)
+    """Async buffers that held work, by (caller, target): level as ``backlog``."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "queues", MappingProxyType(dict(self.queues)))
+        object.__setattr__(self, "buffers", MappingProxyType(dict(self.buffers)))
 
     @cached_property
     def _by_component(self) -> dict[str, list[Event]]:
@@ -285,6 +288,10 @@ class Journal:
             "queues": [
                 {"component": c, "points": [p.to_dict() for p in pts]}
                 for c, pts in self.queues.items()
+            ],
+            "buffers": [
+                {"component": c, "target": t, "points": [p.to_dict() for p in pts]}
+                for (c, t), pts in self.buffers.items()
             ],
         }
 

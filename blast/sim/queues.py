@@ -105,6 +105,7 @@ class QueueModel:
                 self.q[v].waves = RetryWaves(backoff, self.q[v].attempts)
             self.points[v] = []
         self.buffers: dict[int, _Buffer] = {}
+        self.buffer_points: dict[int, list[QueuePoint]] = {}
         for e, dep in enumerate(g.dep):
             if dep is not None and dep.buffer is not None:
                 b = dep.buffer
@@ -310,11 +311,44 @@ class QueueModel:
         elif not down:
             b.rate = 0.0
         full = b.level >= b.size - EPS
+        self.record_buffer(e)
         return 0.0 if full and down and b.blocks else 1.0
+
+    def record_buffer(self, e: int) -> None:
+        """A point of edge ``e``'s buffer series: its level, filling or draining from now on.
+
+        Units as for queues: items for the level (``backlog``), items per second for
+        what flows in (``arrival``) and out (``goodput``), ``capacity`` the drain rate.
+        """
+        b = self.buffers[e]
+        filling, draining = max(b.rate, 0.0), max(-b.rate, 0.0)
+        delay = b.level / b.drain if b.drain > 0 else -1.0
+        point = QueuePoint(
+            self.engine.now,
+            round(b.level, 6),
+            round(filling, 6),
+            round(b.drain, 6),
+            round(draining, 6),
+            round(delay, 6),
+        )
+        pts = self.buffer_points.setdefault(e, [])
+        if pts and pts[-1].t == point.t:
+            pts[-1] = point
+        elif not pts or _differs(pts[-1], point):
+            pts.append(point)
 
     def series(self) -> dict[str, tuple[QueuePoint, ...]]:
         nodes = self.engine.g.nodes
         return {nodes[v]: tuple(pts) for v, pts in self.points.items() if pts}
+
+    def buffer_series(self) -> dict[tuple[str, str], tuple[QueuePoint, ...]]:
+        """Each buffer that ever held work, by (caller, target), in edge order."""
+        g = self.engine.g
+        return {
+            (g.nodes[g.src[e]], g.nodes[g.dst[e]]): tuple(pts)
+            for e, pts in sorted(self.buffer_points.items())
+            if any(p.backlog > 0 for p in pts)
+        }
 
 
 def _differs(a: QueuePoint, b: QueuePoint) -> bool:
