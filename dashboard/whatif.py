@@ -2,7 +2,8 @@
 
 A what-if is a small JSON-able dict (it lives in the URL as ``whatif=…``):
 
-* ``fault``: ``""`` for the scenario's own faults, ``c:<component>`` or ``r:<region>``
+* ``fault``: ``""`` for the scenario's own faults, ``c:<component>``, ``r:<region>`` or
+  ``z:<availability zone>``
   for a fault of one's own, starting ``at`` minutes after the scenario's start and
   lasting ``for`` minutes, or ``race`` for the DNS race of :mod:`blast.race` in
   place of the scenario's DNS-record faults;
@@ -68,7 +69,7 @@ def parse(text: str | None) -> WhatIf:
     if not isinstance(data, dict):
         return spec
     fault = data.get("fault")
-    if isinstance(fault, str) and (fault in ("", "race") or fault[:2] in ("c:", "r:")):
+    if isinstance(fault, str) and (fault in ("", "race") or fault[:2] in ("c:", "r:", "z:")):
         spec["fault"] = fault
     for key in ("app", "region"):
         if isinstance(data.get(key), str) and len(data[key]) <= 200:
@@ -89,11 +90,16 @@ def dump(spec: WhatIf) -> str:
 
 
 def fault_options(graph: Graph, race: bool = False) -> list[dict[str, str]]:
-    """Faults one can choose: the scenario's own, the race (when ``race``), regions, components."""
+    """Faults one can choose: the scenario's own, the race, regions, zones, components.
+
+    The race only when ``race`` (a graph with the DNS record the race empties).
+    """
     out = [{"label": "the scenario's faults", "value": ""}]
     if race:
         out.append({"label": "the DNS race (blast.race) empties the record", "value": "race"})
     out += [{"label": f"region {r} fails", "value": f"r:{r}"} for r in graph.regions]
+    zones = sorted({c.az for c in graph.components.values() if c.az})
+    out += [{"label": f"availability zone {z} fails", "value": f"z:{z}"} for z in zones]
     out += [
         {"label": f"{graph.label(c)} fails", "value": f"c:{c}"} for c in sorted(graph.components)
     ]
@@ -132,7 +138,7 @@ def apply(
         faults = [f for f in faults if f.id not in replaced] + mt.race_faults(graph, scenario)[0]
     elif chosen:
         kind, _, name = chosen.partition(":")
-        target = {"component": name} if kind == "c" else {"region": name}
+        target = {{"c": "component", "r": "region", "z": "az"}[kind]: name}
         at = start + timedelta(minutes=float(spec.get("at", 0)))
         length = max(MIN_FAULT, 60.0 * float(spec.get("for", 60)))
         faults = [

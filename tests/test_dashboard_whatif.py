@@ -165,6 +165,28 @@ def test_the_dns_race_as_the_fault(sources: Sources, sim: tl.Simulated) -> None:
     assert 0 < total_down(journal) <= total_down(sim.journal)
 
 
+def test_a_zone_fault_fails_the_zone_and_redundancy_keeps_users_up(
+    sources: Sources, sim: tl.Simulated
+) -> None:
+    """An availability zone as the what-if's fault: the engine fails every component in it."""
+    options = {o["value"] for o in wi.fault_options(sim.graph)}
+    zones = sorted(v for v in options if v.startswith("z:"))
+    assert zones and all(v[2:] for v in zones)
+    zone = zones[0][2:]
+    scenario, journal = changed(sources, sim, fault=f"z:{zone}", at=0, **{"for": 60})
+    [fault] = scenario.faults
+    assert fault.target.az == zone and fault.target.component is None
+    in_zone = {c.id for c in sim.graph.components.values() if c.az == zone}
+    down = {w.component for w in journal.windows() if w.severity == "down"}
+    assert in_zone <= down
+    _, regional = changed(sources, sim, fault="r:us-east-1", at=0, **{"for": 60})
+    # what a zone holds here (Enactors, load balancers) is redundant across zones: no user
+    # loses a minute, while the whole region takes them down
+    members = {m for g in sim.graph.groups.values() for m in g.members}
+    assert in_zone <= members
+    assert total_down(journal) == 0 < total_down(regional)
+
+
 def test_longer_dns_caches_delay_the_outage(sources: Sources, sim: tl.Simulated) -> None:
     scenario, journal = changed(sources, sim, mitigations=["long-dns-cache"])
     added = scenario.overrides[len(sim.scenario.overrides) :]
