@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from blast.analysis.index import FailureIndex, build_index
 from blast.analysis.pairgroups import PairGroup, group_pairs
-from blast.analysis.spof import MAX_CANDIDATES, MAX_PAIRS, CutSets, cut_sets
+from blast.analysis.spof import MAX_CANDIDATES, MAX_PAIRS, CutSets, cut_sets_of
 from blast.analysis.structure import (
     articulation_points,
     biconnected_components,
@@ -257,9 +257,8 @@ def spof_report(
     index = index or build_index(graph)
     per_component = max(1, min(max_candidates, candidate_budget // max(1, len(graph.user_facing))))
     with gc_paused():
-        pairs = tuple(
-            cut_sets(index, u, max_candidates=per_component, max_pairs=max_pairs)
-            for u in graph.user_facing
+        pairs = cut_sets_of(
+            index, graph.user_facing, max_candidates=per_component, max_pairs=max_pairs
         )
         spofs, degraders = _shared_spofs(index)
     view = undirected_view(graph)  # built once for both questions

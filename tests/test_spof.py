@@ -6,10 +6,11 @@ import itertools
 
 import networkx as nx
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from blast.analysis.index import build_index
 from blast.analysis.propagation import State, propagate
-from blast.analysis.spof import cut_sets, spofs
+from blast.analysis.spof import cut_sets, cut_sets_of, spofs
 from blast.model import Component, RedundancyGroup
 from blast.model.graph import Graph
 from tests.strategies import graphs, random_graph
@@ -50,6 +51,28 @@ def test_cut_sets_equal_brute_force(graph):
 def test_cut_sets_equal_brute_force_on_larger_graphs():
     for seed in range(4):
         assert_cuts_match(random_graph(seed, n=25, n_groups=6, density=0.08))
+
+
+@settings(max_examples=150, deadline=None)
+@given(graphs, st.integers(1, 4), st.integers(1, 5))
+def test_cut_sets_of_many_components_equal_one_at_a_time(graph, max_candidates, max_pairs):
+    """The batch search solves each candidate once for every component that examines it:
+    the same answers as one component at a time, bounds and counts included."""
+    index = build_index(graph)
+    ids = sorted(graph.components)
+    batch = cut_sets_of(index, ids, max_candidates=max_candidates, max_pairs=max_pairs)
+    single = [cut_sets(index, c, max_candidates=max_candidates, max_pairs=max_pairs) for c in ids]
+    assert list(batch) == single
+
+
+def test_cut_sets_of_every_component_equal_brute_force():
+    for seed in range(4):
+        graph = random_graph(seed + 10, n=22, n_groups=6, density=0.09)
+        ids = sorted(graph.components)
+        found = cut_sets_of(build_index(graph), ids, max_candidates=10_000, max_pairs=10_000)
+        for target, cs in zip(ids, found, strict=True):
+            singles, pairs = brute_force_cuts(graph, target)
+            assert (set(cs.spofs), set(cs.pairs), cs.pairs_complete) == (singles, pairs, True)
 
 
 def shop() -> Graph:
