@@ -157,3 +157,47 @@ def propagate(
         states = {nodes[v]: STATES[state[v]] for v in order}
         causes = {nodes[v]: nodes[cause[v]] for v in order if cause[v] >= 0}
     return Outcome(failed, MappingProxyType(states), MappingProxyType(causes))
+
+
+def down_path(graph: Graph, failed: Iterable[str], node: str) -> tuple[str, ...]:
+    """``propagate(graph, failed).path(node)`` when ``node`` goes down, found without the rest.
+
+    The breadth-first walk that takes nodes down is the one :func:`propagate`
+    runs; it stops as soon as ``node`` falls, since every cause on its chain was
+    fixed before. Only the degraded and delayed waves (what a path to a node
+    that is down never uses) and the walk past ``node`` are skipped, so the
+    chain is the same. Returns ``propagate(...).path(node)`` itself when
+    ``node`` does not go down (then nothing is saved).
+    """
+    failed = frozenset(failed)
+    topo = graph.topology
+    if any(f not in graph.components for f in failed) or node not in topo.position:
+        return propagate(graph, failed).path(node)
+    nodes, dependents, targets, min_up = topo.nodes, topo.dependents, topo.targets, topo.min_up
+    goal = topo.position[node]
+    lost: dict[int, int] = {}  # for a group: members down so far
+    cause: dict[int, int] = {}
+    order = [topo.position[f] for f in sorted(failed)]
+    down = set(order)
+    head = 0
+    while goal not in down and head < len(order):  # propagate's down wave, cut short
+        v = order[head]
+        head += 1
+        for d, kind in dependents[v]:
+            if d in down:
+                continue
+            if kind == MEMBER_EDGE:
+                lost[d] = lost.get(d, 0) + 1
+                if len(targets[d]) - min_up[d] - lost[d] >= 0:
+                    continue
+            elif kind != HARD_EDGE:
+                continue
+            down.add(d)
+            cause[d] = v
+            order.append(d)
+    if goal not in down:
+        return propagate(graph, failed).path(node)
+    chain = [goal]
+    while chain[-1] in cause:
+        chain.append(cause[chain[-1]])
+    return tuple(nodes[v] for v in chain)

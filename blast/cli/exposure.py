@@ -181,7 +181,6 @@ def _render(
 
 def _cmd_exposure(args: argparse.Namespace) -> int:
     from blast.analysis.exposure import exposure
-    from blast.analysis.index import build_index
     from blast.reports.blindspots import blind_spots_in
 
     graph = load_graph_arg(args)
@@ -191,7 +190,7 @@ def _cmd_exposure(args: argparse.Namespace) -> int:
         components=tuple(args.component or ()),
         providers=tuple(args.provider or ()),
     )
-    blind = blind_spots_in(build_index(graph), result.failed, result.regions)
+    blind = blind_spots_in(graph, result.failed, result.regions)
     if args.json:
         emit(json_parts(result, limit(args), blind), args.full)
     else:

@@ -22,15 +22,16 @@ The function is pure and shared by ``blast report`` and ``blast check``.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pyroaring import FrozenBitMap
+from pyroaring import BitMap, FrozenBitMap
 
 from blast.analysis.exposure import region_components
 from blast.analysis.index import FailureIndex
-from blast.analysis.propagation import State, propagate
+from blast.analysis.killers import killers_below
+from blast.analysis.propagation import State, down_path, propagate
 from blast.model import Kind
 from blast.model.graph import Graph
 
@@ -154,7 +155,7 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
                     region=None,
                     watched_down=victims,
                     watched_total=len(watched),
-                    path=propagate(graph, [nearest]).path(w),
+                    path=down_path(graph, [nearest], w),
                     shared_dependency=nearest,
                 )
             )
@@ -180,7 +181,7 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
 
 
 def blind_spots_in(
-    index: FailureIndex, failed: Sequence[str], regions: Sequence[str] = ()
+    graph: Graph | FailureIndex, failed: Sequence[str], regions: Sequence[str] = ()
 ) -> tuple[BlindSpot, ...]:
     """The blind spots of one failure (``blast exposure``): watchers dark with what they watch.
 
@@ -194,25 +195,33 @@ def blind_spots_in(
     separately share nothing: no blind spot. ``watched_down`` lists what is
     down in this failure; ``path`` leads from the watcher to the shared
     dependency (to what failed, for a region).
+
+    Only the killer sets of the watchers that are down and of what they watch are
+    solved (:func:`~blast.analysis.killers.killers_below`), not the whole index.
     """
-    graph = index.graph
+    if isinstance(graph, FailureIndex):
+        graph = graph.graph
+    topo = graph.topology
+    pos, nodes = topo.position, topo.nodes
     outcome = propagate(graph, list(failed))
     down = set(outcome.nodes_in(State.DOWN))
-    found: list[BlindSpot] = []
+    dark = []
     for w in watchers(graph):
-        if w not in down:
-            continue
-        watched = watched_by(graph, w)
-        victims = tuple(x for x in watched if x in down)
-        if not victims:
-            continue
-        me = index.bit[w]
-        victim_bits = FrozenBitMap(index.bit[x] for x in victims)
-        hits = {
-            index.ids[b]: index.down_of[b].intersection_cardinality(victim_bits)
-            for b in index.killers(w)
-            if b != me and index.ids[b] in down and index.down_of[b].intersect(victim_bits)
-        }
+        if w in down:
+            watched = watched_by(graph, w)
+            victims = tuple(x for x in watched if x in down)
+            if victims:
+                dark.append((w, watched, victims))
+    killers = killers_below(
+        topo, [pos[x] for _, _, vs in dark for x in vs] + [pos[w] for w, _, _ in dark]
+    )
+    found: list[BlindSpot] = []
+    for w, watched, victims in dark:
+        me = pos[w]
+        mine = BitMap(b for b in killers[me] if b != me and nodes[b] in down)
+        hits: Counter[str] = Counter()
+        for x in victims:
+            hits.update(nodes[b] for b in killers[pos[x]] & mine)
         c = graph.components[w]
         if hits:
             dist = _distances(graph, w)
@@ -234,7 +243,7 @@ def blind_spots_in(
                 region=region,
                 watched_down=victims,
                 watched_total=len(watched),
-                path=propagate(graph, [name]).path(w) if cause == "component" else outcome.path(w),
+                path=down_path(graph, [name], w) if cause == "component" else outcome.path(w),
                 shared_dependency=name,
             )
         )
