@@ -21,11 +21,7 @@ from typing import Any, TypeVar
 from blast.analysis.index import FailureIndex, build_index
 from blast.analysis.pairgroups import PairGroup, group_pairs
 from blast.analysis.spof import MAX_CANDIDATES, MAX_PAIRS, CutSets, cut_sets_of
-from blast.analysis.structure import (
-    articulation_points,
-    biconnected_components,
-    undirected_view,
-)
+from blast.analysis.structure import articulation_points, block_sizes, undirected_view
 from blast.gcpause import gc_paused
 from blast.model.graph import Graph
 
@@ -262,7 +258,7 @@ def spof_report(
         )
         spofs, degraders = _shared_spofs(index)
     view = undirected_view(graph)  # built once for both questions
-    blocks = biconnected_components(graph, view)
+    blocks = block_sizes(view)
     return SpofReport(
         graph=graph.name,
         files=graph.files,
@@ -273,7 +269,7 @@ def spof_report(
         cut_sets=pairs,
         articulation_points=articulation_points(graph, view),
         biconnected_components=len(blocks),
-        largest_biconnected_component=len(blocks[0]) if blocks else 0,
+        largest_biconnected_component=blocks[0] if blocks else 0,
         degraders=degraders,
         order2=Order2Bounds(max_candidates, candidate_budget, per_component, max_pairs),
         regions={cid: c.region for cid, c in graph.components.items()},

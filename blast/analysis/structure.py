@@ -93,3 +93,21 @@ def biconnected_components(
     for (a, b), block in rx.biconnected_components(view).items():
         blocks.setdefault(block, set()).update((view[a], view[b]))
     return tuple(sorted((tuple(sorted(b)) for b in blocks.values()), key=lambda b: (-len(b), b)))
+
+
+def block_sizes(view: rx.PyGraph) -> tuple[int, ...]:
+    """How many components each biconnected component of ``view`` holds, largest first.
+
+    What :func:`biconnected_components` gives, counted on node indices: no ids
+    looked up, no names sorted (the SPOF report states only how many blocks
+    there are and the size of the largest).
+    """
+    blocks: dict[int, set[int]] = {}
+    with gc_paused():
+        for (a, b), block in rx.biconnected_components(view).items():
+            found = blocks.get(block)
+            if found is None:
+                found = blocks[block] = set()
+            found.add(a)
+            found.add(b)
+    return tuple(sorted(map(len, blocks.values()), reverse=True))

@@ -1,0 +1,31 @@
+"""``block_sizes`` (what the SPOF report states of biconnected components) against networkx."""
+
+from __future__ import annotations
+
+import networkx as nx
+from hypothesis import given, settings
+
+from blast.analysis.structure import biconnected_components, block_sizes, undirected_view
+from blast.model.synthetic import service_graph
+from tests.strategies import graphs
+from tests.test_structure_and_radius import networkx_view
+
+
+def expected_sizes(graph) -> tuple[int, ...]:
+    blocks = nx.biconnected_components(networkx_view(graph))
+    return tuple(sorted((len(b) for b in blocks), reverse=True))
+
+
+@settings(max_examples=100, deadline=None)
+@given(graphs)
+def test_block_sizes_match_networkx(graph):
+    view = undirected_view(graph)
+    assert block_sizes(view) == expected_sizes(graph)
+    assert block_sizes(view) == tuple(len(b) for b in biconnected_components(graph, view))
+
+
+def test_block_sizes_match_networkx_on_a_service_graph():
+    graph = service_graph(600, seed=3)
+    sizes = block_sizes(undirected_view(graph))
+    assert sizes == expected_sizes(graph)
+    assert len(sizes) > 1 and sizes[0] > 2
