@@ -59,10 +59,11 @@ def spofs(index: FailureIndex, component: str) -> tuple[str, ...]:
     >>> spofs(build_index(g), "app")
     ('dns', 'db')
     """
-    me = index.bit.get(component, -1)
-    found = [b for b in index.killers(component) if b != me]
-    found.sort(key=index.severity_rank.__getitem__)
-    return tuple(index.ids[b] for b in found)
+    killers = index.killers(component)
+    me = index.bit.get(component)
+    if me is not None and me in killers:
+        killers = killers - FrozenBitMap([me])
+    return index.by_severity(killers)
 
 
 def _up_within(start: int, sources: Sequence[FrozenBitMap], within: BitMap) -> BitMap:
