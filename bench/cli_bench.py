@@ -178,15 +178,24 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--jsonl", type=Path, help="append raw rows here")
     args = parser.parse_args(argv)
 
+    # Bytecode as any install writes it: with PYTHONDONTWRITEBYTECODE set (as in the
+    # shells here) every process would otherwise compile Blast's modules again.
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(args.root / "blast")],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+    )
     print(
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"{platform.python_implementation()} {platform.python_version()}, {platform.platform()}; "
-        f"run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, root {args.root}"
+        f"run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, root {args.root}, "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     print()
     print(
         "| shape | components | command | cold wall / CPU (s) | warm wall / CPU (s) "
-        "| peak RSS (MB) | stdout |"
+        "| peak RSS cold / warm (MB) | stdout |"
     )
     print("|---|---|---|---|---|---|---|")
     radius_warm: dict[tuple[str, int], float] = {}
@@ -211,11 +220,11 @@ def main(argv: list[str]) -> None:
                     warm = rows[1:] or rows
                     if label == "radius --json" and not any(r["timed_out"] for r in warm):
                         radius_warm[shape, n] = statistics.median(r["cpu_s"] for r in warm)
-                    peak = max(r["peak_mb"] for r in rows)
+                    peak = f"{rows[0]['peak_mb']:.0f} / {max(r['peak_mb'] for r in warm):.0f}"
                     size = rows[0]["stdout_bytes"]
                     print(
                         f"| {shape} | {n:,} | `{label}` | {fmt(rows[:1], args.timeout)} | "
-                        f"{fmt(warm, args.timeout)} | {peak:.0f} | {size / 1e6:.2f} MB |",
+                        f"{fmt(warm, args.timeout)} | {peak} | {size / 1e6:.2f} MB |",
                         flush=True,
                     )
                     if args.jsonl:
@@ -223,7 +232,14 @@ def main(argv: list[str]) -> None:
                             for i, r in enumerate(rows):
                                 f.write(
                                     json.dumps(
-                                        {"shape": shape, "n": n, "command": label, "run": i, **r}
+                                        {
+                                            "shape": shape,
+                                            "n": n,
+                                            "command": label,
+                                            "run": i,
+                                            "load1": os.getloadavg()[0],
+                                            **r,
+                                        }
                                     )
                                     + "\n"
                                 )
