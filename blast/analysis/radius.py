@@ -172,6 +172,24 @@ def reached_with_delay(index: FailureIndex) -> list[FrozenBitMap] | None:
     return [closure[v] for v in s.pos_of_bit]
 
 
+RadiusRow = tuple[str, str, str, str, int, int, int, int, int, int]
+"""One row of :func:`radius_rows`, in the order of :data:`RADIUS_COLUMNS`."""
+
+
+def radius_rows(index: FailureIndex) -> list[RadiusRow]:
+    """Blast-radius counts of every component, largest first: :func:`radius_table`'s rows
+    as plain tuples, without importing pandas (about a second of CPU).
+
+    Sorted by user-facing components down, then down, then degraded (largest
+    first), then id: every tie is broken by the unique id, so this is the
+    table's order exactly.
+    """
+    with gc_paused():
+        rows = _rows(index, index.graph.components, index.user_facing, reached_with_delay(index))
+        rows.sort(key=lambda r: (-r[6], -r[4], -r[5], r[0]))
+    return rows
+
+
 def radius_table(index: FailureIndex) -> pd.DataFrame:
     """Blast-radius counts of every component, largest first.
 
@@ -198,7 +216,7 @@ def _rows(
     components: Mapping[str, Component],
     user_facing: FrozenBitMap,
     reached: list[FrozenBitMap] | None,
-) -> list[tuple[str, str, str, str, int, int, int, int, int, int]]:
+) -> list[RadiusRow]:
     rows = []
     for b, cid in enumerate(index.ids):
         down, affected = index.down_of[b], index.affected_of[b]

@@ -237,23 +237,21 @@ def _cmd_radius(args: argparse.Namespace) -> int:
 
 
 def _radius_of_every_component(index: FailureIndex, graph: Graph, args: argparse.Namespace) -> int:
-    from blast.analysis.radius import radius_table
+    from blast.analysis.radius import RADIUS_COLUMNS, radius_rows
 
-    frame = radius_table(index)
+    every = radius_rows(index)  # the table's rows, without pandas
     top = limit(args)
-    shown = frame if top is None else frame.head(top)
-    columns = list(frame.columns)
+    shown = every if top is None else every[:top]
+    columns = RADIUS_COLUMNS
 
     def rows() -> Iterator[dict[str, Any]]:
-        for values in shown.itertuples(index=False, name=None):
-            yield {
-                c: v if isinstance(v, str) else int(v) for c, v in zip(columns, values, strict=True)
-            }
+        for values in shown:
+            yield dict(zip(columns, values, strict=True))
 
     if args.json:
 
         def parts() -> Iterator[tuple[str, Any]]:
-            yield "counts", {"components": len(frame)}
+            yield "counts", {"components": len(every)}
             yield "top", top
             yield "components", rows()
 
@@ -265,7 +263,7 @@ def _radius_of_every_component(index: FailureIndex, graph: Graph, args: argparse
         "most user-facing victims first)"
     )
     print(table(rows(), columns))
-    if line := more(len(shown), len(frame)):
+    if line := more(len(shown), len(every)):
         print(line)
     return 0
 
