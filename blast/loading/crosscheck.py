@@ -108,12 +108,17 @@ def cross_check(
                 check_sources(doc, (*base, "facts", k), fact.sources)
             seen: dict[str, int] = {}
             for j, dep in enumerate(comp.depends_on):
-                path = (*base, "depends_on", j)
-                if dep.sources:  # most have none: the call is the cost (millions at 100,000)
-                    check_sources(doc, path, dep.sources)
-                if dep.target in known_ids and dep.target != comp.id and dep.target not in seen:
-                    seen[dep.target] = j  # the usual case, decided in one line
+                target = dep.target
+                if (
+                    not dep.sources
+                    and target in known_ids
+                    and target != comp.id
+                    and target not in seen
+                ):
+                    seen[target] = j  # the usual case (millions at 100,000): nothing to report
                     continue
+                path = (*base, "depends_on", j)
+                check_sources(doc, path, dep.sources)
                 if dep.target == comp.id:
                     problems.append(
                         Problem(
