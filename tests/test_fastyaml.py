@@ -183,8 +183,10 @@ def test_the_loader_gives_the_same_graph_through_either_parser(monkeypatch):
     """The whole graph (every model) from the fast parse equals the one from libyaml."""
     files = [ROOT / "graphs" / "aws-us-east-1-2025-10-20.yaml"]
     files += sorted((ROOT / "graphs" / "examples").glob("*.yaml"))
+    files.append(ROOT / "tests" / "data" / "valid" / "stack" / "main.yaml")  # with includes
+    monkeypatch.setattr(yamlsource, "FAST_PARSE_MIN_BYTES", 0)  # every file, however small
     fast = [loader.load_graph(f) for f in files]
-    monkeypatch.setattr(yamlsource, "fast_load", lambda text: DECLINED)
+    monkeypatch.setattr(yamlsource, "FAST_PARSE_MIN_BYTES", 1 << 40)  # libyaml only
     slow = [loader.load_graph(f) for f in files]
     for a, b in zip(fast, slow, strict=True):
         assert a.components == b.components and a.groups == b.groups
@@ -204,3 +206,14 @@ def test_nesting_that_would_crash_the_rust_parser_is_left_to_libyaml(text):
 def test_deep_block_nesting_declines():
     text = "a:\n" + "".join(" " * (i + 1) + "a:\n" for i in range(150))
     assert fast_load(text) is DECLINED
+
+
+def test_generated_graph_loads_the_same_through_either_parser(monkeypatch, tmp_path):
+    """At the size where the fast parse is used by default, the whole graph is the same."""
+    path = tmp_path / "g.yaml"
+    path.write_text(to_yaml(generate("trace", 400, seed=5)))
+    assert path.stat().st_size >= yamlsource.FAST_PARSE_MIN_BYTES
+    fast = loader.load_graph(path)
+    monkeypatch.setattr(yamlsource, "FAST_PARSE_MIN_BYTES", 1 << 40)
+    slow = loader.load_graph(path)
+    assert fast.components == slow.components and fast.groups == slow.groups

@@ -24,7 +24,6 @@ import yaml
 
 from blast.errors import GraphFileError, Location, Problem
 from blast.gcpause import gc_paused
-from blast.loading.fastyaml import DECLINED, fast_load
 from blast.loading.files import (
     MAX_FILE_BYTES,
     STDIN,
@@ -59,6 +58,11 @@ __all__ = [
     "parse_yaml",
     "read_yaml",
 ]
+
+
+FAST_PARSE_MIN_BYTES = 32 * 1024
+"""Files from this size on try the Rust fast parse first; below it libyaml takes a few
+milliseconds, less than importing yaml-rs and compiling the guards' expressions."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,9 @@ def parse_yaml(raw: bytes, file: str, *, located: bool = True) -> SourceDocument
         and all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
     ):
         raise GraphFileError([Problem(Location(file, 1, 1), "file is empty")])
-    if not located:
+    if not located and len(raw) >= FAST_PARSE_MIN_BYTES:
+        from blast.loading.fastyaml import DECLINED, fast_load  # Rust and its guards: big files
+
         data = fast_load(text)
         if data is not DECLINED:
             return SourceDocument(file, data, located=False)
