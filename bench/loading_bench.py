@@ -4,9 +4,11 @@ Each command runs as a fresh ``python -m blast`` process; wall time is measured
 around it and peak RSS comes from ``os.wait4`` (that process alone). *Cold*
 runs start with an empty cache directory each time (the YAML is parsed);
 *warm* runs find the graph in the cache (no YAML parsed). Then, in this
-process, the YAML parsers are compared on the same file: Blast's event builder
-without and with positions, PyYAML's ``CSafeLoader`` ``load``, and (if
-installed) the Rust ``yaml-rs``. Usage::
+process, the YAML parsers are compared on the same file: the fast path
+(``yaml-rs`` guarded by :mod:`blast.loading.fastyaml`), Blast's event builder
+without and with positions, PyYAML's ``CSafeLoader`` ``load``, and ``yaml-rs``
+alone. ``--big`` also validates a ~40 MB file (180,000 components), cold and
+warm. Usage::
 
     .venv/bin/python bench/loading_bench.py                 # 10,000 and 100,000 components
     .venv/bin/python bench/loading_bench.py --sizes 10000 --runs 5
@@ -30,6 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATA = Path(tempfile.gettempdir()) / "blast-bench"
 SMALL = ROOT / "graphs" / "examples" / "shop.yaml"
+BIG = 180_000
+"""Components of the ~40 MB file of issue 14 (the service shape writes ~225 bytes each)."""
 
 
 def graph_file(n: int) -> Path:
@@ -111,11 +115,24 @@ def parsers(path: Path) -> list[tuple[str, float]]:
 
     raw = path.read_bytes()
     text = raw.decode()
+    from blast.loading.fastyaml import DECLINED, fast_load
+    from blast.loading.yamlbuild import PARSER, EventBuilder
+
+    def builder() -> object:
+        parser = PARSER(raw)
+        try:
+            return EventBuilder("g", located=False).run(parser)
+        finally:
+            parser.dispose()
+
+    if fast_load(text) is DECLINED:
+        raise SystemExit(f"{path}: the fast parse declined it")
     contenders = [
         (
-            "Blast event builder, no positions (fast path)",
+            "parse_yaml, no positions (the fast path: guarded yaml-rs)",
             lambda: parse_yaml(raw, "g", located=False),
         ),
+        ("Blast event builder, no positions (libyaml; what it replaced)", builder),
         (
             "Blast event builder, with positions (errors)",
             lambda: parse_yaml(raw, "g", located=True),
@@ -123,12 +140,9 @@ def parsers(path: Path) -> list[tuple[str, float]]:
         ("PyYAML CSafeLoader load (libyaml)", lambda: yaml.load(raw, Loader=yaml.CSafeLoader)),
         ("check_files: parse + pydantic + cross-check", lambda: check_files([path])),
     ]
-    try:
-        import yaml_rs  # type: ignore[import-not-found]
+    import yaml_rs
 
-        contenders.append(("yaml-rs loads (Rust, YAML 1.2)", lambda: yaml_rs.loads(text)))
-    except ImportError:
-        pass
+    contenders.append(("yaml-rs loads alone (Rust, YAML 1.2)", lambda: yaml_rs.loads(text)))
     out = []
     for label, fn in contenders:
         best = float("inf")
@@ -145,6 +159,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-parsers", action="store_true", help="skip the in-process parsers")
+    parser.add_argument("--validate-only", action="store_true", help="only `blast validate`")
+    parser.add_argument("--big", action="store_true", help="also validate a ~40 MB file")
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -157,7 +173,11 @@ def main() -> None:
     print(f"| blast --help | {h[0]:.2f} | {h[1]:.2f} | {h[2]:.0f} | | | |", flush=True)
     rows = [("validate shop.yaml (9 components)", ["validate", str(SMALL)])]
     for n in args.sizes:
-        rows += commands(graph_file(n))
+        rows += commands(graph_file(n))[: 1 if args.validate_only else None]
+    if args.big:
+        big = graph_file(BIG)
+        size = big.stat().st_size / 1e6
+        rows.append((f"validate {big.name} ({size:.0f} MB)", ["validate", str(big)]))
     for label, cmd in rows:
         cold = measure(cmd, args.runs, warm=False)
         warm = measure(cmd, args.runs, warm=True)

@@ -68,7 +68,10 @@ def _scenarios(files: list[str]) -> list[str]:
                 head = handle.read(max_file_bytes() + 1)
         except OSError:
             continue
-        if SCENARIO_MARK.search(head):
+        top_level = head.startswith((b"kind:", b"faults:")) or any(
+            mark in head for mark in (b"\nkind:", b"\nfaults:")
+        )  # the regular expression looks at every line: only when a top-level key may match
+        if top_level and SCENARIO_MARK.search(head):
             found.append(name)
     return found
 

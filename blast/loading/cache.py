@@ -42,6 +42,7 @@ _CODE = (
     "loading/crosscheck.py",
     "loading/yamlsource.py",
     "loading/yamlbuild.py",
+    "loading/fastyaml.py",
     "loading/messages.py",
     "loading/files.py",
     "loading/cache.py",

@@ -6,7 +6,9 @@ data is built instead from libyaml's events by :mod:`blast.loading.yamlbuild`,
 bounded in depth and alias expansion, every odd scalar a located problem.
 
 Two modes share this one builder. ``located=False`` (the fast path) records no
-positions: validation of a good file needs none. ``located=True`` also records
+positions: validation of a good file needs none; it first tries the Rust parser
+of :mod:`blast.loading.fastyaml`, which answers only where YAML 1.1 and 1.2
+agree and otherwise leaves the text to the builder. ``located=True`` also records
 the line and column of every key and value, and the text of scalars YAML did
 not read as strings, so that any problem can name ``file:line:column``.
 """
@@ -14,6 +16,7 @@ not read as strings, so that any problem can name ``file:line:column``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +60,11 @@ __all__ = [
 ]
 
 
+FAST_PARSE_MIN_BYTES = 32 * 1024
+"""Files from this size on try the Rust fast parse first; below it libyaml takes a few
+milliseconds, less than importing yaml-rs and compiling the guards' expressions."""
+
+
 @dataclass(frozen=True)
 class SourceDocument:
     """A parsed YAML file: its data, and (when located) where each value and key stands."""
@@ -69,10 +77,15 @@ class SourceDocument:
     """The written text of scalars that YAML did not read as strings (``no``, ``0x1F``)."""
     located: bool = True
 
+    @cached_property
+    def _nowhere(self) -> Location:
+        """The file alone: where everything is when positions were not recorded (shared)."""
+        return Location(self.file)
+
     def locate(self, path: DataPath, *, prefer_key: bool = True) -> Location:
         """Where the value at ``path`` (or its nearest written ancestor) stands."""
         if not self.located:
-            return Location(self.file)
+            return self._nowhere
         for end in range(len(path), -1, -1):
             prefix = path[:end]
             if prefer_key and prefix in self.key_marks:
@@ -90,10 +103,18 @@ def parse_yaml(raw: bytes, file: str, *, located: bool = True) -> SourceDocument
     written size. Only the safe YAML tags are understood.
     """
     text = decode(raw, file)
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
+    head = text.lstrip()[:1]  # a file that starts with content is not empty (no split)
+    if not head or (
+        head == "#"
+        and all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
     ):
         raise GraphFileError([Problem(Location(file, 1, 1), "file is empty")])
+    if not located and len(raw) >= FAST_PARSE_MIN_BYTES:
+        from blast.loading.fastyaml import DECLINED, fast_load  # Rust and its guards: big files
+
+        data = fast_load(text)
+        if data is not DECLINED:
+            return SourceDocument(file, data, located=False)
     builder = EventBuilder(file, located)
     parser = PARSER(raw)
     try:

@@ -1,0 +1,181 @@
+"""The fast parse: a Rust YAML parser, trusted only where it must agree with libyaml.
+
+Blast reads graph files with YAML 1.1's rules (libyaml through PyYAML, see
+:mod:`blast.loading.yamlbuild`): ``yes`` is true, ``012`` is ten, ``1e3`` is
+text. ``yaml-rs`` (Rust, about seven times faster than libyaml's events into
+Python, and it builds the Python objects itself) reads YAML 1.2, where those
+three mean "yes", twelve and a thousand. So its result is used only when the
+two rule sets cannot have differed, and otherwise this module *declines*
+(returns :data:`DECLINED`) and the caller parses with libyaml as before:
+
+- before parsing, the text is scanned for anything whose meaning depends on the
+  rule set or that the event builder treats specially: tags, anchors and
+  aliases (expansion budgets), merge keys, directives and second documents,
+  numbers with leading zeros, ``0x``/``0o``/``0b``, underscores, exponents or
+  a sign before a dot, ``.inf``/``.nan``, block scalars (``|``, ``>``),
+  compact nested sequences and explicit keys (``- - x``, ``? x``: yaml-rs
+  recurses on those and a few thousand levels crash it), backslash escapes,
+  tabs, a byte-order mark and control characters. The scan is conservative: a match
+  inside a comment or a quoted string only costs the fast path;
+- after parsing, every key must be text, no text value may be one that YAML
+  1.1 would have read as something else (``yes``, ``2025-01-01``, ``1_000``,
+  ``1:30``, ``=``), no whole number may pass 64 bits and nothing may nest
+  deeper than the builder allows;
+- a file the Rust parser refuses (a syntax error, a duplicate key) is parsed by
+  libyaml, whose located messages are the ones users see.
+
+The data returned is then the data the event builder would have built; a test
+compares the two on every YAML file of the repository and on generated graphs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+import orjson
+import yaml_rs
+from yaml.resolver import Resolver
+
+from blast.loading.yamlbuild import MAX_DEPTH
+
+DECLINED: Final = object()
+"""What :func:`fast_load` returns when libyaml must parse the text instead."""
+
+_NON_ASCII = re.compile(
+    r"[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+"""Tabs, control characters, the line breaks that only YAML 1.1 has (U+0085,
+U+2028, U+2029), surrogates, the byte-order mark and the non-characters."""
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n\r"
+_NODE_PROPERTY = re.compile(r"(?:^|[\s\[\]{},:])[!&*]", re.MULTILINE)
+"""A tag, an anchor or an alias."""
+_SECOND_DOCUMENT = re.compile(r"\n---(?=\s|$)")
+_BLOCK_SCALAR = re.compile(r"(?:^|[ ])[|>][-+0-9]*[ ]*(?:#[^\n]*)?\r?$", re.MULTILINE)
+"""A literal or folded block scalar (yaml-rs reads an empty one as a line break)."""
+_COMPACT_NESTING = re.compile(r"- +-(?=[ \n]|$)")
+_EXPLICIT_KEY = re.compile(r"(?:^|[\s\-\[{,])\?(?=\s|$)", re.MULTILINE)
+"""A sequence in a sequence on one line (``- - x``) or an explicit key (``? x``): yaml-rs
+recurses once per level of those (a few thousand crash it), and graph files never need them."""
+_PAIR = re.compile(rb"\[\]|\{\}")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_SPECIAL_FLOAT = re.compile(r"\.(?:inf|Inf|INF|nan|NaN|NAN)")
+_NUMBER_START = re.compile(r"[ \n\[{,:][-+]?\.?[0-9]")
+"""Where a scalar may start like a number: YAML puts a space, a line break or a
+flow indicator before every value, key and item."""
+_TOKEN = re.compile(r"[^\n,\]}#]*")
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?")
+"""Numbers both rule sets read alike: decimal, no leading zero, exponent or underscore."""
+
+
+def _risky(text: str) -> bool:
+    """Whether ``text`` holds anything listed in the module docstring (conservative)."""
+    if "\\" in text or "<<" in text or "\t" in text:
+        return True
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return True  # a carriage return that is not part of a Windows line end
+    if text.isascii():
+        if text.encode("ascii").translate(None, _PRINTABLE_ASCII):
+            return True  # a control character (tab, DEL, ...)
+    elif _NON_ASCII.search(text) is not None:
+        return True
+    if ("!" in text or "&" in text or "*" in text) and _NODE_PROPERTY.search(text):
+        return True
+    if text.startswith(("%", "...")) or "\n%" in text or "\n..." in text:
+        return True  # a directive (``%YAML 1.1``) or a document end: libyaml reads them
+    if "\n---" in text and _SECOND_DOCUMENT.search(text) is not None:
+        return True
+    if _SPECIAL_FLOAT.search(text) is not None:
+        return True
+    if _COMPACT_NESTING.search(text) is not None:
+        return True
+    if "?" in text and _EXPLICIT_KEY.search(text) is not None:
+        return True
+    if ("|" in text or ">" in text) and _BLOCK_SCALAR.search(text) is not None:
+        return True
+    for match in _NUMBER_START.finditer(text):
+        found = _TOKEN.match(text, match.start() + 1)
+        token = found.group().strip() if found else ""
+        if " " not in token and _PLAIN_NUMBER.fullmatch(token) is None:
+            return True  # 012, 0x1F, 1e3, 1_000, -.5, 2025-01-01, 1:30, ...
+    return False
+
+
+_RESOLVERS = Resolver.yaml_implicit_resolvers
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _reads_as_text(text: str) -> bool:
+    """Whether YAML 1.1 reads the plain scalar ``text`` as text (PyYAML's implicit resolvers)."""
+    for tag, regexp in _RESOLVERS.get(text[:1], ()):
+        if regexp.match(text):
+            return str(tag) == _STR_TAG
+    return True
+
+
+def _yaml11_special_in_json() -> re.Pattern[bytes]:
+    """A JSON string that YAML 1.1 would read as something else, or a ``<<``/``=`` key.
+
+    Made of PyYAML's own implicit resolvers (the ones the event builder applies),
+    each between double quotes. orjson writes a string's text as it is, except
+    ``"``, ``\\`` and control characters, which the pre-scan has ruled out or
+    which no resolver matches; between two strings stand only ``:``, ``,``,
+    brackets and numbers, which no resolver matches either (``""`` is a real
+    empty string, or an escaped quote: a false alarm at worst).
+    """
+    patterns = {
+        rx.pattern for rules in _RESOLVERS.values() for tag, rx in rules if str(tag) != _STR_TAG
+    }
+    body = "|".join(sorted(p.removeprefix("^").removesuffix("$") for p in patterns))
+    guard = '(?=[-+.0-9~yYnNtTfFoO<=!&*"])'  # the first characters they allow, checked first
+    return re.compile(f'"{guard}(?:{body})"'.encode(), re.VERBOSE)
+
+
+_SPECIAL_STRING = _yaml11_special_in_json()
+
+
+def _agrees(root: Any) -> bool:
+    """Whether data from yaml-rs is what the event builder would have built (see above).
+
+    orjson walks the data in C: it refuses keys that are not text, integers
+    beyond 64 bits and nesting deeper than 255 levels (deeper than the builder's
+    limit but not past the schema's: nothing so deep validates, and an invalid
+    file is parsed again by libyaml, whose located problems are the ones shown).
+    """
+    try:
+        written = orjson.dumps(root)
+    except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
+        return False
+    return _SPECIAL_STRING.search(written) is None and _shallow(written)
+
+
+def _shallow(written: bytes) -> bool:
+    """Whether the JSON ``written`` nests at most ``MAX_DEPTH`` deep (the builder's limit).
+
+    Its brackets alone, innermost pairs removed once per level (brackets inside
+    strings can only leave some unmatched: a decline, never a false yes).
+    """
+    rest = written.translate(None, _NOT_BRACKETS)
+    for _ in range(MAX_DEPTH):
+        if not rest:
+            return True
+        shorter = _PAIR.sub(b"", rest)
+        if len(shorter) == len(rest):
+            return False
+        rest = shorter
+    return not rest
+
+
+def fast_load(text: str) -> Any:
+    """The data of the YAML document ``text``, or :data:`DECLINED` (see the module docstring)."""
+    if _risky(text):
+        return DECLINED
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False)
+    except (ValueError, RecursionError, OverflowError):  # YAMLDecodeError is a ValueError
+        return DECLINED
+    if type(data) is str:
+        return data if _reads_as_text(data) else DECLINED
+    if type(data) is dict or type(data) is list:
+        return data if _agrees(data) else DECLINED
+    return DECLINED  # a bare number, true/false or nothing: rare, let libyaml read it
