@@ -206,6 +206,8 @@ def create_app(sources: Sources) -> Dash:
         Output(ids.SHELL_GRAPH, "value"),
         Output(ids.GRAPH_HOPS, "value"),
         Output(ids.GRAPH_SHOW, "value"),
+        Output(ids.SHELL_UPLOAD_ACCEPTED, "data", allow_duplicate=True),
+        Output(ids.SHELL_UPLOAD, "contents"),
         Input(ids.SHELL_URL, "search"),
         Input(ids.SHELL_GRAPH, "value"),
         Input(ids.SHELL_UPLOAD_ACCEPTED, "data"),
@@ -240,7 +242,8 @@ def create_app(sources: Sources) -> Dash:
             options = graph_options(sources, state)
             shown = no_update if errors is None else errors
             query = st.to_query(state)
-            return state, query, shown, options, state["graph"], state["hops"], state["show"]
+            view = (state["graph"], state["hops"], state["show"])
+            return state, query, shown, options, *view, no_update, no_update
         new, errors = transition(
             sources,
             state,
@@ -257,7 +260,11 @@ def create_app(sources: Sources) -> Dash:
         )
         options = graph_options(sources, new)
         shown = no_update if errors is None else errors
-        return new, st.to_query(new), shown, options, new["graph"], new["hops"], new["show"]
+        # a file read is dropped once handled: every later call of this callback would
+        # otherwise send the whole file (megabytes at 10,000 components) with each click
+        dropped = None if ctx.triggered_id == ids.SHELL_UPLOAD_ACCEPTED else no_update
+        view = (new["graph"], new["hops"], new["show"])
+        return new, st.to_query(new), shown, options, *view, dropped, dropped
 
     @app.callback(
         Output(ids.SHELL_SUMMARY, "children"),

@@ -225,6 +225,29 @@ def test_valid_upload_renders(server: str, browser: WebDriver, tmp_path: Path) -
     n = len(want.view.nodes) + len(want.view.aggregates)
     until(browser, lambda: drawn(browser)["nodes"] == n, "re-rendered graph")
     shot(browser, "4-uploaded-overview")
+    # explored the same way: a click on one of its SPOFs lights its radius up, and the
+    # click's requests no longer carry the uploaded file (they did, every one of them)
+    analysed = local.analysed(local.default_key)
+    target = next(s.component for s in analysed.spofs if s.component in want.view.nodes)
+    browser.execute_script(
+        """window.__posted = [];
+        const send = window.fetch;
+        window.fetch = function (url, init) {
+            if (String(url).includes('_dash-update-component') && init && init.body) {
+                window.__posted.push(init.body.length);
+            }
+            return send.apply(this, arguments);
+        };"""
+    )
+    browser.execute_script(f"{CY}.getElementById('{target}').emit('tap');")
+    until(browser, lambda: target in drawn(browser)["down"], "uploaded graph's radius")
+    radius = blast_radius(analysed.index, target)
+    focused = screen(analysed, {**initial_state(local.default_key), "focus": target})
+    down = {target, *radius.down} & set(focused.view.nodes)
+    until(browser, lambda: set(drawn(browser)["down"]) == down, "radius as the engine's")
+    assert "single point of failure" in browser.find_element(By.ID, ids.GRAPH_PANEL).text.lower()
+    posted = browser.execute_script("return window.__posted")
+    assert posted and max(posted) < mine.stat().st_size / 4, (posted, mine.stat().st_size)
     assert severe(browser) == []
 
 

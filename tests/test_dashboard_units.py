@@ -21,7 +21,7 @@ from dashboard.panel import panel, why_paths
 from dashboard.positions import depths
 from dashboard.screen import screen
 from dashboard.state import initial_state, parse_query, to_query
-from dashboard.store import Sources, analyse
+from dashboard.store import Sources, analyse, may_leave
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "graphs" / "aws-us-east-1-2025-10-20.yaml"
@@ -200,6 +200,25 @@ def test_uploads_may_include_only_shipped_graphs(sources: Sources) -> None:
     escaped = b'version: 1\n"\\x69nclude": [../../../../etc/hostname]\ncomponents: []\n'
     with pytest.raises(GraphFileError, match="may include only the shipped graphs"):
         sources.save_upload("escaped.yaml", escaped)
+    spellings = [  # every way YAML can name a file outside: each one parsed and refused
+        b'version: 1\ninclude: ["/etc/passwd"]\n',
+        b"version: 1\ninclude:\n  - |-\n    /etc/passwd\n",
+        b"version: 1\ninclude: [catalog/../../../../etc/hostname]\n",
+        b"version: 1\ninclude: [!!binary L2V0Yy9wYXNzd2Q=]\n",
+        b'{"version": 1, "include": ["/etc/passwd"], "components": []}',
+        b'{"version": 1, "include":["/etc/passwd"]}',
+        b'version: 1\n"include": ["\\x2fetc/passwd"]\n',
+        b"version: 1\ninclude: !!set {/etc/passwd}\n",
+        b"version: 1\ninclude: !!binary L2V0Yy9wYXNzd2Q=\n",
+    ]
+    for spelled in spellings:
+        assert may_leave(spelled), spelled
+        with pytest.raises(GraphFileError) as refused:
+            sources.save_upload("sneaky.yaml", spelled)
+        assert "shipped graphs" in str(refused.value), (spelled, refused.value)
+    for shipped in (REFERENCE, *sorted((ROOT / "graphs" / "examples").glob("*.yaml"))):
+        raw = shipped.read_bytes()  # stacks that include, with URLs: parsed once
+        assert b"include" not in raw or not may_leave(raw), shipped
     ok = b"version: 1\ninclude: [../graphs/catalog/aws.yaml]\ncomponents:\n" + (
         b"  - {id: mine, kind: app, user_facing: true,"
         b" depends_on: [aws.use1.dynamodb.dns-record]}\n"

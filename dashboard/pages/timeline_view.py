@@ -15,11 +15,30 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard import timeline as tl
 from dashboard import whatif as wi
-from dashboard.elements import STYLESHEET
+from dashboard.elements import DEGRADED, DOWN, STYLESHEET
 
 
 def _box(title: str, field: str, value: int, low: int) -> html.Label:
     return html.Label([title, dcc.Input(id=field, type="number", min=low, value=value)])
+
+
+def state_legend() -> html.Div:
+    """What the colours of the scrubbed graph mean."""
+    marks = [
+        ({"background": DOWN}, "down at this time"),
+        ({"background": DEGRADED}, "degraded"),
+        ({"background": "#90a4ae"}, "up (coloured by kind, as on the graph page)"),
+        (
+            {"background": "#f6c5c5", "border": "1px dashed #78909c", "borderRadius": "3px"},
+            "collapsed group: its worst member",
+        ),
+    ]
+    items: list[Any] = [
+        html.Span([html.I(className="dot", style=style), text], className="item")
+        for style, text in marks
+    ]
+    items.append(html.Span("Click a component for its causal chain.", className="item hint"))
+    return html.Div(items, className="legend")
 
 
 def layout() -> html.Div:
@@ -64,12 +83,6 @@ def layout() -> html.Div:
                         options=[{"label": v, "value": k} for k, v in wi.MITIGATIONS.items()],
                         value=[],
                         className="wi-mitigations",
-                        labelStyle={
-                            "display": "flex",
-                            "flexDirection": "row",
-                            "alignItems": "center",
-                            "gap": "6px",
-                        },
                     ),
                 ],
             ),
@@ -84,17 +97,24 @@ def layout() -> html.Div:
             html.Div(
                 className="tl-top",
                 children=[
-                    cyto.Cytoscape(
-                        id=ids.TL_CYTO,
-                        elements=[],
-                        stylesheet=STYLESHEET,
-                        layout={"name": "preset", "fit": True, "padding": 30},
-                        className="cyto tl-cyto",
-                        style={"width": "100%", "height": "460px"},
-                        minZoom=0.05,
-                        maxZoom=1.3,
-                        autoungrabify=True,
-                        boxSelectionEnabled=False,
+                    html.Div(
+                        className="tl-graph",
+                        children=[
+                            cyto.Cytoscape(
+                                id=ids.TL_CYTO,
+                                elements=[],
+                                stylesheet=STYLESHEET,
+                                layout={"name": "preset", "fit": True, "padding": 24},
+                                className="cyto tl-cyto",
+                                style={"width": "100%", "height": "100%"},
+                                minZoom=0.05,
+                                maxZoom=1.3,
+                                autoungrabify=True,
+                                boxSelectionEnabled=False,
+                                responsive=True,
+                            ),
+                            state_legend(),
+                        ],
                     ),
                     html.Div(id=ids.TL_PANEL, className="panel tl-panel"),
                 ],
