@@ -51,6 +51,7 @@ class Engine:
         self.seed = seed
         self.resolution = resolution
         g = self.g = Compiled.of(plan.graph)
+        self.n_components = g.n_components
         n, n_edges = len(g.nodes), len(g.src)
         self.st = [0] * n
         self.sh = [1.0] * n
@@ -261,21 +262,24 @@ class Engine:
         if reason is None:  # woken through wake(): the reason is kept beside
             reason = self.pending_reason[v]
             self.pending_eval[v] = -1.0
-        count = self.evals_now.get(v, 0) + 1
-        self.evals_now[v] = count
+        evals_now = self.evals_now
+        count = evals_now.get(v, 0) + 1
+        evals_now[v] = count
         if count > MAX_EVALS_PER_INSTANT:
             raise ScenarioError(
                 f"the simulation does not settle: '{self.g.nodes[v]}' changed state "
                 f"{MAX_EVALS_PER_INSTANT} times at t={self.now:g}s (a zero-delay loop?)"
             )
-        was_suspect = v in self.suspect
-        self.suspect.discard(v)
+        suspect = self.suspect
+        was_suspect = v in suspect
+        if was_suspect:
+            suspect.discard(v)
         before = len(self.events)
-        if not self._noop(v):
+        if not (self.simple[v] and self._noop(v)):
             self.dpos[v] = CLEAN
             self.eval_t[v] = self.now
             cause = reason if isinstance(reason, Cause) else Cause(*reason)
-            if v >= self.g.n_components:
+            if v >= self.n_components:
                 evaluation.eval_group(self, v, cause)
             else:
                 evaluation.eval_component(self, v, cause)
@@ -295,7 +299,7 @@ class Engine:
         its last evaluation and time has moved on. Skipping such an evaluation leaves the
         journal byte for byte the same, only faster.
         """
-        if not self.simple[v] or self.dpos[v] <= self.brk[v] or self.saw_suspect[v]:
+        if self.dpos[v] <= self.brk[v] or self.saw_suspect[v] or not self.simple[v]:
             return False
         last = self.eval_t[v]
         if last != self.now and self.good_since[v] == last:
@@ -352,23 +356,22 @@ class Engine:
         self, v: int, state: int, share: float, wrong: bool, control: bool, cause: Cause
     ) -> None:
         share = round(share, 9)
-        same = (self.st[v], self.sh[v], self.wr[v], self.ctrl[v]) == (state, share, wrong, control)
-        if same:
-            if state == 0 or self.ev[v] < 0:
+        st, sh, wr, ctrl, ev = self.st, self.sh, self.wr, self.ctrl, self.ev
+        old_state, old_share, old_wrong, old_control = st[v], sh[v], wr[v], ctrl[v]
+        if (
+            old_state == state
+            and old_share == share
+            and old_wrong == wrong
+            and old_control == control
+        ):
+            if state == 0 or ev[v] < 0:
                 return
-            old = self.events[self.ev[v]].cause
-            if (old.dependency, old.mechanism) == (cause.dependency, cause.mechanism):
+            old = self.events[ev[v]].cause
+            if old.dependency == cause.dependency and old.mechanism == cause.mechanism:
                 return
-        old_state, old_share, old_wrong, old_control = (
-            self.st[v],
-            self.sh[v],
-            self.wr[v],
-            self.ctrl[v],
-        )
-        index = len(self.events)
-        self.events.append(
-            Event(index, self.now, self.g.nodes[v], STATES[state], share, wrong, cause)
-        )
+        events = self.events
+        index = len(events)
+        events.append(Event(index, self.now, self.g.nodes[v], STATES[state], share, wrong, cause))
         upstream = -1 if cause.upstream is None else cause.upstream
         self.ev_up.append(upstream)
         self.ev_node.append(v)
@@ -376,8 +379,8 @@ class Engine:
         self.node_events[v].append(index)
         if upstream >= 0:
             self.ev_kids[upstream].append(index)
-        self.st[v], self.sh[v], self.wr[v], self.ctrl[v] = state, share, wrong, control
-        self.ev[v] = index
+        st[v], sh[v], wr[v], ctrl[v] = state, share, wrong, control
+        ev[v] = index
         was_bad = old_state or old_wrong or not old_control
         since = self.bad_from[v]
         if not (state or wrong or not control):
@@ -396,5 +399,6 @@ class Engine:
         )
         if was_bad and better:
             self._retract(v, since)
-        self.queues.changed(v)
+        if v in self.queues.q:
+            self.queues.changed(v)
         perception.feed_all(self, v, self.g.into[v])

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from blast.sim.clock import EPS, P_PERCEIVE
+from blast.sim.clock import EPS, P_EVAL, P_PERCEIVE
 from blast.sim.edges import KIND_NAMES, MEMBER
 from blast.sim.journal import Cause
 
@@ -38,6 +38,10 @@ def feed_all(eng: Engine, x: int, edges: Iterable[int], *, immediate: bool = Fal
     removing = check is not None and check.failover and eng.auto[x]
     alive, fmech, fdelay, stale, kind = g.alive, g.fmech, g.fdelay, g.stale, g.kind
     pst, pwr, pctrl, ver, bad_since = eng.pst, eng.pwr, eng.pctrl, eng.ver, eng.bad_since
+    psh, pev, pmech, src, opos, dpos = eng.psh, eng.pev, eng.pmech, g.src, g.opos, eng.dpos
+    vst, plain, suspect, supported_by = eng.st, eng.plain, eng.suspect, eng.supported_by
+    pending_eval, pending_reason, schedule = eng.pending_eval, eng.pending_reason, eng.schedule
+    name_x, ev_or_none = g.nodes[x], (ev if ev >= 0 else None)
     for e in edges:
         if not alive[e]:
             continue
@@ -75,10 +79,35 @@ def feed_all(eng: Engine, x: int, edges: Iterable[int], *, immediate: bool = Fal
                         delay, mech = hc, "health-check"
                 if not immediate:
                     at = now + delay
-        if at <= now:  # most edges: seen at once, no need to go through the heap
-            perceive(eng, e, ver[e], st, sh, wr, ctrl, ev, mech)
-        else:
+        if at > now:
             eng.schedule(at, P_PERCEIVE, "perceive", e, ver[e], st, sh, wr, ctrl, ev, mech)
+            continue
+        # most edges: seen at once, applied here as :func:`perceive` would (inlined: hot)
+        if pmech[e] == "lease" and st == 0 and (pst[e] != 0 or pwr[e] or not pctrl[e]):
+            dep = g.dep[e]
+            if dep and dep.lease_work:
+                eng.queues.lease_work(e, dep.lease_work)
+        pst[e], psh[e], pwr[e], pctrl[e] = st, sh, wr, ctrl
+        pev[e], pmech[e] = ev, mech
+        v = src[e]
+        pos = opos[e]
+        if pos < dpos[v]:
+            dpos[v] = pos
+        if (
+            st == 2
+            and vst[v] == 2
+            and plain[v]
+            and v not in suspect
+            and not supported_by(e, v)
+        ):
+            continue
+        if pending_eval[v] == now:
+            if _recovered(pending_reason[v]):
+                pending_reason[v] = (mech or KIND_NAMES[kind[e]], name_x, ev_or_none)
+            continue
+        pending_eval[v] = now
+        pending_reason[v] = (mech or KIND_NAMES[kind[e]], name_x, ev_or_none)
+        schedule(now, P_EVAL, "eval", v, None)
 
 
 def perceive(
