@@ -107,6 +107,9 @@ class Engine:
             and not self.restart_required[k]
             for k, (p, c) in enumerate(zip(self.plain, comps, strict=False))
         ] + [False] * (n - g.n_components)
+        # a plain component whose last evaluation found it down from its inputs alone:
+        # timers of its own (warm-up, ramp) cannot change that while its inputs stay
+        self.settled = [False] * n
         self.dpos = [-1] * n  # lowest out-position changed since the last evaluation (-1: all)
         self.brk = [0] * n  # out-position where the last evaluation stopped reading inputs
         self.saw_suspect = [False] * n  # ... and whether it read an edge into a suspect node
@@ -275,7 +278,7 @@ class Engine:
         if was_suspect:
             suspect.discard(v)
         before = len(self.events)
-        if not (self.simple[v] and self._noop(v)):
+        if not ((self.simple[v] or self.settled[v]) and self._noop(v)):
             self.dpos[v] = CLEAN
             self.eval_t[v] = self.now
             cause = reason if isinstance(reason, Cause) else Cause(*reason)
@@ -292,14 +295,17 @@ class Engine:
         """Whether evaluating ``v`` now would give exactly its last evaluation's result.
 
         Only for components whose evaluation reads nothing but their active faults and
-        the out-edges up to the one where it stopped (``brk``): a change to any of those
+        the out-edges up to the one where it stopped (``brk``): ``simple`` ones, and
+        ``settled`` ones (plain, last found down by their inputs, so that their warm-up,
+        ramp or restart state is reset and stays so while the inputs stay the same,
+        whatever timer wakes them). A change to any of those
         (faults, triggers, perceptions at or before ``brk``) marks ``dpos``; what an edge
         shows is trusted as before unless a target read is or was being re-derived; and
         ``supported_by`` gives the same answers unless ``v`` got better at the instant of
         its last evaluation and time has moved on. Skipping such an evaluation leaves the
         journal byte for byte the same, only faster.
         """
-        if self.dpos[v] <= self.brk[v] or self.saw_suspect[v] or not self.simple[v]:
+        if self.dpos[v] <= self.brk[v] or self.saw_suspect[v]:
             return False
         last = self.eval_t[v]
         if last != self.now and self.good_since[v] == last:

@@ -22,18 +22,23 @@ if TYPE_CHECKING:
     from blast.sim.engine import Engine
 
 
-def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Cause | None, Cause | None]:
-    """Share, degraded, wrong, the cause of the lowest share and of a degradation.
+Found = tuple[str, int] | None
+"""An input that explains a state: (mechanism, edge), or (mechanism, -1 - fault index)."""
 
-    Causes are carried as the edge (or fault) that explains them and built once at
-    the end: most inputs of most evaluations explain nothing in the result.
+
+def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
+    """Share, degraded, wrong, the input behind the lowest share and behind a degradation.
+
+    Causes are carried as the edge (or fault) that explains them and made a
+    :class:`Cause` by :func:`cause_of` only when the evaluation uses one: most inputs
+    of most evaluations explain nothing in the result.
     """
     g, queues = eng.g, eng.queues
     share, degraded, wrong = 1.0, False, False
     worst_factor = 1.0
     # a cause is (mechanism, edge) for an edge, (mechanism, -1 - fault) for a fault
-    worst: tuple[str, int] | None = None
-    soft_cause: tuple[str, int] | None = None
+    worst: Found = None
+    soft_cause: Found = None
     active = eng.active[v]
     if active:
         for i, (fshare, fwrong, fcontrol, mech) in sorted(active.items()):
@@ -53,6 +58,8 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Cause | None, Cause 
     plain, pst, psh, pwr, pctrl = eng.plain[v], eng.pst, eng.psh, eng.pwr, eng.pctrl
     alive, kinds = g.alive, g.kind
     suspect = eng.suspect
+    # whether v has a bad stretch its inputs' badness could derive from (supported_by)
+    own = eng.bad_from[v] >= 0 or (eng.good_since[v] == eng.now and eng.last_bad_from[v] >= 0)
     for pos, e in enumerate(out):
         ps, pw, pc = pst[e], pwr[e], pctrl[e]
         if plain:  # no buffers: an edge seen good (or dead) changes nothing
@@ -73,7 +80,7 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Cause | None, Cause 
         k = kinds[e]
         if (ps == 0 and not pw and pc and not (k == ASYNC and queues.buffered(e))) or (
             not alive[e]
-            or eng.supported_by(e, v)
+            or (own and eng.supported_by(e, v))
             or (suspect and g.dst[e] in suspect and not eng.trusted(e))
         ):
             continue
@@ -113,13 +120,11 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Cause | None, Cause 
         if share <= EPS and worst is not None and worst[0] != "partial":
             eng.brk[v] = pos  # the edges after it are not read: their changes change nothing
             break
-    return max(0.0, share), degraded, wrong, _cause(eng, worst), _cause(eng, soft_cause)
+    return max(0.0, share), degraded, wrong, worst, soft_cause
 
 
-def _cause(eng: Engine, found: tuple[str, int] | None) -> Cause | None:
+def cause_of(eng: Engine, found: tuple[str, int]) -> Cause:
     """The :class:`Cause` of an input found by :func:`inputs` (an edge or a fault)."""
-    if found is None:
-        return None
     name, e = found
     if e < 0:
         return Cause(name, trigger=eng.plan.faults[-1 - e].fault.id)
@@ -128,21 +133,31 @@ def _cause(eng: Engine, found: tuple[str, int] | None) -> Cause | None:
 
 
 def eval_component(eng: Engine, v: int, reason: Cause) -> None:
-    share, degraded, wrong, worst, soft_cause = inputs(eng, v)
+    share, degraded, wrong, worst_in, soft_in = inputs(eng, v)
     active = eng.active[v]
     control = not active or not any(c for _, _, c, _ in active.values())
     queues = eng.queues
+    qcause: Cause | None = None
+    queue_worst = False
     if v in queues.q:
         share = queues.adjust(v, share)
         qcause = queues.cause(v)
         if qcause is not None:
             degraded = True
-            if queues.share(v) < 1 - EPS:
-                worst = qcause
-            else:
-                soft_cause = soft_cause or qcause
+            queue_worst = queues.share(v) < 1 - EPS
     state = 2 if share <= EPS else (1 if share < 1 - EPS or degraded or wrong else 0)
-    cause = (worst or soft_cause or reason) if state else reason
+    eng.settled[v] = state == 2 and eng.plain[v]
+    cause = reason
+    if state:  # the worst input explains it, else a degradation, else the reason
+        if queue_worst:
+            assert qcause is not None
+            cause = qcause
+        elif worst_in is not None:
+            cause = cause_of(eng, worst_in)
+        elif soft_in is not None:
+            cause = cause_of(eng, soft_in)
+        elif qcause is not None:
+            cause = qcause
     prev = eng.st[v]
     if prev == 2 and state < 2:
         if eng.stuck[v]:
@@ -238,6 +253,7 @@ def eval_group(eng: Engine, v: int, reason: Cause) -> None:
     wrong = any(wr[e] for e in serving)
     degraded = any(st[e] or wr[e] for e in members)
     state = 2 if share <= EPS else (1 if share < 1 - EPS or degraded or wrong else 0)
+    eng.settled[v] = state == 2 and eng.plain[v]
     cause = reason
     if state:
         # the member that explains it best: one traffic has not left yet, then any down
