@@ -23,7 +23,7 @@ from functools import partial
 from typing import Any
 
 from blast.errors import ScenarioError
-from blast.sim import evaluation, perception, triggers
+from blast.sim import evaluation, perception, skip, triggers
 from blast.sim.clock import EPS, P_EVAL, P_TRIGGER
 from blast.sim.edges import Compiled
 from blast.sim.journal import STATES, Cause, Event, Journal, Trigger
@@ -110,6 +110,7 @@ class Engine:
         # a plain component whose last evaluation found it down from its inputs alone:
         # timers of its own (warm-up, ramp) cannot change that while its inputs stay
         self.settled = [False] * n
+        self.brk_zero = [False] * n  # ... and whether that edge alone took it to 0 (see unfelt)
         self.dpos = [-1] * n  # lowest out-position changed since the last evaluation (-1: all)
         self.brk = [0] * n  # out-position where the last evaluation stopped reading inputs
         self.saw_suspect = [False] * n  # ... and whether it read an edge into a suspect node
@@ -142,7 +143,7 @@ class Engine:
         """Re-evaluate ``v`` at ``t`` (once per instant; a precise reason wins).
 
         Unlike :meth:`wake`, this marks nothing as changed: the evaluation is skipped
-        when nothing it read has changed since (:meth:`_noop`). A reason may be a
+        when nothing it read has changed since (:func:`blast.sim.skip.noop`). A reason may be a
         ``(mechanism, dependency, upstream)`` tuple, made a :class:`Cause` only when used.
         """
         if self.pending_eval[v] == t:
@@ -278,7 +279,7 @@ class Engine:
         if was_suspect:
             suspect.discard(v)
         before = len(self.events)
-        if not ((self.simple[v] or self.settled[v]) and self._noop(v)):
+        if not ((self.simple[v] or self.settled[v]) and skip.noop(self, v)):
             self.dpos[v] = CLEAN
             self.eval_t[v] = self.now
             cause = reason if isinstance(reason, Cause) else Cause(*reason)
@@ -290,33 +291,6 @@ class Engine:
             again = Cause("recovered", self.g.nodes[v], self.ev[v], detail="still bad on its own")
             for e in self.g.into[v]:  # still bad on its own: dependents that ignored it look again
                 self.recheck(self.g.src[e], self.now, again)
-
-    def _noop(self, v: int) -> bool:
-        """Whether evaluating ``v`` now would give exactly its last evaluation's result.
-
-        Only for components whose evaluation reads nothing but their active faults and
-        the out-edges up to the one where it stopped (``brk``): ``simple`` ones, and
-        ``settled`` ones (plain, last found down by their inputs, so that their warm-up,
-        ramp or restart state is reset and stays so while the inputs stay the same,
-        whatever timer wakes them). A change to any of those
-        (faults, triggers, perceptions at or before ``brk``) marks ``dpos``; what an edge
-        shows is trusted as before unless a target read is or was being re-derived; and
-        ``supported_by`` gives the same answers unless ``v`` got better at the instant of
-        its last evaluation and time has moved on. Skipping such an evaluation leaves the
-        journal byte for byte the same, only faster.
-        """
-        if self.dpos[v] <= self.brk[v] or self.saw_suspect[v]:
-            return False
-        last = self.eval_t[v]
-        if last != self.now and self.good_since[v] == last:
-            return False
-        suspect = self.suspect
-        if suspect:
-            dst, out = self.g.dst, self.g.out[v]
-            for k in range(self.brk[v] + 1 if self.brk[v] < len(out) else len(out)):
-                if dst[out[k]] in suspect:
-                    return False
-        return True
 
     def _retract(self, u: int, since: int) -> None:
         """``u`` got better: whatever is bad through its old states is suspect.

@@ -55,6 +55,7 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
     eng.saw_suspect[v] = False
     out = g.out[v]
     eng.brk[v] = len(out)
+    eng.brk_zero[v] = False
     plain, pst, psh, pwr, pctrl = eng.plain[v], eng.pst, eng.psh, eng.pwr, eng.pctrl
     alive, kinds = g.alive, g.kind
     suspect = eng.suspect
@@ -100,7 +101,7 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
                 elif mode == 2:
                     wrong = True
                 deg = deg or mode != 3
-            if k == HARD or k == MEMBER:
+            if k in (HARD, MEMBER):
                 factor *= 0.0 if ps == 2 else psh[e]
             elif k == ASYNC:
                 factor *= queues.async_factor(e)
@@ -119,6 +120,7 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
             soft_cause = (name, e)
         if share <= EPS and worst is not None and worst[0] != "partial":
             eng.brk[v] = pos  # the edges after it are not read: their changes change nothing
+            eng.brk_zero[v] = factor == 0.0 and worst[1] == e
             break
     return max(0.0, share), degraded, wrong, worst, soft_cause
 

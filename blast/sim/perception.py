@@ -16,12 +16,15 @@ once, before the loop.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from heapq import heappush
 from typing import TYPE_CHECKING
 
 from blast.sim.clock import EPS, P_EVAL, P_PERCEIVE
 from blast.sim.edges import KIND_NAMES, MEMBER
 from blast.sim.journal import Cause
+from blast.sim.skip import unfelt
 
 if TYPE_CHECKING:
     from blast.sim.engine import Engine, Reason
@@ -42,6 +45,7 @@ def feed_all(eng: Engine, x: int, edges: Iterable[int], *, immediate: bool = Fal
     vst, plain, suspect, supported_by = eng.st, eng.plain, eng.suspect, eng.supported_by
     pending_eval, pending_reason, schedule = eng.pending_eval, eng.pending_reason, eng.schedule
     name_x, ev_or_none = g.nodes[x], (ev if ev >= 0 else None)
+    heap, resolution = eng.heap, eng.resolution
     for e in edges:
         if not alive[e]:
             continue
@@ -80,26 +84,27 @@ def feed_all(eng: Engine, x: int, edges: Iterable[int], *, immediate: bool = Fal
                 if not immediate:
                     at = now + delay
         if at > now:
-            eng.schedule(at, P_PERCEIVE, "perceive", e, ver[e], st, sh, wr, ctrl, ev, mech)
+            if resolution:  # as Engine.schedule does, inlined: one push per delayed edge
+                at = math.ceil(at / resolution - EPS) * resolution
+            eng.seq += 1
+            heappush(
+                heap, (at, P_PERCEIVE, eng.seq, "perceive", (e, ver[e], st, sh, wr, ctrl, ev, mech))
+            )
             continue
         # most edges: seen at once, applied here as :func:`perceive` would (inlined: hot)
+        v = src[e]
+        felt = not unfelt(eng, e, v, st, sh, wr, ctrl)
         if pmech[e] == "lease" and st == 0 and (pst[e] != 0 or pwr[e] or not pctrl[e]):
             dep = g.dep[e]
             if dep and dep.lease_work:
                 eng.queues.lease_work(e, dep.lease_work)
         pst[e], psh[e], pwr[e], pctrl[e] = st, sh, wr, ctrl
         pev[e], pmech[e] = ev, mech
-        v = src[e]
-        pos = opos[e]
-        if pos < dpos[v]:
-            dpos[v] = pos
-        if (
-            st == 2
-            and vst[v] == 2
-            and plain[v]
-            and v not in suspect
-            and not supported_by(e, v)
-        ):
+        if felt:
+            pos = opos[e]
+            if pos < dpos[v]:
+                dpos[v] = pos
+        if st == 2 and vst[v] == 2 and plain[v] and v not in suspect and not supported_by(e, v):
             continue
         if pending_eval[v] == now:
             if _recovered(pending_reason[v]):
@@ -117,16 +122,18 @@ def perceive(
     g = eng.g
     if version != eng.ver[e] or not g.alive[e]:
         return
+    v = g.src[e]
+    felt = not unfelt(eng, e, v, st, sh, wr, ctrl)
     if eng.pmech[e] == "lease" and st == 0 and (eng.pst[e] != 0 or eng.pwr[e] or not eng.pctrl[e]):
         dep = g.dep[e]
         if dep and dep.lease_work:
             eng.queues.lease_work(e, dep.lease_work)
     eng.pst[e], eng.psh[e], eng.pwr[e], eng.pctrl[e] = st, sh, wr, ctrl
     eng.pev[e], eng.pmech[e] = ev, mech
-    v = g.src[e]
-    pos = g.opos[e]
-    if pos < eng.dpos[v]:
-        eng.dpos[v] = pos
+    if felt:
+        pos = g.opos[e]
+        if pos < eng.dpos[v]:
+            eng.dpos[v] = pos
     # a down component seeing a failure gets no better: nothing can change, unless the
     # failure now derives from its own (round a cycle), which it ignores: it may recover
     if (
