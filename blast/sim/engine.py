@@ -313,16 +313,18 @@ class Engine:
         mine = self.node_events[u]  # ascending: the slice is found by bisection, not a scan
         stack = mine[bisect_left(mine, since) : bisect_left(mine, ev[u])]
         seen: set[int] = set()
+        suspect, recheck, now = self.suspect, self.recheck, self.now
+        pop, push, mark = stack.pop, stack.append, seen.add
         while stack:
-            for j in kids[stack.pop()]:
+            for j in kids[pop()]:
                 if j in seen:
                     continue
-                seen.add(j)
-                stack.append(j)
+                mark(j)
+                push(j)
                 w = node[j]
-                if ev[w] == j and w not in self.suspect and (st[w] or wr[w] or not ctrl[w]):
-                    self.suspect.add(w)
-                    self.recheck(w, self.now, reason)
+                if ev[w] == j and w not in suspect and (st[w] or wr[w] or not ctrl[w]):
+                    suspect.add(w)
+                    recheck(w, now, reason)
 
     def trusted(self, e: int) -> bool:
         """Whether what edge ``e`` shows may be believed (its target is not being re-derived)."""
@@ -335,7 +337,8 @@ class Engine:
     def set_state(
         self, v: int, state: int, share: float, wrong: bool, control: bool, cause: Cause
     ) -> None:
-        share = round(share, 9)
+        if share != 0.0 and share != 1.0:  # round() leaves those two as they are
+            share = round(share, 9)
         st, sh, wr, ctrl, ev = self.st, self.sh, self.wr, self.ctrl, self.ev
         old_state, old_share, old_wrong, old_control = st[v], sh[v], wr[v], ctrl[v]
         if (

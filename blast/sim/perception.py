@@ -45,18 +45,18 @@ def feed_all(eng: Engine, x: int, edges: Iterable[int], *, immediate: bool = Fal
     vst, plain, suspect, supported_by = eng.st, eng.plain, eng.suspect, eng.supported_by
     pending_eval, pending_reason, schedule = eng.pending_eval, eng.pending_reason, eng.schedule
     name_x, ev_or_none = g.nodes[x], (ev if ev >= 0 else None)
-    heap, resolution = eng.heap, eng.resolution
+    heap, resolution, fifo, brk_zero = eng.heap, eng.resolution, eng.fifo, eng.brk_zero
+    bad0 = st0 != 0 or wr0 or not ctrl0
+    answers = st0 == 1 and sh0 >= 1 - EPS and not wr0 and ctrl0  # renews leases
     for e in edges:
         if not alive[e]:
             continue
-        st, sh, wr, ctrl = st0, sh0, wr0, ctrl0
-        fm = fmech[e]
-        if fm == "lease" and st == 1 and sh >= 1 - EPS and not wr and ctrl:
-            st = 0  # a degraded target that still answers renews leases: none lapses
         ver[e] += 1
+        fm = fmech[e]
         mech = ""
         at = now
-        if st != 0 or wr or not ctrl:
+        if bad0 and not (answers and fm == "lease"):
+            st, sh, wr, ctrl = st0, sh0, wr0, ctrl0
             if bad_since[e] < 0:
                 bad_since[e] = now
             delay, mech = fdelay[e], fm
@@ -71,6 +71,8 @@ def feed_all(eng: Engine, x: int, edges: Iterable[int], *, immediate: bool = Fal
             if stale[e] and st == 2 and kind[e] != MEMBER:
                 st, sh, wr, mech = 1, 1.0, False, "serve-stale"
         else:
+            # good, or degraded but answering through a lease edge (no lease lapses)
+            st, sh, wr, ctrl = (0 if bad0 else st0), sh0, wr0, ctrl0
             bad_since[e] = -1.0
             if pst[e] != 0 or pwr[e] or not pctrl[e]:
                 delay = g.neg_ttl[e]
@@ -93,8 +95,9 @@ def feed_all(eng: Engine, x: int, edges: Iterable[int], *, immediate: bool = Fal
             continue
         # most edges: seen at once, applied here as :func:`perceive` would (inlined: hot)
         v = src[e]
-        felt = not unfelt(eng, e, v, st, sh, wr, ctrl)
-        if pmech[e] == "lease" and st == 0 and (pst[e] != 0 or pwr[e] or not pctrl[e]):
+        vdown = vst[v] == 2
+        felt = not (vdown and st != 2 and brk_zero[v] and unfelt(eng, e, v, st, sh, wr, ctrl))
+        if st == 0 and fm == "lease" and pmech[e] == "lease" and (pst[e] or pwr[e] or not pctrl[e]):
             dep = g.dep[e]
             if dep and dep.lease_work:
                 eng.queues.lease_work(e, dep.lease_work)
@@ -104,7 +107,7 @@ def feed_all(eng: Engine, x: int, edges: Iterable[int], *, immediate: bool = Fal
             pos = opos[e]
             if pos < dpos[v]:
                 dpos[v] = pos
-        if st == 2 and vst[v] == 2 and plain[v] and v not in suspect and not supported_by(e, v):
+        if st == 2 and vdown and plain[v] and v not in suspect and not supported_by(e, v):
             continue
         if pending_eval[v] == now:
             if _recovered(pending_reason[v]):
@@ -112,7 +115,11 @@ def feed_all(eng: Engine, x: int, edges: Iterable[int], *, immediate: bool = Fal
             continue
         pending_eval[v] = now
         pending_reason[v] = (mech or KIND_NAMES[kind[e]], name_x, ev_or_none)
-        schedule(now, P_EVAL, "eval", v, None)
+        if resolution and math.ceil(now / resolution - EPS) * resolution != now:
+            schedule(now, P_EVAL, "eval", v, None)
+        else:  # as Engine.schedule does for an evaluation due now, inlined
+            eng.seq += 1
+            fifo.append((v, None))
 
 
 def perceive(

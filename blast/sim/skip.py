@@ -54,10 +54,11 @@ def unfelt(self: Engine, e: int, v: int, st: int, sh: float, wr: bool, ctrl: boo
     before that edge, showed no wrong data and now shows nothing that lowers a share
     or makes data wrong (its factor becomes exactly 1): the product of the shares read
     before the stop can only grow (IEEE products are monotone), so the same edge stops
-    the evaluation at 0 with the same cause, and ``wrong`` is the same. Such a perception is recorded and wakes ``v`` as any other
-    (so that evaluations run at the same places, whatever else changes meanwhile),
-    but does not mark ``e`` as changed (``dpos``): unless something else changes
-    first, the evaluation is skipped (:func:`noop`).
+    the evaluation at 0 with the same cause, and ``wrong`` is the same. Such a
+    perception is recorded and wakes ``v`` as any other (so that evaluations run at
+    the same places, whatever else changes meanwhile), but does not mark ``e`` as
+    changed (``dpos``): unless something else changes first, the evaluation is
+    skipped (:func:`noop`).
     """
     if st == 2 or wr or not ctrl or self.st[v] != 2 or not self.brk_zero[v] or self.pwr[e]:
         return False
