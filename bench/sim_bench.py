@@ -154,6 +154,7 @@ def measure_generated(n: int) -> dict[str, object]:
             "cpu_seconds": round(statistics.median(cpu), 3),
             "events": len(journal.events),
             "events_per_s": round(len(journal.events) / best),
+            "events_per_cpu_s": round(len(journal.events) / statistics.median(cpu)),
         }
     out["rss_peak_mb"] = round(_rss_mb())
     return out
@@ -219,8 +220,11 @@ def main() -> None:
         f"{shipped['events_per_s']:,} events/s; CLI `blast simulate --json` "
         f"{shipped['cli_cold_s']} s cold, {shipped['cli_warm_s']} s warm\n"
     )
-    print("| components | scenario | time (s) | CPU (s) | events | events/s | peak RSS (MB) |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
+    print(
+        "| components | scenario | time (s) | CPU (s) | events | events/s | events/CPU s "
+        "| peak RSS (MB) |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
     for n in sizes:
         run = subprocess.run([*one, str(n)], capture_output=True, text=True, check=True)
         r = json.loads(run.stdout)
@@ -228,7 +232,7 @@ def main() -> None:
             s = r[name]
             print(
                 f"| {n:,} | {name} | {s['seconds']} | {s['cpu_seconds']} | {s['events']:,} | "
-                f"{s['events_per_s']:,} | {r['rss_peak_mb']:,} |"
+                f"{s['events_per_s']:,} | {s['events_per_cpu_s']:,} | {r['rss_peak_mb']:,} |"
             )
 
 

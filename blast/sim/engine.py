@@ -23,7 +23,7 @@ from functools import partial
 from typing import Any
 
 from blast.errors import ScenarioError
-from blast.sim import evaluation, perception, triggers
+from blast.sim import evaluation, perception, skip, triggers
 from blast.sim.clock import EPS, P_EVAL, P_TRIGGER
 from blast.sim.edges import Compiled
 from blast.sim.journal import STATES, Cause, Event, Journal, Trigger
@@ -51,6 +51,7 @@ class Engine:
         self.seed = seed
         self.resolution = resolution
         g = self.g = Compiled.of(plan.graph)
+        self.n_components = g.n_components
         n, n_edges = len(g.nodes), len(g.src)
         self.st = [0] * n
         self.sh = [1.0] * n
@@ -106,6 +107,10 @@ class Engine:
             and not self.restart_required[k]
             for k, (p, c) in enumerate(zip(self.plain, comps, strict=False))
         ] + [False] * (n - g.n_components)
+        # a plain component whose last evaluation found it down from its inputs alone:
+        # timers of its own (warm-up, ramp) cannot change that while its inputs stay
+        self.settled = [False] * n
+        self.brk_zero = [False] * n  # ... and whether that edge alone took it to 0 (see unfelt)
         self.dpos = [-1] * n  # lowest out-position changed since the last evaluation (-1: all)
         self.brk = [0] * n  # out-position where the last evaluation stopped reading inputs
         self.saw_suspect = [False] * n  # ... and whether it read an edge into a suspect node
@@ -138,7 +143,7 @@ class Engine:
         """Re-evaluate ``v`` at ``t`` (once per instant; a precise reason wins).
 
         Unlike :meth:`wake`, this marks nothing as changed: the evaluation is skipped
-        when nothing it read has changed since (:meth:`_noop`). A reason may be a
+        when nothing it read has changed since (:func:`blast.sim.skip.noop`). A reason may be a
         ``(mechanism, dependency, upstream)`` tuple, made a :class:`Cause` only when used.
         """
         if self.pending_eval[v] == t:
@@ -261,21 +266,24 @@ class Engine:
         if reason is None:  # woken through wake(): the reason is kept beside
             reason = self.pending_reason[v]
             self.pending_eval[v] = -1.0
-        count = self.evals_now.get(v, 0) + 1
-        self.evals_now[v] = count
+        evals_now = self.evals_now
+        count = evals_now.get(v, 0) + 1
+        evals_now[v] = count
         if count > MAX_EVALS_PER_INSTANT:
             raise ScenarioError(
                 f"the simulation does not settle: '{self.g.nodes[v]}' changed state "
                 f"{MAX_EVALS_PER_INSTANT} times at t={self.now:g}s (a zero-delay loop?)"
             )
-        was_suspect = v in self.suspect
-        self.suspect.discard(v)
+        suspect = self.suspect
+        was_suspect = v in suspect
+        if was_suspect:
+            suspect.discard(v)
         before = len(self.events)
-        if not self._noop(v):
+        if not ((self.simple[v] or self.settled[v]) and skip.noop(self, v)):
             self.dpos[v] = CLEAN
             self.eval_t[v] = self.now
             cause = reason if isinstance(reason, Cause) else Cause(*reason)
-            if v >= self.g.n_components:
+            if v >= self.n_components:
                 evaluation.eval_group(self, v, cause)
             else:
                 evaluation.eval_component(self, v, cause)
@@ -283,30 +291,6 @@ class Engine:
             again = Cause("recovered", self.g.nodes[v], self.ev[v], detail="still bad on its own")
             for e in self.g.into[v]:  # still bad on its own: dependents that ignored it look again
                 self.recheck(self.g.src[e], self.now, again)
-
-    def _noop(self, v: int) -> bool:
-        """Whether evaluating ``v`` now would give exactly its last evaluation's result.
-
-        Only for components whose evaluation reads nothing but their active faults and
-        the out-edges up to the one where it stopped (``brk``): a change to any of those
-        (faults, triggers, perceptions at or before ``brk``) marks ``dpos``; what an edge
-        shows is trusted as before unless a target read is or was being re-derived; and
-        ``supported_by`` gives the same answers unless ``v`` got better at the instant of
-        its last evaluation and time has moved on. Skipping such an evaluation leaves the
-        journal byte for byte the same, only faster.
-        """
-        if not self.simple[v] or self.dpos[v] <= self.brk[v] or self.saw_suspect[v]:
-            return False
-        last = self.eval_t[v]
-        if last != self.now and self.good_since[v] == last:
-            return False
-        suspect = self.suspect
-        if suspect:
-            dst, out = self.g.dst, self.g.out[v]
-            for k in range(self.brk[v] + 1 if self.brk[v] < len(out) else len(out)):
-                if dst[out[k]] in suspect:
-                    return False
-        return True
 
     def _retract(self, u: int, since: int) -> None:
         """``u`` got better: whatever is bad through its old states is suspect.
@@ -329,16 +313,18 @@ class Engine:
         mine = self.node_events[u]  # ascending: the slice is found by bisection, not a scan
         stack = mine[bisect_left(mine, since) : bisect_left(mine, ev[u])]
         seen: set[int] = set()
+        suspect, recheck, now = self.suspect, self.recheck, self.now
+        pop, push, mark = stack.pop, stack.append, seen.add
         while stack:
-            for j in kids[stack.pop()]:
+            for j in kids[pop()]:
                 if j in seen:
                     continue
-                seen.add(j)
-                stack.append(j)
+                mark(j)
+                push(j)
                 w = node[j]
-                if ev[w] == j and w not in self.suspect and (st[w] or wr[w] or not ctrl[w]):
-                    self.suspect.add(w)
-                    self.recheck(w, self.now, reason)
+                if ev[w] == j and w not in suspect and (st[w] or wr[w] or not ctrl[w]):
+                    suspect.add(w)
+                    recheck(w, now, reason)
 
     def trusted(self, e: int) -> bool:
         """Whether what edge ``e`` shows may be believed (its target is not being re-derived)."""
@@ -351,24 +337,24 @@ class Engine:
     def set_state(
         self, v: int, state: int, share: float, wrong: bool, control: bool, cause: Cause
     ) -> None:
-        share = round(share, 9)
-        same = (self.st[v], self.sh[v], self.wr[v], self.ctrl[v]) == (state, share, wrong, control)
-        if same:
-            if state == 0 or self.ev[v] < 0:
+        if share != 0.0 and share != 1.0:  # round() leaves those two as they are
+            share = round(share, 9)
+        st, sh, wr, ctrl, ev = self.st, self.sh, self.wr, self.ctrl, self.ev
+        old_state, old_share, old_wrong, old_control = st[v], sh[v], wr[v], ctrl[v]
+        if (
+            old_state == state
+            and old_share == share
+            and old_wrong == wrong
+            and old_control == control
+        ):
+            if state == 0 or ev[v] < 0:
                 return
-            old = self.events[self.ev[v]].cause
-            if (old.dependency, old.mechanism) == (cause.dependency, cause.mechanism):
+            old = self.events[ev[v]].cause
+            if old.dependency == cause.dependency and old.mechanism == cause.mechanism:
                 return
-        old_state, old_share, old_wrong, old_control = (
-            self.st[v],
-            self.sh[v],
-            self.wr[v],
-            self.ctrl[v],
-        )
-        index = len(self.events)
-        self.events.append(
-            Event(index, self.now, self.g.nodes[v], STATES[state], share, wrong, cause)
-        )
+        events = self.events
+        index = len(events)
+        events.append(Event(index, self.now, self.g.nodes[v], STATES[state], share, wrong, cause))
         upstream = -1 if cause.upstream is None else cause.upstream
         self.ev_up.append(upstream)
         self.ev_node.append(v)
@@ -376,8 +362,8 @@ class Engine:
         self.node_events[v].append(index)
         if upstream >= 0:
             self.ev_kids[upstream].append(index)
-        self.st[v], self.sh[v], self.wr[v], self.ctrl[v] = state, share, wrong, control
-        self.ev[v] = index
+        st[v], sh[v], wr[v], ctrl[v] = state, share, wrong, control
+        ev[v] = index
         was_bad = old_state or old_wrong or not old_control
         since = self.bad_from[v]
         if not (state or wrong or not control):
@@ -396,5 +382,6 @@ class Engine:
         )
         if was_bad and better:
             self._retract(v, since)
-        self.queues.changed(v)
+        if v in self.queues.q:
+            self.queues.changed(v)
         perception.feed_all(self, v, self.g.into[v])

@@ -22,54 +22,70 @@ if TYPE_CHECKING:
     from blast.sim.engine import Engine
 
 
-def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Cause | None, Cause | None]:
-    """Share, degraded, wrong, the cause of the lowest share and of a degradation."""
+Found = tuple[str, int] | None
+"""An input that explains a state: (mechanism, edge), or (mechanism, -1 - fault index)."""
+
+
+def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
+    """Share, degraded, wrong, the input behind the lowest share and behind a degradation.
+
+    Causes are carried as the edge (or fault) that explains them and made a
+    :class:`Cause` by :func:`cause_of` only when the evaluation uses one: most inputs
+    of most evaluations explain nothing in the result.
+    """
     g, queues = eng.g, eng.queues
     share, degraded, wrong = 1.0, False, False
     worst_factor = 1.0
-    worst: Cause | None = None
-    soft_cause: Cause | None = None
-    for i, (fshare, fwrong, fcontrol, mech) in sorted(eng.active[v].items()):
-        cause = Cause(mech, trigger=eng.plan.faults[i].fault.id)
-        if fcontrol:
-            degraded = True
-            soft_cause = soft_cause or Cause("control-plane", trigger=cause.trigger)
-            continue
-        if fwrong:
-            wrong, degraded = True, True
-            soft_cause = soft_cause or cause
-        if fshare < worst_factor - EPS:
-            worst, worst_factor = cause, fshare
-        share = min(share, fshare)
+    # a cause is (mechanism, edge) for an edge, (mechanism, -1 - fault) for a fault
+    worst: Found = None
+    soft_cause: Found = None
+    active = eng.active[v]
+    if active:
+        for i, (fshare, fwrong, fcontrol, mech) in sorted(active.items()):
+            if fcontrol:
+                degraded = True
+                soft_cause = soft_cause or ("control-plane", -1 - i)
+                continue
+            if fwrong:
+                wrong, degraded = True, True
+                soft_cause = soft_cause or (mech, -1 - i)
+            if fshare < worst_factor - EPS:
+                worst, worst_factor = (mech, -1 - i), fshare
+            share = min(share, fshare)
     eng.saw_suspect[v] = False
     out = g.out[v]
     eng.brk[v] = len(out)
-    plain, pst, pwr, pctrl = eng.plain[v], eng.pst, eng.pwr, eng.pctrl
+    eng.brk_zero[v] = False
+    plain, pst, psh, pwr, pctrl = eng.plain[v], eng.pst, eng.psh, eng.pwr, eng.pctrl
+    alive, kinds = g.alive, g.kind
+    suspect = eng.suspect
+    # whether v has a bad stretch its inputs' badness could derive from (supported_by)
+    own = eng.bad_from[v] >= 0 or (eng.good_since[v] == eng.now and eng.last_bad_from[v] >= 0)
     for pos, e in enumerate(out):
+        ps, pw, pc = pst[e], pwr[e], pctrl[e]
         if plain:  # no buffers: an edge seen good (or dead) changes nothing
-            if pst[e] == 0 and not pwr[e] and pctrl[e]:
+            if ps == 0 and not pw and pc:
                 continue
-        elif g.alive[e] and is_held(eng, e):
+        elif alive[e] and is_held(eng, e):
             held = held_factor(eng, e)
             if held is None:
                 continue
             degraded = True
-            ev = eng.pev[e]
-            cause = Cause("backlog", g.nodes[g.dst[e]], ev if ev >= 0 else None)
             if held < 1 - EPS:
                 share *= held
                 if worst is None or held < worst_factor - EPS:
-                    worst, worst_factor = cause, held
+                    worst, worst_factor = ("backlog", e), held
             elif soft_cause is None:
-                soft_cause = cause
+                soft_cause = ("backlog", e)
             continue
-        ps, pw, pc = eng.pst[e], eng.pwr[e], eng.pctrl[e]
-        if (ps == 0 and not pw and pc and not (g.kind[e] == ASYNC and queues.buffered(e))) or (
-            not g.alive[e] or eng.supported_by(e, v) or not eng.trusted(e)
+        k = kinds[e]
+        if (ps == 0 and not pw and pc and not (k == ASYNC and queues.buffered(e))) or (
+            not alive[e]
+            or (own and eng.supported_by(e, v))
+            or (suspect and g.dst[e] in suspect and not eng.trusted(e))
         ):
             continue
-        k = g.kind[e]
-        if pw and ps == 1 and eng.psh[e] >= 1 - EPS and pc and g.wrong_mode[e] == 3:
+        if pw and ps == 1 and psh[e] >= 1 - EPS and pc and g.wrong_mode[e] == 3:
             continue  # only wrong, and this consumer ignores wrong data
         name = eng.pmech[e] or KIND_NAMES[k]
         factor, deg = 1.0, ps != 0
@@ -86,43 +102,64 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Cause | None, Cause 
                     wrong = True
                 deg = deg or mode != 3
             if k in (HARD, MEMBER):
-                factor *= 0.0 if ps == 2 else eng.psh[e]
+                factor *= 0.0 if ps == 2 else psh[e]
             elif k == ASYNC:
                 factor *= queues.async_factor(e)
                 if factor < 1 - EPS or queues.buffered(e):
                     deg, name = True, "buffer"
-            if g.withdraw[e] and ps == 2:
+            if ps == 2 and g.withdraw[e]:
                 factor, name = 0.0, "withdraw"
         if not deg and factor >= 1 - EPS:
             continue
         degraded = True
-        ev = eng.pev[e]
-        cause = Cause(name, g.nodes[g.dst[e]], ev if ev >= 0 else None)
         if factor < 1 - EPS:
             share *= factor
             if worst is None or factor < worst_factor - EPS:
-                worst, worst_factor = cause, factor
+                worst, worst_factor = (name, e), factor
         elif soft_cause is None:
-            soft_cause = cause
-        if share <= EPS and worst is not None and worst.mechanism != "partial":
+            soft_cause = (name, e)
+        if share <= EPS and worst is not None and worst[0] != "partial":
             eng.brk[v] = pos  # the edges after it are not read: their changes change nothing
+            eng.brk_zero[v] = factor == 0.0 and worst[1] == e
             break
     return max(0.0, share), degraded, wrong, worst, soft_cause
 
 
+def cause_of(eng: Engine, found: tuple[str, int]) -> Cause:
+    """The :class:`Cause` of an input found by :func:`inputs` (an edge or a fault)."""
+    name, e = found
+    if e < 0:
+        return Cause(name, trigger=eng.plan.faults[-1 - e].fault.id)
+    ev = eng.pev[e]
+    return Cause(name, eng.g.nodes[eng.g.dst[e]], ev if ev >= 0 else None)
+
+
 def eval_component(eng: Engine, v: int, reason: Cause) -> None:
-    share, degraded, wrong, worst, soft_cause = inputs(eng, v)
-    control = not any(c for _, _, c, _ in eng.active[v].values())
-    share = eng.queues.adjust(v, share)
-    qcause = eng.queues.cause(v)
-    if qcause is not None:
-        degraded = True
-        if eng.queues.share(v) < 1 - EPS:
-            worst = qcause
-        else:
-            soft_cause = soft_cause or qcause
+    share, degraded, wrong, worst_in, soft_in = inputs(eng, v)
+    active = eng.active[v]
+    control = not active or not any(c for _, _, c, _ in active.values())
+    queues = eng.queues
+    qcause: Cause | None = None
+    queue_worst = False
+    if v in queues.q:
+        share = queues.adjust(v, share)
+        qcause = queues.cause(v)
+        if qcause is not None:
+            degraded = True
+            queue_worst = queues.share(v) < 1 - EPS
     state = 2 if share <= EPS else (1 if share < 1 - EPS or degraded or wrong else 0)
-    cause = (worst or soft_cause or reason) if state else reason
+    eng.settled[v] = state == 2 and eng.plain[v]
+    cause = reason
+    if state:  # the worst input explains it, else a degradation, else the reason
+        if queue_worst:
+            assert qcause is not None
+            cause = qcause
+        elif worst_in is not None:
+            cause = cause_of(eng, worst_in)
+        elif soft_in is not None:
+            cause = cause_of(eng, soft_in)
+        elif qcause is not None:
+            cause = qcause
     prev = eng.st[v]
     if prev == 2 and state < 2:
         if eng.stuck[v]:
@@ -154,7 +191,7 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
         eng.ramp_from[v] = -1.0
         if eng.restart_required[v] and not eng.stuck[v]:
             eng.stuck[v] = True
-    capped = ramp(eng, v, share)
+    capped = ramp(eng, v, share) if eng.ramp_from[v] >= 0 else share
     if capped < share - EPS:
         share = capped
         state = 2 if share <= EPS else 1
@@ -218,6 +255,7 @@ def eval_group(eng: Engine, v: int, reason: Cause) -> None:
     wrong = any(wr[e] for e in serving)
     degraded = any(st[e] or wr[e] for e in members)
     state = 2 if share <= EPS else (1 if share < 1 - EPS or degraded or wrong else 0)
+    eng.settled[v] = state == 2 and eng.plain[v]
     cause = reason
     if state:
         # the member that explains it best: one traffic has not left yet, then any down

@@ -16,12 +16,15 @@ once, before the loop.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from heapq import heappush
 from typing import TYPE_CHECKING
 
-from blast.sim.clock import EPS, P_PERCEIVE
+from blast.sim.clock import EPS, P_EVAL, P_PERCEIVE
 from blast.sim.edges import KIND_NAMES, MEMBER
 from blast.sim.journal import Cause
+from blast.sim.skip import unfelt
 
 if TYPE_CHECKING:
     from blast.sim.engine import Engine, Reason
@@ -38,17 +41,22 @@ def feed_all(eng: Engine, x: int, edges: Iterable[int], *, immediate: bool = Fal
     removing = check is not None and check.failover and eng.auto[x]
     alive, fmech, fdelay, stale, kind = g.alive, g.fmech, g.fdelay, g.stale, g.kind
     pst, pwr, pctrl, ver, bad_since = eng.pst, eng.pwr, eng.pctrl, eng.ver, eng.bad_since
+    psh, pev, pmech, src, opos, dpos = eng.psh, eng.pev, eng.pmech, g.src, g.opos, eng.dpos
+    vst, plain, suspect, supported_by = eng.st, eng.plain, eng.suspect, eng.supported_by
+    pending_eval, pending_reason, schedule = eng.pending_eval, eng.pending_reason, eng.schedule
+    name_x, ev_or_none = g.nodes[x], (ev if ev >= 0 else None)
+    heap, resolution, fifo, brk_zero = eng.heap, eng.resolution, eng.fifo, eng.brk_zero
+    bad0 = st0 != 0 or wr0 or not ctrl0
+    answers = st0 == 1 and sh0 >= 1 - EPS and not wr0 and ctrl0  # renews leases
     for e in edges:
         if not alive[e]:
             continue
-        st, sh, wr, ctrl = st0, sh0, wr0, ctrl0
-        fm = fmech[e]
-        if fm == "lease" and st == 1 and sh >= 1 - EPS and not wr and ctrl:
-            st = 0  # a degraded target that still answers renews leases: none lapses
         ver[e] += 1
+        fm = fmech[e]
         mech = ""
         at = now
-        if st != 0 or wr or not ctrl:
+        if bad0 and not (answers and fm == "lease"):
+            st, sh, wr, ctrl = st0, sh0, wr0, ctrl0
             if bad_since[e] < 0:
                 bad_since[e] = now
             delay, mech = fdelay[e], fm
@@ -63,6 +71,8 @@ def feed_all(eng: Engine, x: int, edges: Iterable[int], *, immediate: bool = Fal
             if stale[e] and st == 2 and kind[e] != MEMBER:
                 st, sh, wr, mech = 1, 1.0, False, "serve-stale"
         else:
+            # good, or degraded but answering through a lease edge (no lease lapses)
+            st, sh, wr, ctrl = (0 if bad0 else st0), sh0, wr0, ctrl0
             bad_since[e] = -1.0
             if pst[e] != 0 or pwr[e] or not pctrl[e]:
                 delay = g.neg_ttl[e]
@@ -75,10 +85,41 @@ def feed_all(eng: Engine, x: int, edges: Iterable[int], *, immediate: bool = Fal
                         delay, mech = hc, "health-check"
                 if not immediate:
                     at = now + delay
-        if at <= now:  # most edges: seen at once, no need to go through the heap
-            perceive(eng, e, ver[e], st, sh, wr, ctrl, ev, mech)
-        else:
-            eng.schedule(at, P_PERCEIVE, "perceive", e, ver[e], st, sh, wr, ctrl, ev, mech)
+        if at > now:
+            if resolution:  # as Engine.schedule does, inlined: one push per delayed edge
+                at = math.ceil(at / resolution - EPS) * resolution
+            eng.seq += 1
+            heappush(
+                heap, (at, P_PERCEIVE, eng.seq, "perceive", (e, ver[e], st, sh, wr, ctrl, ev, mech))
+            )
+            continue
+        # most edges: seen at once, applied here as :func:`perceive` would (inlined: hot)
+        v = src[e]
+        vdown = vst[v] == 2
+        felt = not (vdown and st != 2 and brk_zero[v] and unfelt(eng, e, v, st, sh, wr, ctrl))
+        if st == 0 and fm == "lease" and pmech[e] == "lease" and (pst[e] or pwr[e] or not pctrl[e]):
+            dep = g.dep[e]
+            if dep and dep.lease_work:
+                eng.queues.lease_work(e, dep.lease_work)
+        pst[e], psh[e], pwr[e], pctrl[e] = st, sh, wr, ctrl
+        pev[e], pmech[e] = ev, mech
+        if felt:
+            pos = opos[e]
+            if pos < dpos[v]:
+                dpos[v] = pos
+        if st == 2 and vdown and plain[v] and v not in suspect and not supported_by(e, v):
+            continue
+        if pending_eval[v] == now:
+            if _recovered(pending_reason[v]):
+                pending_reason[v] = (mech or KIND_NAMES[kind[e]], name_x, ev_or_none)
+            continue
+        pending_eval[v] = now
+        pending_reason[v] = (mech or KIND_NAMES[kind[e]], name_x, ev_or_none)
+        if resolution and math.ceil(now / resolution - EPS) * resolution != now:
+            schedule(now, P_EVAL, "eval", v, None)
+        else:  # as Engine.schedule does for an evaluation due now, inlined
+            eng.seq += 1
+            fifo.append((v, None))
 
 
 def perceive(
@@ -88,16 +129,18 @@ def perceive(
     g = eng.g
     if version != eng.ver[e] or not g.alive[e]:
         return
+    v = g.src[e]
+    felt = not unfelt(eng, e, v, st, sh, wr, ctrl)
     if eng.pmech[e] == "lease" and st == 0 and (eng.pst[e] != 0 or eng.pwr[e] or not eng.pctrl[e]):
         dep = g.dep[e]
         if dep and dep.lease_work:
             eng.queues.lease_work(e, dep.lease_work)
     eng.pst[e], eng.psh[e], eng.pwr[e], eng.pctrl[e] = st, sh, wr, ctrl
     eng.pev[e], eng.pmech[e] = ev, mech
-    v = g.src[e]
-    pos = g.opos[e]
-    if pos < eng.dpos[v]:
-        eng.dpos[v] = pos
+    if felt:
+        pos = g.opos[e]
+        if pos < eng.dpos[v]:
+            eng.dpos[v] = pos
     # a down component seeing a failure gets no better: nothing can change, unless the
     # failure now derives from its own (round a cycle), which it ignores: it may recover
     if (

@@ -1,0 +1,144 @@
+"""The engine's skipped evaluations change nothing: same journal, byte for byte.
+
+``blast/sim/skip.py`` lets the engine skip evaluations that cannot change a component
+(``noop``) and perceptions that cannot matter to a down component (``unfelt``). Both
+are claimed exact. These tests run the same scenarios with the skips switched off (the
+checks replaced by ``False``: every evaluation runs in full) and compare the journals
+as JSON: events, causes, upstream links, queue and buffer series.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import blast.sim.perception
+import blast.sim.skip
+from blast.errors import ScenarioError
+from blast.model import Dependency, Queue, Timing
+from blast.model.graph import Graph
+from blast.model.synthetic import service_graph
+from blast.sim import scenario_from_dict, simulate
+from tests.simkit import T0, at
+from tests.test_sim_properties import build
+
+
+def _never(*_args: object) -> bool:
+    return False
+
+
+def _journal(graph: Graph, scenario, resolution: float | None) -> str:
+    """The journal as JSON, or the error when the run does not settle (a zero-delay loop
+    the engine refuses, with or without skips: it must refuse it the same way)."""
+    try:
+        return simulate(graph, scenario, resolution=resolution).to_json()
+    except ScenarioError as err:
+        return f"error: {err}"
+
+
+def both_ways(graph: Graph, scenario, resolution: float | None = None) -> tuple[str, str]:
+    """The journal as JSON with the skips, and with every evaluation run in full."""
+    fast = _journal(graph, scenario, resolution)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(blast.sim.skip, "noop", _never)
+        mp.setattr(blast.sim.perception, "unfelt", _never)
+        full = _journal(graph, scenario, resolution)
+    return fast, full
+
+
+def mixed(targets: list[str], rng: random.Random, horizon: str = "12h"):
+    """A down fault, a partial one and a flapping one on random targets, and a repair."""
+    pick = [rng.choice(targets) for _ in range(3)]
+    return scenario_from_dict(
+        {
+            "start": T0,
+            "horizon": horizon,
+            "faults": [
+                {"id": "down", "target": pick[0], "at": at(0), "for": f"{rng.randint(5, 90)}m"},
+                {
+                    "id": "half",
+                    "target": pick[1],
+                    "mode": "partial",
+                    "fraction": 0.5,
+                    "at": at(rng.randint(0, 30)),
+                    "for": "40m",
+                },
+                {
+                    "id": "flap",
+                    "target": pick[2],
+                    "mode": "flapping",
+                    "bad": f"{rng.randint(1, 6)}m",
+                    "good": f"{rng.randint(1, 6)}m",
+                    "at": at(rng.randint(0, 60)),
+                    "until": "fix",
+                },
+            ],
+            "actions": [{"id": "fix", "do": "repair", "target": pick[2], "at": at(150)}],
+        }
+    )
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.tuples(
+        st.integers(0, 2**32 - 1),
+        st.integers(2, 14),
+        st.integers(0, 4),
+        st.floats(0.05, 0.4),
+        st.integers(0, 2**32 - 1),
+    ),
+    st.integers(0, 2**16),
+)
+def test_skipping_changes_nothing_on_random_graphs(case, seed):
+    graph = build(case)
+    scenario = mixed(list(graph.components), random.Random(seed))
+    fast, full = both_ways(graph, scenario)
+    assert fast == full
+
+
+def _bench_like(n: int, seed: int) -> Graph:
+    """A generated service graph with detection delays, caches, warm-ups and queues."""
+    rng = random.Random(seed)
+    components = []
+    for c in service_graph(n, seed=seed).components.values():
+        deps = []
+        for d in c.depends_on:
+            cache = rng.random() < 0.3
+            deps.append(
+                Dependency(
+                    target=d.target,
+                    type=d.type,
+                    detection_delay=float(rng.choice((30, 60, 120))),
+                    cache_ttl=60.0 * rng.randint(1, 10) if cache else None,
+                    negative_cache_ttl=300.0 if cache and rng.random() < 0.33 else None,
+                    timeout=30.0,
+                )
+            )
+        update: dict = {"depends_on": tuple(deps)}
+        if rng.random() < 0.2:
+            update["timing"] = Timing(recovery_time=60.0 * rng.randint(1, 15))
+        if rng.random() < 0.05:
+            rate = float(rng.randint(5, 50))
+            update["queue"] = Queue(
+                arrival_rate=rate, drain_rate=rate * 1.5, timeout=60.0, retry_attempts=3
+            )
+        components.append(c.model_copy(update=update))
+    return Graph.from_parts(components, list(service_graph(n, seed=seed).groups.values()))
+
+
+@pytest.mark.parametrize(
+    ("n", "graph_seed", "scenario_seed", "resolution"),
+    [(400, 3, 0, 60.0), (400, 3, 1, None), (300, 1, 2, 60.0)],
+)
+def test_skipping_changes_nothing_on_a_generated_service_graph(
+    n, graph_seed, scenario_seed, resolution
+):
+    graph = _bench_like(n, graph_seed)
+    core = sorted(c for c in graph.components if c.startswith(("core-", "plat-")))
+    scenario = mixed(core, random.Random(scenario_seed), horizon="30h")
+    fast, full = both_ways(graph, scenario, resolution)
+    assert fast == full
+    assert len(fast) > 100_000  # a real cascade, not an empty journal or an error
