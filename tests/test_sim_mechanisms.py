@@ -224,8 +224,37 @@ def test_stuck_component_waits_for_an_operator():
         (0, "db", "down", "fault", None),
         (0, "poller", "down", "hard", "db"),
         (10, "db", "up", "fault-end", None),
+        (10, "poller", "down", "stuck", None),  # what it needs is back: now it is stuck
         (45, "poller", "up", "action", None),
     ]
+
+
+def test_a_stuck_component_serves_nothing_so_its_queue_fills_until_the_operator():
+    """Work waits for a stuck poller (SQS messages for Lambda's poller on 2025-10-20): its
+    queue fills from the failure to the restart, then drains at capacity minus arrivals."""
+    comps = [
+        comp("db"),
+        comp(
+            "poller",
+            "db",
+            timing={"restart_required": True},
+            queue={"arrival_rate": 10, "drain_rate": 30},
+        ),
+        comp("app", {"target": "poller", "type": "soft"}),
+    ]
+    j = run(comps, [fault("f", "db", 0, 10)], [action("kick", "repair", 45, "poller")])
+    assert timeline(j) == [
+        (0, "db", "down", "fault", None),
+        (0, "poller", "down", "hard", "db"),
+        (0, "app", "degraded", "soft", "poller"),
+        (10, "db", "up", "fault-end", None),
+        (10, "poller", "down", "stuck", None),
+        (45, "poller", "degraded", "queue", None),  # 45 min x 10/s = 27,000 waiting
+        (67.5, "poller", "up", "queue", None),  # drained at 30 - 10 = 20/s: 1,350 s
+        (67.5, "app", "up", "soft", "poller"),
+    ]
+    points = [(p.t / 60, p.backlog, p.goodput) for p in j.queues["poller"]]
+    assert points == [(0, 0, 0), (10, 6000, 0), (45, 27000, 30), (67.5, 0, 10)]
 
 
 def test_wrong_data_flows_along_data_edges_and_consumers_fail_their_own_way():

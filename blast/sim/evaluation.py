@@ -113,20 +113,21 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Cause | None, Cause 
 def eval_component(eng: Engine, v: int, reason: Cause) -> None:
     share, degraded, wrong, worst, soft_cause = inputs(eng, v)
     control = not any(c for _, _, c, _ in eng.active[v].values())
-    share = eng.queues.adjust(v, share)
+    stuck = eng.stuck[v]
+    if stuck and share > EPS:  # what it needs is back, but it waits for an operator
+        share, worst = 0.0, Cause("stuck", detail="does not recover by itself (restart_required)")
+    share = eng.queues.adjust(v, share)  # a stuck component serves nothing: its queue fills
     qcause = eng.queues.cause(v)
     if qcause is not None:
         degraded = True
         if eng.queues.share(v) < 1 - EPS:
             worst = qcause
-        else:
-            soft_cause = soft_cause or qcause
+        else:  # its own backlog explains it before a dependency that still serves
+            soft_cause = qcause
     state = 2 if share <= EPS else (1 if share < 1 - EPS or degraded or wrong else 0)
     cause = (worst or soft_cause or reason) if state else reason
     prev = eng.st[v]
     if prev == 2 and state < 2:
-        if eng.stuck[v]:
-            return
         wait = eng.recovery_time[v]
         # a ramp under way is the recovery itself: its 0% step must not restart the warm-up
         if wait > 0 and eng.auto[v] and eng.ramp_from[v] < 0:
