@@ -18,6 +18,10 @@ from blast.sim.edges import ASYNC, HARD, KIND_NAMES, MEMBER
 from blast.sim.holds import held_factor, is_held
 from blast.sim.journal import Cause
 
+LOCAL = "automation-disabled"
+"""The cause of a degradation that is a loss of margin only: dependents lose no work and
+do not perceive it (see ``blast.sim.perception.feed_all``)."""
+
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
 
@@ -68,6 +72,10 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Cause | None, Cause 
             not g.alive[e] or eng.supported_by(e, v) or not eng.trusted(e)
         ):
             continue
+        if not eng.auto[v]:
+            dep = g.dep[e]
+            if dep is not None and dep.through_failover:
+                continue  # its checker acts on it only through failover, which is off
         k = g.kind[e]
         if pw and ps == 1 and eng.psh[e] >= 1 - EPS and pc and g.wrong_mode[e] == 3:
             continue  # only wrong, and this consumer ignores wrong data
@@ -126,6 +134,10 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
             soft_cause = qcause
     state = 2 if share <= EPS else (1 if share < 1 - EPS or degraded or wrong else 0)
     cause = (worst or soft_cause or reason) if state else reason
+    check = eng.checks[v] if v < eng.g.n_components else None
+    if state == 0 and check is not None and check.failover and not eng.auto[v]:
+        # serves all its work, without its automatic failover: a loss of margin, its own
+        state, cause = 1, Cause(LOCAL, detail="automatic health-check failover switched off")
     prev = eng.st[v]
     if prev == 2 and state < 2:
         wait = eng.recovery_time[v]
