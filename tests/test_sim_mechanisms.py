@@ -166,6 +166,61 @@ def test_health_checks_remove_partly_working_capacity_unless_automation_is_off()
     assert [(e.state, e.share_ok) for e in j.events_of("lb")] == [("degraded", 0.9), ("up", 1.0)]
 
 
+def test_failover_switched_off_is_a_loss_of_margin_its_dependents_do_not_see():
+    """With its automatic failover off a health-checked component serves all its work but is
+    degraded (NLB on 2025-10-20: failover off 09:36 to 14:09, AWS's NLB impact period);
+    dependents lose nothing, so they see it up once nothing else degrades it."""
+    check = {"interval": "10s", "unhealthy_threshold": 3, "healthy_threshold": 2, "failover": True}
+    comps = [
+        comp("mon"),
+        comp("nlb", {"target": "mon", "type": "soft"}, health_check=check),
+        comp("sts", "nlb"),
+    ]
+    j = run(
+        comps,
+        [fault("f", "mon", 5, 15)],
+        [
+            action("off", "disable-automation", 10, "nlb"),
+            action("on", "enable-automation", 30, "nlb"),
+        ],
+    )
+    assert timeline(j) == [
+        (5, "mon", "down", "fault", None),
+        (5, "nlb", "degraded", "soft", "mon"),
+        (5, "sts", "degraded", "hard", "nlb"),
+        (20, "mon", "up", "fault-end", None),
+        (20, "nlb", "degraded", "automation-disabled", None),
+        (20, "sts", "up", "hard", "nlb"),
+        (30, "nlb", "up", "action", None),
+    ]
+
+
+def test_a_checker_that_acts_through_failover_stops_acting_when_failover_is_off():
+    """NLB on 2025-10-20: its checks removed healthy nodes through DNS failover; with failover
+    off (09:36) healthy capacity is back, and dependents (STS) recover, while the NLB stays
+    degraded (a loss of margin) until failover is back on (14:09)."""
+    check = {"interval": "10s", "unhealthy_threshold": 3, "healthy_threshold": 2, "failover": True}
+    checker = {"target": "checks", "type": "soft", "through_failover": True}
+    comps = [comp("checks"), comp("nlb", checker, health_check=check), comp("sts", "nlb")]
+    j = run(
+        comps,
+        [fault("f", "checks", 5, 40)],
+        [
+            action("off", "disable-automation", 20, "nlb"),
+            action("on", "enable-automation", 60, "nlb"),
+        ],
+    )
+    assert timeline(j) == [
+        (5, "checks", "down", "fault", None),
+        (5, "nlb", "degraded", "soft", "checks"),
+        (5, "sts", "degraded", "hard", "nlb"),
+        (20, "nlb", "degraded", "automation-disabled", None),
+        (20, "sts", "up", "hard", "nlb"),
+        (45, "checks", "up", "fault-end", None),
+        (60, "nlb", "up", "action", None),
+    ]
+
+
 def test_self_removal_takes_a_soft_dependent_down():
     j = run(
         [comp("cfg"), comp("srv", {"target": "cfg", "type": "soft", "withdraw": True})],
@@ -224,8 +279,37 @@ def test_stuck_component_waits_for_an_operator():
         (0, "db", "down", "fault", None),
         (0, "poller", "down", "hard", "db"),
         (10, "db", "up", "fault-end", None),
+        (10, "poller", "down", "stuck", None),  # what it needs is back: now it is stuck
         (45, "poller", "up", "action", None),
     ]
+
+
+def test_a_stuck_component_serves_nothing_so_its_queue_fills_until_the_operator():
+    """Work waits for a stuck poller (SQS messages for Lambda's poller on 2025-10-20): its
+    queue fills from the failure to the restart, then drains at capacity minus arrivals."""
+    comps = [
+        comp("db"),
+        comp(
+            "poller",
+            "db",
+            timing={"restart_required": True},
+            queue={"arrival_rate": 10, "drain_rate": 30},
+        ),
+        comp("app", {"target": "poller", "type": "soft"}),
+    ]
+    j = run(comps, [fault("f", "db", 0, 10)], [action("kick", "repair", 45, "poller")])
+    assert timeline(j) == [
+        (0, "db", "down", "fault", None),
+        (0, "poller", "down", "hard", "db"),
+        (0, "app", "degraded", "soft", "poller"),
+        (10, "db", "up", "fault-end", None),
+        (10, "poller", "down", "stuck", None),
+        (45, "poller", "degraded", "queue", None),  # 45 min x 10/s = 27,000 waiting
+        (67.5, "poller", "up", "queue", None),  # drained at 30 - 10 = 20/s: 1,350 s
+        (67.5, "app", "up", "soft", "poller"),
+    ]
+    points = [(p.t / 60, p.backlog, p.goodput) for p in j.queues["poller"]]
+    assert points == [(0, 0, 0), (10, 6000, 0), (45, 27000, 30), (67.5, 0, 10)]
 
 
 def test_wrong_data_flows_along_data_edges_and_consumers_fail_their_own_way():

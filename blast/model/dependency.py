@@ -250,6 +250,14 @@ class Dependency(_Frozen):
             "reach the target, whatever the dependency type."
         ),
     )
+    through_failover: bool = Field(
+        False,
+        description=(
+            "The target acts on the dependent only through the dependent's automatic "
+            "health-check failover (the target is its health checker): while that automation "
+            "is switched off (disable-automation), the dependent does not perceive the target."
+        ),
+    )
 
 
 def _dependency_shorthand(value: object) -> object:

@@ -31,7 +31,9 @@ def simulated_windows(journal: Journal) -> tuple[SimulatedWindow, ...]:
     Each window is split into segments at every change of cause, each naming the dependency
     that causes it (for matching a reference window by its named causes). A segment caused
     by the component's own state (a collapsed or throttled queue, a ramp, a warm-up, a stuck
-    state: no dependency) is the aftermath of what came before it and keeps its cause.
+    state: no dependency) is the aftermath of what came before it and keeps its cause; it
+    also names the component itself, so that a reference window whose ``caused_by`` names
+    the component (a stuck subsystem, its own backlog) is matched with those stretches.
     """
     horizon = journal.time(journal.horizon)
     out = []
@@ -44,6 +46,8 @@ def simulated_windows(journal: Journal) -> tuple[SimulatedWindow, ...]:
             seg_end = inside[k + 1].t if k + 1 < len(inside) else end
             if event.cause.dependency:
                 causes = frozenset((event.cause.dependency,))
+            elif event.state != "up":  # its own state: the aftermath, and the component itself
+                causes = causes | {w.component}
             if event.state != "up" and seg_end > event.t:
                 segments.append(Segment(journal.time(event.t), journal.time(seg_end), causes))
         out.append(

@@ -18,6 +18,10 @@ from blast.sim.edges import ASYNC, HARD, KIND_NAMES, MEMBER
 from blast.sim.holds import held_factor, is_held
 from blast.sim.journal import Cause
 
+LOCAL = "automation-disabled"
+"""The cause of a degradation that is a loss of margin only: dependents lose no work and
+do not perceive it (see ``blast.sim.perception.feed_all``)."""
+
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
 
@@ -85,6 +89,10 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
             or (suspect and g.dst[e] in suspect and not eng.trusted(e))
         ):
             continue
+        if not eng.auto[v]:
+            dep = g.dep[e]
+            if dep is not None and dep.through_failover:
+                continue  # its checker acts on it only through failover, which is off
         if pw and ps == 1 and psh[e] >= 1 - EPS and pc and g.wrong_mode[e] == 3:
             continue  # only wrong, and this consumer ignores wrong data
         name = eng.pmech[e] or KIND_NAMES[k]
@@ -138,11 +146,15 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
     share, degraded, wrong, worst_in, soft_in = inputs(eng, v)
     active = eng.active[v]
     control = not active or not any(c for _, _, c, _ in active.values())
+    stuck_cause: Cause | None = None
+    if eng.stuck[v] and share > EPS:  # what it needs is back, but it waits for an operator
+        share = 0.0
+        stuck_cause = Cause("stuck", detail="does not recover by itself (restart_required)")
     queues = eng.queues
     qcause: Cause | None = None
     queue_worst = False
     if v in queues.q:
-        share = queues.adjust(v, share)
+        share = queues.adjust(v, share)  # a stuck component serves nothing: its queue fills
         qcause = queues.cause(v)
         if qcause is not None:
             degraded = True
@@ -150,20 +162,24 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
     state = 2 if share <= EPS else (1 if share < 1 - EPS or degraded or wrong else 0)
     eng.settled[v] = state == 2 and eng.plain[v]
     cause = reason
-    if state:  # the worst input explains it, else a degradation, else the reason
+    if state:  # the worst input explains it, then its own backlog, then a degradation
         if queue_worst:
             assert qcause is not None
             cause = qcause
+        elif stuck_cause is not None:
+            cause = stuck_cause
         elif worst_in is not None:
             cause = cause_of(eng, worst_in)
+        elif qcause is not None:  # its own backlog explains it before a still-serving dependency
+            cause = qcause
         elif soft_in is not None:
             cause = cause_of(eng, soft_in)
-        elif qcause is not None:
-            cause = qcause
+    check = eng.checks[v] if v < eng.g.n_components else None
+    if state == 0 and check is not None and check.failover and not eng.auto[v]:
+        # serves all its work, without its automatic failover: a loss of margin, its own
+        state, cause = 1, Cause(LOCAL, detail="automatic health-check failover switched off")
     prev = eng.st[v]
     if prev == 2 and state < 2:
-        if eng.stuck[v]:
-            return
         wait = eng.recovery_time[v]
         # a ramp under way is the recovery itself: its 0% step must not restart the warm-up
         if wait > 0 and eng.auto[v] and eng.ramp_from[v] < 0:

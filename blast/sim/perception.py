@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from blast.sim.clock import EPS, P_EVAL, P_PERCEIVE
 from blast.sim.edges import KIND_NAMES, MEMBER
+from blast.sim.evaluation import LOCAL
 from blast.sim.journal import Cause
 from blast.sim.skip import unfelt
 
@@ -38,6 +39,15 @@ def feed_all(eng: Engine, x: int, edges: Iterable[int], *, immediate: bool = Fal
     g, now = eng.g, eng.now
     st0, sh0, wr0, ctrl0, ev = eng.st[x], eng.sh[x], eng.wr[x], eng.ctrl[x], eng.ev[x]
     check = eng.checks[x] if x < g.n_components else None
+    if (
+        st0 == 1
+        and sh0 >= 1 - EPS
+        and not wr0
+        and ctrl0
+        and ev >= 0
+        and eng.events[ev].cause.mechanism == LOCAL
+    ):
+        st0 = 0  # degraded by a loss of margin only (automation off): nothing is lost
     removing = check is not None and check.failover and eng.auto[x]
     alive, fmech, fdelay, stale, kind = g.alive, g.fmech, g.fdelay, g.stale, g.kind
     pst, pwr, pctrl, ver, bad_since = eng.pst, eng.pwr, eng.pctrl, eng.ver, eng.bad_since

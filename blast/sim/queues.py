@@ -37,6 +37,9 @@ from blast.sim.scenario import ActionKind
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
 
+ITEM_EPS = 1e-6
+"""Backlogs below this many items are empty (rounding residues of closed-form crossings)."""
+
 
 @dataclass
 class _Queue:
@@ -117,7 +120,9 @@ class QueueModel:
         b = q.backlog + q.rate * (now - q.since)
         if q.capacity is not None:
             b = min(b, q.capacity)
-        q.backlog, q.since = max(0.0, b), now
+        # a residue of rounding (a millionth of an item) is an empty queue: its "empty"
+        # crossing would fall at the same instant and wake the component for ever
+        q.backlog, q.since = (0.0 if b < ITEM_EPS else b), now
 
     def _amplification(self, v: int) -> float:
         """Load multiplier from queued callers whose own arrivals are amplified."""
