@@ -7,8 +7,10 @@ them. Every problem names the file, the line, the column and the key.
 
 Loading runs twice only when something is wrong: the first pass parses without
 recording positions (most files are fine, and positions cost more than the
-parse); if it finds any problem, the same bytes are parsed again with every
-key's and value's position so that each problem is located exactly.
+parse; a big file is read by the guarded Rust parser of
+:mod:`blast.loading.fastyaml`); if it finds any problem, the same bytes are
+parsed again by libyaml with every key's and value's position so that each
+problem is located exactly.
 """
 
 from __future__ import annotations
