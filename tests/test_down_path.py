@@ -6,7 +6,7 @@ import itertools
 
 from hypothesis import given, settings
 
-from blast.analysis.propagation import State, down_path, propagate
+from blast.analysis.propagation import State, down_path, down_paths, propagate
 from tests.strategies import graphs, random_graph
 
 
@@ -16,6 +16,9 @@ def assert_paths_match(graph, failures) -> None:
         outcome = propagate(graph, failed)
         for node in nodes:
             assert down_path(graph, failed, node) == outcome.path(node), (failed, node)
+        down = [n for n in nodes if outcome.state(n) is State.DOWN]
+        assert down_paths(graph, failed, down) == {n: outcome.path(n) for n in down}
+        assert down_paths(graph, failed, nodes) == {n: outcome.path(n) for n in nodes}
 
 
 @settings(max_examples=150, deadline=None)

@@ -162,25 +162,40 @@ def propagate(
 def down_path(graph: Graph, failed: Iterable[str], node: str) -> tuple[str, ...]:
     """``propagate(graph, failed).path(node)`` when ``node`` goes down, found without the rest.
 
+    See :func:`down_paths`.
+    """
+    return down_paths(graph, failed, [node])[node]
+
+
+def down_paths(
+    graph: Graph, failed: Iterable[str], wanted: Iterable[str]
+) -> dict[str, tuple[str, ...]]:
+    """``propagate(graph, failed).path(n)`` for each ``n`` of ``wanted``, from one down wave.
+
     The breadth-first walk that takes nodes down is the one :func:`propagate`
-    runs; it stops as soon as ``node`` falls, since every cause on its chain was
-    fixed before. Only the degraded and delayed waves (what a path to a node
-    that is down never uses) and the walk past ``node`` are skipped, so the
-    chain is the same. Returns ``propagate(...).path(node)`` itself when
-    ``node`` does not go down (then nothing is saved).
+    runs; it stops as soon as every wanted node has fallen, since every cause on
+    their chains was fixed before. Only the degraded and delayed waves (which a
+    path to a node that is down never uses) and the walk past the last wanted
+    node are skipped, so the chains are the same. When a wanted node does not go
+    down, every path comes from :func:`propagate` itself (nothing is saved).
     """
     failed = frozenset(failed)
+    wanted = list(dict.fromkeys(wanted))
     topo = graph.topology
-    if any(f not in graph.components for f in failed) or node not in topo.position:
-        return propagate(graph, failed).path(node)
+    if any(f not in graph.components for f in failed) or any(
+        n not in topo.position for n in wanted
+    ):
+        outcome = propagate(graph, failed)
+        return {n: outcome.path(n) for n in wanted}
     nodes, dependents, targets, min_up = topo.nodes, topo.dependents, topo.targets, topo.min_up
-    goal = topo.position[node]
+    goals = {topo.position[n] for n in wanted}
     lost: dict[int, int] = {}  # for a group: members down so far
     cause: dict[int, int] = {}
     order = [topo.position[f] for f in sorted(failed)]
     down = set(order)
+    missing = len(goals - down)
     head = 0
-    while goal not in down and head < len(order):  # propagate's down wave, cut short
+    while missing and head < len(order):  # propagate's down wave, cut short
         v = order[head]
         head += 1
         for d, kind in dependents[v]:
@@ -195,9 +210,15 @@ def down_path(graph: Graph, failed: Iterable[str], node: str) -> tuple[str, ...]
             down.add(d)
             cause[d] = v
             order.append(d)
-    if goal not in down:
-        return propagate(graph, failed).path(node)
-    chain = [goal]
-    while chain[-1] in cause:
-        chain.append(cause[chain[-1]])
-    return tuple(nodes[v] for v in chain)
+            if d in goals:
+                missing -= 1
+    if missing:
+        outcome = propagate(graph, failed)
+        return {n: outcome.path(n) for n in wanted}
+    paths = {}
+    for n in wanted:
+        chain = [topo.position[n]]
+        while chain[-1] in cause:
+            chain.append(cause[chain[-1]])
+        paths[n] = tuple(nodes[v] for v in chain)
+    return paths

@@ -31,7 +31,7 @@ from pyroaring import BitMap, FrozenBitMap
 from blast.analysis.exposure import region_components
 from blast.analysis.index import FailureIndex
 from blast.analysis.killers import killers_below
-from blast.analysis.propagation import State, down_path, propagate
+from blast.analysis.propagation import State, down_path, down_paths, propagate
 from blast.model import Kind
 from blast.model.graph import Graph
 
@@ -215,22 +215,35 @@ def blind_spots_in(
     killers = killers_below(
         topo, [pos[x] for _, _, vs in dark for x in vs] + [pos[w] for w, _, _ in dark]
     )
-    found: list[BlindSpot] = []
-    for w, watched, victims in dark:
+    shared_of: dict[str, tuple[str, ...]] = {}
+    for w, _, victims in dark:
         me = pos[w]
         mine = BitMap(b for b in killers[me] if b != me and nodes[b] in down)
         hits: Counter[str] = Counter()
         for x in victims:
             hits.update(nodes[b] for b in killers[pos[x]] & mine)
-        c = graph.components[w]
         if hits:
             dist = _distances(graph, w)
-            shared = tuple(sorted(hits, key=lambda s: (-hits[s], dist.get(s, 1 << 30), s)))
+            shared_of[w] = tuple(sorted(hits, key=lambda s: (-hits[s], dist.get(s, 1 << 30), s)))
+    # one down wave per shared dependency gives the paths of all the watchers it darkens
+    by_cause: dict[str, list[str]] = {}
+    for w, shared in shared_of.items():
+        by_cause.setdefault(shared[0], []).append(w)
+    paths = {
+        w: p for name, ws in by_cause.items() for w, p in down_paths(graph, [name], ws).items()
+    }
+    found: list[BlindSpot] = []
+    for w, watched, victims in dark:
+        c = graph.components[w]
+        if w in shared_of:
+            shared = shared_of[w]
             cause, region, name = "component", None, shared[0]
+            path = paths[w]
         elif regions:
             shared, cause = (), "region"
             region = ", ".join(regions)
             name = f"region {region}"
+            path = outcome.path(w)
         else:
             continue
         found.append(
@@ -243,7 +256,7 @@ def blind_spots_in(
                 region=region,
                 watched_down=victims,
                 watched_total=len(watched),
-                path=down_path(graph, [name], w) if cause == "component" else outcome.path(w),
+                path=path,
                 shared_dependency=name,
             )
         )
