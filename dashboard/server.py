@@ -207,7 +207,6 @@ def create_app(sources: Sources) -> Dash:
         Output(ids.GRAPH_HOPS, "value"),
         Output(ids.GRAPH_SHOW, "value"),
         Output(ids.SHELL_UPLOAD_ACCEPTED, "data", allow_duplicate=True),
-        Output(ids.SHELL_UPLOAD, "contents"),
         Input(ids.SHELL_URL, "search"),
         Input(ids.SHELL_GRAPH, "value"),
         Input(ids.SHELL_UPLOAD_ACCEPTED, "data"),
@@ -243,7 +242,7 @@ def create_app(sources: Sources) -> Dash:
             shown = no_update if errors is None else errors
             query = st.to_query(state)
             view = (state["graph"], state["hops"], state["show"])
-            return state, query, shown, options, *view, no_update, no_update
+            return state, query, shown, options, *view, no_update
         new, errors = transition(
             sources,
             state,
@@ -264,7 +263,7 @@ def create_app(sources: Sources) -> Dash:
         # otherwise send the whole file (megabytes at 10,000 components) with each click
         dropped = None if ctx.triggered_id == ids.SHELL_UPLOAD_ACCEPTED else no_update
         view = (new["graph"], new["hops"], new["show"])
-        return new, st.to_query(new), shown, options, *view, dropped, dropped
+        return new, st.to_query(new), shown, options, *view, dropped
 
     @app.callback(
         Output(ids.SHELL_SUMMARY, "children"),

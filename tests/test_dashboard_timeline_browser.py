@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from selenium.webdriver.common.by import By
@@ -51,6 +52,17 @@ def open_timeline(browser: WebDriver, url: str) -> None:
     until(browser, lambda: browser.execute_script(f"return {CY}.nodes().length > 0"), "tl graph")
 
 
+def tall_shot(browser: WebDriver, name: str, height: int) -> None:
+    """A screenshot of the page ``height`` pixels tall, the graph fitted to its new size."""
+    browser.set_window_size(1680, height)
+    try:
+        time.sleep(0.4)
+        browser.execute_script(f"{CY}.resize(); {CY}.fit(undefined, 24);")
+        shot(browser, name)
+    finally:
+        browser.set_window_size(1680, 1050)
+
+
 def result_text(browser: WebDriver) -> str:
     return str(browser.find_element(By.ID, ids.TL_WI_RESULT).get_attribute("textContent"))
 
@@ -91,11 +103,7 @@ def test_slider_recolours_to_the_engines_states(
     browser.execute_script(f"{CY}.getElementById('{victim}').emit('tap');")
     trigger = sim.journal.triggers[0].id
     until(browser, lambda: trigger in browser.find_element(By.ID, ids.TL_PANEL).text, "chain")
-    browser.set_window_size(1680, 1900)  # graph at +60 min with its chain, what-if, Gantt
-    try:
-        shot(browser, "5-timeline")
-    finally:
-        browser.set_window_size(1680, 1050)
+    tall_shot(browser, "5-timeline", 1900)  # graph at +60 min with its chain, what-if, Gantt
     assert severe(browser) == []
 
 
@@ -118,11 +126,7 @@ def test_what_if_changes_the_downtime_figure(server: str, browser: WebDriver) ->
     assert "whatif=" in browser.current_url and "earlier" in browser.current_url
     spec = wi.parse(wi.dump({"earlier": 60}))
     assert not wi.is_baseline(spec)
-    browser.set_window_size(1680, 2300)  # the whole page: graph, what-if, Gantt, queues
-    try:
-        shot(browser, "6-timeline-what-if")
-    finally:
-        browser.set_window_size(1680, 1050)
+    tall_shot(browser, "6-timeline-what-if", 2300)  # graph, what-if, Gantt, queues
     assert severe(browser) == []
 
 

@@ -22,6 +22,10 @@ def _box(title: str, field: str, value: int, low: int) -> html.Label:
     return html.Label([title, dcc.Input(id=field, type="number", min=low, value=value)])
 
 
+TL_GRAPH_HEIGHT = "max(520px, min(calc(100vh - 250px), 760px))"
+"""The scrubbed graph fills the window below the bars (within bounds), so it can be read."""
+
+
 def state_legend() -> html.Div:
     """What the colours of the scrubbed graph mean."""
     marks = [
@@ -97,28 +101,22 @@ def layout() -> html.Div:
             html.Div(
                 className="tl-top",
                 children=[
-                    html.Div(
-                        className="tl-graph",
-                        children=[
-                            cyto.Cytoscape(
-                                id=ids.TL_CYTO,
-                                elements=[],
-                                stylesheet=STYLESHEET,
-                                layout={"name": "preset", "fit": True, "padding": 24},
-                                className="cyto tl-cyto",
-                                style={"width": "100%", "height": "100%"},
-                                minZoom=0.05,
-                                maxZoom=1.3,
-                                autoungrabify=True,
-                                boxSelectionEnabled=False,
-                                responsive=True,
-                            ),
-                            state_legend(),
-                        ],
+                    cyto.Cytoscape(
+                        id=ids.TL_CYTO,
+                        elements=[],
+                        stylesheet=STYLESHEET,
+                        layout={"name": "preset", "fit": True, "padding": 24},
+                        className="cyto tl-cyto",
+                        style={"width": "100%", "height": TL_GRAPH_HEIGHT},
+                        minZoom=0.05,
+                        maxZoom=1.3,
+                        autoungrabify=True,
+                        boxSelectionEnabled=False,
                     ),
                     html.Div(id=ids.TL_PANEL, className="panel tl-panel"),
                 ],
             ),
+            state_legend(),
             whatif,
             dcc.Graph(id=ids.TL_GANTT, config={"displaylogo": False}),
             dcc.Graph(id=ids.TL_QUEUES, config={"displaylogo": False}),
