@@ -23,7 +23,7 @@ The function is pure and shared by ``blast report`` and ``blast check``.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from pyroaring import BitMap, FrozenBitMap
@@ -74,8 +74,12 @@ def watchers(graph: Graph) -> tuple[str, ...]:
     )
 
 
-def watched_by(graph: Graph, watcher: str) -> tuple[str, ...]:
-    """What ``watcher`` watches: its dependents, else every other user-facing component."""
+def watched_by(graph: Graph, watcher: str, every: Collection[str] | None = None) -> tuple[str, ...]:
+    """What ``watcher`` watches: its dependents, else every other user-facing component.
+
+    ``every`` is :func:`watchers` of the graph when the caller has it (a set):
+    listing them again for each watcher is a pass over every component.
+    """
     topo = graph.topology
     me = topo.position[watcher]
     direct = sorted(
@@ -83,7 +87,7 @@ def watched_by(graph: Graph, watcher: str) -> tuple[str, ...]:
     )
     if direct:
         return tuple(direct)
-    others = set(watchers(graph))
+    others = set(watchers(graph)) if every is None else every
     return tuple(u for u in graph.user_facing if u != watcher and u not in others)
 
 
@@ -126,8 +130,9 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
         outcome = propagate(graph, region_components(graph, region))
         region_down = set(outcome.nodes_in(State.DOWN))
         region_paths = {w: outcome.path(w) for w in watchers(graph) if w in region_down}
+    every = set(watchers(graph))
     for w in watchers(graph):
-        watched = watched_by(graph, w)
+        watched = watched_by(graph, w, every)
         if not watched:
             continue
         c = graph.components[w]
@@ -206,9 +211,10 @@ def blind_spots_in(
     outcome = propagate(graph, list(failed))
     down = set(outcome.nodes_in(State.DOWN))
     dark = []
+    every = set(watchers(graph))
     for w in watchers(graph):
         if w in down:
-            watched = watched_by(graph, w)
+            watched = watched_by(graph, w, every)
             victims = tuple(x for x in watched if x in down)
             if victims:
                 dark.append((w, watched, victims))
@@ -219,9 +225,14 @@ def blind_spots_in(
     for w, _, victims in dark:
         me = pos[w]
         mine = BitMap(b for b in killers[me] if b != me and nodes[b] in down)
-        hits: Counter[str] = Counter()
-        for x in victims:
-            hits.update(nodes[b] for b in killers[pos[x]] & mine)
+        # victims behind the same infrastructure share their killers: count each
+        # distinct set of shared killers once, times how many victims have it
+        sets = Counter(FrozenBitMap(killers[pos[x]] & mine) for x in victims)
+        counts: Counter[int] = Counter()
+        for bits, times in sets.items():
+            for b in bits:
+                counts[b] += times
+        hits = {nodes[b]: k for b, k in counts.items()}
         if hits:
             dist = _distances(graph, w)
             shared_of[w] = tuple(sorted(hits, key=lambda s: (-hits[s], dist.get(s, 1 << 30), s)))
