@@ -57,7 +57,10 @@ def tall_shot(browser: WebDriver, name: str, height: int) -> None:
     browser.set_window_size(1680, height)
     try:
         time.sleep(0.4)
-        browser.execute_script(f"{CY}.resize(); {CY}.fit(undefined, 24);")
+        browser.execute_script(  # from the top of the page, the graph fitted to its size
+            f"document.getElementById('shell-tabs-parent').scrollTop = 0;"
+            f"{CY}.resize(); {CY}.fit(undefined, 24);"
+        )
         shot(browser, name)
     finally:
         browser.set_window_size(1680, 1050)
@@ -161,6 +164,7 @@ def test_a_mitigation_changes_the_downtime_figure_and_downloads_follow(
         assert "what-if" in text and "post-mortem" in text
     browser.set_window_size(1680, 4400)  # the whole page, tables included
     try:
+        browser.execute_script("document.getElementById('shell-tabs-parent').scrollTop = 0;")
         shot(browser, "7-timeline-full")
         for part in (ids.TL_GANTT, ids.TL_QUEUES, ids.TL_SPANS, ids.TL_ERRORS):
             browser.find_element(By.ID, part).screenshot(str(ARTIFACTS / f"7-{part}.png"))
