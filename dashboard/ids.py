@@ -39,6 +39,9 @@ RACE_FIXES = "race-fixes"
 
 # timeline page
 TL_SCENARIO = "tl-scenario"
+TL_SC_UPLOAD = "tl-scenario-upload"
+TL_SC_ACCEPTED = "tl-scenario-accepted"
+TL_SC_ERRORS = "tl-scenario-errors"
 TL_PLAY = "tl-play"
 TL_SLIDER = "tl-slider"
 TL_TIME = "tl-time"

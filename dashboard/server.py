@@ -9,15 +9,13 @@ the graph and writes its own URL keys through ``state["extra"]``.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from blast.errors import BlastError, GraphFileError
+from blast.errors import BlastError
 from dashboard import ids
 from dashboard import state as st
 from dashboard.actions import transition
@@ -26,21 +24,10 @@ from dashboard.pages import race as race_page
 from dashboard.pages import timeline as timeline_page
 from dashboard.screen import summary
 from dashboard.store import UPLOAD_PREFIX, Sources, max_upload_bytes
+from dashboard.uploads import SIZE_CHECK, accept_upload
 
 PAGES: list[ModuleType] = [graph_page, timeline_page, race_page]
 ASSETS = Path(__file__).resolve().parent / "assets"
-
-SIZE_CHECK = """
-function(contents, filename, limit) {
-    if (!contents) { return window.dash_clientside.no_update; }
-    var comma = contents.indexOf(',');
-    var b64 = comma >= 0 ? contents.length - comma - 1 : contents.length;
-    var size = Math.floor(b64 * 3 / 4);
-    if (size > limit) { return {filename: filename, too_big: size}; }
-    return {filename: filename, contents: contents};
-}
-"""
-"""Runs in the browser: a file over the limit never leaves it (only its name and size do)."""
 
 
 def graph_options(sources: Sources, state: dict[str, Any]) -> list[dict[str, str]]:
@@ -63,48 +50,6 @@ def graph_loads(sources: Sources, state: dict[str, Any]) -> bool:
     except (BlastError, OSError):
         return False
     return True
-
-
-def upload_problems(exc: BlastError) -> list[Any]:
-    """Validation problems as an inline list: file:line:column, key, message."""
-    problems = exc.problems if isinstance(exc, GraphFileError) else []
-    if not problems:
-        return [html.Div(str(exc), className="problem")]
-    rows = [
-        html.Li(
-            [html.Code(str(p.location)), " ", html.B(p.key) if p.key else "", " ", p.message],
-            className="problem",
-        )
-        for p in problems[:50]
-    ]
-    if len(problems) > 50:
-        rows.append(html.Li(f"… and {len(problems) - 50} more problems"))
-    title = f"Not loaded: {len(problems)} problem{'s' if len(problems) != 1 else ''}"
-    return [html.B(title), html.Ul(rows)]
-
-
-def accept_upload(sources: Sources, upload: dict[str, Any]) -> tuple[str | None, list[Any]]:
-    """Store and validate an upload; its key, or ``None`` and the problems to show."""
-    name = str(upload.get("filename") or "upload.yaml")
-    if "too_big" in upload:
-        limit = max_upload_bytes()
-        return None, [
-            html.B("Not loaded"),
-            html.Div(
-                f"{name}: file is {int(upload['too_big']):,} bytes; the dashboard takes files "
-                f"up to {limit:,} bytes (use the `blast` command for bigger graphs)",
-                className="problem",
-            ),
-        ]
-    contents = str(upload.get("contents") or "")
-    try:
-        raw = base64.b64decode(contents.partition(",")[2], validate=True)
-    except (binascii.Error, ValueError):
-        return None, [html.Div(f"{name}: the upload could not be decoded", className="problem")]
-    try:
-        return sources.save_upload(name, raw), []
-    except BlastError as exc:
-        return None, upload_problems(exc)
 
 
 def shell(sources: Sources, state: dict[str, Any]) -> html.Div:

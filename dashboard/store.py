@@ -232,7 +232,7 @@ class Sources:
         GraphFileError
             With every problem, located in ``filename``.
         """
-        name = _safe_name(filename)
+        name = safe_name(filename)
         limit = max_upload_bytes()
         if len(raw) > limit:
             raise GraphFileError(
@@ -255,7 +255,7 @@ class Sources:
         try:
             self.analysed(key)
         except GraphFileError as exc:
-            raise GraphFileError([_rename(p, path, name) for p in exc.problems]) from None
+            raise GraphFileError([located_as(p, path, name) for p in exc.problems]) from None
         return key
 
     def _write_upload(self, final: Path, name: str, raw: bytes) -> None:
@@ -281,7 +281,7 @@ class Sources:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _safe_name(filename: str) -> str:
+def safe_name(filename: str) -> str:
     base = Path(filename or "upload.yaml").name
     clean = "".join(c if c.isalnum() or c in "._-" else "_" for c in base).lstrip(".")
     if not clean.endswith((".yaml", ".yml")):
@@ -291,7 +291,7 @@ def _safe_name(filename: str) -> str:
     return clean[-120:]
 
 
-def _rename(problem: Problem, path: Path, name: str) -> Problem:
+def located_as(problem: Problem, path: Path, name: str) -> Problem:
     """Show problems of the stored copy under the name the visitor uploaded."""
     loc = problem.location
     stored = {str(path), os.path.relpath(path), str(path.resolve())}

@@ -127,18 +127,20 @@ def _incident(scenario: ScenarioDocument, graph: Graph) -> tuple[Path | None, In
         return None, None
 
 
-def simulated(analysed: Analysed, path: Path) -> Simulated:
-    """Load the scenario at ``path`` against the graph and simulate it (cached)."""
-    return _simulated(analysed, path, path.stat().st_mtime_ns)
+def simulated(analysed: Analysed, path: Path, key: str | None = None) -> Simulated:
+    """Load the scenario at ``path`` against the graph and simulate it (cached).
+
+    ``key`` names it in the URL and the chooser (default: :func:`scenario_key`; an
+    uploaded scenario is named by its content hash instead of its stored path).
+    """
+    return _simulated(analysed, path, path.stat().st_mtime_ns, key or scenario_key(path))
 
 
 @lru_cache(maxsize=32)
-def _simulated(analysed: Analysed, path: Path, stamp: int) -> Simulated:
+def _simulated(analysed: Analysed, path: Path, stamp: int, key: str) -> Simulated:
     scenario = _scenario(path, stamp, analysed)
     folder, data = _incident(scenario, analysed.graph)
-    return Simulated(
-        analysed.graph, scenario, run(analysed, scenario), scenario_key(path), data, folder
-    )
+    return Simulated(analysed.graph, scenario, run(analysed, scenario), key, data, folder)
 
 
 @lru_cache(maxsize=32)

@@ -8,6 +8,7 @@ what-if live in the URL through the shell state's ``extra`` keys.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
@@ -16,12 +17,14 @@ from blast.errors import BlastError
 from dashboard import exports, ids
 from dashboard import figures as fg
 from dashboard import incident as inc
+from dashboard import scenario_upload as scu
 from dashboard import state as st
 from dashboard import timeline as tl
 from dashboard import whatif as wi
 from dashboard.pages import timeline_view as view
 from dashboard.screen import screen
 from dashboard.store import Sources
+from dashboard.uploads import SIZE_CHECK, accept_upload
 
 LABEL = "Timeline & what-if"
 OPEN_FROM_LINK = """
@@ -59,13 +62,27 @@ def layout(state: dict[str, Any], sources: Sources) -> html.Div:
     return view.layout()
 
 
+def choices(sources: Sources, state: dict[str, Any]) -> list[tuple[str, Path]]:
+    """``(key, file)`` of the scenarios offered: an uploaded one the state names, then shipped."""
+    found = [(tl.scenario_key(p), p) for p in tl.scenarios_for(sources.path_of(state["graph"]))]
+    wanted = state.get("extra", {}).get("scenario")
+    if scu.is_uploaded(wanted):
+        found.insert(0, (wanted, scu.path_of(sources, wanted)))
+    return found
+
+
 def _sim(sources: Sources, state: dict[str, Any]) -> tl.Simulated | None:
     """The simulation the state names (its scenario, else the graph's first); None without one."""
     analysed = sources.analysed(state["graph"])
-    found = tl.scenarios_for(sources.path_of(state["graph"]))
+    found = choices(sources, state)
     wanted = state.get("extra", {}).get("scenario")
-    chosen = next((p for p in found if tl.scenario_key(p) == wanted), found[0] if found else None)
-    return tl.simulated(analysed, chosen) if chosen else None
+    chosen = next((kp for kp in found if kp[0] == wanted), found[0] if found else None)
+    return tl.simulated(analysed, chosen[1], chosen[0]) if chosen else None
+
+
+def scenario_label(key: str, path: Path) -> str:
+    """How the chooser names a scenario: its repository path, or the uploaded file's name."""
+    return f"uploaded: {path.name}" if scu.is_uploaded(key) else key
 
 
 def coloured(sources: Sources, state: dict[str, Any], sim: tl.Simulated, t: float) -> list[Any]:
@@ -109,6 +126,7 @@ def whatif_run(
 
 def register(app: Dash, sources: Sources) -> None:
     """The timeline page's callbacks."""
+    register_upload(app, sources)
 
     @app.callback(
         Output(ids.TL_SCENARIO, "options"),
@@ -135,8 +153,7 @@ def register(app: Dash, sources: Sources) -> None:
             note = "No scenario is written for this graph: the timeline needs one (--scenario)."
             return (*empty, note)
         extra = state.get("extra", {})
-        found = tl.scenarios_for(sources.path_of(state["graph"]))
-        options = [{"label": tl.scenario_key(p), "value": tl.scenario_key(p)} for p in found]
+        options = [{"label": scenario_label(k, p), "value": k} for k, p in choices(sources, state)]
         horizon = round(sim.journal.horizon / 60)
         t = _minutes(extra.get("t"), horizon)
         spec = wi.parse(extra.get("whatif"))
@@ -288,6 +305,37 @@ def register(app: Dash, sources: Sources) -> None:
         State(ids.TL_SLIDER, "max"),
         prevent_initial_call=True,
     )
+
+
+def register_upload(app: Dash, sources: Sources) -> None:
+    """A scenario file uploaded here: validated against the graph on screen, then shown."""
+    app.clientside_callback(
+        SIZE_CHECK,
+        Output(ids.TL_SC_ACCEPTED, "data"),
+        Input(ids.TL_SC_UPLOAD, "contents"),
+        State(ids.TL_SC_UPLOAD, "filename"),
+        State("shell-upload-limit", "data"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        Output(ids.SHELL_URL, "search", allow_duplicate=True),
+        Output(ids.TL_SC_ERRORS, "children"),
+        Output(ids.TL_SC_ACCEPTED, "data", allow_duplicate=True),
+        Input(ids.TL_SC_ACCEPTED, "data"),
+        State(ids.SHELL_STATE, "data"),
+        prevent_initial_call=True,
+    )
+    def upload(upload: Any, state: dict[str, Any]) -> tuple[Any, ...]:
+        if not upload:
+            return no_update, no_update, no_update
+        key, problems = accept_upload(
+            sources, upload, lambda name, raw: scu.save(sources, state["graph"], name, raw)
+        )
+        if key is None:  # the file is dropped from the browser's store either way
+            return no_update, problems, None
+        kept = {k: v for k, v in state.get("extra", {}).items() if k not in ("t", "whatif")}
+        return st.to_query({**state, "extra": {**kept, "scenario": key}}), [], None
 
 
 def tables(sim: tl.Simulated) -> tuple[list[Any], list[Any]]:

@@ -51,6 +51,14 @@ def layout() -> html.Div:
         className="toolbar",
         children=[
             dcc.Dropdown(id=ids.TL_SCENARIO, className="search", clearable=False),
+            dcc.Upload(
+                id=ids.TL_SC_UPLOAD,
+                children=html.Div(["Upload a scenario (drop or ", html.A("choose"), ")"]),
+                className="upload",
+                accept=".yaml,.yml",
+                multiple=False,
+            ),
+            dcc.Store(id=ids.TL_SC_ACCEPTED),
             html.Button("▶ Play", id=ids.TL_PLAY, className="btn"),
             html.Div(
                 dcc.Slider(id=ids.TL_SLIDER, min=0, max=60, step=1, value=0, marks=None),
@@ -98,6 +106,7 @@ def layout() -> html.Div:
         children=[
             bar,
             html.Div(id=ids.TL_NOTICE, className="notice"),
+            html.Div(id=ids.TL_SC_ERRORS, className="upload-errors"),
             html.Div(
                 className="tl-top",
                 children=[
