@@ -11,6 +11,7 @@ SHELL_GRAPH = "shell-graph"
 SHELL_UPLOAD = "shell-upload"
 SHELL_UPLOAD_ACCEPTED = "shell-upload-accepted"
 SHELL_UPLOAD_ERRORS = "shell-upload-errors"
+SHELL_UPLOAD_LIMIT = "shell-upload-limit"
 SHELL_SUMMARY = "shell-summary"
 SHELL_TABS = "shell-tabs"
 

@@ -24,7 +24,7 @@ from dashboard.pages import race as race_page
 from dashboard.pages import timeline as timeline_page
 from dashboard.screen import summary
 from dashboard.store import UPLOAD_PREFIX, Sources, max_upload_bytes
-from dashboard.uploads import SIZE_CHECK, accept_upload
+from dashboard.uploads import accept_upload, check_size_in_browser, upload_box
 
 PAGES: list[ModuleType] = [graph_page, timeline_page, race_page]
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -81,13 +81,7 @@ def shell(sources: Sources, state: dict[str, Any]) -> html.Div:
                 clearable=False,
                 className="graph-choice",
             ),
-            dcc.Upload(
-                id=ids.SHELL_UPLOAD,
-                children=html.Div(["Upload a graph YAML (drop or ", html.A("choose"), ")"]),
-                className="upload",
-                accept=".yaml,.yml",
-                multiple=False,
-            ),
+            upload_box(ids.SHELL_UPLOAD, "a graph YAML"),
         ],
     )
     return html.Div(
@@ -95,7 +89,7 @@ def shell(sources: Sources, state: dict[str, Any]) -> html.Div:
             dcc.Location(id=ids.SHELL_URL, refresh=False),
             dcc.Store(id=ids.SHELL_STATE, data=state),
             dcc.Store(id=ids.SHELL_UPLOAD_ACCEPTED),
-            dcc.Store(id="shell-upload-limit", data=max_upload_bytes()),
+            dcc.Store(id=ids.SHELL_UPLOAD_LIMIT, data=max_upload_bytes()),
             header,
             html.Div(id=ids.SHELL_UPLOAD_ERRORS, className="upload-errors"),
             html.Div(id=ids.SHELL_SUMMARY, className="summary"),
@@ -134,14 +128,7 @@ def create_app(sources: Sources) -> Dash:
 
     app.layout = serve_layout
 
-    app.clientside_callback(
-        SIZE_CHECK,
-        Output(ids.SHELL_UPLOAD_ACCEPTED, "data"),
-        Input(ids.SHELL_UPLOAD, "contents"),
-        State(ids.SHELL_UPLOAD, "filename"),
-        State("shell-upload-limit", "data"),
-        prevent_initial_call=True,
-    )
+    check_size_in_browser(app, ids.SHELL_UPLOAD, ids.SHELL_UPLOAD_ACCEPTED)
 
     @app.callback(
         Output(ids.SHELL_STATE, "data"),

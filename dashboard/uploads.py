@@ -14,9 +14,10 @@ import binascii
 from collections.abc import Callable
 from typing import Any
 
-from dash import html
+from dash import Dash, Input, Output, State, dcc, html
 
 from blast.errors import BlastError, GraphFileError
+from dashboard import ids
 from dashboard.store import Sources, max_upload_bytes
 
 SIZE_CHECK = """
@@ -30,6 +31,29 @@ function(contents, filename, limit) {
 }
 """
 """Runs in the browser: a file over the limit never leaves it (only its name and size do)."""
+
+
+def upload_box(upload_id: str, what: str) -> dcc.Upload:
+    """The drop-or-choose box for one YAML file (``what``: "a graph YAML", "a scenario")."""
+    return dcc.Upload(
+        id=upload_id,
+        children=html.Div([f"Upload {what} (drop or ", html.A("choose"), ")"]),
+        className="upload",
+        accept=".yaml,.yml",
+        multiple=False,
+    )
+
+
+def check_size_in_browser(app: Dash, upload_id: str, accepted_id: str) -> None:
+    """Register :data:`SIZE_CHECK`: what the box ``upload_id`` read goes to ``accepted_id``."""
+    app.clientside_callback(
+        SIZE_CHECK,
+        Output(accepted_id, "data"),
+        Input(upload_id, "contents"),
+        State(upload_id, "filename"),
+        State(ids.SHELL_UPLOAD_LIMIT, "data"),  # the limit, in the shell
+        prevent_initial_call=True,
+    )
 
 
 def upload_problems(exc: BlastError) -> list[Any]:

@@ -24,7 +24,7 @@ from dashboard import whatif as wi
 from dashboard.pages import timeline_view as view
 from dashboard.screen import screen
 from dashboard.store import Sources
-from dashboard.uploads import SIZE_CHECK, accept_upload
+from dashboard.uploads import accept_upload, check_size_in_browser
 
 LABEL = "Timeline & what-if"
 OPEN_FROM_LINK = """
@@ -309,14 +309,7 @@ def register(app: Dash, sources: Sources) -> None:
 
 def register_upload(app: Dash, sources: Sources) -> None:
     """A scenario file uploaded here: validated against the graph on screen, then shown."""
-    app.clientside_callback(
-        SIZE_CHECK,
-        Output(ids.TL_SC_ACCEPTED, "data"),
-        Input(ids.TL_SC_UPLOAD, "contents"),
-        State(ids.TL_SC_UPLOAD, "filename"),
-        State("shell-upload-limit", "data"),
-        prevent_initial_call=True,
-    )
+    check_size_in_browser(app, ids.TL_SC_UPLOAD, ids.TL_SC_ACCEPTED)
 
     @app.callback(
         Output(ids.SHELL_URL, "search", allow_duplicate=True),

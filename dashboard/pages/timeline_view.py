@@ -16,6 +16,7 @@ from dashboard import ids
 from dashboard import timeline as tl
 from dashboard import whatif as wi
 from dashboard.elements import DEGRADED, DOWN, STYLESHEET
+from dashboard.uploads import upload_box
 
 
 def _box(title: str, field: str, value: int, low: int) -> html.Label:
@@ -51,13 +52,7 @@ def layout() -> html.Div:
         className="toolbar",
         children=[
             dcc.Dropdown(id=ids.TL_SCENARIO, className="search", clearable=False),
-            dcc.Upload(
-                id=ids.TL_SC_UPLOAD,
-                children=html.Div(["Upload a scenario (drop or ", html.A("choose"), ")"]),
-                className="upload",
-                accept=".yaml,.yml",
-                multiple=False,
-            ),
+            upload_box(ids.TL_SC_UPLOAD, "a scenario"),
             dcc.Store(id=ids.TL_SC_ACCEPTED),
             html.Button("▶ Play", id=ids.TL_PLAY, className="btn"),
             html.Div(
