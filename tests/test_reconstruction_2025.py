@@ -203,3 +203,25 @@ def test_golden_journal_of_the_reference_run():
     assert GOLDEN.read_text(encoding="utf-8") == text, (
         "the journal of the reference run changed; review and regenerate with BLAST_UPDATE_GOLDEN=1"
     )
+
+
+def test_dynamodb_is_not_degraded_again_in_the_nlb_phase_while_lambda_and_sts_are():
+    """Issue 11 item 9: the NLB checks fail from 05:28 to 10:35; DynamoDB's fleet absorbs
+    what they remove (attrition within its headroom), Lambda and STS are hit later, when
+    their own spare capacity is gone (under-scaled), not with the first wrong check."""
+    journal = reference()
+    windows = {}
+    for w in journal["windows"]:
+        windows.setdefault(w["component"], []).append(w)
+    [endpoint] = windows[ENDPOINT]
+    assert endpoint["end"] == (2 * 60 + 52) * 60  # 02:40, the first window only
+    for c in ("aws.use1.dynamodb.global-table-replica", "aws.use1.dynamodb.service-endpoint"):
+        assert all(w["end"] is not None and w["end"] <= endpoint["end"] for w in windows[c])
+    minute = {
+        e["component"]: e["t"] / 60
+        for e in reversed(journal["events"])
+        if e["cause"]["mechanism"] == "under-scaled"
+    }
+    assert minute["aws.use1.lambda.invoke"] == pytest.approx(7 * 60 + 16, abs=0.5)  # 07:04
+    assert minute["aws.use1.sts"] == pytest.approx(8 * 60 + 43, abs=0.5)  # 08:31
+    assert ENDPOINT not in minute and "aws.use1.nlb.health-check" not in minute

@@ -186,3 +186,26 @@ def test_a_window_that_names_its_cause_is_matched_with_the_stretches_that_cause_
     # a cause that never explains the component's impairment falls back to the whole window
     other = [ReferenceWindow("S", "svc", "main", mins[0], mins[1], ("pes",), True, 2, ("x",))]
     assert [e.error_minutes for e in score(windows, other).edges] == [0, 120]
+
+
+def test_own_state_stretches_count_apart_when_the_post_mortem_gives_them_a_window():
+    # svc is down while db is (hard), then its own backlog drains (a queue): one window.
+    # Its own state keeps db's cause, unless the post-mortem has a window naming svc itself
+    queue = {"arrival_rate": 10, "drain_rate": 20}
+    j = run([comp("db"), comp("svc", "db", queue=queue)], [fault("a", "db", 0, 60)])
+    [(start, end)] = [(w.start, w.end) for w in j.windows() if w.component == "svc"]
+    assert (start, end) == (0, 120 * 60)  # 36,000 items drained at 10/s net
+    t0 = datetime.fromisoformat(T0)
+    mins = [t0 + timedelta(minutes=m) for m in (0, 60, 120)]
+    db_only = [ReferenceWindow("S", "svc", "main", mins[0], mins[1], ("pes",), True, 2, ("db",))]
+    windows = simulated_windows(j)
+    assert [e.error_minutes for e in score(windows, db_only).edges] == [0, 60]  # aftermath kept
+    drain = ReferenceWindow("S", "svc", "drain", mins[1], mins[2], ("pes",), True, 3, ("svc",))
+    apart = [*db_only, drain]
+    errors = [(e.window, e.edge, e.error_minutes) for e in score(windows, apart).edges]
+    assert errors == [
+        ("main", "start", 0),
+        ("main", "end", 0),
+        ("drain", "start", 0),
+        ("drain", "end", 0),
+    ]

@@ -19,6 +19,7 @@ import blast.sim.perception
 import blast.sim.skip
 from blast.errors import ScenarioError
 from blast.model import Dependency, Queue, Timing
+from blast.model.dependency import Attrition
 from blast.model.graph import Graph
 from blast.model.synthetic import service_graph
 from blast.sim import scenario_from_dict, simulate
@@ -100,7 +101,7 @@ def test_skipping_changes_nothing_on_random_graphs(case, seed):
 
 
 def _bench_like(n: int, seed: int) -> Graph:
-    """A generated service graph with detection delays, caches, warm-ups and queues."""
+    """A generated service graph with detection delays, caches, warm-ups, queues and attrition."""
     rng = random.Random(seed)
     components = []
     for c in service_graph(n, seed=seed).components.values():
@@ -115,6 +116,14 @@ def _bench_like(n: int, seed: int) -> Graph:
                     cache_ttl=60.0 * rng.randint(1, 10) if cache else None,
                     negative_cache_ttl=300.0 if cache and rng.random() < 0.33 else None,
                     timeout=30.0,
+                    # capacity eroded while the target is impaired (attrition.py), on the
+                    # front tiers only: a share below 1 entering a hard cycle of the service
+                    # tiers can alternate at one instant (docs/simulation.md, Limits)
+                    attrition=(
+                        Attrition(loss_rate=rng.choice((0.5, 2.0)), headroom=0.2)
+                        if c.id.startswith(("gw-", "app-")) and rng.random() < 0.3
+                        else None
+                    ),
                 )
             )
         update: dict = {"depends_on": tuple(deps)}

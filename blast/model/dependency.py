@@ -181,6 +181,52 @@ class Buffer(_Frozen):
     )
 
 
+class Attrition(_Frozen):
+    """Capacity a dependent loses while the target is impaired (simulation parameter).
+
+    Wrong health checks terminating instances or removing nodes from service erode a
+    fleet's capacity over time; the fleet notices only once the loss exceeds its spare
+    capacity (``headroom``), and gets it back at once (nodes merely removed) or only as
+    fast as replacements launch (``restore_rate`` through ``restore_via``).
+    """
+
+    loss_rate: float = Field(
+        ...,
+        gt=0,
+        description=(
+            "Share of the dependent's capacity lost per hour while the target is perceived "
+            "impaired (degraded or down)."
+        ),
+    )
+    headroom: float = Field(
+        0.0,
+        ge=0,
+        lt=1,
+        description=(
+            "Share of its capacity the dependent can lose unnoticed (spare capacity); it is "
+            "impaired only beyond it."
+        ),
+    )
+    restore_rate: float | None = Field(
+        None,
+        gt=0,
+        description=(
+            "Share of capacity per hour put back (replacements), also while the loss goes "
+            "on; none: all of it at once when the target is fine again (removed, not "
+            "destroyed)."
+        ),
+    )
+    restore_via: str | None = Field(
+        None,
+        pattern=ID_PATTERN,
+        description=(
+            "Target of another dependency of the same component through which capacity is "
+            "replaced (instance launches): restore_rate is multiplied by the share of it the "
+            "dependent perceives, and that dependency acts on it only this way."
+        ),
+    )
+
+
 class Dependency(_Frozen):
     """An edge: the component needs ``target`` (a component or a redundancy group)."""
 
@@ -256,6 +302,13 @@ class Dependency(_Frozen):
             "The target acts on the dependent only through the dependent's automatic "
             "health-check failover (the target is its health checker): while that automation "
             "is switched off (disable-automation), the dependent does not perceive the target."
+        ),
+    )
+    attrition: Attrition | None = Field(
+        None,
+        description=(
+            "The target acts on the dependent only by eroding its capacity while impaired "
+            "(wrong health checks terminating or removing instances): see Attrition."
         ),
     )
 

@@ -183,6 +183,22 @@ class Component(_Frozen):
             raise ValueError(f"a {self.scope.value} component needs a `region`")
         return self
 
+    @model_validator(mode="after")
+    def _check_restore_via(self) -> Component:
+        targets = {d.target for d in self.depends_on}
+        for d in self.depends_on:
+            via = d.attrition.restore_via if d.attrition else None
+            if via is not None and (via == d.target or via not in targets):
+                raise ValueError(
+                    f"attrition of the dependency on '{d.target}': restore_via '{via}' must be "
+                    "the target of another dependency of this component"
+                )
+            if via is not None and d.attrition and d.attrition.restore_rate is None:
+                raise ValueError(
+                    f"attrition of the dependency on '{d.target}': restore_via needs a restore_rate"
+                )
+        return self
+
     @property
     def label(self) -> str:
         """The name to show people."""

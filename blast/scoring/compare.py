@@ -184,10 +184,13 @@ def score(
     actions = sorted(action_times)
     fitted_edges = set(fitted)
     edges: list[EdgeScore] = []
+    reference = list(reference)
+    # components whose post-mortem gives their own state a window of its own
+    own_apart = frozenset(ref.component for ref in reference if ref.component in ref.caused_by)
     for ref in reference:
         if not ref.component:
             continue
-        match = _match(ref, _by_cause(ref, by_component.get(ref.component, [])))
+        match = _match(ref, _by_cause(ref, by_component.get(ref.component, []), own_apart))
         for edge, real in (("start", ref.start), ("end", ref.end)):
             if real is None:
                 continue
@@ -231,8 +234,19 @@ def _match(
     return start, None if last.open else last.end
 
 
-def _by_cause(ref: ReferenceWindow, windows: Sequence[SimulatedWindow]) -> list[SimulatedWindow]:
-    """The runs of segments whose causes include one that ``ref`` names; all windows if none."""
+def _by_cause(
+    ref: ReferenceWindow,
+    windows: Sequence[SimulatedWindow],
+    own_apart: frozenset[str] = frozenset(),
+) -> list[SimulatedWindow]:
+    """The runs of segments whose causes include one that ``ref`` names; all windows if none.
+
+    A stretch caused by the component's own state keeps the cause before it, unless the
+    post-mortem gives that component's own state a window of its own (a window whose
+    ``caused_by`` names the component, ``own_apart``): then such stretches count only for
+    windows that name the component (Lambda's throttles and backlogs after its capacity
+    was back, a window of their own in the post-mortem).
+    """
     named = set(ref.caused_by)
     if not named:
         return list(windows)
@@ -240,7 +254,15 @@ def _by_cause(ref: ReferenceWindow, windows: Sequence[SimulatedWindow]) -> list[
     for w in windows:
         start: datetime | None = None
         end: datetime | None = None
-        for seg in (*w.segments, None):
+        segments = w.segments
+        if w.component in own_apart:
+            segments = tuple(
+                Segment(seg.start, seg.end, frozenset((w.component,)))
+                if w.component in seg.causes
+                else seg
+                for seg in segments
+            )
+        for seg in (*segments, None):
             if seg is not None and seg.causes & named and (end is None or seg.start == end):
                 start, end = start or seg.start, seg.end
                 continue

@@ -98,7 +98,8 @@ class Engine:
         self.recovery_time = [(c.timing.recovery_time or 0.0) if c.timing else 0.0 for c in comps]
         self.checks = [c.health_check for c in comps]
         self.plain = [  # components whose evaluation has no timers of its own
-            c.queue is None and not any(d.buffer for d in c.depends_on) for c in comps
+            c.queue is None and not any(d.buffer or d.attrition for d in c.depends_on)
+            for c in comps
         ] + [False] * (n - g.n_components)
         # components whose evaluation is a function of their inputs alone (see _noop)
         self.simple = [

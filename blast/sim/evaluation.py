@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from blast.sim import attrition
 from blast.sim.clock import EPS
 from blast.sim.edges import ASYNC, HARD, KIND_NAMES, MEMBER
 from blast.sim.holds import held_factor, is_held
@@ -57,6 +58,14 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
                 worst, worst_factor = (mech, -1 - i), fshare
             share = min(share, fshare)
     eng.saw_suspect[v] = False
+    capacity = attrition.capacity_edges(eng, v) if not eng.plain[v] else None
+    if capacity is not None:  # edges that act only through its capacity (attrition.py)
+        pool_share, short, found = attrition.evaluate(eng, v)
+        if short:  # short of capacity explains it before its own backlog does
+            degraded = True
+            share *= pool_share
+            if worst is None or pool_share < worst_factor - EPS:
+                worst, worst_factor = found, pool_share
     out = g.out[v]
     eng.brk[v] = len(out)
     eng.brk_zero[v] = False
@@ -70,6 +79,8 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
         if plain:  # no buffers: an edge seen good (or dead) changes nothing
             if ps == 0 and not pw and pc:
                 continue
+        elif capacity is not None and e in capacity:
+            continue
         elif alive[e] and is_held(eng, e):
             held = held_factor(eng, e)
             if held is None:
