@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from tests.simkit import comp, fault, run, timeline
+from tests.simkit import action, comp, fault, run, timeline
 
 ERODED = {"loss_rate": 0.6, "headroom": 0.2, "restore_rate": 1.2, "restore_via": "launch"}
 
@@ -77,3 +77,20 @@ def test_restore_via_must_name_another_dependency_with_a_rate():
             {"target": "checks", "attrition": {"loss_rate": 1, "restore_via": "launch"}},
             "launch",
         )
+
+
+def test_a_rerouted_attrition_edge_gives_the_capacity_back_at_once():
+    removed = {"target": "nlb", "attrition": {"loss_rate": 0.6, "headroom": 0.2}}
+    comps = [comp("nlb"), comp("sts", removed)]
+    j = run(
+        comps,
+        [fault("f", "nlb", 0, 60)],
+        [action("bypass", "reroute", 30, reroute={"component": "sts", "from": "nlb"})],
+    )
+    assert timeline(j) == [
+        (0, "nlb", "down", "fault", None),
+        (20, "sts", "degraded", "under-scaled", "nlb"),
+        (28, "sts", "degraded", "under-scaled", "nlb"),
+        (30, "sts", "up", "action", None),
+        (60, "nlb", "up", "fault-end", None),
+    ]

@@ -75,10 +75,14 @@ def has_attrition(eng: Engine, v: int) -> bool:
 
 def capacity_edges(eng: Engine, v: int) -> frozenset[int] | None:
     """Edges of ``v`` that act only through its capacity (attrition and restore_via)."""
-    pools = _index(eng).get(v)
-    if not pools:
-        return None
-    return frozenset(e for p in pools for e in (p.edge, p.via) if e >= 0)
+    edges: dict[int, frozenset[int]] | None = eng.__dict__.get("_capacity_edges")
+    if edges is None:
+        edges = {
+            u: frozenset(e for p in pools for e in (p.edge, p.via) if e >= 0)
+            for u, pools in _index(eng).items()
+        }
+        eng.__dict__["_capacity_edges"] = edges
+    return edges.get(v)
 
 
 def _counts(eng: Engine, e: int, v: int) -> bool:
@@ -128,7 +132,7 @@ def evaluate(eng: Engine, v: int) -> tuple[float, bool, tuple[str, int] | None]:
                 p.tenths = min(10, math.floor(level + 1e-6))
                 p.short = p.lost > h + TOL
         p.since = now
-        shows = eng.pst[p.edge] != 0 or eng.pwr[p.edge]
+        shows = (eng.pst[p.edge] != 0 or eng.pwr[p.edge]) and eng.g.alive[p.edge]
         # badness that derives from its own (least fixpoint) or is being re-derived
         # neither erodes nor restores: the pool waits
         bad = shows and _counts(eng, p.edge, v)
