@@ -18,9 +18,8 @@ from hypothesis import strategies as st
 import blast.sim.perception
 import blast.sim.skip
 from blast.errors import ScenarioError
-from blast.model import Dependency, Queue, Timing
 from blast.model.graph import Graph
-from blast.model.synthetic import service_graph
+from blast.model.synthetic import service_graph, with_sim_parameters
 from blast.sim import scenario_from_dict, simulate
 from tests.simkit import T0, at
 from tests.test_sim_properties import build
@@ -99,36 +98,6 @@ def test_skipping_changes_nothing_on_random_graphs(case, seed):
     assert fast == full
 
 
-def _bench_like(n: int, seed: int) -> Graph:
-    """A generated service graph with detection delays, caches, warm-ups and queues."""
-    rng = random.Random(seed)
-    components = []
-    for c in service_graph(n, seed=seed).components.values():
-        deps = []
-        for d in c.depends_on:
-            cache = rng.random() < 0.3
-            deps.append(
-                Dependency(
-                    target=d.target,
-                    type=d.type,
-                    detection_delay=float(rng.choice((30, 60, 120))),
-                    cache_ttl=60.0 * rng.randint(1, 10) if cache else None,
-                    negative_cache_ttl=300.0 if cache and rng.random() < 0.33 else None,
-                    timeout=30.0,
-                )
-            )
-        update: dict = {"depends_on": tuple(deps)}
-        if rng.random() < 0.2:
-            update["timing"] = Timing(recovery_time=60.0 * rng.randint(1, 15))
-        if rng.random() < 0.05:
-            rate = float(rng.randint(5, 50))
-            update["queue"] = Queue(
-                arrival_rate=rate, drain_rate=rate * 1.5, timeout=60.0, retry_attempts=3
-            )
-        components.append(c.model_copy(update=update))
-    return Graph.from_parts(components, list(service_graph(n, seed=seed).groups.values()))
-
-
 @pytest.mark.parametrize(
     ("n", "graph_seed", "scenario_seed", "resolution"),
     [(400, 3, 0, 60.0), (400, 3, 1, None), (300, 1, 2, 60.0)],
@@ -136,7 +105,7 @@ def _bench_like(n: int, seed: int) -> Graph:
 def test_skipping_changes_nothing_on_a_generated_service_graph(
     n, graph_seed, scenario_seed, resolution
 ):
-    graph = _bench_like(n, graph_seed)
+    graph = with_sim_parameters(service_graph(n, seed=graph_seed), seed=graph_seed)
     core = sorted(c for c in graph.components if c.startswith(("core-", "plat-")))
     scenario = mixed(core, random.Random(scenario_seed), horizon="30h")
     fast, full = both_ways(graph, scenario, resolution)
