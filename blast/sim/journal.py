@@ -28,14 +28,15 @@ _T = TypeVar("_T")
 
 
 def _direct_init(cls: type[_T]) -> type[_T]:
-    """Give a frozen dataclass an ``__init__`` that writes the instance dict directly.
+    """Give a frozen, slotted dataclass an ``__init__`` that sets its slots directly.
 
     A frozen dataclass's generated ``__init__`` sets each field through
-    ``object.__setattr__``, five times slower than a plain class; the engine builds an
-    :class:`Event` and a :class:`Cause` per state change, and that was 15% of a
-    10,000-component run (``docs/benchmarks.md``). This one has the same signature and defaults
-    (read from the fields, so added fields follow) and gives equal objects; assignment
-    after construction still raises ``FrozenInstanceError``.
+    ``object.__setattr__``, twice as slow; the engine builds an :class:`Event` and a
+    :class:`Cause` per state change (half a million at 100,000 components), and with
+    ``__slots__`` each takes half the memory of one with a ``__dict__``. This one has
+    the same signature and defaults (read from the fields, so added fields follow)
+    and gives equal objects; assignment after construction still raises
+    ``FrozenInstanceError``.
     """
     params: list[str] = []
     body: list[str] = []
@@ -47,8 +48,9 @@ def _direct_init(cls: type[_T]) -> type[_T]:
         else:
             env[f"_dflt_{f.name}"] = f.default
             params.append(f"{f.name}=_dflt_{f.name}")
-        body.append(f"    d[{f.name!r}] = {f.name}")
-    source = f"def __init__(self, {', '.join(params)}):\n    d = self.__dict__\n"
+        env[f"_set_{f.name}"] = cls.__dict__[f.name].__set__  # the slot's descriptor
+        body.append(f"    _set_{f.name}(self, {f.name})")
+    source = f"def __init__(self, {', '.join(params)}):\n"
     exec(source + "\n".join(body), env)  # as dataclasses builds its own __init__
     init = env["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
@@ -57,7 +59,7 @@ def _direct_init(cls: type[_T]) -> type[_T]:
 
 
 @_direct_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cause:
     """Why a state changed: the mechanism, the dependency and the upstream event.
 
@@ -87,7 +89,7 @@ class Cause:
 
 
 @_direct_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """A component (or redundancy group) entered a state at time ``t``."""
 
@@ -112,7 +114,7 @@ class Event:
 
 
 @_direct_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QueuePoint:
     """A queued component at time ``t``; the backlog is linear until the next point.
 
