@@ -6,7 +6,8 @@ Each size runs in a fresh process so that peak memory is its own. Usage::
     .venv/bin/python bench/sim_bench.py 1000 20000     # chosen generated sizes
 
 Generated graphs come from :func:`blast.model.synthetic.service_graph` (seed 0)
-with simulation parameters added by :func:`with_parameters` (seeded): detection
+with simulation parameters added by :func:`blast.model.synthetic.with_sim_parameters`
+(seeded, shared with ``tests/test_sim_skip.py``): detection
 delays on every edge, caches (a third with negative caching) on 30% of edges,
 warm-up times on 20% of components, fluid queues with timeouts and retries on 5%,
 failover times on every group. The scenario: the most depended-on core component
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import json
 import platform
-import random
 import resource
 import statistics
 import subprocess
@@ -37,41 +37,6 @@ T0 = "2025-10-20T00:00:00-07:00"
 
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def with_parameters(graph, seed: int = 0):
-    """``graph`` with simulation parameters on edges, components and groups (seeded)."""
-    from blast.model import Dependency, Queue, Timing
-    from blast.model.graph import Graph
-
-    rng = random.Random(seed)
-    components = []
-    for c in graph.components.values():
-        deps = []
-        for d in c.depends_on:
-            cache = rng.random() < 0.3
-            deps.append(
-                Dependency.model_construct(
-                    **{
-                        **dict(d),
-                        "detection_delay": float(rng.choice((30, 60, 120))),
-                        "cache_ttl": 60.0 * rng.randint(1, 10) if cache else None,
-                        "negative_cache_ttl": 300.0 if cache and rng.random() < 0.33 else None,
-                        "timeout": 30.0,
-                    }
-                )
-            )
-        update: dict = {"depends_on": tuple(deps)}
-        if rng.random() < 0.2:
-            update["timing"] = Timing(recovery_time=60.0 * rng.randint(1, 15))
-        if rng.random() < 0.05:
-            rate = float(rng.randint(5, 50))
-            update["queue"] = Queue(
-                arrival_rate=rate, drain_rate=rate * 1.5, timeout=60.0, retry_attempts=3
-            )
-        components.append(c.model_copy(update=update))
-    groups = [g.model_copy(update={"failover_time": 120.0}) for g in graph.groups.values()]
-    return Graph.from_parts(components, groups, name=graph.name)
 
 
 def scenarios(graph) -> dict[str, object]:
@@ -136,10 +101,10 @@ def scenarios(graph) -> dict[str, object]:
 
 
 def measure_generated(n: int) -> dict[str, object]:
-    from blast.model.synthetic import service_graph
+    from blast.model.synthetic import service_graph, with_sim_parameters
     from blast.sim import simulate
 
-    graph = with_parameters(service_graph(n, seed=0))
+    graph = with_sim_parameters(service_graph(n, seed=0))
     out: dict[str, object] = {"n": n, "rss_graph_mb": round(_rss_mb())}
     for name, scenario in scenarios(graph).items():
         runs, cpu = [], []

@@ -18,10 +18,9 @@ from hypothesis import strategies as st
 import blast.sim.perception
 import blast.sim.skip
 from blast.errors import ScenarioError
-from blast.model import Dependency, Queue, Timing
 from blast.model.dependency import Attrition
 from blast.model.graph import Graph
-from blast.model.synthetic import service_graph
+from blast.model.synthetic import service_graph, with_sim_parameters
 from blast.sim import scenario_from_dict, simulate
 from tests.simkit import T0, at
 from tests.test_sim_properties import build
@@ -100,42 +99,28 @@ def test_skipping_changes_nothing_on_random_graphs(case, seed):
     assert fast == full
 
 
-def _bench_like(n: int, seed: int) -> Graph:
-    """A generated service graph with detection delays, caches, warm-ups, queues and attrition."""
+def _with_attrition(graph: Graph, seed: int) -> Graph:
+    """``graph`` with capacity attrition (attrition.py) on 30% of the front tiers' edges.
+
+    Front tiers only: a share below 1 entering a hard cycle of the service tiers can
+    alternate at one instant (docs/simulation.md, Limits).
+    """
     rng = random.Random(seed)
     components = []
-    for c in service_graph(n, seed=seed).components.values():
-        deps = []
-        for d in c.depends_on:
-            cache = rng.random() < 0.3
-            deps.append(
-                Dependency(
-                    target=d.target,
-                    type=d.type,
-                    detection_delay=float(rng.choice((30, 60, 120))),
-                    cache_ttl=60.0 * rng.randint(1, 10) if cache else None,
-                    negative_cache_ttl=300.0 if cache and rng.random() < 0.33 else None,
-                    timeout=30.0,
-                    # capacity eroded while the target is impaired (attrition.py), on the
-                    # front tiers only: a share below 1 entering a hard cycle of the service
-                    # tiers can alternate at one instant (docs/simulation.md, Limits)
-                    attrition=(
-                        Attrition(loss_rate=rng.choice((0.5, 2.0)), headroom=0.2)
-                        if c.id.startswith(("gw-", "app-")) and rng.random() < 0.3
-                        else None
-                    ),
-                )
+    for c in graph.components.values():
+        if not c.id.startswith(("gw-", "app-")):
+            components.append(c)
+            continue
+        deps = tuple(
+            d.model_copy(
+                update={"attrition": Attrition(loss_rate=rng.choice((0.5, 2.0)), headroom=0.2)}
             )
-        update: dict = {"depends_on": tuple(deps)}
-        if rng.random() < 0.2:
-            update["timing"] = Timing(recovery_time=60.0 * rng.randint(1, 15))
-        if rng.random() < 0.05:
-            rate = float(rng.randint(5, 50))
-            update["queue"] = Queue(
-                arrival_rate=rate, drain_rate=rate * 1.5, timeout=60.0, retry_attempts=3
-            )
-        components.append(c.model_copy(update=update))
-    return Graph.from_parts(components, list(service_graph(n, seed=seed).groups.values()))
+            if rng.random() < 0.3
+            else d
+            for d in c.depends_on
+        )
+        components.append(c.model_copy(update={"depends_on": deps}))
+    return Graph.from_parts(components, list(graph.groups.values()))
 
 
 @pytest.mark.parametrize(
@@ -145,7 +130,9 @@ def _bench_like(n: int, seed: int) -> Graph:
 def test_skipping_changes_nothing_on_a_generated_service_graph(
     n, graph_seed, scenario_seed, resolution
 ):
-    graph = _bench_like(n, graph_seed)
+    graph = _with_attrition(
+        with_sim_parameters(service_graph(n, seed=graph_seed), seed=graph_seed), graph_seed
+    )
     core = sorted(c for c in graph.components if c.startswith(("core-", "plat-")))
     scenario = mixed(core, random.Random(scenario_seed), horizon="30h")
     fast, full = both_ways(graph, scenario, resolution)

@@ -3,8 +3,9 @@
 :func:`service_graph` builds a deterministic graph shaped like a company's real
 services: layers from core infrastructure up to user-facing apps, team services
 split into domains, heavy-tailed fan-in, small mutual-dependency cycles and
-cross-region replicas behind redundancy groups. :func:`to_yaml` writes any graph
-as a valid graph file.
+cross-region replicas behind redundancy groups. :func:`with_sim_parameters` adds
+the time engine's parameters (detection delays, caches, warm-ups, queues) for the
+simulation benchmark and tests. :func:`to_yaml` writes any graph as a valid graph file.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import random
 import yaml
 
 from blast.model.graph import Graph
-from blast.model.spec import Component, Dependency, RedundancyGroup
+from blast.model.spec import Component, Dependency, Queue, RedundancyGroup, Timing
 
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1")
 _REGION_CUM = (0.7, 0.85, 1.0)  # most components run in us-east-1
@@ -282,6 +283,60 @@ def service_graph(
         builder.edges(max(0.0, deps_per_component - cycle_share), *cuts)  # rings add ~1 each
         builder.cycles(cycle_share, *cuts)
         return builder.graph(f"synthetic service graph (n={n}, seed={seed})")
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def with_sim_parameters(graph: Graph, seed: int = 0) -> Graph:
+    """``graph`` with the time engine's parameters on edges, components and groups (seeded).
+
+    The graph of ``bench/sim_bench.py`` and of the engine's exactness tests: on every
+    dependency a detection delay of 30, 60 or 120 s and a 30 s timeout; a cache
+    (TTL 1-10 min) on 30% of them, a third of those with 5 min of negative caching;
+    a warm-up of 1-15 min on 20% of components; a fluid queue (5-50 items/s,
+    drain 1.5 times that, 60 s timeout, 3 attempts) on 5%; a 120 s failover on every
+    group. One :class:`random.Random` seeded with ``seed`` draws all of them in
+    component order, so the same graph and seed give the same parameters.
+    """
+    rng = random.Random(seed)
+    components = []
+    was_enabled = gc.isenabled()
+    gc.disable()  # as in service_graph: nothing built here is garbage
+    try:
+        for c in graph.components.values():
+            deps = []
+            for d in c.depends_on:
+                cache = rng.random() < 0.3
+                deps.append(
+                    Dependency.model_construct(  # fields of a validated dependency, no re-check
+                        **{
+                            **dict(d),
+                            "detection_delay": float(rng.choice((30, 60, 120))),
+                            "cache_ttl": 60.0 * rng.randint(1, 10) if cache else None,
+                            "negative_cache_ttl": 300.0 if cache and rng.random() < 0.33 else None,
+                            "timeout": 30.0,
+                        }
+                    )
+                )
+            update: dict[str, object] = {"depends_on": tuple(deps)}
+            if rng.random() < 0.2:
+                update["timing"] = Timing.model_validate(
+                    {"recovery_time": 60.0 * rng.randint(1, 15)}
+                )
+            if rng.random() < 0.05:
+                rate = float(rng.randint(5, 50))
+                update["queue"] = Queue.model_validate(
+                    {
+                        "arrival_rate": rate,
+                        "drain_rate": rate * 1.5,
+                        "timeout": 60.0,
+                        "retry_attempts": 3,
+                    }
+                )
+            components.append(c.model_copy(update=update))
+        groups = [g.model_copy(update={"failover_time": 120.0}) for g in graph.groups.values()]
+        return Graph.from_parts(components, groups, name=graph.name)
     finally:
         if was_enabled:
             gc.enable()

@@ -91,37 +91,55 @@ class Compiled:
 
     @classmethod
     def of(cls, graph: Graph) -> Compiled:
+        """The arrays of ``graph``: dependencies in component order, then group members.
+
+        Built column by column (as :meth:`add_edge` would, edge by edge: same indices);
+        one method call per edge was a tenth of the set-up of a 10,000-component run.
+        """
         nodes = (*graph.components, *graph.groups)
         position = {node: i for i, node in enumerate(nodes)}
         n, nc = len(nodes), len(graph.components)
         groups = list(graph.groups.values())
-        c = cls(
+        components = tuple(graph.components.values())
+        edges: list[tuple[int, int, int, Dependency | None]] = [
+            (s, position[dep.target], _KIND[dep.type], dep)
+            for s, comp in enumerate(components)
+            for dep in comp.depends_on
+        ]
+        edges += [
+            (s, position[member], MEMBER, None)
+            for s, group in enumerate(groups, start=nc)
+            for member in group.members
+        ]
+        out: list[list[int]] = [[] for _ in range(n)]
+        into: list[list[int]] = [[] for _ in range(n)]
+        opos = []
+        for e, (s, t, _, _) in enumerate(edges):
+            opos.append(len(out[s]))
+            out[s].append(e)
+            into[t].append(e)
+        deps = [dep for _, _, _, dep in edges]
+        filters = [fail_filter(dep) for dep in deps]
+        return cls(
             nodes=nodes,
             n_components=nc,
-            components=tuple(graph.components.values()),
-            out=[[] for _ in range(n)],
-            into=[[] for _ in range(n)],
-            src=[],
-            dst=[],
-            kind=[],
-            dep=[],
-            fdelay=[],
-            fmech=[],
-            neg_ttl=[],
-            stale=[],
-            withdraw=[],
-            wrong_mode=[],
-            control=[],
-            alive=[],
+            components=components,
+            out=out,
+            into=into,
+            src=[s for s, _, _, _ in edges],
+            dst=[t for _, t, _, _ in edges],
+            kind=[k for _, _, k, _ in edges],
+            dep=deps,
+            fdelay=[delay for delay, _ in filters],
+            fmech=[mech for _, mech in filters],
+            neg_ttl=[(dep.negative_cache_ttl or 0.0) if dep else 0.0 for dep in deps],
+            stale=[bool(dep and dep.serve_stale) for dep in deps],
+            withdraw=[bool(dep and dep.withdraw) for dep in deps],
+            wrong_mode=[WRONG_MODES[dep.on_wrong_data] if dep else 0 for dep in deps],
+            control=[bool(dep and dep.plane is Plane.CONTROL) for dep in deps],
+            alive=[True] * len(edges),
             min_up=[0] * nc + [g.min_up for g in groups],
             passive=[False] * nc + [g.mode is RedundancyMode.ACTIVE_PASSIVE for g in groups],
             failover_time=[0.0] * nc + [g.failover_time or 0.0 for g in groups],
-            opos=[],
+            opos=opos,
         )
-        for s, comp in enumerate(c.components):
-            for dep in comp.depends_on:
-                c.add_edge(s, position[dep.target], _KIND[dep.type], dep)
-        for s, group in enumerate(groups, start=nc):
-            for member in group.members:
-                c.add_edge(s, position[member], MEMBER, None)
-        return c

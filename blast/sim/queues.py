@@ -24,8 +24,9 @@ drains at ``drain_rate``.
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from blast.errors import ScenarioError
 from blast.sim.backoff import RetryWaves
@@ -81,7 +82,9 @@ class QueueModel:
     """Queues and async buffers of one run; the engine calls it around each evaluation."""
 
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+        # a weak reference: no cycle, so a finished run is freed at once by reference
+        # counting (``simulate`` pauses the cyclic collector while it runs)
+        self.engine = cast("Engine", weakref.proxy(engine))
         g = engine.g
         self.q: dict[int, _Queue] = {}
         self.points: dict[int, list[QueuePoint]] = {}
