@@ -16,6 +16,7 @@ from blast.loading.loader import load_graph
 from blast.model import compact
 from blast.model import graph as graph_module
 from blast.model.graph import Graph, Topology
+from blast.model.lazymodels import LazyModels
 from blast.model.shapes import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +53,7 @@ def test_edge_codes_agree_with_the_topology():
 def test_a_graph_read_back_answers_like_the_validated_one(case):
     fresh = _fresh(case)
     back = _round_trip(fresh)
-    assert isinstance(back.components, compact.LazyModels)
+    assert isinstance(back.components, LazyModels)
     # Every field of the topology, whatever fields it grows: the same lists, same order.
     for field in dataclasses.fields(Topology):
         assert getattr(back.topology, field.name) == getattr(fresh.topology, field.name), field
@@ -98,6 +99,10 @@ def test_models_are_built_one_at_a_time_and_stay_the_same_objects():
     everything = list(back.components.values())  # one bulk validation for the rest
     assert everything[0] is one and back.components.built == len(fresh.components)
     assert "nope" not in back.components and first not in back.groups
+    # one by one over all of them: a quarter singly, then the rest in one bulk call
+    again = _round_trip(fresh)
+    assert [again.components[cid] for cid in fresh.components] == everything
+    assert again.components.built == len(fresh.components)
     with pytest.raises(KeyError):
         back.components["nope"]
     with pytest.raises(KeyError):

@@ -59,6 +59,7 @@ _CODE = (
     "model/durations.py",
     "model/graph.py",
     "model/compact.py",
+    "model/lazymodels.py",
     "model/enums.py",
 )
 

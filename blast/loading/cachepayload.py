@@ -11,7 +11,7 @@ wrote when the graph was validated, one array each with the offset of every
 item.
 
 Reading an entry builds no model: the graph's components and groups are
-:class:`~blast.model.compact.LazyModels`, each validated by the same pydantic
+:class:`~blast.model.lazymodels.LazyModels`, each validated by the same pydantic
 models that validate a YAML file when (and only if) something asks for it, and
 in one bulk call when something asks for all of them. So a cache entry can never
 give a model the loader would refuse; the columns and edges come from the same
@@ -36,8 +36,9 @@ import orjson
 from blast.errors import BlastError
 from blast.gcpause import gc_paused
 from blast.loading.files import display
-from blast.model.compact import Columns, Edges, LazyModels
+from blast.model.compact import Columns, Edges
 from blast.model.graph import Compact, Graph
+from blast.model.lazymodels import LazyModels
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter

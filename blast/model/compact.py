@@ -2,7 +2,7 @@
 
 The analyses read a handful of fields of every component (label, kind,
 region, scope, provider, user-facing) and walk the edges as integers
-(:class:`~blast.model.graph.Topology`). Both are kept here in plain Python and
+(:class:`~blast.model.graph.Topology`). Both are kept here as tuples and
 integer lists, so that a graph read back from Blast's cache
 (:mod:`blast.loading.cachepayload`) answers an analysis without building a
 pydantic object per component, and without importing pydantic at all: a
@@ -16,9 +16,8 @@ the graph's ``HARD_EDGE``, ``SOFT_EDGE``, ``MEMBER_EDGE`` and ``ASYNC_EDGE``.
 from __future__ import annotations
 
 import operator
-from array import array
 from collections import Counter
-from collections.abc import Callable, ItemsView, Iterator, Mapping, Sequence, ValuesView
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, repeat
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -293,88 +292,3 @@ def topology_of(
 
 _HARD_MASK = bytes(1 if code in (_HARD, _MEMBER) else 0 for code in range(256))
 """Edge kind byte -> 1 for the edges that take a dependent down, else 0."""
-
-
-class LazyModels(Mapping[str, Any]):
-    """Id -> validated pydantic model, each validated from its stored JSON on first access.
-
-    ``blob`` is a JSON array of the models (as written from a validated graph);
-    model ``i`` is ``blob[offsets[i]:offsets[i + 1] - 1]`` (what follows each one is a
-    comma, or the closing bracket).
-    ``one`` validates one model's bytes, ``many`` the whole array (in one bulk
-    call: a loop that wants every model pays ~40 µs each instead of ~70). Models
-    already built are kept, so a model is the same object however it was reached.
-    """
-
-    __slots__ = ("_all", "_base", "_blob", "_made", "_many", "_offsets", "_one", "_position", "ids")
-
-    def __init__(
-        self,
-        ids: tuple[str, ...],
-        blob: bytes,
-        offsets: array[int],
-        one: Callable[[bytes], Any],
-        many: Callable[[bytes], Sequence[Any]],
-        position: Mapping[str, int] | None = None,
-        base: int = 0,
-    ):
-        """``position`` (optional) maps each id to ``base`` plus its index in ``ids``, and may
-        hold other keys too (a graph's one map of every node, shared)."""
-        if len(offsets) != len(ids) + 1:
-            raise ValueError("model offsets do not match the ids")
-        if position is None:
-            position, base = dict(zip(ids, range(len(ids)), strict=True)), 0
-            if len(position) != len(ids):
-                raise ValueError("duplicate ids")
-        self.ids = ids
-        self._position, self._base = position, base
-        self._blob, self._offsets, self._one, self._many = blob, offsets, one, many
-        self._made: dict[int, Any] = {}
-        self._all: dict[str, Any] | None = None
-
-    def _index(self, key: object) -> int | None:
-        i = self._position.get(key, -1) - self._base  # type: ignore[call-overload]
-        return i if 0 <= i < len(self.ids) else None
-
-    def __getitem__(self, key: str) -> Any:
-        i = self._index(key)
-        if i is None:
-            raise KeyError(key)
-        model = self._made.get(i)
-        if model is None:
-            model = self._one(self._blob[self._offsets[i] : self._offsets[i + 1] - 1])
-            if model.id != key:
-                raise ValueError(f"stored model {i} is '{model.id}', not '{key}'")
-            self._made[i] = model
-        return model
-
-    def __contains__(self, key: object) -> bool:
-        return self._index(key) is not None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.ids)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    @property
-    def built(self) -> int:
-        """How many models have been validated so far."""
-        return len(self._made)
-
-    def _everything(self) -> dict[str, Any]:
-        if self._all is None:
-            if len(self._made) < len(self.ids):
-                models = self._many(self._blob)
-                if [m.id for m in models] != list(self.ids):
-                    raise ValueError("stored models do not match their ids")
-                for i, model in enumerate(models):
-                    self._made.setdefault(i, model)
-            self._all = {key: self._made[i] for i, key in enumerate(self.ids)}
-        return self._all
-
-    def values(self) -> ValuesView[Any]:
-        return self._everything().values()
-
-    def items(self) -> ItemsView[str, Any]:
-        return self._everything().items()

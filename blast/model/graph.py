@@ -15,10 +15,10 @@ from blast.model.compact import (
     Briefs,
     Columns,
     Edges,
-    LazyModels,
     topology_of,
 )
 from blast.model.enums import DependencyType
+from blast.model.lazymodels import LazyModels
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -110,7 +110,7 @@ class Graph:
     be a redundancy group, which in turn points at its members.
 
     A graph read from the cache (:mod:`blast.loading.cachepayload`) holds its
-    models as :class:`~blast.model.compact.LazyModels` (each validated on first
+    models as :class:`~blast.model.lazymodels.LazyModels` (each validated on first
     access) and a ``compact`` form from which :attr:`topology`, :attr:`briefs`,
     :attr:`user_facing`, :attr:`regions` and :meth:`edges` come without building
     any model; a graph built from models computes the same things from them.
