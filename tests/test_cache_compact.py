@@ -77,6 +77,8 @@ def test_a_graph_read_back_answers_like_the_validated_one(case):
         )
         assert back.needs(cid) == fresh.needs(cid)
         assert back.label(cid) == fresh.label(cid)
+    assert list(back.briefs.items()) == list(fresh.briefs.items())
+    assert list(back.briefs.values()) == [back.briefs[cid] for cid in back.briefs]
     for gid in fresh.groups:
         assert back.label(gid) == fresh.label(gid)
         assert gid not in back.briefs and gid in back
