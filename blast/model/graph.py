@@ -150,14 +150,15 @@ class Graph:
 
     def label(self, node_id: str) -> str:
         """The human name of a component or group."""
+        if self.compact is None:  # the models are at hand
+            node = self.components.get(node_id) or self.groups[node_id]
+            return node.label
         if node_id in self.components:
             return self.briefs[node_id].label
-        if self.compact is not None and node_id in self.groups:
-            return (
-                self.compact.group_names[self.compact.position[node_id] - len(self.components)]
-                or node_id
-            )
-        return self.groups[node_id].label
+        if node_id in self.groups:
+            at = self.compact.position[node_id] - len(self.components)
+            return self.compact.group_names[at] or node_id
+        raise KeyError(node_id)
 
     @cached_property
     def columns(self) -> Columns:
