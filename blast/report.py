@@ -202,7 +202,7 @@ def shared_spofs(index: FailureIndex) -> tuple[Spof, ...]:
 
 
 def _shared_spofs(index: FailureIndex) -> tuple[tuple[Spof, ...], tuple[Degrader, ...]]:
-    components = index.graph.components
+    components = index.graph.briefs
     found, degraders = [], []
     user_facing = index.user_facing
     for b, cid in enumerate(index.ids):
@@ -272,5 +272,5 @@ def spof_report(
         largest_biconnected_component=blocks[0] if blocks else 0,
         degraders=degraders,
         order2=Order2Bounds(max_candidates, candidate_budget, per_component, max_pairs),
-        regions={cid: c.region for cid, c in graph.components.items()},
+        regions=dict(zip(graph.columns.ids, graph.columns.regions, strict=True)),
     )

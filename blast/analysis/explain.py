@@ -76,10 +76,9 @@ def queued(graph: Graph, outcome: Outcome, component: str) -> tuple[str, ...]:
     """For a delayed component, its async dependencies that are down or degraded
     (where its work queues up), in the order it lists them."""
     found = [
-        dep.target
-        for dep in graph.components[component].depends_on
-        if dep.type is DependencyType.ASYNC
-        and outcome.state(dep.target) in (State.DOWN, State.DEGRADED)
+        target
+        for target, kind in graph.needs(component)
+        if kind == DependencyType.ASYNC and outcome.state(target) in (State.DOWN, State.DEGRADED)
     ]
     return tuple(dict.fromkeys(found))
 

@@ -93,7 +93,7 @@ def region_components(graph: Graph, region: str, providers: Sequence[str] = ()) 
     wanted = {p.lower() for p in providers}
     found = tuple(
         cid
-        for cid, c in graph.components.items()
+        for cid, c in graph.briefs.items()
         if c.region == region and (not wanted or c.provider.lower() in wanted)
     )
     if not found:
@@ -147,7 +147,7 @@ def exposure(
     outcome = propagate(graph, failed)
     exposures = []
     for cid in graph.user_facing:
-        c = graph.components[cid]
+        c = graph.briefs[cid]
         state = outcome.state(cid)
         exposures.append(
             Exposure(
@@ -163,7 +163,7 @@ def exposure(
     exposures.sort(key=lambda e: (_ORDER[e.state], e.component))
     failed_sorted = tuple(sorted(set(failed)))
     reached = reached_from_user_facing(graph)
-    global_failed = [c for c in failed_sorted if graph.components[c].scope is Scope.GLOBAL]
+    global_failed = [c for c in failed_sorted if graph.briefs[c].scope is Scope.GLOBAL]
     return RegionExposure(
         regions=all_regions,
         providers=tuple(p.lower() for p in providers),

@@ -61,7 +61,7 @@ def check_region(graph: Graph, region: str) -> None:
 
 def providers(graph: Graph) -> tuple[str, ...]:
     """Every provider named by a component (lower case), sorted."""
-    return tuple(sorted({c.provider.lower() for c in graph.components.values() if c.provider}))
+    return tuple(sorted({p.lower() for p in graph.columns.providers if p}))
 
 
 def check_provider(graph: Graph, provider: str) -> None:

@@ -17,11 +17,12 @@ from blast.analysis.index import FailureIndex, dependency_order, union_closure
 from blast.analysis.propagation import State, propagate
 from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
-from blast.model import Component
 from blast.model.graph import ASYNC_EDGE, MEMBER_EDGE, Graph
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from blast.model.compact import Brief
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def single_blast_radius(graph: Graph, component: str) -> BlastRadius:
         outcome = propagate(graph, [component])
         topo = graph.topology
         bit_of_pos = dependency_order(topo)[3]
-        pos, components = topo.position, graph.components
+        pos, components = topo.position, graph.briefs
 
         def ordered(state: State, user_facing: bool = False) -> tuple[str, ...]:
             found = [
@@ -185,7 +186,7 @@ def radius_rows(index: FailureIndex) -> list[RadiusRow]:
     table's order exactly.
     """
     with gc_paused():
-        rows = _rows(index, index.graph.components, index.user_facing, reached_with_delay(index))
+        rows = _rows(index, index.graph.briefs, index.user_facing, reached_with_delay(index))
         rows.sort(key=lambda r: (-r[6], -r[4], -r[5], r[0]))
     return rows
 
@@ -199,7 +200,7 @@ def radius_table(index: FailureIndex) -> pd.DataFrame:
     """
     import pandas as pd  # heavy (about a second): only the table pays for it
 
-    components = index.graph.components
+    components = index.graph.briefs
     user_facing = index.user_facing
     with gc_paused():
         rows = _rows(index, components, user_facing, reached_with_delay(index))
@@ -213,7 +214,7 @@ def radius_table(index: FailureIndex) -> pd.DataFrame:
 
 def _rows(
     index: FailureIndex,
-    components: Mapping[str, Component],
+    components: Mapping[str, Brief],
     user_facing: FrozenBitMap,
     reached: list[FrozenBitMap] | None,
 ) -> list[RadiusRow]:

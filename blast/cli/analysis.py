@@ -223,9 +223,9 @@ def _cmd_radius(args: argparse.Namespace) -> int:
             {
                 "component": cid,
                 "name": graph.label(cid),
-                "kind": graph.components[cid].kind.value,
-                "region": graph.components[cid].region,
-                "user-facing": "yes" if graph.components[cid].user_facing else "",
+                "kind": graph.briefs[cid].kind.value,
+                "region": graph.briefs[cid].region,
+                "user-facing": "yes" if graph.briefs[cid].user_facing else "",
             }
             for cid in head(ids, top)
         ]

@@ -59,9 +59,13 @@ def graph_files(args: argparse.Namespace) -> list[str]:
 
 def load_graph_arg(args: argparse.Namespace) -> Graph:
     """Load the graph named on the command line (through the cache unless ``--no-cache``)."""
+    if not args.no_cache:  # straight to the cache: a warm run imports no YAML parser
+        from blast.loading.cache import load_graph_cached
+
+        return load_graph_cached(graph_files(args))
     from blast.loading.loader import load_graph
 
-    return load_graph(graph_files(args), cache=not args.no_cache)
+    return load_graph(graph_files(args))
 
 
 DEFAULT_TOP = 20

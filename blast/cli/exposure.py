@@ -136,7 +136,7 @@ def _render(
     given = [
         c
         for c in result.failed
-        if not result.regions or graph.components[c].region not in result.regions
+        if not result.regions or graph.briefs[c].region not in result.regions
     ]
     if given:
         what.append(

@@ -4,9 +4,11 @@ An entry is found by the bytes of the files named on the command line (and
 their resolved paths, and Blast's version and the source of its model and
 loader); it is *used* only if every file of the include tree still has the
 bytes it had when the entry was written (each one's BLAKE2b digest is listed in
-the entry). The graph is stored as JSON and read back through the same pydantic
-models (bulk validation in pydantic-core's Rust), never as pickle: a cache file
-is data, it cannot run code.
+the entry). The graph is stored in an analysis-ready form (per-component columns,
+integer edges, and each model's JSON: :mod:`blast.loading.cachepayload`), never
+as pickle: a cache file is data, it cannot run code. Reading it back builds no
+pydantic model until one is asked for, and each is then validated by the same
+models that validate a YAML file.
 
 Entries live in ``$BLAST_CACHE_DIR``, else ``$XDG_CACHE_HOME/blast``, else
 ``~/.cache/blast``. Writes go to a temporary file in the same directory and are
@@ -15,7 +17,8 @@ entry; a truncated or corrupted entry fails its checksum and is ignored. At
 most ``MAX_ENTRIES`` are kept (least recently written removed first).
 
 This module imports neither PyYAML nor pydantic: ``blast validate`` on a cached
-graph answers from the entry's summary alone.
+graph answers from the entry's summary alone, and an analysis that reads only
+the columns and edges never imports pydantic.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ if TYPE_CHECKING:
     from blast.model.graph import Graph
 
 MAX_ENTRIES = 32
-FORMAT = 1
+FORMAT = 2
 _CODE = (
     "loading/loader.py",
     "loading/crosscheck.py",
@@ -55,6 +58,9 @@ _CODE = (
     "model/dependency.py",
     "model/durations.py",
     "model/graph.py",
+    "model/compact.py",
+    "model/lazymodels.py",
+    "model/enums.py",
 )
 
 
@@ -96,8 +102,8 @@ def _read(path: Path) -> bytes | None:
     return data if len(data) <= max_file_bytes() else None
 
 
-def _key(paths: Sequence[str | Path]) -> tuple[str, list[tuple[Path, bytes]]] | None:
-    """The entry key of ``paths``, and their bytes; None if any is not a regular file."""
+def _key(paths: Sequence[str | Path]) -> tuple[str, dict[Path, str]] | None:
+    """The entry key of ``paths``, and each one's digest; None if any is not a regular file."""
     if any(str(p) == STDIN for p in paths):
         return None
     roots = []
@@ -105,11 +111,11 @@ def _key(paths: Sequence[str | Path]) -> tuple[str, list[tuple[Path, bytes]]] | 
         data = _read(Path(p))
         if data is None:
             return None
-        roots.append((Path(p).resolve(), data))
+        roots.append((Path(p).resolve(), _digest(data)))
     h = hashlib.blake2b(_code_fingerprint().encode(), digest_size=20)
-    for path, data in roots:
-        h.update(b"\0" + str(path).encode() + b"\0" + _digest(data).encode())
-    return h.hexdigest(), roots
+    for path, digest in roots:
+        h.update(b"\0" + str(path).encode() + b"\0" + digest.encode())
+    return h.hexdigest(), dict(roots)
 
 
 @dataclass(frozen=True)
@@ -119,12 +125,14 @@ class Entry:
     files: tuple[Path, ...]
     summary: dict[str, Any]
     payload: bytes
+    path: Path | None = None
 
     def graph(self) -> Graph:
-        """Rebuild the :class:`~blast.model.graph.Graph` (pydantic validates the JSON in bulk)."""
+        """The :class:`~blast.model.graph.Graph`, its models validated lazily (ValueError if
+        the payload is malformed)."""
         from blast.loading.cachepayload import decode
 
-        return decode(self.payload, self.files)
+        return decode(self.payload, self.files, self.path)
 
 
 def lookup(paths: Sequence[str | Path]) -> Entry | None:
@@ -133,23 +141,24 @@ def lookup(paths: Sequence[str | Path]) -> Entry | None:
     if keyed is None:
         return None
     key, roots = keyed
+    where = cache_dir() / f"{key}.graph"
     try:
-        blob = (cache_dir() / f"{key}.graph").read_bytes()
+        blob = where.read_bytes()
         head, _, payload = blob.partition(b"\n")
         header = json.loads(head)
         if header.get("format") != FORMAT or header.get("payload") != _digest(payload):
             return None  # truncated, corrupted or from another format: ignore
-        known = {path: data for path, data in roots}
         files = []
         for name, digest in header["files"]:
             path = Path(name)
-            data = known.get(path)
-            if data is None:
+            now = roots.get(path)  # a root file was hashed for the key already
+            if now is None:
                 data = _read(path)
-            if data is None or _digest(data) != digest:
+                now = None if data is None else _digest(data)
+            if now != digest:
                 return None
             files.append(path)
-        return Entry(tuple(files), dict(header["summary"]), payload)
+        return Entry(tuple(files), dict(header["summary"]), payload, where)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -208,7 +217,7 @@ def load_graph_cached(paths: Sequence[str | Path]) -> Graph:
         try:
             return entry.graph()
         except ValueError:
-            pass  # an entry pydantic no longer accepts: load afresh
+            pass  # a malformed payload: load afresh (and overwrite it)
     from blast.errors import GraphFileError
     from blast.loading.loader import check_files
 

@@ -1,54 +1,261 @@
-"""The JSON form of a validated graph inside a cache entry (see :mod:`blast.loading.cache`).
+"""The analysis-ready form of a validated graph inside a cache entry (see
+:mod:`blast.loading.cache`).
 
-Written and read by pydantic-core (Rust) in one call each way: the same models
-that validate a YAML file validate the cached JSON, so a cache entry can never
-hold a graph the loader would refuse.
+An entry is data, never pickle. After a small JSON document (the graph's name
+and references, the ids, the per-component columns of
+:class:`~blast.model.compact.Columns`, each group's ``min_up`` and where each
+section lies) come binary sections: the integer edges of
+:class:`~blast.model.compact.Edges` (little-endian ``array`` bytes, read with
+one ``frombytes`` each), and every component and group as the JSON pydantic
+wrote when the graph was validated, one array each with the offset of every
+item.
+
+Reading an entry builds no model: the graph's components and groups are
+:class:`~blast.model.lazymodels.LazyModels`, each validated by the same pydantic
+models that validate a YAML file when (and only if) something asks for it, and
+in one bulk call when something asks for all of them. So a cache entry can never
+give a model the loader would refuse; the columns and edges come from the same
+validated graph, and the entry's checksum (:mod:`blast.loading.cache`) guards
+all of it. Measured at 10,000 and 100,000 components: see docs/benchmarks.md.
+
+This module imports pydantic only when a model is validated.
 """
 
 from __future__ import annotations
 
+import struct
+import sys
+from array import array
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
+import orjson
 
+from blast.errors import BlastError
 from blast.gcpause import gc_paused
 from blast.loading.files import display
-from blast.model import Component, RedundancyGroup
-from blast.model.graph import Graph
+from blast.model.compact import Columns, Edges
+from blast.model.graph import Compact, Graph
+from blast.model.lazymodels import LazyModels
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
+    from blast.model.spec import Component, RedundancyGroup
+
+_ARRAYS = {
+    "start": "i",
+    "target": "i",
+    "kind": "b",
+    "in_start": "i",
+    "source": "i",
+    "in_kind": "b",
+    "component_at": "q",
+    "group_at": "q",
+}
+"""Binary sections: name -> ``array`` type code (sizes 4, 1 and 8 bytes, little-endian)."""
+_SIZES = {"i": 4, "b": 1, "q": 8}
+_LENGTH = struct.Struct("<Q")
 
 
-class _Payload(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: str
-    references: dict[str, str]
-    components: tuple[Component, ...]
-    groups: tuple[RedundancyGroup, ...]
+class CacheEntryError(BlastError):
+    """Raised when a cache entry's stored model does not validate (it never should: entries
+    are written from validated graphs and checksummed); the entry is removed."""
 
 
 def encode(graph: Graph) -> bytes:
-    """The graph as JSON bytes."""
-    payload = _Payload(
-        name=graph.name,
-        references=dict(graph.references),
-        components=tuple(graph.components.values()),
-        groups=tuple(graph.groups.values()),
+    """The entry payload of a validated graph."""
+    with gc_paused():
+        components, component_at = _models(graph.components.values())
+        groups, group_at = _models(graph.groups.values())
+        edges = graph.edge_arrays
+        blocks: dict[str, bytes] = {
+            "start": _le(array(_ARRAYS["start"], edges.start)),
+            "target": _le(array(_ARRAYS["target"], edges.target)),
+            "kind": _le(array(_ARRAYS["kind"], edges.kind)),
+            "in_start": _le(array(_ARRAYS["in_start"], edges.in_start)),
+            "source": _le(array(_ARRAYS["source"], edges.source)),
+            "in_kind": _le(array(_ARRAYS["in_kind"], edges.in_kind)),
+            "component_at": _le(component_at),
+            "group_at": _le(group_at),
+            "components": components,
+            "groups": groups,
+        }
+        sections, at = {}, 0
+        for name, block in blocks.items():
+            sections[name] = [at, len(block)]
+            at += len(block)
+        meta = orjson.dumps(
+            {
+                "name": graph.name,
+                "references": dict(graph.references),
+                "components": list(graph.components),
+                "groups": list(graph.groups),
+                "group_names": [g.name for g in graph.groups.values()],
+                "columns": graph.columns.as_data(),
+                "min_up": list(edges.min_up),
+                "sections": sections,
+            }
+        )
+        return b"".join([_LENGTH.pack(len(meta)), meta, *blocks.values()])
+
+
+def decode(data: bytes, files: Sequence[Path], entry: Path | None = None) -> Graph:
+    """The graph back from :func:`encode`'s bytes; ``files`` are the include tree's paths.
+
+    Raises ValueError when the bytes are not a well-formed payload (the caller then
+    loads the files afresh).
+    """
+    try:
+        (length,) = _LENGTH.unpack_from(data)
+        meta = orjson.loads(data[_LENGTH.size : _LENGTH.size + length])
+        body = _LENGTH.size + length
+        sections = meta["sections"]
+
+        def block(name: str) -> bytes:
+            at, size = sections[name]
+            if not (isinstance(at, int) and isinstance(size, int) and min(at, size) >= 0):
+                raise ValueError(f"bad section {name}")
+            if body + at + size > len(data):
+                raise ValueError(f"section {name} is cut short")
+            return data[body + at : body + at + size]
+
+        arrays = {name: _array(block(name), code) for name, code in _ARRAYS.items()}
+        ids, group_ids = tuple(meta["components"]), tuple(meta["groups"])
+        nodes = ids + group_ids
+        if not set(map(type, nodes)) <= {str}:
+            raise ValueError("ids must be strings")
+        position = dict(zip(nodes, range(len(nodes)), strict=True))
+        if len(position) != len(nodes):
+            raise ValueError("duplicate ids")
+        edges = Edges(
+            start=arrays["start"].tolist(),
+            target=arrays["target"].tolist(),
+            kind=arrays["kind"].tolist(),
+            in_start=arrays["in_start"].tolist(),
+            source=arrays["source"].tolist(),
+            in_kind=arrays["in_kind"].tolist(),
+            min_up=tuple(map(int, meta["min_up"])),
+        )
+        edges.check(len(ids), len(group_ids))
+        columns = Columns.from_data(ids, meta["columns"])
+        where = entry or Path("cache entry")
+        components = LazyModels(
+            ids,
+            block("components"),
+            arrays["component_at"],
+            lambda raw: _component(raw, where),
+            lambda raw: _components(raw, where),
+            position,
+        )
+        groups = LazyModels(
+            group_ids,
+            block("groups"),
+            arrays["group_at"],
+            lambda raw: _group(raw, where),
+            lambda raw: _groups(raw, where),
+            position,
+            len(ids),
+        )
+        group_names = tuple(meta["group_names"])
+        if len(group_names) != len(group_ids) or not set(map(type, group_names)) <= {str}:
+            raise ValueError("group names do not match the groups")
+        references = {str(k): str(v) for k, v in dict(meta["references"]).items()}
+        name = str(meta["name"])
+    except (KeyError, TypeError, IndexError, struct.error) as exc:
+        raise ValueError(f"malformed cache payload: {exc!r}") from None
+    return Graph(
+        components,
+        groups,
+        name=name,
+        files=tuple(display(p) for p in files),
+        references=references,
+        compact=Compact(columns, edges, nodes, position, group_names),
     )
+
+
+def _models(models: Any) -> tuple[bytes, array[int]]:
+    """The models as one JSON array, and where each one starts (plus the end)."""
+    parts = [m.__pydantic_serializer__.to_json(m, exclude_unset=True) for m in models]
     # Only the fields set when the graph was validated (what the files wrote, plus what a
     # validator filled in): re-validation gives the others their defaults again, so the
     # models come back equal, and the entry is about 6x smaller and 2x faster to read.
-    return payload.model_dump_json(exclude_unset=True).encode()
+    at, offsets = 1, array("q", [1])
+    for part in parts:
+        at += len(part) + 1
+        offsets.append(at)
+    return b"[" + b",".join(parts) + b"]", offsets
 
 
-def decode(data: bytes, files: Sequence[Path]) -> Graph:
-    """The graph back from :func:`encode`'s bytes; ``files`` are the include tree's paths."""
-    with gc_paused():
-        payload = _Payload.model_validate_json(data)
-        return Graph(
-            {c.id: c for c in payload.components},
-            {g.id: g for g in payload.groups},
-            name=payload.name,
-            files=tuple(display(p) for p in files),
-            references=payload.references,
-        )
+def _le(values: array[int]) -> bytes:
+    if sys.byteorder == "little" or values.itemsize == 1:
+        return values.tobytes()
+    swapped = array(values.typecode, values)
+    swapped.byteswap()
+    return swapped.tobytes()
+
+
+def _array(raw: bytes, code: str) -> array[int]:
+    values = array(code)
+    if values.itemsize != _SIZES[code] or len(raw) % values.itemsize:
+        raise ValueError("array section of the wrong size")
+    values.frombytes(raw)
+    if sys.byteorder != "little" and values.itemsize > 1:
+        values.byteswap()
+    return values
+
+
+@cache
+def _adapter(kind: str) -> TypeAdapter[Any]:
+    from pydantic import TypeAdapter
+
+    from blast.model.spec import Component, RedundancyGroup
+
+    model = Component if kind == "components" else RedundancyGroup
+    return TypeAdapter(tuple[model, ...])  # type: ignore[valid-type]
+
+
+def _invalid(where: Path, exc: ValueError) -> CacheEntryError:
+    if where.name.endswith(".graph"):
+        where.unlink(missing_ok=True)
+    first = str(exc).splitlines()[0]
+    return CacheEntryError(
+        f"{where}: a cached model does not validate ({first}); the entry was removed, "
+        "run the command again (or with --no-cache)"
+    )
+
+
+def _component(raw: bytes, where: Path) -> Component:
+    from blast.model.spec import Component
+
+    try:
+        return Component.model_validate_json(raw)
+    except ValueError as exc:
+        raise _invalid(where, exc) from None
+
+
+def _components(raw: bytes, where: Path) -> Sequence[Component]:
+    try:
+        with gc_paused():
+            return _adapter("components").validate_json(raw)
+    except ValueError as exc:
+        raise _invalid(where, exc) from None
+
+
+def _group(raw: bytes, where: Path) -> RedundancyGroup:
+    from blast.model.spec import RedundancyGroup
+
+    try:
+        return RedundancyGroup.model_validate_json(raw)
+    except ValueError as exc:
+        raise _invalid(where, exc) from None
+
+
+def _groups(raw: bytes, where: Path) -> Sequence[RedundancyGroup]:
+    try:
+        with gc_paused():
+            return _adapter("groups").validate_json(raw)
+    except ValueError as exc:
+        raise _invalid(where, exc) from None

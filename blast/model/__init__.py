@@ -66,9 +66,13 @@ __all__ = [
     "Timing",
 ]
 
+_ENUMS = frozenset({"DependencyType", "Kind", "Plane", "RedundancyMode", "Scope"})
+
 
 def __getattr__(name: str) -> Any:
     """Load ``blast.model.spec`` on first use of one of its names."""
+    if name in _ENUMS:  # plain enums: no pydantic (see blast.model.enums)
+        return getattr(importlib.import_module("blast.model.enums"), name)
     if name in __all__:
         return getattr(importlib.import_module("blast.model.spec"), name)
     raise AttributeError(f"module 'blast.model' has no attribute '{name}'")

@@ -9,10 +9,21 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from blast.gcpause import gc_paused
-from blast.model.spec import Component, DependencyType, RedundancyGroup
+from blast.model.compact import (
+    EDGE_TYPE,
+    Brief,
+    Briefs,
+    Columns,
+    Edges,
+    topology_of,
+)
+from blast.model.enums import DependencyType
+from blast.model.lazymodels import LazyModels
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from blast.model.spec import Component, RedundancyGroup
 
 MEMBER = "member"
 """Edge type from a redundancy group to each of its members."""
@@ -80,11 +91,29 @@ class Topology:
 
 
 @dataclass(frozen=True)
+class Compact:
+    """What a graph read back from Blast's cache carries besides its (lazy) models."""
+
+    columns: Columns
+    edges: Edges
+    nodes: tuple[str, ...]
+    position: dict[str, int]
+    """Every node's position (components, then groups), shared by the models' mappings."""
+    group_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Graph:
     """Components and redundancy groups, keyed by id, in the order they were written.
 
     Edges point from a dependent to what it needs. A dependency's ``target`` may
     be a redundancy group, which in turn points at its members.
+
+    A graph read from the cache (:mod:`blast.loading.cachepayload`) holds its
+    models as :class:`~blast.model.lazymodels.LazyModels` (each validated on first
+    access) and a ``compact`` form from which :attr:`topology`, :attr:`briefs`,
+    :attr:`user_facing`, :attr:`regions` and :meth:`edges` come without building
+    any model; a graph built from models computes the same things from them.
     """
 
     components: Mapping[str, Component]
@@ -92,11 +121,13 @@ class Graph:
     name: str = ""
     files: tuple[str, ...] = ()
     references: Mapping[str, str] = field(default_factory=dict)
+    compact: Compact | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "components", MappingProxyType(dict(self.components)))
-        object.__setattr__(self, "groups", MappingProxyType(dict(self.groups)))
-        object.__setattr__(self, "references", MappingProxyType(dict(self.references)))
+        for key in ("components", "groups", "references"):
+            value = getattr(self, key)
+            if not isinstance(value, LazyModels):  # read-only already, and copying builds all
+                object.__setattr__(self, key, MappingProxyType(dict(value)))
 
     @classmethod
     def from_parts(
@@ -119,26 +150,81 @@ class Graph:
 
     def label(self, node_id: str) -> str:
         """The human name of a component or group."""
-        node = self.components.get(node_id) or self.groups[node_id]
-        return node.label
+        if self.compact is None:  # the models are at hand
+            node = self.components.get(node_id) or self.groups[node_id]
+            return node.label
+        if node_id in self.components:
+            return self.briefs[node_id].label
+        if node_id in self.groups:
+            at = self.compact.position[node_id] - len(self.components)
+            return self.compact.group_names[at] or node_id
+        raise KeyError(node_id)
+
+    @cached_property
+    def columns(self) -> Columns:
+        """The fields the analyses read of every component, one tuple each (file order)."""
+        if self.compact is not None:
+            return self.compact.columns
+        with gc_paused():
+            return Columns.of(self.components)
+
+    @cached_property
+    def briefs(self) -> Mapping[str, Brief]:
+        """Component id -> its :class:`~blast.model.compact.Brief` (label, kind, region,
+        scope, provider, user-facing): for loops over many components, which then build
+        no pydantic model."""
+        if self.compact is not None:
+            position = self.compact.position
+        elif "topology" in self.__dict__:
+            position = self.topology.position
+        else:
+            position = {cid: i for i, cid in enumerate(self.components)}
+        return Briefs(self.columns, position)
+
+    @cached_property
+    def edge_arrays(self) -> Edges:
+        """Every node's edges as integer arrays (see :class:`~blast.model.compact.Edges`)."""
+        if self.compact is not None:
+            return self.compact.edges
+        return Edges.of(self)
 
     @cached_property
     def topology(self) -> Topology:
         """Integer adjacency lists of the graph (see :class:`Topology`)."""
+        if self.compact is not None:
+            c = self.compact
+            return topology_of(c.nodes, c.position, len(self.components), c.edges)
         return Topology.of(self)
 
     @cached_property
     def user_facing(self) -> tuple[str, ...]:
         """Ids of the components end users touch, in file order."""
-        return tuple(c.id for c in self.components.values() if c.user_facing)
+        columns = self.columns
+        return tuple(cid for cid, uf in zip(columns.ids, columns.user_facing, strict=True) if uf)
 
     @cached_property
     def regions(self) -> tuple[str, ...]:
         """Every region named by a component, sorted."""
-        return tuple(sorted({c.region for c in self.components.values()}))
+        return tuple(sorted(set(self.columns.regions)))
+
+    def needs(self, component: str) -> tuple[tuple[str, str], ...]:
+        """What ``component`` depends on, as ``(target, type)`` pairs in the order it lists
+        them (type ``hard``, ``soft`` or ``async``), without building its model."""
+        if self.compact is not None:
+            c = self.compact
+            i = c.position[component]
+            if i >= len(self.components):
+                raise KeyError(component)
+            e = c.edges
+            span = range(e.start[i], e.start[i + 1])
+            return tuple((c.nodes[e.target[j]], EDGE_TYPE[e.kind[j]]) for j in span)
+        return tuple((d.target, d.type.value) for d in self.components[component].depends_on)
 
     def edges(self) -> Iterator[tuple[str, str, str]]:
         """Every edge as ``(dependent, needed, type)``; group edges have type ``member``."""
+        if self.compact is not None:
+            yield from self.compact.edges.triples(self.compact.nodes)
+            return
         for component in self.components.values():
             for dep in component.depends_on:
                 yield component.id, dep.target, dep.type.value

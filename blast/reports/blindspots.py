@@ -69,7 +69,7 @@ def watchers(graph: Graph) -> tuple[str, ...]:
     """Ids of the monitoring components and status pages, in file order."""
     return tuple(
         cid
-        for cid, c in graph.components.items()
+        for cid, c in graph.briefs.items()
         if c.kind in WATCHER_KINDS or WATCHER_TAGS.intersection(c.tags)
     )
 
@@ -126,7 +126,7 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
     found: list[BlindSpot] = []
     region_down: set[str] = set()
     region_paths: dict[str, tuple[str, ...]] = {}
-    if region is not None and any(c.region == region for c in graph.components.values()):
+    if region is not None and any(c.region == region for c in graph.briefs.values()):
         outcome = propagate(graph, region_components(graph, region))
         region_down = set(outcome.nodes_in(State.DOWN))
         region_paths = {w: outcome.path(w) for w in watchers(graph) if w in region_down}
@@ -135,7 +135,7 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
         watched = watched_by(graph, w, every)
         if not watched:
             continue
-        c = graph.components[w]
+        c = graph.briefs[w]
         me = index.bit[w]
         shared = []
         watched_bits = FrozenBitMap(index.bit[x] for x in watched)
@@ -245,7 +245,7 @@ def blind_spots_in(
     }
     found: list[BlindSpot] = []
     for w, watched, victims in dark:
-        c = graph.components[w]
+        c = graph.briefs[w]
         if w in shared_of:
             shared = shared_of[w]
             cause, region, name = "component", None, shared[0]

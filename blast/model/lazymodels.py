@@ -1,0 +1,109 @@
+"""A read-only mapping of pydantic models, each validated from its stored JSON on demand.
+
+What a graph read back from Blast's cache holds as its components and groups
+(:mod:`blast.loading.cachepayload`): reading an entry builds no model, and an
+analysis that needs only the columns and edges of :mod:`blast.model.compact`
+never builds one (nor imports pydantic); whoever asks for a model gets one the
+same pydantic models validated, as from a YAML file.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, ItemsView, Iterator, Mapping, Sequence, ValuesView
+from typing import Any
+
+
+class LazyModels(Mapping[str, Any]):
+    """Id -> validated pydantic model, each validated from its stored JSON on first access.
+
+    ``blob`` is a JSON array of the models (as written from a validated graph);
+    model ``i`` is ``blob[offsets[i]:offsets[i + 1] - 1]`` (what follows each one is a
+    comma, or the closing bracket).
+    ``one`` validates one model's bytes, ``many`` the whole array (in one bulk
+    call: a loop that wants every model pays ~40 µs each instead of ~70; a loop that
+    asks for them one by one switches to it once it has asked for a quarter). Models
+    already built are kept, so a model is the same object however it was reached.
+    """
+
+    __slots__ = ("_all", "_base", "_blob", "_made", "_many", "_offsets", "_one", "_position", "ids")
+
+    def __init__(
+        self,
+        ids: tuple[str, ...],
+        blob: bytes,
+        offsets: array[int],
+        one: Callable[[bytes], Any],
+        many: Callable[[bytes], Sequence[Any]],
+        position: Mapping[str, int] | None = None,
+        base: int = 0,
+    ):
+        """``position`` (optional) maps each id to ``base`` plus its index in ``ids``, and may
+        hold other keys too (a graph's one map of every node, shared)."""
+        if len(offsets) != len(ids) + 1:
+            raise ValueError("model offsets do not match the ids")
+        if position is None:
+            position, base = dict(zip(ids, range(len(ids)), strict=True)), 0
+            if len(position) != len(ids):
+                raise ValueError("duplicate ids")
+        self.ids = ids
+        self._position, self._base = position, base
+        self._blob, self._offsets, self._one, self._many = blob, offsets, one, many
+        self._made: dict[int, Any] = {}
+        self._all: dict[str, Any] | None = None
+
+    def _index(self, key: object) -> int | None:
+        i = self._position.get(key, -1) - self._base  # type: ignore[call-overload]
+        return i if 0 <= i < len(self.ids) else None
+
+    def __getitem__(self, key: str) -> Any:
+        i = self._index(key)
+        if i is None:
+            raise KeyError(key)
+        model = self._made.get(i)
+        if model is None:
+            if len(self._made) >= max(64, len(self.ids) // 4):  # a walk over them all:
+                return self._everything()[key]  # the rest in one bulk call
+            model = self._one(self._blob[self._offsets[i] : self._offsets[i + 1] - 1])
+            if model.id != key:
+                raise ValueError(f"stored model {i} is '{model.id}', not '{key}'")
+            self._made[i] = model
+        return model
+
+    def __contains__(self, key: object) -> bool:
+        return self._index(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def built(self) -> int:
+        """How many models have been validated so far."""
+        return len(self._made)
+
+    def _everything(self) -> dict[str, Any]:
+        """Every model: those not built yet in one bulk call (of the whole array, or of an
+        array of the rest when some are built already)."""
+        if self._all is None:
+            rest = [i for i in range(len(self.ids)) if i not in self._made]
+            if rest:
+                if len(rest) == len(self.ids):
+                    blob = self._blob
+                else:
+                    at, blob = self._offsets, self._blob
+                    blob = b"[" + b",".join(blob[at[i] : at[i + 1] - 1] for i in rest) + b"]"
+                models = self._many(blob)
+                if [m.id for m in models] != [self.ids[i] for i in rest]:
+                    raise ValueError("stored models do not match their ids")
+                self._made.update(zip(rest, models, strict=True))
+            self._all = {key: self._made[i] for i, key in enumerate(self.ids)}
+        return self._all
+
+    def values(self) -> ValuesView[Any]:
+        return self._everything().values()
+
+    def items(self) -> ItemsView[str, Any]:
+        return self._everything().items()
