@@ -10,9 +10,11 @@ the tests check it against networkx.
 
 from __future__ import annotations
 
+from itertools import chain
+
+import numpy as np
 import rustworkx as rx
 
-from blast.gcpause import gc_paused
 from blast.model.graph import Graph
 
 
@@ -47,21 +49,46 @@ def _members_behind(graph: Graph) -> dict[int, list[int]]:
 
 
 def undirected_view(graph: Graph) -> rx.PyGraph:
-    """Components as nodes (payload: id), one edge per dependent-needed pair."""
+    """Components as nodes (payload: id), one edge per dependent-needed pair.
+
+    The edges are assembled and deduplicated in numpy (a dependency on a group
+    expands to one edge per component behind it) and added to a multigraph,
+    which skips rustworkx's per-edge duplicate scan: the same simple graph, built
+    in a fraction of the time on hub-heavy graphs.
+    """
     topo = graph.topology
     n_comp = topo.n_components
     behind = _members_behind(graph)
-    view = rx.PyGraph(multigraph=False)
+    rows = topo.targets[:n_comp]
+    counts = np.fromiter(map(len, rows), dtype=np.int64, count=n_comp)
+    dst = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(counts.sum()))
+    src = np.repeat(np.arange(n_comp, dtype=np.int64), counts)
+    direct = dst < n_comp
+    parts_src, parts_dst = [src[direct]], [dst[direct]]
+    if behind:
+        via_src, via_group = src[~direct], dst[~direct]
+        sizes = np.zeros(len(topo.nodes), dtype=np.int64)
+        members = np.fromiter(
+            chain.from_iterable(behind[g] for g in range(n_comp, len(topo.nodes))), dtype=np.int64
+        )
+        sizes[n_comp:] = [len(behind[g]) for g in range(n_comp, len(topo.nodes))]
+        starts = np.cumsum(sizes) - sizes  # where each group's members begin in ``members``
+        k = sizes[via_group]
+        rep_src = np.repeat(via_src, k)
+        offsets = np.arange(int(k.sum()), dtype=np.int64) - np.repeat(np.cumsum(k) - k, k)
+        rep_dst = members[np.repeat(starts[via_group], k) + offsets]
+        keep = rep_src != rep_dst
+        parts_src.append(rep_src[keep])
+        parts_dst.append(rep_dst[keep])
+    a, b = np.concatenate(parts_src), np.concatenate(parts_dst)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    pairs = np.unique(lo * max(n_comp, 1) + hi)
+    view = rx.PyGraph(multigraph=True)  # edges already unique
     view.add_nodes_from(topo.nodes[:n_comp])
-    edges: list[tuple[int, int]] = []
-    with gc_paused():
-        for v in range(n_comp):
-            for t in topo.targets[v]:
-                if t < n_comp:
-                    edges.append((v, t))
-                else:
-                    edges.extend((v, m) for m in behind[t] if m != v)
-    view.extend_from_edge_list(edges)
+    width = max(n_comp, 1)
+    view.add_edges_from_no_data(
+        list(zip((pairs // width).tolist(), (pairs % width).tolist(), strict=True))
+    )
     return view
 
 
@@ -98,16 +125,18 @@ def biconnected_components(
 def block_sizes(view: rx.PyGraph) -> tuple[int, ...]:
     """How many components each biconnected component of ``view`` holds, largest first.
 
-    What :func:`biconnected_components` gives, counted on node indices: no ids
-    looked up, no names sorted (the SPOF report states only how many blocks
-    there are and the size of the largest).
+    What :func:`biconnected_components` gives, counted on node indices in numpy
+    (distinct node-block pairs): no ids looked up, no names sorted, no Python
+    loop per edge (the SPOF report states only how many blocks there are and the
+    size of the largest).
     """
-    blocks: dict[int, set[int]] = {}
-    with gc_paused():
-        for (a, b), block in rx.biconnected_components(view).items():
-            found = blocks.get(block)
-            if found is None:
-                found = blocks[block] = set()
-            found.add(a)
-            found.add(b)
-    return tuple(sorted(map(len, blocks.values()), reverse=True))
+    found = rx.biconnected_components(view)
+    if not len(found):
+        return ()
+    ends = np.fromiter(chain.from_iterable(found.keys()), dtype=np.int64, count=2 * len(found))
+    block = np.repeat(np.fromiter(found.values(), dtype=np.int64, count=len(found)), 2)
+    n_blocks = int(block.max()) + 1
+    pairs = np.unique(ends * n_blocks + block)
+    sizes = np.bincount(pairs % n_blocks, minlength=n_blocks)
+    sizes = sizes[sizes > 0]
+    return tuple(sorted(sizes.tolist(), reverse=True))
