@@ -144,13 +144,17 @@ RADIUS_COLUMNS = [
 ]
 
 
-def reached_with_delay(index: FailureIndex) -> list[FrozenBitMap] | None:
-    """For each component bit, what its failure affects plus what it delays; None
-    when the graph has no async dependency (nothing can be delayed).
+def delay_sets(index: FailureIndex) -> list[FrozenBitMap] | None:
+    """For each component bit, the components its failure can delay: every async
+    dependent of what it affects (some may be affected too; the delayed are these
+    less the affected). None when the graph has no async dependency.
 
     One union pass over "affects" edges (every reversed edge but async ones), where
     an async edge leads to a bit-only copy of its dependent: the copy adds the
-    dependent's bit without passing the failure on.
+    dependent's bit without passing the failure on. The nodes themselves carry no
+    bit (what they affect is :attr:`~blast.analysis.index.FailureIndex.affected_of`
+    already), so the sets stay as small as the async edges make them, and nodes
+    without async work below them share one empty set.
     """
     topo = index.graph.topology
     s = index.structure
@@ -167,7 +171,7 @@ def reached_with_delay(index: FailureIndex) -> list[FrozenBitMap] | None:
                 out.append(d)
     if not any_async:
         return None
-    own = list(s.bit_of_pos) * 2
+    own = [-1] * n + list(s.bit_of_pos)
     closure = union_closure(2 * n, successors, own)
     return [closure[v] for v in s.pos_of_bit]
 
@@ -185,7 +189,7 @@ def radius_rows(index: FailureIndex) -> list[RadiusRow]:
     table's order exactly.
     """
     with gc_paused():
-        rows = _rows(index, index.graph.components, index.user_facing, reached_with_delay(index))
+        rows = _rows(index, index.graph.components, index.user_facing, delay_sets(index))
         rows.sort(key=lambda r: (-r[6], -r[4], -r[5], r[0]))
     return rows
 
@@ -202,7 +206,7 @@ def radius_table(index: FailureIndex) -> pd.DataFrame:
     components = index.graph.components
     user_facing = index.user_facing
     with gc_paused():
-        rows = _rows(index, components, user_facing, reached_with_delay(index))
+        rows = _rows(index, components, user_facing, delay_sets(index))
     table = pd.DataFrame(rows, columns=RADIUS_COLUMNS)
     return table.sort_values(
         ["user_facing_down", "down", "degraded", "component"],
@@ -215,7 +219,7 @@ def _rows(
     index: FailureIndex,
     components: Mapping[str, Component],
     user_facing: FrozenBitMap,
-    reached: list[FrozenBitMap] | None,
+    delays: list[FrozenBitMap] | None,
 ) -> list[RadiusRow]:
     rows = []
     for b, cid in enumerate(index.ids):
@@ -223,11 +227,11 @@ def _rows(
         c = components[cid]
         uf_down = down.intersection_cardinality(user_facing)
         uf_hit = affected.intersection_cardinality(user_facing)
-        if reached is None:
+        if delays is None:
             delayed = uf_delayed = 0
         else:
-            delayed = len(reached[b]) - len(affected)
-            uf_delayed = reached[b].intersection_cardinality(user_facing) - uf_hit
+            delayed = delays[b].difference_cardinality(affected)
+            uf_delayed = (delays[b] & user_facing).difference_cardinality(affected)
         self_uf = 1 if c.user_facing else 0
         rows.append(
             (
