@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 from pyroaring import BitMap, FrozenBitMap
 
 from blast.analysis.index import FailureIndex, dependency_order, union_closure
-from blast.analysis.propagation import State, propagate
+from blast.analysis.propagation import spread
 from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
 from blast.model import Component
@@ -88,9 +89,10 @@ def blast_radius(index: FailureIndex, component: str) -> BlastRadius:
 def single_blast_radius(graph: Graph, component: str) -> BlastRadius:
     """:func:`blast_radius` of one component without building the whole index.
 
-    One propagation from ``component`` (a breadth-first search down the hard
-    edges, then one up every edge but async ones, then one async step for the
-    delayed; :func:`~blast.analysis.propagation.propagate`)
+    One propagation from ``component`` on positions (a breadth-first search down
+    the hard edges, then one up every edge but async ones, then one async step for
+    the delayed; :func:`~blast.analysis.propagation.spread`, what
+    :func:`~blast.analysis.propagation.propagate` runs)
     gives the same sets as the index; the lists come in the same dependency
     order (:func:`~blast.analysis.index.dependency_order`, native code). The
     index pays for the whole graph's unions, this for one component's reach.
@@ -103,30 +105,29 @@ def single_blast_radius(graph: Graph, component: str) -> BlastRadius:
     if component not in graph.components:
         raise UnknownComponentError(f"no component named '{component}'")
     with gc_paused():
-        outcome = propagate(graph, [component])
         topo = graph.topology
-        bit_of_pos = dependency_order(topo)[3]
-        pos, components = topo.position, graph.components
-
-        def ordered(state: State, user_facing: bool = False) -> tuple[str, ...]:
-            found = [
-                c
-                for c in outcome.nodes_in(state)
-                if c in components
-                and c != component
-                and (not user_facing or components[c].user_facing)
-            ]
-            found.sort(key=lambda c: bit_of_pos[pos[c]])
-            return tuple(found)
-
+        me = topo.position[component]
+        state, _, order = spread(topo, [me])
+        bit_of_pos = np.asarray(dependency_order(topo)[3], dtype=np.int64)
+        reached = np.fromiter(order, dtype=np.int64, count=len(order))
+        reached = reached[(reached < topo.n_components) & (reached != me)]
+        reached = reached[np.argsort(bit_of_pos[reached])].tolist()  # bits are unique
+        nodes, components = topo.nodes, graph.components
+        lists: dict[int, list[str]] = {3: [], 2: [], 1: []}
+        facing: dict[int, list[str]] = {3: [], 2: [], 1: []}
+        for v in reached:
+            cid = nodes[v]
+            lists[state[v]].append(cid)
+            if components[cid].user_facing:
+                facing[state[v]].append(cid)
         return BlastRadius(
             component=component,
-            down=ordered(State.DOWN),
-            degraded=ordered(State.DEGRADED),
-            user_facing_down=ordered(State.DOWN, user_facing=True),
-            user_facing_degraded=ordered(State.DEGRADED, user_facing=True),
-            delayed=ordered(State.DELAYED),
-            user_facing_delayed=ordered(State.DELAYED, user_facing=True),
+            down=tuple(lists[3]),
+            degraded=tuple(lists[2]),
+            user_facing_down=tuple(facing[3]),
+            user_facing_degraded=tuple(facing[2]),
+            delayed=tuple(lists[1]),
+            user_facing_delayed=tuple(facing[1]),
         )
 
 

@@ -71,13 +71,15 @@ def feeding_order(n: int, successors: Sequence[Sequence[int]]) -> list[list[int]
     g.add_edges_from_no_data(list(zip(heads.tolist(), tails.tolist(), strict=True)))
     sccs = rx.strongly_connected_components(g)
     comp = np.empty(n, dtype=np.int64)
-    for i, scc in enumerate(sccs):
-        comp[scc] = i
+    sizes = np.fromiter(map(len, sccs), dtype=np.int64, count=len(sccs))
+    comp[np.fromiter(chain.from_iterable(sccs), dtype=np.int64, count=n)] = np.repeat(
+        np.arange(len(sccs), dtype=np.int64), sizes
+    )
     if not np.all(comp[heads] >= comp[tails]):  # pragma: no cover - rustworkx's documented order
         return condensation_order(
             n, list(zip(heads.tolist(), tails.tolist(), strict=True)), pointing_at_needs=False
         )
-    return [list(scc) for scc in reversed(sccs)]
+    return sccs[::-1]
 
 
 def union_closure(
