@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import numpy as np
 from pyroaring import BitMap, FrozenBitMap
 
-from blast.analysis.index import FailureIndex, build_index
+from blast.analysis.index import SMALL, FailureIndex, build_index
 from blast.analysis.pairgroups import PairGroup, group_pairs
 from blast.analysis.spof import MAX_CANDIDATES, MAX_PAIRS, CutSets, cut_sets_of
 from blast.analysis.structure import articulation_points, block_sizes, undirected_view
@@ -243,6 +243,8 @@ def _names_sorted(index: FailureIndex) -> Callable[[BitMap | FrozenBitMap], tupl
     names = np.asarray([ids[b] for b in uf], dtype=object)
 
     def by_name(bits: BitMap | FrozenBitMap) -> tuple[str, ...]:
+        if len(bits) <= SMALL:
+            return tuple(sorted([ids[b] for b in bits]))
         places = np.sort(place[np.frombuffer(bits.to_array(), dtype=np.uint32)])
         return tuple(names[places].tolist())
 

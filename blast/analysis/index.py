@@ -44,6 +44,9 @@ from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
 from blast.model.graph import ASYNC_EDGE, HARD_EDGE, Graph, Topology
 
+SMALL = 32
+"""Sets up to this size are mapped and sorted in Python; larger ones in numpy."""
+
 
 class KillerTable(Protocol):
     """Where solved killer sets live: a list, or an overlay on one."""
@@ -256,8 +259,9 @@ class FailureIndex:
         The bits' places in :attr:`severity_rank` are looked up and sorted in numpy:
         no Python loop per element.
         """
-        if not bits:
-            return ()
+        if len(bits) <= SMALL:
+            by_rank = self.ids_by_severity
+            return tuple(by_rank[p] for p in sorted(map(self.severity_rank.__getitem__, bits)))
         rank, names = self._severity_arrays
         places = np.sort(rank[np.frombuffer(bits.to_array(), dtype=np.uint32)])
         return tuple(names[places].tolist())
