@@ -14,11 +14,14 @@ The report says what each bound came to (``order2``), and each
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from blast.analysis.index import FailureIndex, build_index
+import numpy as np
+from pyroaring import BitMap, FrozenBitMap
+
+from blast.analysis.index import SMALL, FailureIndex, build_index
 from blast.analysis.pairgroups import PairGroup, group_pairs
 from blast.analysis.spof import MAX_CANDIDATES, MAX_PAIRS, CutSets, cut_sets_of
 from blast.analysis.structure import articulation_points, block_sizes, undirected_view
@@ -205,31 +208,47 @@ def _shared_spofs(index: FailureIndex) -> tuple[tuple[Spof, ...], tuple[Degrader
     components = index.graph.briefs
     found, degraders = [], []
     user_facing = index.user_facing
+    by_name = _names_sorted(index)
     for b, cid in enumerate(index.ids):
         down = index.down_of[b]
         affected = index.affected_of[b]
         if not affected.intersection_cardinality(user_facing):
             continue
-        victims = [index.ids[v] for v in down & user_facing if v != b]
+        victims = BitMap(down & user_facing)
+        victims.discard(b)
         c = components[cid]
         n_down, n_degraded = len(down) - 1, len(affected) - len(down)
         if victims:
             found.append(
-                Spof(
-                    cid, c.label, c.kind.value, c.region, tuple(sorted(victims)), n_down, n_degraded
-                )
+                Spof(cid, c.label, c.kind.value, c.region, by_name(victims), n_down, n_degraded)
             )
             continue
-        hit = [index.ids[v] for v in (affected - down) & user_facing]
+        hit = (affected - down) & user_facing
         if hit:
             degraders.append(
-                Degrader(
-                    cid, c.label, c.kind.value, c.region, tuple(sorted(hit)), n_down, n_degraded
-                )
+                Degrader(cid, c.label, c.kind.value, c.region, by_name(hit), n_down, n_degraded)
             )
     found.sort(key=lambda s: (-len(s.user_facing_down), -s.down, s.component))
     degraders.sort(key=lambda d: (-len(d.user_facing_degraded), -d.degraded, d.component))
     return tuple(found), tuple(degraders)
+
+
+def _names_sorted(index: FailureIndex) -> Callable[[BitMap | FrozenBitMap], tuple[str, ...]]:
+    """A function from bits of user-facing components to their ids in id order: the ids
+    are ranked once, and each set is mapped and sorted in numpy."""
+    ids = index.ids
+    uf = sorted(index.user_facing, key=ids.__getitem__)
+    place = np.zeros(len(ids), dtype=np.int64)
+    place[uf] = np.arange(len(uf), dtype=np.int64)
+    names = np.asarray([ids[b] for b in uf], dtype=object)
+
+    def by_name(bits: BitMap | FrozenBitMap) -> tuple[str, ...]:
+        if len(bits) <= SMALL:
+            return tuple(sorted([ids[b] for b in bits]))
+        places = np.sort(place[np.frombuffer(bits.to_array(), dtype=np.uint32)])
+        return tuple(names[places].tolist())
+
+    return by_name
 
 
 def spof_report(

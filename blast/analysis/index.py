@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol
 
+import numpy as np
 import rustworkx as rx
 from pyroaring import BitMap, FrozenBitMap
 
@@ -42,6 +43,9 @@ from blast.analysis.setpasses import (
 from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
 from blast.model.graph import ASYNC_EDGE, HARD_EDGE, Graph, Topology
+
+SMALL = 32
+"""Sets up to this size are mapped and sorted in Python; larger ones in numpy."""
 
 
 class KillerTable(Protocol):
@@ -74,10 +78,20 @@ def solve_killers(
             return FrozenBitMap.union(own, *[killers[t] for t in hard_targets[v]])
         return FrozenBitMap(at_least([killers[t] for t in hard_targets[v]], need[v]))
 
+    union = FrozenBitMap.union
     for scc in order:
-        if len(scc) == 1 and scc[0] not in hard_targets[scc[0]]:
-            killers[scc[0]] = solve(scc[0])
-            continue
+        if len(scc) == 1:
+            v = scc[0]
+            targets = hard_targets[v]
+            if v not in targets:
+                if v in fixed:
+                    continue
+                if v < n_components:  # the common case, inlined: own bit and targets' sets
+                    own = FrozenBitMap((bit_of_pos[v],))
+                    killers[v] = union(own, *[killers[t] for t in targets]) if targets else own
+                else:
+                    killers[v] = solve(v)
+                continue
         members = set(scc)
         if all(v < n_components and v not in fixed for v in scc):
             acc = BitMap(bit_of_pos[v] for v in scc)  # all hard: each takes all down
@@ -242,11 +256,24 @@ class FailureIndex:
     def by_severity(self, bits: BitMap | FrozenBitMap) -> tuple[str, ...]:
         """Ids of ``bits``, largest blast radius first, then by id.
 
-        The bits become a bitmap of their places in :attr:`severity_rank`, which
-        iterates in order: no comparison sort, no Python loop per element.
+        The bits' places in :attr:`severity_rank` are looked up and sorted in numpy:
+        no Python loop per element.
         """
-        places = BitMap(map(self.severity_rank.__getitem__, bits))
-        return tuple(map(self.ids_by_severity.__getitem__, places))
+        if len(bits) <= SMALL:
+            by_rank = self.ids_by_severity
+            return tuple(by_rank[p] for p in sorted(map(self.severity_rank.__getitem__, bits)))
+        rank, names = self._severity_arrays
+        places = np.sort(rank[np.frombuffer(bits.to_array(), dtype=np.uint32)])
+        return tuple(names[places].tolist())
+
+    @cached_property
+    def _severity_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """:attr:`severity_rank` and :attr:`ids_by_severity` as numpy arrays, so that
+        :meth:`by_severity` maps and sorts a set without a Python loop per element."""
+        return (
+            np.asarray(self.severity_rank, dtype=np.int64),
+            np.asarray(self.ids_by_severity, dtype=object),
+        )
 
     @cached_property
     def everything(self) -> FrozenBitMap:

@@ -25,14 +25,14 @@ tests check them against it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
 from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
-from blast.model.graph import ASYNC_EDGE, HARD_EDGE, MEMBER_EDGE, Graph
+from blast.model.graph import ASYNC_EDGE, HARD_EDGE, MEMBER_EDGE, Graph, Topology
 
 
 class State(StrEnum):
@@ -114,6 +114,21 @@ def propagate(
     if unknown:
         raise UnknownComponentError(f"no component named {', '.join(map(repr, unknown))}")
     topo = graph.topology
+    nodes = topo.nodes
+    with gc_paused():
+        state, cause, order = spread(topo, [topo.position[node] for node in sorted(failed)])
+        states = {nodes[v]: STATES[state[v]] for v in order}
+        causes = {nodes[v]: nodes[cause[v]] for v in order if cause[v] >= 0}
+    return Outcome(failed, MappingProxyType(states), MappingProxyType(causes))
+
+
+def spread(topo: Topology, starts: Sequence[int]) -> tuple[list[int], list[int], list[int]]:
+    """:func:`propagate` on positions: each node's severity (an index into :data:`STATES`),
+    the position that explains it (``-1`` for none) and the positions reached, in order.
+
+    ``starts`` are the positions of the failed components, in the order their
+    ids sort (which fixes the breadth-first causes).
+    """
     nodes, dependents = topo.nodes, topo.dependents
     up_members = list(topo.min_up)  # for a group: members it can still lose before going down
     for v in range(topo.n_components, len(nodes)):
@@ -121,42 +136,38 @@ def propagate(
     state = [0] * len(nodes)  # severities, indexes into STATES: 0 up ... 3 down
     cause = [-1] * len(nodes)
     order: list[int] = []
-    with gc_paused():
-        for node in sorted(failed):
-            v = topo.position[node]
-            state[v] = 3
-            order.append(v)
-        head = 0
-        while head < len(order):  # down: breadth first, so causes form a tree
-            v = order[head]
-            head += 1
-            for d, kind in dependents[v]:
-                if state[d]:
+    for v in starts:
+        state[v] = 3
+        order.append(v)
+    head = 0
+    while head < len(order):  # down: breadth first, so causes form a tree
+        v = order[head]
+        head += 1
+        for d, kind in dependents[v]:
+            if state[d]:
+                continue
+            if kind == MEMBER_EDGE:
+                up_members[d] -= 1
+                if up_members[d] >= 0:
                     continue
-                if kind == MEMBER_EDGE:
-                    up_members[d] -= 1
-                    if up_members[d] >= 0:
-                        continue
-                elif kind != HARD_EDGE:
-                    continue
-                state[d], cause[d] = 3, v
+            elif kind != HARD_EDGE:
+                continue
+            state[d], cause[d] = 3, v
+            order.append(d)
+    head = 0
+    while head < len(order):  # degraded: anything depending on what is down or degraded
+        v = order[head]
+        head += 1
+        for d, kind in dependents[v]:
+            if not state[d] and kind != ASYNC_EDGE:
+                state[d], cause[d] = 2, v
                 order.append(d)
-        head = 0
-        while head < len(order):  # degraded: anything depending on what is down or degraded
-            v = order[head]
-            head += 1
-            for d, kind in dependents[v]:
-                if not state[d] and kind != ASYNC_EDGE:
-                    state[d], cause[d] = 2, v
-                    order.append(d)
-        for v in order[:]:  # delayed: async work for what is down or degraded queues up
-            for d, kind in dependents[v]:
-                if not state[d] and kind == ASYNC_EDGE:
-                    state[d], cause[d] = 1, v
-                    order.append(d)
-        states = {nodes[v]: STATES[state[v]] for v in order}
-        causes = {nodes[v]: nodes[cause[v]] for v in order if cause[v] >= 0}
-    return Outcome(failed, MappingProxyType(states), MappingProxyType(causes))
+    for v in order[:]:  # delayed: async work for what is down or degraded queues up
+        for d, kind in dependents[v]:
+            if not state[d] and kind == ASYNC_EDGE:
+                state[d], cause[d] = 1, v
+                order.append(d)
+    return state, cause, order
 
 
 def down_path(graph: Graph, failed: Iterable[str], node: str) -> tuple[str, ...]:

@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 from pyroaring import BitMap, FrozenBitMap
 
 from blast.analysis.index import FailureIndex, dependency_order, union_closure
-from blast.analysis.propagation import State, propagate
+from blast.analysis.propagation import spread
 from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
 from blast.model.graph import ASYNC_EDGE, MEMBER_EDGE, Graph
@@ -89,9 +90,10 @@ def blast_radius(index: FailureIndex, component: str) -> BlastRadius:
 def single_blast_radius(graph: Graph, component: str) -> BlastRadius:
     """:func:`blast_radius` of one component without building the whole index.
 
-    One propagation from ``component`` (a breadth-first search down the hard
-    edges, then one up every edge but async ones, then one async step for the
-    delayed; :func:`~blast.analysis.propagation.propagate`)
+    One propagation from ``component`` on positions (a breadth-first search down
+    the hard edges, then one up every edge but async ones, then one async step for
+    the delayed; :func:`~blast.analysis.propagation.spread`, what
+    :func:`~blast.analysis.propagation.propagate` runs)
     gives the same sets as the index; the lists come in the same dependency
     order (:func:`~blast.analysis.index.dependency_order`, native code). The
     index pays for the whole graph's unions, this for one component's reach.
@@ -104,30 +106,29 @@ def single_blast_radius(graph: Graph, component: str) -> BlastRadius:
     if component not in graph.components:
         raise UnknownComponentError(f"no component named '{component}'")
     with gc_paused():
-        outcome = propagate(graph, [component])
         topo = graph.topology
-        bit_of_pos = dependency_order(topo)[3]
-        pos, components = topo.position, graph.briefs
-
-        def ordered(state: State, user_facing: bool = False) -> tuple[str, ...]:
-            found = [
-                c
-                for c in outcome.nodes_in(state)
-                if c in components
-                and c != component
-                and (not user_facing or components[c].user_facing)
-            ]
-            found.sort(key=lambda c: bit_of_pos[pos[c]])
-            return tuple(found)
-
+        me = topo.position[component]
+        state, _, order = spread(topo, [me])
+        bit_of_pos = np.asarray(dependency_order(topo)[3], dtype=np.int64)
+        reached = np.fromiter(order, dtype=np.int64, count=len(order))
+        reached = reached[(reached < topo.n_components) & (reached != me)]
+        reached = reached[np.argsort(bit_of_pos[reached])].tolist()  # bits are unique
+        nodes, components = topo.nodes, graph.briefs
+        lists: dict[int, list[str]] = {3: [], 2: [], 1: []}
+        facing: dict[int, list[str]] = {3: [], 2: [], 1: []}
+        for v in reached:
+            cid = nodes[v]
+            lists[state[v]].append(cid)
+            if components[cid].user_facing:
+                facing[state[v]].append(cid)
         return BlastRadius(
             component=component,
-            down=ordered(State.DOWN),
-            degraded=ordered(State.DEGRADED),
-            user_facing_down=ordered(State.DOWN, user_facing=True),
-            user_facing_degraded=ordered(State.DEGRADED, user_facing=True),
-            delayed=ordered(State.DELAYED),
-            user_facing_delayed=ordered(State.DELAYED, user_facing=True),
+            down=tuple(lists[3]),
+            degraded=tuple(lists[2]),
+            user_facing_down=tuple(facing[3]),
+            user_facing_degraded=tuple(facing[2]),
+            delayed=tuple(lists[1]),
+            user_facing_delayed=tuple(facing[1]),
         )
 
 
@@ -145,13 +146,17 @@ RADIUS_COLUMNS = [
 ]
 
 
-def reached_with_delay(index: FailureIndex) -> list[FrozenBitMap] | None:
-    """For each component bit, what its failure affects plus what it delays; None
-    when the graph has no async dependency (nothing can be delayed).
+def delay_sets(index: FailureIndex) -> list[FrozenBitMap] | None:
+    """For each component bit, the components its failure can delay: every async
+    dependent of what it affects (some may be affected too; the delayed are these
+    less the affected). None when the graph has no async dependency.
 
     One union pass over "affects" edges (every reversed edge but async ones), where
     an async edge leads to a bit-only copy of its dependent: the copy adds the
-    dependent's bit without passing the failure on.
+    dependent's bit without passing the failure on. The nodes themselves carry no
+    bit (what they affect is :attr:`~blast.analysis.index.FailureIndex.affected_of`
+    already), so the sets stay as small as the async edges make them, and nodes
+    without async work below them share one empty set.
     """
     topo = index.graph.topology
     s = index.structure
@@ -168,7 +173,7 @@ def reached_with_delay(index: FailureIndex) -> list[FrozenBitMap] | None:
                 out.append(d)
     if not any_async:
         return None
-    own = list(s.bit_of_pos) * 2
+    own = [-1] * n + list(s.bit_of_pos)
     closure = union_closure(2 * n, successors, own)
     return [closure[v] for v in s.pos_of_bit]
 
@@ -186,7 +191,7 @@ def radius_rows(index: FailureIndex) -> list[RadiusRow]:
     table's order exactly.
     """
     with gc_paused():
-        rows = _rows(index, index.graph.briefs, index.user_facing, reached_with_delay(index))
+        rows = _rows(index, index.graph.briefs, index.user_facing, delay_sets(index))
         rows.sort(key=lambda r: (-r[6], -r[4], -r[5], r[0]))
     return rows
 
@@ -203,7 +208,7 @@ def radius_table(index: FailureIndex) -> pd.DataFrame:
     components = index.graph.briefs
     user_facing = index.user_facing
     with gc_paused():
-        rows = _rows(index, components, user_facing, reached_with_delay(index))
+        rows = _rows(index, components, user_facing, delay_sets(index))
     table = pd.DataFrame(rows, columns=RADIUS_COLUMNS)
     return table.sort_values(
         ["user_facing_down", "down", "degraded", "component"],
@@ -216,7 +221,7 @@ def _rows(
     index: FailureIndex,
     components: Mapping[str, Brief],
     user_facing: FrozenBitMap,
-    reached: list[FrozenBitMap] | None,
+    delays: list[FrozenBitMap] | None,
 ) -> list[RadiusRow]:
     rows = []
     for b, cid in enumerate(index.ids):
@@ -224,11 +229,11 @@ def _rows(
         c = components[cid]
         uf_down = down.intersection_cardinality(user_facing)
         uf_hit = affected.intersection_cardinality(user_facing)
-        if reached is None:
+        if delays is None:
             delayed = uf_delayed = 0
         else:
-            delayed = len(reached[b]) - len(affected)
-            uf_delayed = reached[b].intersection_cardinality(user_facing) - uf_hit
+            delayed = delays[b].difference_cardinality(affected)
+            uf_delayed = (delays[b] & user_facing).difference_cardinality(affected)
         self_uf = 1 if c.user_facing else 0
         rows.append(
             (

@@ -9,7 +9,9 @@ C-fast and stay small when sparse.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 
+import numpy as np
 import rustworkx as rx
 from pyroaring import BitMap, FrozenBitMap
 
@@ -45,7 +47,39 @@ def graph_condensation_order(g: rx.PyDiGraph, *, pointing_at_needs: bool = True)
     """:func:`condensation_order` of an already built graph (node payloads unused)."""
     dag: rx.PyDiGraph = rx.condensation(g)  # type: ignore[assignment]
     order = rx.topological_sort(dag)
-    return [sorted(dag[i]) for i in (reversed(order) if pointing_at_needs else order)]
+    return [
+        sorted(scc) if len(scc := dag[i]) > 1 else list(scc)
+        for i in (reversed(order) if pointing_at_needs else order)
+    ]
+
+
+def feeding_order(n: int, successors: Sequence[Sequence[int]]) -> list[list[int]]:
+    """Strongly connected components of the graph ``v -> successors[v]``, each after the
+    components of all its successors: the order a closure over successors is solved in.
+
+    Any such order gives the same closure, so this uses rustworkx's strongly
+    connected components (Kosaraju, native code) on a multigraph, which lists them
+    in reverse topological order without building a condensation (0.4 s instead of
+    1.6 s at 100,000 components); the order is checked with numpy, and the
+    condensation is the fallback if a rustworkx version ever lists them otherwise.
+    """
+    counts = np.fromiter(map(len, successors), dtype=np.int64, count=n)
+    heads = np.fromiter(chain.from_iterable(successors), dtype=np.int64, count=int(counts.sum()))
+    tails = np.repeat(np.arange(n, dtype=np.int64), counts)
+    g = rx.PyDiGraph(multigraph=True)  # no duplicate-edge scan: hubs stay linear
+    g.add_nodes_from(range(n))
+    g.add_edges_from_no_data(list(zip(heads.tolist(), tails.tolist(), strict=True)))
+    sccs = rx.strongly_connected_components(g)
+    comp = np.empty(n, dtype=np.int64)
+    sizes = np.fromiter(map(len, sccs), dtype=np.int64, count=len(sccs))
+    comp[np.fromiter(chain.from_iterable(sccs), dtype=np.int64, count=n)] = np.repeat(
+        np.arange(len(sccs), dtype=np.int64), sizes
+    )
+    if not np.all(comp[heads] >= comp[tails]):  # pragma: no cover - rustworkx's documented order
+        return condensation_order(
+            n, list(zip(heads.tolist(), tails.tolist(), strict=True)), pointing_at_needs=False
+        )
+    return sccs[::-1]
 
 
 def union_closure(
@@ -57,23 +91,32 @@ def union_closure(
 
     ``own_bit[node]`` is a node's bit, or ``-1`` for nodes that pass through
     without a bit of their own. Members of one strongly connected component
-    share one bitmap object.
+    share one bitmap object. Solved in :func:`feeding_order`; each node's set is
+    one multi-way union (CRoaring's ``or_many``). Skipping successors that another
+    successor reaches was measured and saves nothing on the generated shapes: the
+    time is in the unions of large sparse sets, not in their number.
     """
-    edges = [(b, a) for a in range(n) for b in successors[a]]  # hubs: many incoming
     result: list[FrozenBitMap] = [EMPTY] * n
     union = FrozenBitMap.union
-    for scc in condensation_order(n, edges, pointing_at_needs=False):
+    for scc in feeding_order(n, successors):
         if len(scc) == 1:
             v = scc[0]
             parts = [result[t] for t in successors[v] if t != v]
-        else:
-            members = set(scc)
-            parts = [result[t] for v in scc for t in successors[v] if t not in members]
+            b = own_bit[v]
+            if b >= 0:
+                result[v] = union(FrozenBitMap((b,)), *parts)
+            elif len(parts) == 1:
+                result[v] = parts[0]  # a pass-through node shares its successor's set
+            else:
+                result[v] = union(EMPTY, *parts)
+            continue
+        members = set(scc)
+        parts = [result[t] for v in scc for t in successors[v] if t not in members]
         own = [b for v in scc if (b := own_bit[v]) >= 0]
         if own:
             merged = union(FrozenBitMap(own), *parts)
         elif len(parts) == 1:
-            merged = parts[0]  # a pass-through node shares its successor's set
+            merged = parts[0]
         else:
             merged = union(EMPTY, *parts)
         for v in scc:

@@ -222,9 +222,11 @@ def blind_spots_in(
         topo, [pos[x] for _, _, vs in dark for x in vs] + [pos[w] for w, _, _ in dark]
     )
     shared_of: dict[str, tuple[str, ...]] = {}
+    down_bits = BitMap(pos[x] for x in down)  # one intersection per watcher, in C
     for w, _, victims in dark:
         me = pos[w]
-        mine = BitMap(b for b in killers[me] if b != me and nodes[b] in down)
+        mine = BitMap(killers[me] & down_bits)
+        mine.discard(me)
         # victims behind the same infrastructure share their killers: count each
         # distinct set of shared killers once, times how many victims have it
         sets = Counter(FrozenBitMap(killers[pos[x]] & mine) for x in victims)
