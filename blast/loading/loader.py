@@ -18,9 +18,11 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from blast.errors import GraphFileError, Location, Problem
 from blast.gcpause import gc_paused
@@ -42,6 +44,10 @@ from blast.model.graph import Graph
 
 MAX_INCLUDE_DEPTH = 64
 """Longest chain of includes (a file including a file including ...)."""
+CHUNK = 4096
+"""Items validated per pydantic call. The fast pass drops each chunk's parsed data once its
+models are built, so the whole parsed document and all the models are never alive at once
+(at 100,000 components the parsed data is about as big as the models)."""
 
 
 _display = display
@@ -155,31 +161,45 @@ class _Session:
                 )
                 continue
             target = entry.components if key == "components" else entry.groups
-            bulk = validate_all(key, items)
-            if bulk is not None:  # the usual case: every item valid, one call into pydantic-core
-                for i, (item, parsed) in enumerate(zip(items, bulk, strict=True)):
-                    entry.raw_ids.setdefault(
-                        item["id"], doc.locate((key, i, "id"), prefer_key=False)
-                    )
-                    target.append((i, parsed))
-                continue
-            for i, item in enumerate(items):
-                if isinstance(item, dict) and isinstance(item.get("id"), str):
-                    entry.raw_ids.setdefault(
-                        item["id"], doc.locate((key, i, "id"), prefer_key=False)
-                    )
-                try:
-                    parsed = model.model_validate(item)
-                except ValidationError as err:
-                    self.problems.extend(problems_from(err, doc, (key, i), model))
-                    for message in item_checks(key, item, err):
-                        self.problems.append(
-                            Problem(doc.locate((key, i)), message, key=key_path((key, i)))
-                        )
-                    entry.invalid_targets.extend(raw_targets(item, (key, i)))
-                    continue
-                target.append((i, parsed))  # type: ignore[arg-type]
+            for start in range(0, len(items), CHUNK):
+                self._check_items(doc, entry, key, model, items, start, target)
+                if not self.located:  # the models of these items are built: drop their data
+                    end = min(start + CHUNK, len(items))
+                    items[start:end] = repeat(None, end - start)
         return entry
+
+    def _check_items(
+        self,
+        doc: SourceDocument,
+        entry: Loaded,
+        key: str,
+        model: type[BaseModel],
+        items: list[Any],
+        start: int,
+        target: list[Any],
+    ) -> None:
+        """Validate ``items[start:start + CHUNK]`` into ``target`` (``(index, model)`` pairs)."""
+        chunk = items[start : start + CHUNK]
+        bulk = validate_all(key, chunk)
+        if bulk is not None:  # the usual case: every item valid, one call into pydantic-core
+            for i, (item, parsed) in enumerate(zip(chunk, bulk, strict=True), start):
+                entry.raw_ids.setdefault(item["id"], doc.locate((key, i, "id"), prefer_key=False))
+                target.append((i, parsed))
+            return
+        for i, item in enumerate(chunk, start):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                entry.raw_ids.setdefault(item["id"], doc.locate((key, i, "id"), prefer_key=False))
+            try:
+                parsed = model.model_validate(item)
+            except ValidationError as err:
+                self.problems.extend(problems_from(err, doc, (key, i), model))
+                for message in item_checks(key, item, err):
+                    self.problems.append(
+                        Problem(doc.locate((key, i)), message, key=key_path((key, i)))
+                    )
+                entry.invalid_targets.extend(raw_targets(item, (key, i)))
+                continue
+            target.append((i, parsed))
 
 
 def _session(
