@@ -181,7 +181,14 @@ class _Session:
         """Validate ``items[start:start + CHUNK]`` into ``target`` (``(index, model)`` pairs)."""
         chunk = items[start : start + CHUNK]
         bulk = validate_all(key, chunk)
-        if bulk is not None:  # the usual case: every item valid, one call into pydantic-core
+        if bulk is not None and not doc.located:  # the usual case: every item valid
+            nowhere = doc.locate(())  # no positions recorded: one place for all
+            ids = entry.raw_ids
+            for parsed in bulk:
+                ids.setdefault(parsed.id, nowhere)
+            target.extend(enumerate(bulk, start))
+            return
+        if bulk is not None:
             for i, (item, parsed) in enumerate(zip(chunk, bulk, strict=True), start):
                 entry.raw_ids.setdefault(item["id"], doc.locate((key, i, "id"), prefer_key=False))
                 target.append((i, parsed))
