@@ -8,6 +8,8 @@ last chunk, so each must still be reported with its line, column and key.
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -84,3 +86,22 @@ def test_the_cli_reports_an_error_in_the_last_chunk_with_exit_2(tmp_path):
     line = _line_of(text, "    kind: nonsense")
     assert f"g.yaml:{line}:11: components[{N - 1}].kind:" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_cli_ends_fast_with_its_whole_output_written(tmp_path):
+    """``validate`` ends with ``os._exit`` (its graph is not freed): stdout is flushed first."""
+    path = tmp_path / "g.yaml"
+    path.write_text(_graph(N))
+    env = {**os.environ, "BLAST_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):  # cold (entry written), then warm
+        done = subprocess.run(
+            [sys.executable, "-m", "blast", "validate", "--json", str(path)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["components"] == N
+    assert len(list((tmp_path / "cache").glob("*.graph"))) == 1
