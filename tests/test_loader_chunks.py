@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from blast.loading.loader import CHUNK, check_files
+from blast.loading.yamlsource import parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 N = 2 * CHUNK + 17  # three chunks, the last one short
@@ -105,3 +106,18 @@ def test_the_cli_ends_fast_with_its_whole_output_written(tmp_path):
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["components"] == N
     assert len(list((tmp_path / "cache").glob("*.graph"))) == 1
+
+
+def test_the_second_pass_records_positions_only_where_the_problems_are(tmp_path):
+    text = "version: 1\nname: g\n" + _graph(5).split("\n", 1)[1]
+    doc = parse_yaml(text.encode(), "g.yaml", only=frozenset({("components", 3)}))
+    inside = {path for path in doc.value_marks if path[:2] == ("components", 3)}
+    assert ("components", 3, "depends_on", 0) in inside
+    assert ("components", 3, "kind") in doc.key_marks
+    assert ("components", 2, "kind") not in doc.key_marks  # not asked for
+    assert doc.locate(("components", 2, "kind")) == doc.locate(("components", 2))  # the item
+    assert doc.locate(("components", 2)).line == _line_of(text, "  - id: svc-00002")
+    assert doc.locate(("name",)).line == 2  # outside the items: every position
+    full = parse_yaml(text.encode(), "g.yaml")
+    assert all(full.value_marks[path] == mark for path, mark in doc.value_marks.items())
+    assert all(full.key_marks[path] == mark for path, mark in doc.key_marks.items())

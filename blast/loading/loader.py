@@ -16,6 +16,7 @@ problem is located exactly.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
@@ -38,7 +39,7 @@ from blast.loading.items import (
     validate_all,
 )
 from blast.loading.messages import problems_from
-from blast.loading.yamlsource import SourceDocument, key_path, parse_yaml
+from blast.loading.yamlsource import DataPath, SourceDocument, key_path, parse_yaml
 from blast.model import GraphDocument
 from blast.model.graph import Graph
 
@@ -54,8 +55,15 @@ _display = display
 
 
 class _Session:
-    def __init__(self, located: bool, sources: dict[Path, bytes] | None = None) -> None:
+    def __init__(
+        self,
+        located: bool,
+        sources: dict[Path, bytes] | None = None,
+        only: dict[str, frozenset[DataPath]] | None = None,
+    ) -> None:
         self.located = located
+        self.only = only
+        """Per file, the list items whose positions are recorded (all when None)."""
         self.problems: list[Problem] = []
         self.loaded: dict[Path, Loaded] = {}
         self.order: list[Path] = []
@@ -104,7 +112,11 @@ class _Session:
             raw = self.sources.get(identity)
             if raw is None:
                 raw = self.sources[identity] = read_bounded(path)
-            doc = parse_yaml(raw, display, located=self.located)
+            if self.only is None:
+                doc = parse_yaml(raw, display, located=self.located)
+            else:
+                only = self.only.get(display, frozenset())
+                doc = parse_yaml(raw, display, located=self.located, only=only)
         except FileProblem as exc:
             self._refused(display, via, exc)
             return
@@ -163,9 +175,8 @@ class _Session:
             target = entry.components if key == "components" else entry.groups
             for start in range(0, len(items), CHUNK):
                 self._check_items(doc, entry, key, model, items, start, target)
-                if not self.located:  # the models of these items are built: drop their data
-                    end = min(start + CHUNK, len(items))
-                    items[start:end] = repeat(None, end - start)
+                end = min(start + CHUNK, len(items))  # their models are built: drop the data
+                items[start:end] = repeat(None, end - start)
         return entry
 
     def _check_items(
@@ -210,11 +221,14 @@ class _Session:
 
 
 def _session(
-    paths: Sequence[str | Path], located: bool, sources: dict[Path, bytes] | None
+    paths: Sequence[str | Path],
+    located: bool,
+    sources: dict[Path, bytes] | None,
+    only: dict[str, frozenset[DataPath]] | None = None,
 ) -> _Session:
     if not paths:
         raise GraphFileError([Problem(Location("<arguments>"), "no graph file given")])
-    session = _Session(located, sources)
+    session = _Session(located, sources, only)
     with gc_paused():  # validation builds a model per component: see blast.gcpause
         for p in paths:
             try:
@@ -249,7 +263,9 @@ def check_files(paths: str | Path | Sequence[str | Path]) -> Checked:
             [session.loaded[p] for p in session.order], session.problems
         )
     if session.problems:
-        session = _session(paths, located=True, sources=session.sources)
+        only, sources = _with_problems(session), session.sources
+        del session, components, groups, references  # the second pass builds its own
+        session = _session(paths, located=True, sources=sources, only=only)
         with gc_paused():
             cross_check([session.loaded[p] for p in session.order], session.problems)
         problems = sorted(session.problems, key=lambda p: (p.location, p.message))
@@ -259,6 +275,35 @@ def check_files(paths: str | Path | Sequence[str | Path]) -> Checked:
     files = tuple(entry.doc.file for entry in (session.loaded[p] for p in session.order))
     graph = Graph(components, groups, name=name, files=files, references=references)
     return Checked([], graph, session.sources)
+
+
+_ITEM_KEY = re.compile(r"(components|redundancy_groups)\[(\d+)\]")
+
+
+def _with_problems(session: _Session) -> dict[str, frozenset[DataPath]]:
+    """Per file, the list items a problem of the first pass is in or points at.
+
+    The second pass records positions inside these items only (and outside every
+    item): a big file with a few problems would otherwise record millions. The
+    items are those named by each problem's key, and every definition of an id
+    defined twice (a duplicate's message names where the id was first defined).
+    """
+    found: dict[str, set[DataPath]] = {}
+    for problem in session.problems:
+        match = _ITEM_KEY.match(problem.key)
+        if match is not None:
+            found.setdefault(problem.location.file, set()).add((match[1], int(match[2])))
+    places: dict[str, list[tuple[str, DataPath]]] = {}
+    for entry in session.loaded.values():
+        for i, component in entry.components:
+            places.setdefault(component.id, []).append((entry.doc.file, ("components", i)))
+        for i, group in entry.groups:
+            places.setdefault(group.id, []).append((entry.doc.file, ("redundancy_groups", i)))
+    for where in places.values():
+        if len(where) > 1:
+            for file, item in where:
+                found.setdefault(file, set()).add(item)
+    return {file: frozenset(items) for file, items in found.items()}
 
 
 def validate_files(paths: Sequence[str | Path]) -> list[Problem]:
