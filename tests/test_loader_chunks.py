@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from blast.loading import loader
 from blast.loading.loader import CHUNK, check_files
 from blast.loading.yamlsource import parse_yaml
 
@@ -121,3 +122,23 @@ def test_the_second_pass_records_positions_only_where_the_problems_are(tmp_path)
     full = parse_yaml(text.encode(), "g.yaml")
     assert all(full.value_marks[path] == mark for path, mark in doc.value_marks.items())
     assert all(full.key_marks[path] == mark for path, mark in doc.key_marks.items())
+
+
+def test_the_narrow_second_pass_reports_what_a_full_one_does(tmp_path, monkeypatch):
+    """Problems of every kind, across chunks: the second pass limited to the items with
+    problems gives exactly the problems (places, keys, messages) of a full second pass."""
+    text = _graph(N, bad_kind_at=N - 2, bad_target_at=CHUNK + 5)
+    text = text.replace(f"  - id: svc-{N - 1:05d}\n", "  - id: svc-00010\n")  # duplicate
+    text = text.replace(
+        "  - id: svc-00020\n    kind: api\n",
+        "  - id: svc-00020\n    kind: api\n    sources: [not-a-key]\n    scope: zonal\n",
+    )
+    text = text.replace("      - svc-00030\n", "      - svc-00031\n")  # depends on itself
+    path = tmp_path / "g.yaml"
+    path.write_text(text)
+    narrow = check_files(path).problems
+    monkeypatch.setattr(loader, "_with_problems", lambda session: None)
+    full = check_files(path).problems
+    assert narrow == full
+    assert len(narrow) >= 5
+    assert all(p.location.line is not None for p in narrow)

@@ -191,7 +191,8 @@ class _Session:
     ) -> None:
         """Validate ``items[start:start + CHUNK]`` into ``target`` (``(index, model)`` pairs)."""
         chunk = items[start : start + CHUNK]
-        bulk = validate_all(key, chunk)
+        listed = None if self.only is None else self.only.get(doc.file, frozenset())
+        bulk = validate_all(key, chunk) if listed is None else None
         if bulk is not None and not doc.located:  # the usual case: every item valid
             nowhere = doc.locate(())  # no positions recorded: one place for all
             ids = entry.raw_ids
@@ -207,6 +208,8 @@ class _Session:
         for i, item in enumerate(chunk, start):
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 entry.raw_ids.setdefault(item["id"], doc.locate((key, i, "id"), prefer_key=False))
+            if listed is not None and (key, i) not in listed:
+                continue  # second pass: the first found nothing wrong with it or about it
             try:
                 parsed = model.model_validate(item)
             except ValidationError as err:
@@ -280,16 +283,21 @@ def check_files(paths: str | Path | Sequence[str | Path]) -> Checked:
 _ITEM_KEY = re.compile(r"(components|redundancy_groups)\[(\d+)\]")
 
 
-def _with_problems(session: _Session) -> dict[str, frozenset[DataPath]]:
+def _with_problems(session: _Session) -> dict[str, frozenset[DataPath]] | None:
     """Per file, the list items a problem of the first pass is in or points at.
 
-    The second pass records positions inside these items only (and outside every
-    item): a big file with a few problems would otherwise record millions. The
-    items are those named by each problem's key, and every definition of an id
-    defined twice (a duplicate's message names where the id was first defined).
+    The second pass validates these items only, and records positions inside them
+    only (and outside every item): a big file with a few problems would otherwise
+    record millions. The items are those named by each problem's key, and every
+    definition of an id defined twice (a duplicate's message names where the id
+    was first defined); the other items give the second pass their ids, which is
+    all the checks across items need of them. None (do everything again) when a
+    problem has no key.
     """
     found: dict[str, set[DataPath]] = {}
     for problem in session.problems:
+        if not problem.key:
+            return None  # not tied to a place in the data: the second pass does everything
         match = _ITEM_KEY.match(problem.key)
         if match is not None:
             found.setdefault(problem.location.file, set()).add((match[1], int(match[2])))
