@@ -1,5 +1,5 @@
 """Allow ``python -m blast``."""
 
-from blast.cli import main
+from blast.cli import exit_fast
 
-raise SystemExit(main())
+exit_fast()

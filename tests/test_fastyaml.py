@@ -163,6 +163,19 @@ def test_where_yaml_versions_differ_the_fast_parse_declines(text):
     assert fast_load(text) is DECLINED
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["a: [1, 0o17]\n", "a: {b: -.5}\n", "a: x\nb: 0x1F\n", "a: [é, 012]\n", "a: 1_000\n"],
+)
+def test_numbers_written_the_yaml_1_1_way_decline_anywhere(text):
+    assert fast_load(text) is DECLINED
+
+
+def test_letters_that_name_byte_classes_are_plain_text():
+    text = "a: USD\nb: [SPD, S.D, P.D, xD]\nc: 1.5\nd: -2\n"
+    assert fast_load(text) == {"a": "USD", "b": ["SPD", "S.D", "P.D", "xD"], "c": 1.5, "d": -2}
+
+
 TOKENS = [
     "components:", "include:", "version: 1", "- ", "  ", "    ", "id: a", "id: b", "kind: app",
     "depends_on: [a]", "depends_on:", "target: b", "type: soft", "min_up: 3", "scope: zonal",

@@ -37,6 +37,9 @@ def _check(files: list[str], use_cache: bool) -> tuple[dict[str, Any], tuple[str
     from blast.loading.loader import check_files
 
     checked = check_files(files)
+    from blast.cli import KEEP_UNTIL_EXIT
+
+    KEEP_UNTIL_EXIT.append(checked)  # freed by the operating system, at exit
     if checked.graph is None:
         for problem in checked.problems:
             print(problem, file=sys.stderr)

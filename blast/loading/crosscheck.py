@@ -76,12 +76,13 @@ def cross_check(
 
     for entry in entries:
         doc = entry.doc
+        nowhere = None if doc.located else doc.locate(())  # one place for all: no positions
         for list_key, items in (
             ("components", entry.components),
             ("redundancy_groups", entry.groups),
         ):
             for i, node in items:
-                where = doc.locate((list_key, i, "id"), prefer_key=False)
+                where = nowhere or doc.locate((list_key, i, "id"), prefer_key=False)
                 if node.id in defined_at:
                     problems.append(
                         Problem(
@@ -98,6 +99,53 @@ def cross_check(
                 else:
                     groups[node.id] = node
 
+    def check_depends_on(doc: SourceDocument, i: int, comp: Component) -> None:
+        base: DataPath = ("components", i)
+        seen: dict[str, int] = {}
+        for j, dep in enumerate(comp.depends_on):
+            target = dep.target
+            if not dep.sources and target in known_ids and target != comp.id and target not in seen:
+                seen[target] = j
+                continue
+            path = (*base, "depends_on", j)
+            check_sources(doc, path, dep.sources)
+            if dep.target == comp.id:
+                problems.append(
+                    Problem(
+                        doc.locate(path),
+                        f"component '{comp.id}' depends on itself",
+                        key=key_path(path),
+                    )
+                )
+            elif dep.target not in known_ids:
+                problems.append(
+                    Problem(
+                        doc.locate(path),
+                        f"component '{comp.id}' depends on unknown component '{dep.target}'"
+                        f"{ids.hint(dep.target)}",
+                        key=key_path(path),
+                    )
+                )
+            if dep.target in seen:
+                problems.append(
+                    Problem(
+                        doc.locate(path),
+                        f"'{dep.target}' is listed twice in depends_on "
+                        f"(also entry {seen[dep.target]})",
+                        key=key_path(path),
+                    )
+                )
+            seen.setdefault(dep.target, j)
+
+    def quick(comp: Component) -> list[str] | None:
+        """The targets of ``comp`` if nothing but an unknown id can be wrong with them."""
+        deps = comp.depends_on
+        targets = [dep.target for dep in deps if not dep.sources]
+        if len(targets) == len(deps) and comp.id not in targets and len(set(targets)) == len(deps):
+            return targets
+        return None
+
+    checked_later: list[str] = []  # the usual case (millions of edges at 100,000)
     for entry in entries:
         doc = entry.doc
         for i, comp in entry.components:
@@ -106,46 +154,13 @@ def cross_check(
                 check_sources(doc, base, comp.sources)
             for k, fact in enumerate(comp.facts):
                 check_sources(doc, (*base, "facts", k), fact.sources)
-            seen: dict[str, int] = {}
-            for j, dep in enumerate(comp.depends_on):
-                target = dep.target
-                if (
-                    not dep.sources
-                    and target in known_ids
-                    and target != comp.id
-                    and target not in seen
-                ):
-                    seen[target] = j  # the usual case (millions at 100,000): nothing to report
-                    continue
-                path = (*base, "depends_on", j)
-                check_sources(doc, path, dep.sources)
-                if dep.target == comp.id:
-                    problems.append(
-                        Problem(
-                            doc.locate(path),
-                            f"component '{comp.id}' depends on itself",
-                            key=key_path(path),
-                        )
-                    )
-                elif dep.target not in known_ids:
-                    problems.append(
-                        Problem(
-                            doc.locate(path),
-                            f"component '{comp.id}' depends on unknown component '{dep.target}'"
-                            f"{ids.hint(dep.target)}",
-                            key=key_path(path),
-                        )
-                    )
-                if dep.target in seen:
-                    problems.append(
-                        Problem(
-                            doc.locate(path),
-                            f"'{dep.target}' is listed twice in depends_on "
-                            f"(also entry {seen[dep.target]})",
-                            key=key_path(path),
-                        )
-                    )
-                seen.setdefault(dep.target, j)
+            if not comp.depends_on:
+                continue
+            targets = quick(comp)
+            if targets is None:
+                check_depends_on(doc, i, comp)
+            else:
+                checked_later.extend(targets)
         for path, owner, target in entry.invalid_targets:
             if target not in known_ids:
                 noun = "member" if path[0] == "redundancy_groups" else "component"
@@ -185,4 +200,9 @@ def cross_check(
                             key=key_path(path),
                         )
                     )
+    if not known_ids.issuperset(checked_later):  # an unknown id among them: find it, located
+        for entry in entries:
+            for i, comp in entry.components:
+                if comp.depends_on and quick(comp) is not None:
+                    check_depends_on(entry.doc, i, comp)
     return components, groups, references

@@ -60,10 +60,23 @@ recurses once per level of those (a few thousand crash it), and graph files neve
 _PAIR = re.compile(rb"\[\]|\{\}")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _SPECIAL_FLOAT = re.compile(r"\.(?:inf|Inf|INF|nan|NaN|NAN)")
-_NUMBER_START = re.compile(r"[ \n\[{,:][-+]?\.?[0-9]")
-"""Where a scalar may start like a number: YAML puts a space, a line break or a
-flow indicator before every value, key and item."""
-_TOKEN = re.compile(r"[^\n,\]}#]*")
+
+
+def _byte_classes() -> bytes:
+    """A ``bytes.translate`` table: each byte as its class, for finding where a scalar may
+    start like a number. YAML puts a space, a line break or a flow indicator (``S``)
+    before every value, key and item; a number then has an optional sign (``P``) and
+    dot (``.``) before its first digit (``D``). Every other byte becomes ``x``."""
+    table = bytearray(b"x" * 256)
+    for chars, mark in ((b" \n[{,:", b"S"), (b"0123456789", b"D"), (b"+-", b"P"), (b".", b".")):
+        for char in chars:
+            table[char] = mark[0]
+    return bytes(table)
+
+
+_MARKED = _byte_classes()
+_NUMBER_STARTS = (b"SD", b"SPD", b"S.D", b"SP.D")
+_TOKEN = re.compile(rb"[^\n,\]}#]*")
 _PLAIN_NUMBER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?")
 """Numbers both rule sets read alike: decimal, no leading zero, exponent or underscore."""
 
@@ -93,11 +106,25 @@ def _risky(text: str) -> bool:
         return True
     if ("|" in text or ">" in text) and _BLOCK_SCALAR.search(text) is not None:
         return True
-    for match in _NUMBER_START.finditer(text):
-        found = _TOKEN.match(text, match.start() + 1)
-        token = found.group().strip() if found else ""
-        if " " not in token and _PLAIN_NUMBER.fullmatch(token) is None:
-            return True  # 012, 0x1F, 1e3, 1_000, -.5, 2025-01-01, 1:30, ...
+    return _odd_number(text.encode("utf-8"))
+
+
+def _odd_number(raw: bytes) -> bool:
+    """Whether a scalar of ``raw`` starts like a number but is not a plain decimal one.
+
+    The separators, signs, dots and digits are mapped to one letter each and the
+    four ways a number can start are found with ``bytes.find`` (C speed): a regular
+    expression tried at every position took 0.7 s on a 22 MB file, this 0.05 s.
+    """
+    classes = raw.translate(_MARKED)
+    for start in _NUMBER_STARTS:
+        at = classes.find(start)
+        while at >= 0:
+            found = _TOKEN.match(raw, at + 1)
+            token = found.group().decode("utf-8").strip() if found else ""
+            if " " not in token and _PLAIN_NUMBER.fullmatch(token) is None:
+                return True  # 012, 0x1F, 1e3, 1_000, -.5, 2025-01-01, 1:30, ...
+            at = classes.find(start, at + 1)
     return False
 
 

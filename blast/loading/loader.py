@@ -16,11 +16,14 @@ problem is located exactly.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from blast.errors import GraphFileError, Location, Problem
 from blast.gcpause import gc_paused
@@ -36,20 +39,31 @@ from blast.loading.items import (
     validate_all,
 )
 from blast.loading.messages import problems_from
-from blast.loading.yamlsource import SourceDocument, key_path, parse_yaml
+from blast.loading.yamlsource import DataPath, SourceDocument, key_path, parse_yaml
 from blast.model import GraphDocument
 from blast.model.graph import Graph
 
 MAX_INCLUDE_DEPTH = 64
 """Longest chain of includes (a file including a file including ...)."""
+CHUNK = 4096
+"""Items validated per pydantic call. The fast pass drops each chunk's parsed data once its
+models are built, so the whole parsed document and all the models are never alive at once
+(at 100,000 components the parsed data is about as big as the models)."""
 
 
 _display = display
 
 
 class _Session:
-    def __init__(self, located: bool, sources: dict[Path, bytes] | None = None) -> None:
+    def __init__(
+        self,
+        located: bool,
+        sources: dict[Path, bytes] | None = None,
+        only: dict[str, frozenset[DataPath]] | None = None,
+    ) -> None:
         self.located = located
+        self.only = only
+        """Per file, the list items whose positions are recorded (all when None)."""
         self.problems: list[Problem] = []
         self.loaded: dict[Path, Loaded] = {}
         self.order: list[Path] = []
@@ -98,7 +112,11 @@ class _Session:
             raw = self.sources.get(identity)
             if raw is None:
                 raw = self.sources[identity] = read_bounded(path)
-            doc = parse_yaml(raw, display, located=self.located)
+            if self.only is None:
+                doc = parse_yaml(raw, display, located=self.located)
+            else:
+                only = self.only.get(display, frozenset())
+                doc = parse_yaml(raw, display, located=self.located, only=only)
         except FileProblem as exc:
             self._refused(display, via, exc)
             return
@@ -155,39 +173,65 @@ class _Session:
                 )
                 continue
             target = entry.components if key == "components" else entry.groups
-            bulk = validate_all(key, items)
-            if bulk is not None:  # the usual case: every item valid, one call into pydantic-core
-                for i, (item, parsed) in enumerate(zip(items, bulk, strict=True)):
-                    entry.raw_ids.setdefault(
-                        item["id"], doc.locate((key, i, "id"), prefer_key=False)
-                    )
-                    target.append((i, parsed))
-                continue
-            for i, item in enumerate(items):
-                if isinstance(item, dict) and isinstance(item.get("id"), str):
-                    entry.raw_ids.setdefault(
-                        item["id"], doc.locate((key, i, "id"), prefer_key=False)
-                    )
-                try:
-                    parsed = model.model_validate(item)
-                except ValidationError as err:
-                    self.problems.extend(problems_from(err, doc, (key, i), model))
-                    for message in item_checks(key, item, err):
-                        self.problems.append(
-                            Problem(doc.locate((key, i)), message, key=key_path((key, i)))
-                        )
-                    entry.invalid_targets.extend(raw_targets(item, (key, i)))
-                    continue
-                target.append((i, parsed))  # type: ignore[arg-type]
+            for start in range(0, len(items), CHUNK):
+                self._check_items(doc, entry, key, model, items, start, target)
+                end = min(start + CHUNK, len(items))  # their models are built: drop the data
+                items[start:end] = repeat(None, end - start)
         return entry
+
+    def _check_items(
+        self,
+        doc: SourceDocument,
+        entry: Loaded,
+        key: str,
+        model: type[BaseModel],
+        items: list[Any],
+        start: int,
+        target: list[Any],
+    ) -> None:
+        """Validate ``items[start:start + CHUNK]`` into ``target`` (``(index, model)`` pairs)."""
+        chunk = items[start : start + CHUNK]
+        listed = None if self.only is None else self.only.get(doc.file, frozenset())
+        bulk = validate_all(key, chunk) if listed is None else None
+        if bulk is not None and not doc.located:  # the usual case: every item valid
+            nowhere = doc.locate(())  # no positions recorded: one place for all
+            ids = entry.raw_ids
+            for parsed in bulk:
+                ids.setdefault(parsed.id, nowhere)
+            target.extend(enumerate(bulk, start))
+            return
+        if bulk is not None:
+            for i, (item, parsed) in enumerate(zip(chunk, bulk, strict=True), start):
+                entry.raw_ids.setdefault(item["id"], doc.locate((key, i, "id"), prefer_key=False))
+                target.append((i, parsed))
+            return
+        for i, item in enumerate(chunk, start):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                entry.raw_ids.setdefault(item["id"], doc.locate((key, i, "id"), prefer_key=False))
+            if listed is not None and (key, i) not in listed:
+                continue  # second pass: the first found nothing wrong with it or about it
+            try:
+                parsed = model.model_validate(item)
+            except ValidationError as err:
+                self.problems.extend(problems_from(err, doc, (key, i), model))
+                for message in item_checks(key, item, err):
+                    self.problems.append(
+                        Problem(doc.locate((key, i)), message, key=key_path((key, i)))
+                    )
+                entry.invalid_targets.extend(raw_targets(item, (key, i)))
+                continue
+            target.append((i, parsed))
 
 
 def _session(
-    paths: Sequence[str | Path], located: bool, sources: dict[Path, bytes] | None
+    paths: Sequence[str | Path],
+    located: bool,
+    sources: dict[Path, bytes] | None,
+    only: dict[str, frozenset[DataPath]] | None = None,
 ) -> _Session:
     if not paths:
         raise GraphFileError([Problem(Location("<arguments>"), "no graph file given")])
-    session = _Session(located, sources)
+    session = _Session(located, sources, only)
     with gc_paused():  # validation builds a model per component: see blast.gcpause
         for p in paths:
             try:
@@ -222,7 +266,9 @@ def check_files(paths: str | Path | Sequence[str | Path]) -> Checked:
             [session.loaded[p] for p in session.order], session.problems
         )
     if session.problems:
-        session = _session(paths, located=True, sources=session.sources)
+        only, sources = _with_problems(session), session.sources
+        del session, components, groups, references  # the second pass builds its own
+        session = _session(paths, located=True, sources=sources, only=only)
         with gc_paused():
             cross_check([session.loaded[p] for p in session.order], session.problems)
         problems = sorted(session.problems, key=lambda p: (p.location, p.message))
@@ -232,6 +278,40 @@ def check_files(paths: str | Path | Sequence[str | Path]) -> Checked:
     files = tuple(entry.doc.file for entry in (session.loaded[p] for p in session.order))
     graph = Graph(components, groups, name=name, files=files, references=references)
     return Checked([], graph, session.sources)
+
+
+_ITEM_KEY = re.compile(r"(components|redundancy_groups)\[(\d+)\]")
+
+
+def _with_problems(session: _Session) -> dict[str, frozenset[DataPath]] | None:
+    """Per file, the list items a problem of the first pass is in or points at.
+
+    The second pass validates these items only, and records positions inside them
+    only (and outside every item): a big file with a few problems would otherwise
+    record millions. The items are those named by each problem's key, and every
+    definition of an id defined twice (a duplicate's message names where the id
+    was first defined); the other items give the second pass their ids, which is
+    all the checks across items need of them. None (do everything again) when a
+    problem has no key.
+    """
+    found: dict[str, set[DataPath]] = {}
+    for problem in session.problems:
+        if not problem.key:
+            return None  # not tied to a place in the data: the second pass does everything
+        match = _ITEM_KEY.match(problem.key)
+        if match is not None:
+            found.setdefault(problem.location.file, set()).add((match[1], int(match[2])))
+    places: dict[str, list[tuple[str, DataPath]]] = {}
+    for entry in session.loaded.values():
+        for i, component in entry.components:
+            places.setdefault(component.id, []).append((entry.doc.file, ("components", i)))
+        for i, group in entry.groups:
+            places.setdefault(group.id, []).append((entry.doc.file, ("redundancy_groups", i)))
+    for where in places.values():
+        if len(where) > 1:
+            for file, item in where:
+                found.setdefault(file, set()).add(item)
+    return {file: frozenset(items) for file, items in found.items()}
 
 
 def validate_files(paths: Sequence[str | Path]) -> list[Problem]:

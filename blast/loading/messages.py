@@ -38,9 +38,16 @@ class Suggester:
     """
 
     def __init__(self, choices: Iterable[str]):
-        self._choices = list(dict.fromkeys(choices))
+        self._given = choices  # listed on the first hint: a valid graph asks for none
+        self._listed: list[str] | None = None
         self._index: dict[str, list[int]] | None = None
         self._memo: dict[str, str] = {}
+
+    @property
+    def _choices(self) -> list[str]:
+        if self._listed is None:
+            self._listed = list(dict.fromkeys(self._given))
+        return self._listed
 
     @staticmethod
     def _grams(word: str) -> set[str]:

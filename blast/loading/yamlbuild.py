@@ -58,7 +58,7 @@ class StopBuilding(Exception):
 class _Frame:
     """A collection being built: its value, its path, and the key waiting for a value."""
 
-    __slots__ = ("anchor", "first_seen", "key", "merged", "path", "start", "value")
+    __slots__ = ("anchor", "first_seen", "key", "located", "merged", "path", "start", "value")
 
     def __init__(self, value: Any, path: DataPath, anchor: str | None, start: int):
         self.value = value
@@ -68,6 +68,7 @@ class _Frame:
         self.key: str | None = None  # mapping: the key whose value comes next
         self.first_seen: dict[str, int] = {}
         self.merged: dict[str, Any] | None = None
+        self.located = False  # whether positions are recorded inside it
 
 
 _NO_KEY = "\0no key"  # a mapping key that was not a plain scalar: its value is skipped
@@ -77,9 +78,14 @@ _MERGE = "\0merge"  # the plain key ``<<``: its value is merged into the mapping
 class EventBuilder:
     """Turns libyaml events into data on an explicit stack (see the module docstring)."""
 
-    def __init__(self, file: str, located: bool):
+    def __init__(self, file: str, located: bool, only: frozenset[DataPath] | None = None):
         self.file = file
         self.located = located
+        self.outer_located = located
+        self.only = only
+        """With positions, record them inside only these items of top-level lists (paths
+        like ``("components", 7)``), and everywhere outside such items: where the problems
+        a first pass found are. At 180,000 components every position costs gigabytes."""
         self.value_marks: dict[DataPath, Location] = {}
         self.key_marks: dict[DataPath, Location] = {}
         self.scalar_text: dict[DataPath, str] = {}
@@ -255,14 +261,23 @@ class EventBuilder:
         self.written += 1
         self.expanded += 1
         if path is None:  # a collection used as a key
-            self.stack.append(_Frame(value, ("?",), event.anchor, self.expanded))
+            frame = _Frame(value, ("?",), event.anchor, self.expanded)
+            frame.located = self.located
+            self.stack.append(frame)
             return
         if self.located:
             self.value_marks.setdefault(path, self.at(mark))
-        self.stack.append(_Frame(value, path, event.anchor, self.expanded))
+        frame = _Frame(value, path, event.anchor, self.expanded)
+        if self.only is not None and len(path) == 2 and type(self.stack[-1].value) is list:
+            frame.located = self.outer_located and path in self.only
+        else:
+            frame.located = self.located
+        self.located = frame.located
+        self.stack.append(frame)
 
     def end(self, mark: _Mark) -> None:
         frame = self.stack.pop()
+        self.located = self.stack[-1].located if self.stack else self.outer_located
         value = frame.value
         if frame.merged:
             for k, v in frame.merged.items():

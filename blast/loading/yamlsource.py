@@ -95,12 +95,16 @@ class SourceDocument:
         return Location(self.file)
 
 
-def parse_yaml(raw: bytes, file: str, *, located: bool = True) -> SourceDocument:
+def parse_yaml(
+    raw: bytes, file: str, *, located: bool = True, only: frozenset[DataPath] | None = None
+) -> SourceDocument:
     """Parse the bytes of a YAML file; raise :class:`GraphFileError` listing every problem.
 
     Bounded in time and memory: nesting stops after ``MAX_DEPTH`` levels (before
     libyaml reads deeper), alias expansion at ``EXPANSION_FACTOR`` times the
-    written size. Only the safe YAML tags are understood.
+    written size. Only the safe YAML tags are understood. ``only`` limits the
+    positions recorded inside top-level list items to those items (see
+    :class:`~blast.loading.yamlbuild.EventBuilder`).
     """
     text = decode(raw, file)
     head = text.lstrip()[:1]  # a file that starts with content is not empty (no split)
@@ -115,7 +119,7 @@ def parse_yaml(raw: bytes, file: str, *, located: bool = True) -> SourceDocument
         data = fast_load(text)
         if data is not DECLINED:
             return SourceDocument(file, data, located=False)
-    builder = EventBuilder(file, located)
+    builder = EventBuilder(file, located, only)
     parser = PARSER(raw)
     try:
         with gc_paused():
