@@ -28,7 +28,7 @@ __all__ = ["KEEP_UNTIL_EXIT", "MAX_CANDIDATES", "MAX_PAIRS", "build_parser", "ex
 KEEP_UNTIL_EXIT: list[object] = []
 """Big objects a command is done with (a 100,000-component graph: 0.5 s to free, object by
 object). Kept here instead of freed, and :func:`exit_fast` ends the process without
-freeing them; an in-process caller of :func:`main` frees them with the list."""
+freeing them; in process, the next :func:`main` call frees them."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
+    KEEP_UNTIL_EXIT.clear()  # in process, at most one command's objects are kept
     parser = build_parser()
     args = parser.parse_args(argv)
     disable_for_process()  # short-lived: see blast.gcpause
