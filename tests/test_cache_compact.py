@@ -54,9 +54,14 @@ def test_a_graph_read_back_answers_like_the_validated_one(case):
     fresh = _fresh(case)
     back = _round_trip(fresh)
     assert isinstance(back.components, LazyModels)
-    # Every field of the topology, whatever fields it grows: the same lists, same order.
+    # Every field of the topology, whatever fields it grows: the same lists, same order, as
+    # the walk of the models builds them; also on the validated graph itself, whose topology
+    # comes from its edge arrays once writing the entry has built them.
+    walked = Topology.of(fresh)
+    assert "edge_arrays" in fresh.__dict__
     for field in dataclasses.fields(Topology):
-        assert getattr(back.topology, field.name) == getattr(fresh.topology, field.name), field
+        assert getattr(back.topology, field.name) == getattr(walked, field.name), field
+        assert getattr(fresh.topology, field.name) == getattr(walked, field.name), field
     assert back.user_facing == fresh.user_facing
     assert back.regions == fresh.regions
     assert list(back.edges()) == list(fresh.edges())
