@@ -26,7 +26,7 @@ from __future__ import annotations
 import struct
 import sys
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +43,6 @@ from blast.model.lazymodels import LazyModels
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
-    from blast.model.spec import Component, RedundancyGroup
 
 _ARRAYS = {
     "start": "i",
@@ -146,16 +145,14 @@ def decode(data: bytes, files: Sequence[Path], entry: Path | None = None) -> Gra
             ids,
             block("components"),
             arrays["component_at"],
-            lambda raw: _component(raw, where),
-            lambda raw: _components(raw, where),
+            *_validators("components", where),
             position,
         )
         groups = LazyModels(
             group_ids,
             block("groups"),
             arrays["group_at"],
-            lambda raw: _group(raw, where),
-            lambda raw: _groups(raw, where),
+            *_validators("groups", where),
             position,
             len(ids),
         )
@@ -227,35 +224,27 @@ def _invalid(where: Path, exc: ValueError) -> CacheEntryError:
     )
 
 
-def _component(raw: bytes, where: Path) -> Component:
-    from blast.model.spec import Component
+def _validators(
+    kind: str, where: Path
+) -> tuple[Callable[[bytes], Any], Callable[[bytes], Sequence[Any]]]:
+    """How :class:`LazyModels` validates one stored model of ``kind`` ("components" or
+    "groups") and all of them at once, with the same pydantic models as the loader; a
+    model that does not validate removes the entry (:func:`_invalid`)."""
 
-    try:
-        return Component.model_validate_json(raw)
-    except ValueError as exc:
-        raise _invalid(where, exc) from None
+    def one(raw: bytes) -> Any:
+        from blast.model.spec import Component, RedundancyGroup
 
+        model = Component if kind == "components" else RedundancyGroup
+        try:
+            return model.model_validate_json(raw)
+        except ValueError as exc:
+            raise _invalid(where, exc) from None
 
-def _components(raw: bytes, where: Path) -> Sequence[Component]:
-    try:
-        with gc_paused():
-            return _adapter("components").validate_json(raw)
-    except ValueError as exc:
-        raise _invalid(where, exc) from None
+    def every(raw: bytes) -> Sequence[Any]:
+        try:
+            with gc_paused():
+                return _adapter(kind).validate_json(raw)
+        except ValueError as exc:
+            raise _invalid(where, exc) from None
 
-
-def _group(raw: bytes, where: Path) -> RedundancyGroup:
-    from blast.model.spec import RedundancyGroup
-
-    try:
-        return RedundancyGroup.model_validate_json(raw)
-    except ValueError as exc:
-        raise _invalid(where, exc) from None
-
-
-def _groups(raw: bytes, where: Path) -> Sequence[RedundancyGroup]:
-    try:
-        with gc_paused():
-            return _adapter("groups").validate_json(raw)
-    except ValueError as exc:
-        raise _invalid(where, exc) from None
+    return one, every
