@@ -14,8 +14,9 @@ from functools import lru_cache
 from pyroaring import BitMap
 
 from blast.analysis import BlastRadius, spofs
+from blast.analysis.propagation import down_paths
 from blast.gcpause import gc_paused
-from blast.model.graph import HARD_EDGE, MEMBER_EDGE, Graph
+from blast.model.graph import Graph
 from dashboard.store import Analysed
 
 MAX_LISTED = 40
@@ -59,51 +60,16 @@ class Panel:
 
 
 def why_paths(graph: Graph, failed: str, victims: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
-    """For each victim, the chain of dependencies from it down to ``failed``.
+    """For each victim that ``failed`` takes down, its chain of dependencies down to ``failed``.
 
-    The same chains as :meth:`blast.analysis.propagate`'s ``Outcome.path`` for a
-    single failure: its breadth-first pass over hard and member edges, in the same
-    order, so each victim gets the same cause. It stops once every victim is
-    reached instead of walking the whole radius (at 10,000 components, most of a
-    click's time), and skips the degraded and delayed passes, which never explain
-    a component that is down.
+    :func:`blast.analysis.propagation.down_paths`: propagate's own down wave, cut
+    short once every victim has fallen (at 10,000 components most of a click's
+    time is the rest of the radius), so each victim gets the same cause as
+    ``propagate(graph, [failed]).path(victim)``. The panel only asks for victims
+    that are down.
     """
-    topo = graph.topology
-    dependents = topo.dependents
-    start = topo.position[failed]
-    missing = {topo.position[v] for v in victims} - {start}
-    up_members = list(topo.min_up)
-    for v in range(topo.n_components, len(topo.nodes)):
-        up_members[v] = len(topo.targets[v]) - topo.min_up[v]
-    cause = {start: -1}
-    order = [start]
-    head = 0
-    while head < len(order) and missing:
-        v = order[head]
-        head += 1
-        for d, kind in dependents[v]:
-            if d in cause:
-                continue
-            if kind == MEMBER_EDGE:
-                up_members[d] -= 1
-                if up_members[d] >= 0:
-                    continue
-            elif kind != HARD_EDGE:
-                continue
-            cause[d] = v
-            order.append(d)
-            missing.discard(d)
-    paths: list[tuple[str, ...]] = []
-    for victim in victims:
-        v = topo.position[victim]
-        if v not in cause:
-            paths.append(())
-            continue
-        chain = [v]
-        while cause[chain[-1]] >= 0:
-            chain.append(cause[chain[-1]])
-        paths.append(tuple(topo.nodes[p] for p in chain))
-    return tuple(paths)
+    paths = down_paths(graph, [failed], victims)
+    return tuple(paths[v] for v in victims)
 
 
 def panel(analysed: Analysed, node: str) -> Panel:
