@@ -28,6 +28,12 @@ The component's own state (its event names no dependency) keeps the attribution 
 stretch before it (the aftermath of what caused it), unless one of its windows names the
 component itself: then it is attributed to the component (Lambda's throttles and backlog,
 a window of their own in the post-mortem).
+
+Limits: the co-causes are read from the graph's edges as written (a reroute during the run
+is not seen) and from the targets' states, not from what the dependent perceived of them
+(a cache or a detection delay can make a co-cause count a little early, while the
+dependent is impaired anyway). The engine records one cause per event; reading the others
+here keeps the engine unchanged.
 """
 
 from __future__ import annotations
