@@ -30,6 +30,7 @@ from typing import Any
 from blast.cli.compare import simulated_span
 from blast.errors import BadInputError
 from blast.model.durations import format_duration, parse_duration
+from blast.model.graph import Graph
 from blast.scoring import IncidentData, Score, load_incident
 from blast.scoring.against import score_journal
 from blast.sim import Journal, ScenarioDocument
@@ -188,9 +189,15 @@ def _when(when: datetime, zone: Any) -> str:
     return f"{local:%a %H:%M} (UTC{local:%z}) · {when.astimezone(UTC):%H:%M} UTC"
 
 
-def scored(journal: Journal, scenario: ScenarioDocument, folder: Path, name: str) -> Score:
-    """The error table of ``journal``, exactly as ``blast simulate … --compare folder``."""
-    return score_journal(journal, scenario, incident(folder), name)
+def scored(
+    journal: Journal,
+    scenario: ScenarioDocument,
+    folder: Path,
+    name: str,
+    graph: Graph | None = None,
+) -> Score:
+    """The error table of ``journal`` (a run of ``graph``), as ``blast simulate … --compare``."""
+    return score_journal(journal, scenario, incident(folder), name, graph)
 
 
 def error_rows(result: Score, zone: Any) -> list[dict[str, Any]]:

@@ -94,7 +94,7 @@ def test_error_table_is_the_clis(sim: tl.Simulated) -> None:
     spans, errors = tables(sim)
     assert spans and errors
     assert sim.folder is not None
-    result = inc.scored(sim.journal, sim.scenario, sim.folder, sim.key)
+    result = inc.scored(sim.journal, sim.scenario, sim.folder, sim.key, sim.graph)
     rows = inc.error_rows(result, sim.journal.start.tzinfo)
     cmd = [sys.executable, "-m", "blast", "simulate", REFERENCE, "--scenario", RECONSTRUCTION,
            "--compare", "data/aws-2025-10-20", "--json"]  # fmt: skip

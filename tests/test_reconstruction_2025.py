@@ -108,6 +108,15 @@ def test_the_scored_run_completes_and_prints_the_table():
     assert abs(edges[("aws.use1.iam.console-signin", "main", "end")]["error_minutes"]) <= 5
     assert abs(edges[("aws.use1.dynamodb.endpoint", "main", "start")]["error_minutes"]) <= 1
     assert result["summary"]["missed"] == 0
+    # EC2's PES-intro window is the stretch of launches failing through DWFM and Network
+    # Manager after DynamoDB was back (matching by cause), not the whole EC2 window
+    intro = "pes_intro_launch_failures"
+    assert abs(edges[("aws.use1.ec2.launch", intro, "start")]["error_minutes"]) <= 1
+    assert edges[("aws.use1.ec2.launch", intro, "end")]["origin"] == "emergent"
+    assert abs(edges[("aws.use1.ec2.launch", intro, "end")]["error_minutes"]) <= 1
+    # STS's nodes come back by re-admission after the 09:36 switch-off (fitted to 09:59)
+    assert edges[("aws.use1.sts", "nlb_health_checks", "end")]["origin"] == "fitted"
+    assert abs(edges[("aws.use1.sts", "main", "end")]["error_minutes"]) <= 1
     # docs/reconstruction.md quotes the table as the CLI prints it: it must stay current
     doc = (ROOT / "docs" / "reconstruction.md").read_text(encoding="utf-8")
     summary = next(line for line in out.splitlines() if line.startswith("Absolute error"))

@@ -15,7 +15,7 @@ from blast.scoring import (
     load_incident,
     score,
 )
-from blast.scoring.against import simulated_windows
+from blast.scoring.against import named_causes, simulated_windows
 from blast.scoring.reference import IncidentDataError
 from tests.simkit import T0, comp, fault, run
 
@@ -171,7 +171,7 @@ def test_a_window_that_names_its_cause_is_matched_with_the_stretches_that_cause_
         ReferenceWindow("S", "svc", "main", mins[0], mins[1], ("pes",), True, 2, ("db",)),
         ReferenceWindow("S", "svc", "tail", mins[1], mins[2], ("pes",), True, 3, ("wf",)),
     ]
-    windows = simulated_windows(j)
+    windows = simulated_windows(j, named_causes(by_cause))
     errors = [(e.window, e.edge, e.error_minutes) for e in score(windows, by_cause).edges]
     assert errors == [
         ("main", "start", 0),
@@ -181,10 +181,15 @@ def test_a_window_that_names_its_cause_is_matched_with_the_stretches_that_cause_
     ]
     # without named causes both are compared with the whole window
     plain = [ref("svc", mins[0], mins[1]), ref("svc", mins[1], mins[2], "tail")]
-    ends = [e.error_minutes for e in score(windows, plain).edges if e.edge == "end"]
+    ends = [
+        e.error_minutes
+        for e in score(simulated_windows(j, named_causes(plain)), plain).edges
+        if e.edge == "end"
+    ]
     assert ends == [120, 0]
     # a cause that never explains the component's impairment falls back to the whole window
     other = [ReferenceWindow("S", "svc", "main", mins[0], mins[1], ("pes",), True, 2, ("x",))]
+    windows = simulated_windows(j, named_causes(other))
     assert [e.error_minutes for e in score(windows, other).edges] == [0, 120]
 
 
@@ -198,10 +203,11 @@ def test_own_state_stretches_count_apart_when_the_post_mortem_gives_them_a_windo
     t0 = datetime.fromisoformat(T0)
     mins = [t0 + timedelta(minutes=m) for m in (0, 60, 120)]
     db_only = [ReferenceWindow("S", "svc", "main", mins[0], mins[1], ("pes",), True, 2, ("db",))]
-    windows = simulated_windows(j)
+    windows = simulated_windows(j, named_causes(db_only))
     assert [e.error_minutes for e in score(windows, db_only).edges] == [0, 60]  # aftermath kept
     drain = ReferenceWindow("S", "svc", "drain", mins[1], mins[2], ("pes",), True, 3, ("svc",))
     apart = [*db_only, drain]
+    windows = simulated_windows(j, named_causes(apart))
     errors = [(e.window, e.edge, e.error_minutes) for e in score(windows, apart).edges]
     assert errors == [
         ("main", "start", 0),

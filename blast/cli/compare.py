@@ -17,6 +17,7 @@ from blast.cli.common import emit_json, table
 from blast.model.durations import format_duration
 
 if TYPE_CHECKING:
+    from blast.model.graph import Graph
     from blast.scoring.compare import Score
     from blast.scoring.reference import IncidentData
     from blast.sim.journal import Journal
@@ -73,14 +74,18 @@ def _duration(delta: timedelta | None) -> str:
 
 
 def run_compare(
-    args: argparse.Namespace, journal: Journal, scenario: ScenarioDocument, scenario_name: str
+    args: argparse.Namespace,
+    journal: Journal,
+    scenario: ScenarioDocument,
+    scenario_name: str,
+    graph: Graph | None = None,
 ) -> int:
-    """Score ``journal`` against ``args.compare`` and print the table (or JSON)."""
+    """Score ``journal`` (a run of ``graph``) against ``args.compare``; print the table or JSON."""
     from blast.scoring.against import score_journal
     from blast.scoring.reference import load_incident
 
     data = load_incident(args.compare)
-    result = score_journal(journal, scenario, data, scenario_name)
+    result = score_journal(journal, scenario, data, scenario_name, graph)
     spans = _spans(journal, data)
     meets = result.meets(TARGET_MAX_MINUTES, TARGET_MEDIAN_MINUTES)
     if args.json:

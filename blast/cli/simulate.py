@@ -230,7 +230,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     if args.compare:
         if not args.json:
             _print_journal(journal, graph)
-        return run_compare(args, journal, scenario, args.scenario or scenario.name)
+        return run_compare(args, journal, scenario, args.scenario or scenario.name, graph)
     if args.json:
         print(journal.to_json(), end="")
     elif args.csv:

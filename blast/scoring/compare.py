@@ -9,14 +9,15 @@ component that the simulation never impairs is *missed*.
 
 A reference window that names its causes (``caused_by``, declared in the data
 beside the times, never fitted) is matched by cause: only the stretches of the
-simulated windows caused by one of the named components (the dependency of
-the journal's cause; a stretch caused by the component's own state, such as a
-collapse or a ramp, keeps the cause of the stretch before it) count, so a
-service impaired first by one dependency and then, without a gap, by another
-is scored per cause, as the
-post-mortem tells it (Redshift's queries, down with DynamoDB, then impaired
-while host replacement drains). When no stretch of the component runs through
-a named cause, the windows are matched as above.
+simulated windows attributed to one of the named components count
+(:mod:`blast.scoring.attribution`: on each path of impairing dependencies, the
+named component closest to the root; the component's own state keeps the
+attribution before it, unless a window names the component itself), so a service
+impaired first by one cause and then, without a gap, by another is scored per
+cause, as the post-mortem tells it (Redshift's queries, down with DynamoDB, then
+impaired while host replacement drains; EC2's launches failing through DWFM and
+Network Manager after DynamoDB was back). When no stretch is attributed to a named
+cause, the windows are matched as above.
 
 Every compared edge is classified:
 
@@ -184,13 +185,10 @@ def score(
     actions = sorted(action_times)
     fitted_edges = set(fitted)
     edges: list[EdgeScore] = []
-    reference = list(reference)
-    # components whose post-mortem gives their own state a window of its own
-    own_apart = frozenset(ref.component for ref in reference if ref.component in ref.caused_by)
     for ref in reference:
         if not ref.component:
             continue
-        match = _match(ref, _by_cause(ref, by_component.get(ref.component, []), own_apart))
+        match = _match(ref, _by_cause(ref, by_component.get(ref.component, [])))
         for edge, real in (("start", ref.start), ("end", ref.end)):
             if real is None:
                 continue
@@ -234,18 +232,11 @@ def _match(
     return start, None if last.open else last.end
 
 
-def _by_cause(
-    ref: ReferenceWindow,
-    windows: Sequence[SimulatedWindow],
-    own_apart: frozenset[str] = frozenset(),
-) -> list[SimulatedWindow]:
-    """The runs of segments whose causes include one that ``ref`` names; all windows if none.
+def _by_cause(ref: ReferenceWindow, windows: Sequence[SimulatedWindow]) -> list[SimulatedWindow]:
+    """The runs of segments attributed to a cause ``ref`` names; all windows if none.
 
-    A stretch caused by the component's own state keeps the cause before it, unless the
-    post-mortem gives that component's own state a window of its own (a window whose
-    ``caused_by`` names the component, ``own_apart``): then such stretches count only for
-    windows that name the component (Lambda's throttles and backlogs after its capacity
-    was back, a window of their own in the post-mortem).
+    The segments carry the attribution of :mod:`blast.scoring.attribution` (the named
+    cause closest to the root, the component's own state apart when a window names it).
     """
     named = set(ref.caused_by)
     if not named:
@@ -254,15 +245,7 @@ def _by_cause(
     for w in windows:
         start: datetime | None = None
         end: datetime | None = None
-        segments = w.segments
-        if w.component in own_apart:
-            segments = tuple(
-                Segment(seg.start, seg.end, frozenset((w.component,)))
-                if w.component in seg.causes
-                else seg
-                for seg in segments
-            )
-        for seg in (*segments, None):
+        for seg in (*w.segments, None):
             if seg is not None and seg.causes & named and (end is None or seg.start == end):
                 start, end = start or seg.start, seg.end
                 continue

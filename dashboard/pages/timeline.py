@@ -336,7 +336,7 @@ def tables(sim: tl.Simulated) -> tuple[list[Any], list[Any]]:
     assert sim.folder is not None and sim.incident is not None
     spans = view.spans_table(inc.duration_rows(sim.journal, sim.incident, sim.folder))
     try:
-        result = inc.scored(sim.journal, sim.scenario, sim.folder, sim.key)
+        result = inc.scored(sim.journal, sim.scenario, sim.folder, sim.key, sim.graph)
     except BlastError as exc:  # the CLI refuses the same scenario: say why
         note = f"No error table: {exc}"
         return spans, [html.H4("Error table"), html.P(note, className="hint")]
