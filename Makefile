@@ -12,6 +12,7 @@ $(UV):
 
 .venv/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked --quiet --compile-bytecode --python $(PYTHON)
+	.venv/bin/python -m compileall -q blast
 	touch $@
 
 ## report: SPOF report of the shipped 2025-10-20 graph, printed to the terminal
@@ -34,6 +35,7 @@ test: .venv/.synced browser
 	.venv/bin/ruff format --check --quiet blast tests dashboard $(wildcard bench app.py)
 	.venv/bin/mypy
 	.venv/bin/mypy dashboard app.py
+	.venv/bin/python -m compileall -q blast  # bytecode even under PYTHONDONTWRITEBYTECODE
 	.venv/bin/pytest -q
 
 bench: .venv/.synced

@@ -4,6 +4,13 @@ Exit codes: 0 success, 2 bad input (file, option or name), 1 internal error.
 Human-readable tables by default; ``--json`` prints the documented shapes of
 ``docs/cli.md``. Each command module has a ``register(subparsers)`` that adds its
 commands; a command's ``run(args)`` returns the exit code.
+
+Start-up: importing this package imports argparse and the command modules only;
+each command imports its libraries (pydantic, PyYAML, the analysis) when it runs,
+so ``blast --help`` never pays for them (tests/test_startup.py). Third-party
+pydantic plugins are not loaded by the command (``PYDANTIC_DISABLE_PLUGINS``,
+unless the environment sets it): looking for them reads the metadata of every
+installed package, about 10 ms of each first run (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -17,8 +24,6 @@ from typing import NoReturn
 from blast import __version__
 from blast.cli import analysis, catalog, check, exposure, interop, race, report, simulate, validate
 from blast.cli.analysis import MAX_CANDIDATES, MAX_PAIRS
-from blast.errors import BlastError, GraphFileError
-from blast.gcpause import disable_for_process
 
 COMMAND_GROUPS = (validate, analysis, exposure, catalog, simulate, report, race, check, interop)
 """Modules whose ``register`` adds commands, in the order ``--help`` lists them."""
@@ -50,6 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     KEEP_UNTIL_EXIT.clear()  # in process, at most one command's objects are kept
     parser = build_parser()
     args = parser.parse_args(argv)
+    from blast.errors import BlastError, GraphFileError  # after --help, which exits above
+    from blast.gcpause import disable_for_process
+
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # see the module docstring
     disable_for_process()  # short-lived: see blast.gcpause
     try:
         return int(args.run(args))

@@ -13,7 +13,6 @@ import re
 from typing import TYPE_CHECKING
 
 from blast.cli.common import add_command, count, emit_json, table
-from blast.loading.catalogs import SCHEME, available
 
 if TYPE_CHECKING:
     from blast.model.graph import Graph
@@ -75,6 +74,7 @@ def catalog_rows(graph: Graph, search: str | None, region: str | None) -> list[d
 
 
 def run_catalog(args: argparse.Namespace) -> int:
+    from blast.loading.catalogs import SCHEME, available
     from blast.loading.loader import load_graph
 
     name = args.name if args.name.startswith(SCHEME) else f"{SCHEME}{args.name}"

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from blast.cli.common import add_command, add_graph_argument, count, load_graph_arg, whole_number
-from blast.errors import BadInputError
 
 if TYPE_CHECKING:
     from blast.model import Kind
@@ -40,6 +37,7 @@ def _non_negative(text: str) -> int:
 def run_check_command(args: argparse.Namespace) -> int:
     from blast.check import Policy, load_baseline, load_policy, run_check, write_baseline
     from blast.check.output import render_github, render_junit, render_text, to_dict
+    from blast.errors import BadInputError
 
     if args.update_baseline and not args.baseline:
         raise BadInputError("--update-baseline needs --baseline FILE")
@@ -66,6 +64,8 @@ def run_check_command(args: argparse.Namespace) -> int:
     accepted = load_baseline(args.baseline).fingerprints() if args.baseline else frozenset()
     result = run_check(graph, policy, accepted=accepted, baseline=args.baseline)
     if args.junit:
+        from pathlib import Path
+
         try:
             Path(args.junit).write_text(render_junit(result), encoding="utf-8")
         except OSError as exc:
@@ -73,6 +73,8 @@ def run_check_command(args: argparse.Namespace) -> int:
     if args.format == "github":
         print(render_github(result))
     elif args.format == "json":
+        import json
+
         json.dump(to_dict(result), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:

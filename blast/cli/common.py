@@ -8,8 +8,10 @@ object first. JSON is serialised by orjson (native code) from shallow dicts.
 Text output never prints a user's string raw: names and titles may hold
 terminal escapes or newlines, which :func:`clean` shows escaped.
 
-Heavy libraries (the analysis) are imported inside the functions that use them,
-so that ``blast --help`` and ``blast validate`` start fast.
+Heavy libraries (the analysis, orjson, the loader) are imported inside the
+functions that use them, so that ``blast --help`` and ``blast validate`` start
+fast: ``blast --help`` imports argparse and the command modules only
+(tests/test_startup.py checks it).
 """
 
 from __future__ import annotations
@@ -18,13 +20,8 @@ import argparse
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from itertools import islice
-from typing import TYPE_CHECKING, Any, BinaryIO
-
-import orjson
-
-from blast.loading.catalogs import shown_files
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 if TYPE_CHECKING:
     from blast.model.graph import Graph
@@ -128,6 +125,8 @@ def count(n: int, noun: str) -> str:
 
 
 def header(graph: Graph) -> str:
+    from blast.loading.catalogs import shown_files
+
     title = clean(graph.name or (graph.files[0] if graph.files else ""))
     return (
         f"{title}\n{count(len(graph.components), 'component')}, "
@@ -192,9 +191,11 @@ def head(items: Iterable[Any], n: int | None) -> list[Any]:
     return list(items) if n is None else list(islice(items, n))
 
 
-@dataclass(frozen=True)
-class Stream:
-    """A JSON array written item by item: ``items`` is consumed once, lazily."""
+class Stream(NamedTuple):
+    """A JSON array written item by item: ``items`` is consumed once, lazily.
+
+    (A named tuple, immutable like a frozen dataclass, without importing
+    :mod:`dataclasses` for ``--help``.)"""
 
     items: Iterable[Any]
 
@@ -220,6 +221,8 @@ def _stdout() -> BinaryIO | _TextSink:
 
 def emit_json(data: Mapping[str, Any]) -> None:
     """Print ``data`` (a shallow dict of plain values) as indented JSON."""
+    import orjson
+
     out = _stdout()
     out.write(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
     out.flush()
@@ -238,6 +241,8 @@ def emit_json_stream(data: Mapping[str, Any]) -> None:
 
 
 def _chunks(data: Mapping[str, Any]) -> Iterator[bytes]:
+    import orjson
+
     yield b"{"
     for i, (key, value) in enumerate(data.items()):
         yield (b",\n  " if i else b"\n  ") + orjson.dumps(key) + b": "

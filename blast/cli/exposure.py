@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from blast.cli.analysis import emit
@@ -55,6 +54,8 @@ def _exposure_dict(e: Exposure) -> dict[str, Any]:
 
 def _blind_dict(b: BlindSpot, top: int | None) -> dict[str, Any]:
     """One blind spot; its long lists cut to ``top`` like every list of the output."""
+    from dataclasses import asdict
+
     out = asdict(b)
     out["watched_down_count"] = len(b.watched_down)
     out["shared_count"] = len(b.shared)

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from blast.cli.common import add_graph_argument, count, load_graph_arg
-from blast.errors import BadInputError
 
 IMPORT_DESCRIPTION = (
     "Build a graph file from where dependencies already live: a Backstage catalog "
@@ -26,6 +23,10 @@ def _write(text: str, output: str | None) -> None:
     if output in (None, "-"):
         sys.stdout.write(text)
         return
+    from pathlib import Path
+
+    from blast.errors import BadInputError
+
     try:
         Path(output).write_text(text, encoding="utf-8")
     except OSError as exc:
@@ -40,6 +41,8 @@ def _yaml(document: dict[str, Any], origin: str) -> str:
 
 
 def _cmd_backstage(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from blast.interop.backstage import import_backstage
 
     result = import_backstage([Path(p) for p in args.files], name=args.name or "")
@@ -79,6 +82,8 @@ def _cmd_otel(args: argparse.Namespace) -> int:
             ],
             "unknown_services": list(r.unknown_services),
         }
+        import json
+
         _write(json.dumps(data, indent=2) + "\n", args.output)
         return 0
     out = [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict, replace
 
 from blast.cli.common import add_command, emit_json, positive_int, table
 
@@ -90,6 +89,8 @@ def _exhaustive(args: argparse.Namespace, fix: object) -> int:
 
 
 def _montecarlo(args: argparse.Namespace, fix: object) -> int:
+    from dataclasses import asdict, replace
+
     from blast.race import diagram, serialize
     from blast.race.des import RaceParams
     from blast.race.montecarlo import CONTENTIONS, TAILS, race_table

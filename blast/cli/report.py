@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from pathlib import Path
 
 from blast.cli.common import add_command, add_graph_argument, load_graph_arg, positive_int
-from blast.errors import BadInputError
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json"}
 
@@ -24,6 +21,8 @@ DESCRIPTION = (
 
 
 def _description(path: str) -> str:
+    from pathlib import Path
+
     from blast.loading.yamlsource import read_yaml
 
     data = read_yaml(Path(path)).data
@@ -36,6 +35,10 @@ def _format(args: argparse.Namespace) -> str:
         return str(args.format)
     if args.output == "-":
         return "markdown"
+    from pathlib import Path
+
+    from blast.errors import BadInputError
+
     suffix = Path(args.output).suffix.lower()
     if suffix not in FORMATS:
         raise BadInputError(
@@ -45,6 +48,7 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def run_report(args: argparse.Namespace) -> int:
+    from blast.errors import BadInputError
     from blast.reports.build import DEFAULT_REGION, build_report
     from blast.reports.figures import load_figures
 
@@ -74,6 +78,8 @@ def run_report(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     if fmt == "json":
+        import json
+
         text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "html":
         from blast.reports.html import render_html
@@ -86,6 +92,8 @@ def run_report(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(text)
         return 0
+    from pathlib import Path
+
     try:
         Path(args.output).write_text(text, encoding="utf-8")
     except OSError as exc:

@@ -8,13 +8,10 @@ Both take a graph and a scenario file (``--scenario``) or a one-line fault
 from __future__ import annotations
 
 import argparse
-import csv
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from blast.cli.common import add_graph_argument, emit_json, header, load_graph_arg, table
-from blast.errors import BadInputError
 from blast.model.durations import format_duration, parse_duration
 
 if TYPE_CHECKING:
@@ -51,6 +48,7 @@ def _duration(text: str) -> float:
 
 
 def _scenario(args: argparse.Namespace, graph: Graph, fail_at: datetime | None) -> Any:
+    from blast.errors import BadInputError
     from blast.sim import ScenarioDocument
     from blast.sim.loader import load_scenario
 
@@ -141,6 +139,9 @@ def _print_journal(journal: Journal, graph: Graph) -> None:
 
 
 def _write_csv(journal: Journal, folder: str) -> None:
+    import csv
+    from pathlib import Path
+
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     with (out / "windows.csv").open("w", newline="", encoding="utf-8") as f:
@@ -249,6 +250,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
     graph = load_graph_arg(args)
     if args.component not in graph:
+        from blast.errors import BadInputError
         from blast.loading.messages import did_you_mean as _did_you_mean
 
         raise BadInputError(

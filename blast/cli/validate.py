@@ -9,8 +9,6 @@ import sys
 from typing import Any
 
 from blast.cli.common import add_command, add_graph_argument, count, emit_json, graph_files
-from blast.loading.catalogs import shown_files
-from blast.loading.files import max_file_bytes
 
 DESCRIPTION = (
     "Check graph files and the files they include, and scenario files (recognised by "
@@ -62,6 +60,8 @@ def _scenarios(files: list[str]) -> list[str]:
     Graph files are parsed once, by the loader; standard input and anything that
     is not a regular file are left to it (it reports them).
     """
+    from blast.loading.files import max_file_bytes
+
     found = []
     for name in files:
         if name == "-" or not os.path.isfile(name):
@@ -121,6 +121,8 @@ def run_validate(args: argparse.Namespace) -> int:
         emit_json(out)
         return 0
     if checked is not None:
+        from blast.loading.catalogs import shown_files
+
         summary, shown = checked
         print(
             f"ok: {count(summary['components'], 'component')}, "

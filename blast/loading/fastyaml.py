@@ -31,6 +31,7 @@ compares the two on every YAML file of the repository and on generated graphs.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any, Final
 
 import orjson
@@ -42,11 +43,19 @@ from blast.loading.yamlbuild import MAX_DEPTH
 DECLINED: Final = object()
 """What :func:`fast_load` returns when libyaml must parse the text instead."""
 
-_NON_ASCII = re.compile(
-    r"[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
-"""Tabs, control characters, the line breaks that only YAML 1.1 has (U+0085,
-U+2028, U+2029), surrogates, the byte-order mark and the non-characters."""
+
+@cache
+def _non_ascii() -> re.Pattern[str]:
+    """Tabs, control characters, the line breaks that only YAML 1.1 has (U+0085,
+    U+2028, U+2029), surrogates, the byte-order mark and the non-characters.
+
+    Compiled on first use: compiling this class costs 10 ms, and an ASCII file
+    (most graph files) never needs it."""
+    return re.compile(
+        r"[^\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    )
+
+
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\n\r"
 _NODE_PROPERTY = re.compile(r"(?:^|[\s\[\]{},:])[!&*]", re.MULTILINE)
 """A tag, an anchor or an alias."""
@@ -90,7 +99,7 @@ def _risky(text: str) -> bool:
     if text.isascii():
         if text.encode("ascii").translate(None, _PRINTABLE_ASCII):
             return True  # a control character (tab, DEL, ...)
-    elif _NON_ASCII.search(text) is not None:
+    elif _non_ascii().search(text) is not None:
         return True
     if ("!" in text or "&" in text or "*" in text) and _NODE_PROPERTY.search(text):
         return True
