@@ -64,11 +64,26 @@ class CacheEntryError(BlastError):
     are written from validated graphs and checksummed); the entry is removed."""
 
 
-def encode(graph: Graph) -> bytes:
-    """The entry payload of a validated graph."""
+def encode(graph: Graph, written: tuple[list[bytes], list[bytes]] | None = None) -> bytes:
+    """The entry payload of a validated graph.
+
+    ``written`` (optional) is each component's and group's data as the files wrote it,
+    as JSON, in the graph's order (:attr:`blast.loading.loader.Checked.written`): stored
+    as it is, it validates into the same models (it is what they were validated from),
+    and writing it took orjson 0.25 s at 100,000 components where pydantic's
+    serialiser takes 2.7 s. Without it each model is serialised by pydantic.
+    """
     with gc_paused():
-        components, component_at = _models(graph.components.values())
-        groups, group_at = _models(graph.groups.values())
+        if written is not None and (
+            len(written[0]) != len(graph.components) or len(written[1]) != len(graph.groups)
+        ):
+            written = None  # not this graph's: never store what does not match
+        if written is None:
+            components, component_at = _models(graph.components.values())
+            groups, group_at = _models(graph.groups.values())
+        else:
+            components, component_at = _joined(written[0])
+            groups, group_at = _joined(written[1])
         edges = graph.edge_arrays
         blocks: dict[str, bytes] = {
             "start": _le(array(_ARRAYS["start"], edges.start)),
@@ -175,10 +190,14 @@ def decode(data: bytes, files: Sequence[Path], entry: Path | None = None) -> Gra
 
 def _models(models: Any) -> tuple[bytes, array[int]]:
     """The models as one JSON array, and where each one starts (plus the end)."""
-    parts = [m.__pydantic_serializer__.to_json(m, exclude_unset=True) for m in models]
     # Only the fields set when the graph was validated (what the files wrote, plus what a
     # validator filled in): re-validation gives the others their defaults again, so the
     # models come back equal, and the entry is about 6x smaller and 2x faster to read.
+    return _joined([m.__pydantic_serializer__.to_json(m, exclude_unset=True) for m in models])
+
+
+def _joined(parts: list[bytes]) -> tuple[bytes, array[int]]:
+    """JSON texts as one JSON array, and where each one starts (plus the end)."""
     at, offsets = 1, array("q", [1])
     for part in parts:
         at += len(part) + 1

@@ -29,6 +29,9 @@ class Loaded:
     groups: list[tuple[int, RedundancyGroup]] = field(default_factory=list)
     raw_ids: dict[str, Location] = field(default_factory=dict)
     invalid_targets: list[tuple[DataPath, str, str]] = field(default_factory=list)
+    written: dict[str, list[bytes]] | None = None
+    """Per list key, each valid item's parsed data as JSON, in the order of ``components``
+    and ``groups``: what a cache entry stores of them (None when not kept)."""
 
 
 def cross_check(
