@@ -157,7 +157,8 @@ def test_generated_graphs_store_the_written_data(shape, n, tmp_path):
     path.write_text(to_yaml(generate(shape, n, seed=5)), encoding="utf-8")
     checked = check_files(path)
     assert checked.written is not None  # big enough for the fast parse, nothing it declines
-    assert orjson.loads(checked.written[0][0]) == orjson.loads(
+    first_chunk, lengths = checked.written[0][0]
+    assert orjson.loads(first_chunk[: lengths[0]]) == orjson.loads(
         orjson.dumps(__import__("yaml").safe_load(path.read_text())["components"][0])
     )
     _same_models(checked)
@@ -180,6 +181,7 @@ def test_written_data_that_does_not_fit_the_graph_is_not_stored(tmp_path):
     path.write_text(to_yaml(generate("service", 1500, seed=1)), encoding="utf-8")
     checked = check_files(path)
     assert checked.written is not None and checked.graph is not None
-    short = (checked.written[0][:-1], checked.written[1])
+    (text, lengths), *rest = checked.written[0]
+    short = ([(text, lengths[:-1]), *rest], checked.written[1])
     back = decode(encode(checked.graph, short), [])
     assert back.components == checked.graph.components

@@ -36,6 +36,7 @@ import blast
 from blast.loading.files import STDIN, FileProblem, inspect, max_file_bytes
 
 if TYPE_CHECKING:
+    from blast.loading.cachepayload import WrittenItems
     from blast.model.graph import Graph
 
 MAX_ENTRIES = 32
@@ -167,7 +168,7 @@ def store(
     paths: Sequence[str | Path],
     graph: Graph,
     sources: dict[Path, bytes],
-    written: tuple[list[bytes], list[bytes]] | None = None,
+    written: tuple[WrittenItems, WrittenItems] | None = None,
 ) -> None:
     """Write the entry for ``paths`` (best effort: a cache that cannot be written is skipped).
 

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from blast.errors import GraphFileError, Location, Problem
 from blast.gcpause import gc_paused
+from blast.loading.cachepayload import WrittenItems
 from blast.loading.catalogs import CatalogNotFoundError, resolve_include
 from blast.loading.crosscheck import Loaded, cross_check
 from blast.loading.files import STDIN, STDIN_DISPLAY, FileProblem, display, inspect, read_bounded
@@ -149,7 +150,7 @@ class _Session:
             )
             return Loaded(doc, None)
         header_data = {k: v for k, v in data.items() if k not in LISTS}
-        written: dict[str, list[bytes]] | None = {} if doc.plain else None
+        written: dict[str, WrittenItems] | None = {} if doc.plain else None
         try:
             header = GraphDocument.model_validate(header_data)
             entry = Loaded(doc, header, header.include, dict(header.references), written=written)
@@ -202,7 +203,8 @@ class _Session:
                 ids.setdefault(parsed.id, nowhere)
             target.extend(enumerate(bulk, start))
             if entry.written is not None:
-                entry.written.setdefault(key, []).extend(map(orjson.dumps, chunk))
+                parts = list(map(orjson.dumps, chunk))  # joined at once: see WrittenItems
+                entry.written.setdefault(key, []).append((b",".join(parts), list(map(len, parts))))
             return
         if bulk is not None:
             for i, (item, parsed) in enumerate(zip(chunk, bulk, strict=True), start):
@@ -254,7 +256,7 @@ class Checked:
     graph: Graph | None
     sources: dict[Path, bytes]
     """The bytes of every file of the include tree, by resolved path (what a cache keys on)."""
-    written: tuple[list[bytes], list[bytes]] | None = None
+    written: tuple[WrittenItems, WrittenItems] | None = None
     """Each component's and group's parsed data as JSON, in the graph's order, when every
     file was read by the fast parse (:attr:`SourceDocument.plain`); else None."""
 
@@ -287,7 +289,7 @@ def check_files(paths: str | Path | Sequence[str | Path]) -> Checked:
     return Checked([], graph, session.sources, _written(session))
 
 
-def _written(session: _Session) -> tuple[list[bytes], list[bytes]] | None:
+def _written(session: _Session) -> tuple[WrittenItems, WrittenItems] | None:
     """The items' JSON of a valid include tree, in the graph's order (see :class:`Checked`).
 
     Valid means no id twice, so the graph lists every file's items in file order.
@@ -295,8 +297,8 @@ def _written(session: _Session) -> tuple[list[bytes], list[bytes]] | None:
     entries = [session.loaded[p] for p in session.order]
     if any(entry.written is None for entry in entries):
         return None
-    components: list[bytes] = []
-    groups: list[bytes] = []
+    components: WrittenItems = []
+    groups: WrittenItems = []
     for entry in entries:
         assert entry.written is not None
         components.extend(entry.written.get("components", ()))
