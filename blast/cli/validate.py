@@ -46,7 +46,7 @@ def _check(files: list[str], use_cache: bool) -> tuple[dict[str, Any], tuple[str
     from blast.loading import cache
 
     if use_cache:
-        cache.store(files, checked.graph, checked.sources)
+        cache.store(files, checked.graph, checked.sources, checked.written)
     return cache.summary(checked.graph), checked.graph.files
 
 

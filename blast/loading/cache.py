@@ -36,10 +36,11 @@ import blast
 from blast.loading.files import STDIN, FileProblem, inspect, max_file_bytes
 
 if TYPE_CHECKING:
+    from blast.loading.cachepayload import WrittenItems
     from blast.model.graph import Graph
 
 MAX_ENTRIES = 32
-FORMAT = 2
+FORMAT = 3
 _CODE = (
     "loading/loader.py",
     "loading/crosscheck.py",
@@ -163,15 +164,23 @@ def lookup(paths: Sequence[str | Path]) -> Entry | None:
         return None
 
 
-def store(paths: Sequence[str | Path], graph: Graph, sources: dict[Path, bytes]) -> None:
-    """Write the entry for ``paths`` (best effort: a cache that cannot be written is skipped)."""
+def store(
+    paths: Sequence[str | Path],
+    graph: Graph,
+    sources: dict[Path, bytes],
+    written: tuple[WrittenItems, WrittenItems] | None = None,
+) -> None:
+    """Write the entry for ``paths`` (best effort: a cache that cannot be written is skipped).
+
+    ``written`` is :attr:`blast.loading.loader.Checked.written` when at hand (see
+    :func:`blast.loading.cachepayload.encode`)."""
     keyed = _key(paths)
     if keyed is None or any(not p.is_absolute() for p in sources):
         return
     key, _ = keyed
     from blast.loading.cachepayload import encode
 
-    payload = encode(graph)
+    payload = encode(graph, written)
     header = {
         "format": FORMAT,
         "payload": _digest(payload),
@@ -224,5 +233,5 @@ def load_graph_cached(paths: Sequence[str | Path]) -> Graph:
     checked = check_files(paths)
     if checked.graph is None:
         raise GraphFileError(checked.problems)
-    store(paths, checked.graph, checked.sources)
+    store(paths, checked.graph, checked.sources, checked.written)
     return checked.graph

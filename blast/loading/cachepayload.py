@@ -28,6 +28,7 @@ import sys
 from array import array
 from collections.abc import Callable, Sequence
 from functools import cache
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,16 +60,37 @@ _SIZES = {"i": 4, "b": 1, "q": 8}
 _LENGTH = struct.Struct("<Q")
 
 
+WrittenItems = list[tuple[bytes, list[int]]]
+"""Items' data as JSON, in chunks: each chunk the items' texts joined by commas, and the
+length of each text (a few big strings instead of one small one per item: 100,000 small
+ones left about 400 MB of the loader's freed memory unusable at 100,000 components)."""
+
+
 class CacheEntryError(BlastError):
     """Raised when a cache entry's stored model does not validate (it never should: entries
     are written from validated graphs and checksummed); the entry is removed."""
 
 
-def encode(graph: Graph) -> bytes:
-    """The entry payload of a validated graph."""
+def encode(graph: Graph, written: tuple[WrittenItems, WrittenItems] | None = None) -> bytes:
+    """The entry payload of a validated graph.
+
+    ``written`` (optional) is each component's and group's data as the files wrote it,
+    as JSON, in the graph's order (:attr:`blast.loading.loader.Checked.written`): stored
+    as it is, it validates into the same models (it is what they were validated from),
+    and writing it took orjson 0.25 s at 100,000 components where pydantic's
+    serialiser takes 2.7 s. Without it each model is serialised by pydantic.
+    """
     with gc_paused():
-        components, component_at = _models(graph.components.values())
-        groups, group_at = _models(graph.groups.values())
+        if written is not None and (
+            _count(written[0]) != len(graph.components) or _count(written[1]) != len(graph.groups)
+        ):
+            written = None  # not this graph's: never store what does not match
+        if written is None:
+            components, component_at = _models(graph.components.values())
+            groups, group_at = _models(graph.groups.values())
+        else:
+            components, component_at = _chunks_joined(written[0])
+            groups, group_at = _chunks_joined(written[1])
         edges = graph.edge_arrays
         blocks: dict[str, bytes] = {
             "start": _le(array(_ARRAYS["start"], edges.start)),
@@ -175,15 +197,30 @@ def decode(data: bytes, files: Sequence[Path], entry: Path | None = None) -> Gra
 
 def _models(models: Any) -> tuple[bytes, array[int]]:
     """The models as one JSON array, and where each one starts (plus the end)."""
-    parts = [m.__pydantic_serializer__.to_json(m, exclude_unset=True) for m in models]
     # Only the fields set when the graph was validated (what the files wrote, plus what a
     # validator filled in): re-validation gives the others their defaults again, so the
     # models come back equal, and the entry is about 6x smaller and 2x faster to read.
+    return _joined([m.__pydantic_serializer__.to_json(m, exclude_unset=True) for m in models])
+
+
+def _joined(parts: list[bytes]) -> tuple[bytes, array[int]]:
+    """JSON texts as one JSON array, and where each one starts (plus the end)."""
     at, offsets = 1, array("q", [1])
     for part in parts:
         at += len(part) + 1
         offsets.append(at)
     return b"[" + b",".join(parts) + b"]", offsets
+
+
+def _count(chunks: WrittenItems) -> int:
+    return sum(len(lengths) for _, lengths in chunks)
+
+
+def _chunks_joined(chunks: WrittenItems) -> tuple[bytes, array[int]]:
+    """:func:`_joined` of texts already joined chunk by chunk."""
+    blob = b"[" + b",".join(text for text, _ in chunks) + b"]"
+    lengths = chain.from_iterable(lengths for _, lengths in chunks)
+    return blob, array("q", accumulate(map((1).__add__, lengths), initial=1))
 
 
 def _le(values: array[int]) -> bytes:

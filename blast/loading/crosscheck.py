@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from blast.errors import Location, Problem
 from blast.loading.catalogs import duplicate_id_hint
 from blast.loading.messages import Suggester
 from blast.loading.yamlsource import DataPath, SourceDocument, key_path
 from blast.model import Component, GraphDocument, RedundancyGroup
+
+if TYPE_CHECKING:
+    from blast.loading.cachepayload import WrittenItems
 
 
 @dataclass
@@ -29,6 +33,9 @@ class Loaded:
     groups: list[tuple[int, RedundancyGroup]] = field(default_factory=list)
     raw_ids: dict[str, Location] = field(default_factory=dict)
     invalid_targets: list[tuple[DataPath, str, str]] = field(default_factory=list)
+    written: dict[str, WrittenItems] | None = None
+    """Per list key, the valid items' parsed data as JSON, in the order of ``components``
+    and ``groups``: what a cache entry stores of them (None when not kept)."""
 
 
 def cross_check(

@@ -23,10 +23,12 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, ValidationError
 
 from blast.errors import GraphFileError, Location, Problem
 from blast.gcpause import gc_paused
+from blast.loading.cachepayload import WrittenItems
 from blast.loading.catalogs import CatalogNotFoundError, resolve_include
 from blast.loading.crosscheck import Loaded, cross_check
 from blast.loading.files import STDIN, STDIN_DISPLAY, FileProblem, display, inspect, read_bounded
@@ -148,9 +150,10 @@ class _Session:
             )
             return Loaded(doc, None)
         header_data = {k: v for k, v in data.items() if k not in LISTS}
+        written: dict[str, WrittenItems] | None = {} if doc.plain else None
         try:
             header = GraphDocument.model_validate(header_data)
-            entry = Loaded(doc, header, header.include, dict(header.references))
+            entry = Loaded(doc, header, header.include, dict(header.references), written=written)
         except ValidationError as err:
             self.problems.extend(problems_from(err, doc, (), GraphDocument))
             entry = Loaded(
@@ -199,6 +202,9 @@ class _Session:
             for parsed in bulk:
                 ids.setdefault(parsed.id, nowhere)
             target.extend(enumerate(bulk, start))
+            if entry.written is not None:
+                parts = list(map(orjson.dumps, chunk))  # joined at once: see WrittenItems
+                entry.written.setdefault(key, []).append((b",".join(parts), list(map(len, parts))))
             return
         if bulk is not None:
             for i, (item, parsed) in enumerate(zip(chunk, bulk, strict=True), start):
@@ -250,6 +256,9 @@ class Checked:
     graph: Graph | None
     sources: dict[Path, bytes]
     """The bytes of every file of the include tree, by resolved path (what a cache keys on)."""
+    written: tuple[WrittenItems, WrittenItems] | None = None
+    """Each component's and group's parsed data as JSON, in the graph's order, when every
+    file was read by the fast parse (:attr:`SourceDocument.plain`); else None."""
 
 
 def check_files(paths: str | Path | Sequence[str | Path]) -> Checked:
@@ -277,7 +286,24 @@ def check_files(paths: str | Path | Sequence[str | Path]) -> Checked:
     name = first.header.name if first.header else ""
     files = tuple(entry.doc.file for entry in (session.loaded[p] for p in session.order))
     graph = Graph(components, groups, name=name, files=files, references=references)
-    return Checked([], graph, session.sources)
+    return Checked([], graph, session.sources, _written(session))
+
+
+def _written(session: _Session) -> tuple[WrittenItems, WrittenItems] | None:
+    """The items' JSON of a valid include tree, in the graph's order (see :class:`Checked`).
+
+    Valid means no id twice, so the graph lists every file's items in file order.
+    """
+    entries = [session.loaded[p] for p in session.order]
+    if any(entry.written is None for entry in entries):
+        return None
+    components: WrittenItems = []
+    groups: WrittenItems = []
+    for entry in entries:
+        assert entry.written is not None
+        components.extend(entry.written.get("components", ()))
+        groups.extend(entry.written.get("redundancy_groups", ()))
+    return components, groups
 
 
 _ITEM_KEY = re.compile(r"(components|redundancy_groups)\[(\d+)\]")

@@ -76,6 +76,10 @@ class SourceDocument:
     scalar_text: dict[DataPath, str] = field(repr=False, default_factory=dict)
     """The written text of scalars that YAML did not read as strings (``no``, ``0x1F``)."""
     located: bool = True
+    plain: bool = False
+    """Whether ``data`` holds only what JSON holds (text, 64-bit whole numbers, finite
+    decimals, true/false, null, lists, text-keyed mappings): the guarded fast parse's
+    data, which JSON writes and reads back unchanged (see :mod:`blast.loading.cachepayload`)."""
 
     @cached_property
     def _nowhere(self) -> Location:
@@ -118,7 +122,7 @@ def parse_yaml(
 
         data = fast_load(text)
         if data is not DECLINED:
-            return SourceDocument(file, data, located=False)
+            return SourceDocument(file, data, located=False, plain=True)
     builder = EventBuilder(file, located, only)
     parser = PARSER(raw)
     try:

@@ -78,16 +78,22 @@ class Columns:
     @classmethod
     def of(cls, components: Mapping[str, Component]) -> Columns:
         """The columns of validated components."""
-        cs = tuple(components.values())
+        fields = operator.attrgetter(
+            "name", "kind", "region", "scope", "provider", "user_facing", "tags"
+        )
+        rows = map(fields, components.values())
+        names, kinds, regions, scopes, providers, user_facing, tags = (
+            zip(*rows, strict=True) if components else ((),) * 7
+        )
         return cls(
             ids=tuple(components),
-            names=tuple(c.name for c in cs),
-            kinds=tuple(c.kind for c in cs),
-            regions=tuple(c.region for c in cs),
-            scopes=tuple(c.scope for c in cs),
-            providers=tuple(c.provider for c in cs),
-            user_facing=tuple(c.user_facing for c in cs),
-            tags=tuple(c.tags for c in cs),
+            names=names,
+            kinds=kinds,
+            regions=regions,
+            scopes=scopes,
+            providers=providers,
+            user_facing=user_facing,
+            tags=tags,
         )
 
     def as_data(self) -> dict[str, list[Any]]:
@@ -194,6 +200,11 @@ class _BriefItems(ItemsView[str, Brief]):
         return zip(briefs, briefs.rows(), strict=True)
 
 
+_DEPENDS_ON = operator.attrgetter("depends_on")
+_TARGET = operator.attrgetter("target")
+_TYPE = operator.attrgetter("type")
+
+
 @dataclass(frozen=True, eq=False)
 class Edges:
     """Every node's edges, out and in, as flat lists of integers (CSR form).
@@ -219,16 +230,19 @@ class Edges:
     def of(cls, graph: Graph) -> Edges:
         """The edges of a validated graph."""
         nodes = (*graph.components, *graph.groups)
-        position = {node: i for i, node in enumerate(nodes)}
-        start, target, kind = [0], [], []
+        position = dict(zip(nodes, range(len(nodes)), strict=True))
         with gc_paused():
-            for component in graph.components.values():
-                for dep in component.depends_on:
-                    target.append(position[dep.target])
-                    kind.append(EDGE_CODE[dep.type])
-                start.append(len(target))
+            # Every pass is a C-level map over one flat list of the dependencies (a loop of
+            # Python statements per component took 0.8 s at 100,000 components, this 0.5).
+            components = list(graph.components.values())
+            needs = list(map(_DEPENDS_ON, components))
+            deps = list(chain.from_iterable(needs))
+            start = [0, *accumulate(map(len, needs))]
+            target = list(map(position.__getitem__, map(_TARGET, deps)))
+            kind = list(map(EDGE_CODE.__getitem__, map(_TYPE, deps)))
+            del needs, deps
             for group in graph.groups.values():
-                target.extend(position[m] for m in group.members)
+                target.extend(map(position.__getitem__, group.members))
                 kind.extend([_MEMBER] * len(group.members))
                 start.append(len(target))
             # Incoming edges: a stable sort of the edges by target keeps, for each
@@ -237,7 +251,7 @@ class Edges:
             owner = list(chain.from_iterable(map(repeat, range(len(nodes)), degrees)))
             order = sorted(range(len(target)), key=target.__getitem__)
             counts = Counter(target)
-            in_start = [0, *accumulate(counts[v] for v in range(len(nodes)))]
+            in_start = [0, *accumulate(map(counts.get, range(len(nodes)), repeat(0)))]
             source = list(map(owner.__getitem__, order))
             in_kind = list(map(kind.__getitem__, order))
         min_up = tuple(g.min_up for g in graph.groups.values())

@@ -84,6 +84,8 @@ GCP_REGION = re.compile(r"^[a-z]+-[a-z]+\d$")
 AZURE_REGION = re.compile(r"^[a-z]+[0-9]?$")
 GENERIC_REGION = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 REGION_PATTERNS = {"aws": AWS_REGION, "gcp": GCP_REGION, "azure": AZURE_REGION}
+_GOOD_REGIONS: set[tuple[object, str]] = set()
+"""(provider as written, region) pairs already found valid: checked once each."""
 
 
 class Component(_Frozen):
@@ -148,13 +150,16 @@ class Component(_Frozen):
     @field_validator("region")
     @classmethod
     def _check_region(cls, region: str, info: ValidationInfo) -> str:
-        provider = str(info.data.get("provider", "")).lower()
-        if region == GLOBAL_REGION:
+        provider = info.data.get("provider", "")
+        if region == GLOBAL_REGION or (provider, region) in _GOOD_REGIONS:
             return region
+        provider = str(provider).lower()
         pattern = REGION_PATTERNS.get(provider, GENERIC_REGION)
         if not pattern.match(region):
             hint = " (e.g. us-east-1)" if provider == "aws" else ""
             raise ValueError(f"'{region}' is not a valid {provider or 'region'} region name{hint}")
+        if len(_GOOD_REGIONS) < 4096:  # a graph names a few dozen: remember them
+            _GOOD_REGIONS.add((info.data.get("provider", ""), region))
         return region
 
     @field_validator("az")
@@ -176,17 +181,19 @@ class Component(_Frozen):
         return az
 
     @model_validator(mode="after")
-    def _check_zonal(self) -> Component:
+    def _check_component(self) -> Component:
+        """The checks across fields, in one call (each validator call costs a component
+        about a microsecond): a zonal component has an ``az``, a regional or zonal one a
+        region, and ``restore_via`` names another dependency of the component."""
         if self.scope is Scope.ZONAL and not self.az:
             raise ValueError("a zonal component needs an `az`")
         if self.scope is not Scope.GLOBAL and self.region == GLOBAL_REGION:
             raise ValueError(f"a {self.scope.value} component needs a `region`")
-        return self
-
-    @model_validator(mode="after")
-    def _check_restore_via(self) -> Component:
-        targets = {d.target for d in self.depends_on}
-        for d in self.depends_on:
+        deps = self.depends_on
+        if not deps or all(d.attrition is None for d in deps):
+            return self
+        targets = {d.target for d in deps}
+        for d in deps:
             via = d.attrition.restore_via if d.attrition else None
             if via is not None and (via == d.target or via not in targets):
                 raise ValueError(
