@@ -8,7 +8,7 @@ C-fast and stay small when sparse.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import chain
 
 import numpy as np
@@ -122,6 +122,23 @@ def union_closure(
         for v in scc:
             result[v] = merged
     return result
+
+
+def occurrences(sets: Iterable[FrozenBitMap], size: int) -> np.ndarray:
+    """How many of ``sets`` hold each value below ``size``: a bincount in batches (the
+    arrays of a few million elements at a time, never all of them at once)."""
+    counts = np.zeros(size, dtype=np.int64)
+    batch: list[np.ndarray] = []
+    held = 0
+    for bits in sets:
+        batch.append(np.frombuffer(bits.to_array(), dtype=np.uint32))
+        held += len(bits)
+        if held > 1 << 22:
+            counts += np.bincount(np.concatenate(batch), minlength=size)
+            batch, held = [], 0
+    if batch:
+        counts += np.bincount(np.concatenate(batch), minlength=size)
+    return counts
 
 
 def at_least(sets: Sequence[FrozenBitMap], count: int) -> BitMap:
