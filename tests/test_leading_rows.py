@@ -78,6 +78,8 @@ def test_on_generated_shapes():
     for shape in ("service", "trace", "hubs"):
         graph = generate(shape, 1500, seed=3)
         assert_counts_exact(graph)
+        graph.edge_arrays  # noqa: B018  (the walks read the flat arrays when they exist)
+        assert_counts_exact(graph)
         full = radius_rows(build_index(graph))
         for top in (1, 7, 20, 200):
             assert radius_rows(build_index(graph), top) == full[:top]
@@ -99,3 +101,14 @@ def test_leading_keeps_every_row_tied_with_the_last_place():
     assert sorted(leading([first, second], 3).tolist()) == [0, 1, 2, 3, 4]
     assert sorted(leading([first, second], 2).tolist()) == [0, 1]
     assert sorted(leading([first], 6).tolist()) == [0, 1, 2, 3, 4, 5]
+
+
+@settings(max_examples=100, deadline=None)
+@given(graphs)
+def test_source_bitmaps_reverse_the_hard_targets(graph):
+    s = build_index(graph).structure
+    expected: list[set[int]] = [set() for _ in s.nodes]
+    for a, row in enumerate(s.hard_targets):
+        for b in row:
+            expected[b].add(a)
+    assert [set(s.source_bitmaps[v]) for v in range(len(s.nodes))] == expected

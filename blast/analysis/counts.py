@@ -164,18 +164,27 @@ class FailureCounts:
         """The "affects" edges (every dependency but async ones, from the needed node to its
         dependent) as compressed rows ``(start, dependent)``, and the async ones as
         ``(needed, dependent)`` position arrays."""
-        dependents = self.index.structure.topology.dependents
-        sizes = np.fromiter(map(len, dependents), dtype=np.int64, count=len(dependents))
-        flat = np.fromiter(
-            chain.from_iterable(chain.from_iterable(dependents)),
-            dtype=np.int64,
-            count=2 * int(sizes.sum()),
-        )
-        dependent, kind = flat[0::2], flat[1::2]
-        owner = np.repeat(np.arange(len(dependents), dtype=np.int64), sizes)
+        graph = self.index.graph
+        n = len(self.index.structure.nodes)
+        if graph.compact is not None or "edge_arrays" in graph.__dict__:
+            edges = graph.edge_arrays  # already at hand: the same rows as flat lists
+            into = np.asarray(edges.in_start, dtype=np.int64)
+            sizes = into[1:] - into[:-1]
+            dependent = np.asarray(edges.source, dtype=np.int64)
+            kind = np.asarray(edges.in_kind, dtype=np.int64)
+        else:
+            dependents = self.index.structure.topology.dependents
+            sizes = np.fromiter(map(len, dependents), dtype=np.int64, count=n)
+            flat = np.fromiter(
+                chain.from_iterable(chain.from_iterable(dependents)),
+                dtype=np.int64,
+                count=2 * int(sizes.sum()),
+            )
+            dependent, kind = flat[0::2], flat[1::2]
+        owner = np.repeat(np.arange(n, dtype=np.int64), sizes)
         rises = kind != ASYNC_EDGE
-        start = np.zeros(len(dependents) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(owner[rises], minlength=len(dependents)), out=start[1:])
+        start = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(owner[rises], minlength=n), out=start[1:])
         return start, dependent[rises], owner[~rises], dependent[~rises]
 
     def _reach(self, node: int) -> np.ndarray:
@@ -184,6 +193,7 @@ class FailureCounts:
         start, dependent = self._edges[:2]
         seen = np.zeros(len(start) - 1, dtype=bool)
         seen[node] = True
+        slot = self._slot  # scratch: which entry of a step last wrote each node
         frontier = np.array([node], dtype=np.int64)
         found = [frontier]
         while len(frontier):
@@ -195,12 +205,18 @@ class FailureCounts:
             offsets = np.repeat(lo - np.cumsum(sizes) + sizes, sizes)
             nxt = dependent[offsets + np.arange(total, dtype=np.int64)]
             nxt = nxt[~seen[nxt]]
-            if len(nxt) > 1:
-                nxt = np.unique(nxt)
+            if len(nxt) > 1:  # keep one entry per node, without sorting: the last one written
+                entries = np.arange(len(nxt), dtype=np.int64)
+                slot[nxt] = entries
+                nxt = nxt[slot[nxt] == entries]
             seen[nxt] = True
             frontier = nxt
             found.append(nxt)
         return np.concatenate(found)
+
+    @cached_property
+    def _slot(self) -> np.ndarray:
+        return np.zeros(len(self.index.structure.nodes), dtype=np.int64)
 
     @cached_property
     def _user_facing_pos(self) -> np.ndarray:
@@ -232,13 +248,10 @@ class FailureCounts:
             user_facing_delayed=int(facing[delayed].sum()),
         )
 
-    @cached_property
+    @property
     def name_rank(self) -> np.ndarray:
         """For each bit, its place when components are sorted by id."""
-        ids = self.index.ids
-        rank = np.empty(len(ids), dtype=np.int64)
-        rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids), dtype=np.int64)
-        return rank
+        return self.index.name_rank
 
 
 def leading(keys: list[np.ndarray], top: int) -> np.ndarray:

@@ -34,6 +34,7 @@ from pyroaring import BitMap, FrozenBitMap
 
 from blast.analysis.setpasses import (
     EMPTY,
+    SourceBitmaps,
     at_least,
     condensation_order,
     digraph,
@@ -43,7 +44,7 @@ from blast.analysis.setpasses import (
 )
 from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
-from blast.model.graph import ASYNC_EDGE, Graph, Topology
+from blast.model.graph import ASYNC_EDGE, HARD_EDGE, MEMBER_EDGE, Graph, Topology
 
 SMALL = 32
 """Sets up to this size are mapped and sorted in Python; larger ones in numpy."""
@@ -153,14 +154,11 @@ class HardStructure:
         return self.topology.hard_targets
 
     @cached_property
-    def source_bitmaps(self) -> tuple[FrozenBitMap, ...]:
+    def source_bitmaps(self) -> SourceBitmaps:
         """The reverse of ``hard_targets`` as bitmaps of positions: who each node's failure
-        can take down. Bitmaps let a walk stay inside a region at C speed."""
-        sources: list[list[int]] = [[] for _ in self.nodes]
-        for a, row in enumerate(self.hard_targets):
-            for b in row:
-                sources[b].append(a)
-        return tuple(map(FrozenBitMap, sources))
+        can take down. Bitmaps let a walk stay inside a region at C speed; each is built
+        when first asked for (a walk visits a small part of the graph)."""
+        return SourceBitmaps(self.topology.dependents, (HARD_EDGE, MEMBER_EDGE))
 
     @cached_property
     def groups(self) -> FrozenBitMap:
@@ -272,13 +270,18 @@ class FailureIndex:
     def severity_rank(self) -> tuple[int, ...]:
         """For each bit, its place when components are sorted by blast radius (largest
         first), then id: a cheap sort key for lists of components."""
+        order = np.lexsort((self.name_rank, -self.down_counts))
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order), dtype=np.int64)
+        return tuple(rank.tolist())
+
+    @cached_property
+    def name_rank(self) -> np.ndarray:
+        """For each bit, its place when components are sorted by id."""
         order = sorted(range(len(self.ids)), key=self.ids.__getitem__)
-        minus_size = (-self.down_counts).tolist()
-        order.sort(key=minus_size.__getitem__)  # stable: ties stay in id order
-        rank = [0] * len(order)
-        for place, b in enumerate(order):
-            rank[b] = place
-        return tuple(rank)
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order), dtype=np.int64)
+        return rank
 
     @cached_property
     def ids_by_severity(self) -> tuple[str, ...]:

@@ -141,6 +141,24 @@ def occurrences(sets: Iterable[FrozenBitMap], size: int) -> np.ndarray:
     return counts
 
 
+class SourceBitmaps:
+    """For each node, the bitmap of the nodes whose edges of ``kinds`` point at it (from
+    ``dependents``, rows of ``(dependent, kind)``), each built when first asked for."""
+
+    def __init__(self, dependents: Sequence[Sequence[tuple[int, int]]], kinds: Iterable[int]):
+        self._dependents = dependents
+        self._kinds = frozenset(kinds)
+        self._built: dict[int, FrozenBitMap] = {}
+
+    def __getitem__(self, node: int) -> FrozenBitMap:
+        found = self._built.get(node)
+        if found is None:
+            kinds = self._kinds
+            found = FrozenBitMap(d for d, kind in self._dependents[node] if kind in kinds)
+            self._built[node] = found
+        return found
+
+
 def at_least(sets: Sequence[FrozenBitMap], count: int) -> BitMap:
     """Elements present in at least ``count`` of ``sets`` (bit-sliced counting)."""
     if count <= 1:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pyroaring import BitMap, FrozenBitMap
 
 from blast.analysis.index import FailureIndex, HardStructure, solve_killers
+from blast.analysis.setpasses import SourceBitmaps
 
 MAX_CANDIDATES = 64
 """Default number of order-2 candidates examined per component."""
@@ -66,7 +67,7 @@ def spofs(index: FailureIndex, component: str) -> tuple[str, ...]:
     return index.by_severity(killers)
 
 
-def _up_within(start: int, sources: Sequence[FrozenBitMap], within: BitMap) -> BitMap:
+def _up_within(start: int, sources: SourceBitmaps, within: BitMap) -> BitMap:
     """Positions reachable from ``start`` along ``sources`` without leaving ``within``.
 
     Breadth first, one bitmap intersection per visited node: a hub's thousands of
