@@ -68,7 +68,7 @@ def run(cmd: str, g: Graph) -> object:
         from blast.reports.blindspots import blind_spots_in
 
         res = exposure(g, regions=("us-east-1",))
-        return blind_spots_in(g, res.failed, res.regions)
+        return blind_spots_in(g, res.failed, res.regions, res.outcome)
 
     raise ValueError(f"unknown command {cmd!r}")
 
