@@ -301,36 +301,20 @@ def leading_spofs(
     if len(candidates) > ROW_WALKS:
         return None
     components = index.graph.briefs
-    spofs = []
-    for b in first.tolist():
+    walked = [*first.tolist(), *candidates.tolist()]
+    affected = dict(zip(walked, (w.affected for w in counts.details(walked)), strict=True))
+    spofs, degraders = [], []
+    for b in walked:
         c = components[cid := index.ids[b]]
-        n_degraded = counts.detail(b).affected - int(down[b])
-        spofs.append(
-            Spof(
-                cid,
-                c.label,
-                c.kind.value,
-                c.region,
-                counts.victim_ids(b),
-                int(down[b]) - 1,
-                n_degraded,
+        n_down, n_degraded = int(down[b]) - 1, affected[b] - int(down[b])
+        if others[b]:
+            victim_ids = counts.victim_ids(b)
+            spofs.append(Spof(cid, c.label, c.kind.value, c.region, victim_ids, n_down, n_degraded))
+        else:
+            hit_ids = counts.degraded_ids(b)
+            degraders.append(
+                Degrader(cid, c.label, c.kind.value, c.region, hit_ids, n_down, n_degraded)
             )
-        )
-    degraders = []
-    for b in candidates.tolist():
-        c = components[cid := index.ids[b]]
-        n_degraded = counts.detail(b).affected - int(down[b])
-        degraders.append(
-            Degrader(
-                cid,
-                c.label,
-                c.kind.value,
-                c.region,
-                counts.degraded_ids(b),
-                int(down[b]) - 1,
-                n_degraded,
-            )
-        )
     degraders.sort(key=lambda d: (-len(d.user_facing_degraded), -d.degraded, d.component))
     return tuple(spofs), tuple(degraders[:top]), len(spof_bits), len(degrader_bits)
 

@@ -45,8 +45,10 @@ def assert_counts_exact(graph) -> None:
         a.intersection_cardinality(facing) for a in index.affected_of
     ]
     rows = {row[0]: row for row in radius_rows(index)}
+    walks = counts.details(list(range(len(index.ids))))  # 64 at a time
     for b in range(len(index.ids)):
         walk = counts.detail(b)
+        assert walk == walks[b]
         assert walk.affected == affected[b]
         assert walk.user_facing_affected == index.affected_of[b].intersection_cardinality(facing)
         assert (walk.delayed, walk.user_facing_delayed) == rows[index.ids[b]][8:]

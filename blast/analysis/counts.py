@@ -21,6 +21,7 @@ Every number is exact; the tests compare the results with the full sets.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
@@ -187,36 +188,37 @@ class FailureCounts:
         np.cumsum(np.bincount(owner[rises], minlength=n), out=start[1:])
         return start, dependent[rises], owner[~rises], dependent[~rises]
 
-    def _reach(self, node: int) -> np.ndarray:
-        """Positions ``node`` affects, itself included: a breadth-first search along the
-        "affects" rows, one numpy step per level."""
+    def _lanes(self, starts: np.ndarray) -> np.ndarray:
+        """For each position, a word whose bit ``k`` says that it is affected when
+        ``starts[k]`` fails (at most 64 starts): one breadth-first search per start, all
+        run at once (bit-parallel), one numpy step per level. Each step gathers the rows
+        of the nodes that gained bits and merges what every node gains (a sort by node
+        and an OR-reduce), so a node is expanded once per level at which it gains."""
         start, dependent = self._edges[:2]
-        seen = np.zeros(len(start) - 1, dtype=bool)
-        seen[node] = True
-        slot = self._slot  # scratch: which entry of a step last wrote each node
-        frontier = np.array([node], dtype=np.int64)
-        found = [frontier]
+        seen = np.zeros(len(start) - 1, dtype=np.uint64)
+        gained = np.left_shift(np.uint64(1), np.arange(len(starts), dtype=np.uint64))
+        seen[starts] = gained
+        frontier = starts
         while len(frontier):
-            lo, hi = start[frontier], start[frontier + 1]
-            sizes = hi - lo
+            lo = start[frontier]
+            sizes = start[frontier + 1] - lo
             total = int(sizes.sum())
             if not total:
                 break
-            offsets = np.repeat(lo - np.cumsum(sizes) + sizes, sizes)
-            nxt = dependent[offsets + np.arange(total, dtype=np.int64)]
-            nxt = nxt[~seen[nxt]]
-            if len(nxt) > 1:  # keep one entry per node, without sorting: the last one written
-                entries = np.arange(len(nxt), dtype=np.int64)
-                slot[nxt] = entries
-                nxt = nxt[slot[nxt] == entries]
-            seen[nxt] = True
-            frontier = nxt
-            found.append(nxt)
-        return np.concatenate(found)
-
-    @cached_property
-    def _slot(self) -> np.ndarray:
-        return np.zeros(len(self.index.structure.nodes), dtype=np.int64)
+            rows = np.repeat(lo - np.cumsum(sizes) + sizes, sizes)
+            to = dependent[rows + np.arange(total, dtype=np.int64)]
+            bits = np.repeat(gained, sizes) & ~seen[to]
+            fresh = bits != 0
+            to, bits = to[fresh], bits[fresh]
+            if not len(to):
+                break
+            by_node = np.argsort(to, kind="stable")
+            to, bits = to[by_node], bits[by_node]
+            heads = np.flatnonzero(np.concatenate(([True], to[1:] != to[:-1])))
+            frontier = to[heads]
+            gained = np.bitwise_or.reduceat(bits, heads)
+            seen[frontier] |= gained
+        return seen
 
     @cached_property
     def _user_facing_pos(self) -> np.ndarray:
@@ -226,32 +228,55 @@ class FailureCounts:
         return flags
 
     def detail(self, bit: int) -> RowDetail:
-        """Affected and delayed counts of ``bit``'s failure, from one walk of its reach.
+        """:meth:`details` of one bit."""
+        return self.details([bit])[0]
+
+    def details(self, bits: Sequence[int]) -> list[RowDetail]:
+        """Affected and delayed counts of each of ``bits`` failing alone, from walks of
+        their reach, 64 at a time (:meth:`_lanes`).
 
         Affected: what the component reaches along "affects" edges. Delayed: async
         dependents of those (groups included, as
         :func:`~blast.analysis.radius.delayed_bits` finds them) that are not affected.
         """
         s = self.index.structure
-        reach = self._reach(s.pos_of_bit[bit])
-        inside = np.zeros(len(s.nodes), dtype=bool)
-        inside[reach] = True
-        components = reach[reach < s.n_components]
-        src, dst = self._edges[2:]
-        delayed = np.unique(dst[inside[src]])
-        delayed = delayed[~inside[delayed]]
+        found: list[RowDetail] = []
         facing = self._user_facing_pos
-        return RowDetail(
-            affected=len(components),
-            user_facing_affected=int(facing[components].sum()),
-            delayed=len(delayed),
-            user_facing_delayed=int(facing[delayed].sum()),
-        )
+        src, dst = self._edges[2:]
+        for first in range(0, len(bits), 64):
+            chunk = bits[first : first + 64]
+            seen = self._lanes(np.asarray([s.pos_of_bit[b] for b in chunk], dtype=np.int64))
+            affected = _per_lane(seen[: s.n_components])
+            affected_uf = _per_lane(seen[: s.n_components][facing[: s.n_components]])
+            late = seen[src] & ~seen[dst]  # the lanes in which an async edge delays its end
+            fresh = late != 0
+            ends, late = dst[fresh], late[fresh]
+            by_node = np.argsort(ends, kind="stable")
+            ends, late = ends[by_node], late[by_node]
+            if len(ends):
+                heads = np.flatnonzero(np.concatenate(([True], ends[1:] != ends[:-1])))
+                ends, late = ends[heads], np.bitwise_or.reduceat(late, heads)
+            delayed, delayed_uf = _per_lane(late), _per_lane(late[facing[ends]])
+            found.extend(
+                RowDetail(
+                    int(affected[k]), int(affected_uf[k]), int(delayed[k]), int(delayed_uf[k])
+                )
+                for k in range(len(chunk))
+            )
+        return found
 
     @property
     def name_rank(self) -> np.ndarray:
         """For each bit, its place when components are sorted by id."""
         return self.index.name_rank
+
+
+def _per_lane(words: np.ndarray) -> np.ndarray:
+    """How many of ``words`` (uint64) have each of the 64 bits set."""
+    if not len(words):
+        return np.zeros(64, dtype=np.int64)
+    bytes_ = np.ascontiguousarray(words, dtype="<u8").view(np.uint8).reshape(len(words), 8)
+    return np.unpackbits(bytes_, axis=1, bitorder="little").sum(axis=0, dtype=np.int64)
 
 
 def leading(keys: list[np.ndarray], top: int) -> np.ndarray:

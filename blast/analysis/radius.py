@@ -226,11 +226,11 @@ def _leading_rows(index: FailureIndex, top: int) -> list[RadiusRow] | None:
         return None
     components = index.graph.briefs
     rows: list[RadiusRow] = []
-    for b in candidates.tolist():
+    bits = candidates.tolist()
+    for b, walk in zip(bits, counts.details(bits), strict=True):
         cid = index.ids[b]
         c = components[cid]
         n_down = int(down[b])
-        walk = counts.detail(b)
         rows.append(
             (
                 cid,
