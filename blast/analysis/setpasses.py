@@ -8,6 +8,7 @@ C-fast and stay small when sparse.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
 from itertools import chain
 
@@ -126,18 +127,18 @@ def union_closure(
 
 def occurrences(sets: Iterable[FrozenBitMap], size: int) -> np.ndarray:
     """How many of ``sets`` hold each value below ``size``: a bincount in batches (the
-    arrays of a few million elements at a time, never all of them at once)."""
+    arrays of a few million elements at a time, never all of them at once). The
+    sets' arrays are appended to one ``array.array`` (a copy in C): a numpy view of
+    each small array costs more than the counting."""
     counts = np.zeros(size, dtype=np.int64)
-    batch: list[np.ndarray] = []
-    held = 0
+    batch = array("I")
     for bits in sets:
-        batch.append(np.frombuffer(bits.to_array(), dtype=np.uint32))
-        held += len(bits)
-        if held > 1 << 22:
-            counts += np.bincount(np.concatenate(batch), minlength=size)
-            batch, held = [], 0
+        batch.extend(bits.to_array())
+        if len(batch) > 1 << 22:
+            counts += np.bincount(np.frombuffer(batch, dtype=np.uint32), minlength=size)
+            batch = array("I")
     if batch:
-        counts += np.bincount(np.concatenate(batch), minlength=size)
+        counts += np.bincount(np.frombuffer(batch, dtype=np.uint32), minlength=size)
     return counts
 
 
