@@ -103,6 +103,15 @@ def test_leading_keeps_every_row_tied_with_the_last_place():
     assert sorted(leading([first, second], 3).tolist()) == [0, 1, 2, 3, 4]
     assert sorted(leading([first, second], 2).tolist()) == [0, 1]
     assert sorted(leading([first], 6).tolist()) == [0, 1, 2, 3, 4, 5]
+    assert leading([first], 0).tolist() == []
+
+
+def test_no_rows_asked_gives_none():
+    graph = service_graph(300, seed=1)
+    assert radius_rows(build_index(graph), 0) == []
+    report = spof_report(graph, top=0, cut_sets_of_first=0)
+    assert (report.spofs, report.degraders, report.cut_sets) == ((), (), ())
+    assert report.spof_count == len(spof_report(graph).spofs)
 
 
 @settings(max_examples=100, deadline=None)

@@ -284,6 +284,8 @@ def leading(keys: list[np.ndarray], top: int) -> np.ndarray:
     ``top``-th and every bit tied with it on all of ``keys``: the candidates for the first
     ``top`` places when a further key breaks those ties."""
     order = np.lexsort(keys[::-1])
+    if top <= 0:
+        return order[:0]
     if len(order) <= top:
         return order
     last = order[top - 1]
