@@ -92,6 +92,22 @@ class SpofReport:
     degraders: tuple[Degrader, ...] = ()
     order2: Order2Bounds | None = None
     regions: dict[str, str] | None = None
+    spofs_total: int | None = None
+    """How many SPOFs there are when ``spofs`` holds only the first ones (None: all)."""
+    degraders_total: int | None = None
+    """How many degraders there are when ``degraders`` holds only the first ones."""
+    cut_sets_total: int | None = None
+    """How many user-facing components there are when ``cut_sets`` holds the first ones."""
+
+    @property
+    def spof_count(self) -> int:
+        """How many components are SPOFs of some user-facing component."""
+        return len(self.spofs) if self.spofs_total is None else self.spofs_total
+
+    @property
+    def degrader_count(self) -> int:
+        """How many components degrade user-facing ones without taking any down."""
+        return len(self.degraders) if self.degraders_total is None else self.degraders_total
 
     def pair_groups(self, cs: CutSets) -> tuple[PairGroup, ...]:
         """The pairs of ``cs`` grouped by shared reason (see :mod:`blast.analysis.pairgroups`)."""
@@ -116,9 +132,11 @@ class SpofReport:
             "counts",
             {
                 "user_facing": len(self.user_facing),
-                "spofs": len(self.spofs),
-                "degraders": len(self.degraders),
-                "cut_sets": len(self.cut_sets),
+                "spofs": self.spof_count,
+                "degraders": self.degrader_count,
+                "cut_sets": len(self.cut_sets)
+                if self.cut_sets_total is None
+                else self.cut_sets_total,
                 "articulation_points": len(self.articulation_points),
             },
         )
@@ -251,6 +269,56 @@ def _names_sorted(index: FailureIndex) -> Callable[[BitMap | FrozenBitMap], tupl
     return by_name
 
 
+ROW_WALKS = 2048
+"""Most degraders :func:`leading_spofs` walks one by one; beyond, the full sets."""
+
+
+def leading_spofs(
+    index: FailureIndex, top: int
+) -> tuple[tuple[Spof, ...], tuple[Degrader, ...], int, int] | None:
+    """The first ``top`` SPOFs and degraders of :func:`shared_spofs`'s complete lists, and
+    how many there are, from :class:`~blast.analysis.counts.FailureCounts`.
+
+    SPOFs sort by user-facing victims and then blast radius, both exact counts for
+    every component; degraders by user-facing components degraded, then degraded
+    count, which only a walk gives: the degraders that can take the first places
+    (those tied with the ``top``-th on the first key, and those before it) are
+    walked. None when more than :data:`ROW_WALKS` tie (the full sets are cheaper).
+    """
+    from blast.analysis.counts import FailureCounts, leading
+
+    counts = FailureCounts(index)
+    down, facing = counts.down, counts.is_user_facing
+    victims = counts.victims_down
+    hit = counts.victims_affected - victims  # degraded user-facing, when none is down
+    others = victims - facing  # itself excluded
+    spof_bits = np.flatnonzero(others > 0)
+    degrader_bits = np.flatnonzero((others == 0) & (hit > 0))
+    rank = counts.name_rank
+    spof_order = np.lexsort((rank[spof_bits], -down[spof_bits], -others[spof_bits]))
+    first = spof_bits[spof_order[:top]]
+    candidates = degrader_bits[leading([-hit[degrader_bits]], top)]
+    if len(candidates) > ROW_WALKS:
+        return None
+    components = index.graph.briefs
+    walked = [*first.tolist(), *candidates.tolist()]
+    affected = dict(zip(walked, (w.affected for w in counts.details(walked)), strict=True))
+    spofs, degraders = [], []
+    for b in walked:
+        c = components[cid := index.ids[b]]
+        n_down, n_degraded = int(down[b]) - 1, affected[b] - int(down[b])
+        if others[b]:
+            victim_ids = counts.victim_ids(b)
+            spofs.append(Spof(cid, c.label, c.kind.value, c.region, victim_ids, n_down, n_degraded))
+        else:
+            hit_ids = counts.degraded_ids(b)
+            degraders.append(
+                Degrader(cid, c.label, c.kind.value, c.region, hit_ids, n_down, n_degraded)
+            )
+    degraders.sort(key=lambda d: (-len(d.user_facing_degraded), -d.degraded, d.component))
+    return tuple(spofs), tuple(degraders[:top]), len(spof_bits), len(degrader_bits)
+
+
 def spof_report(
     graph: Graph,
     *,
@@ -259,6 +327,8 @@ def spof_report(
     max_pairs: int = MAX_PAIRS,
     candidate_budget: int = CANDIDATE_BUDGET,
     pair_budget: int | None = None,
+    top: int | None = None,
+    cut_sets_of_first: int | None = None,
 ) -> SpofReport:
     """Analyse ``graph``: shared SPOFs, degraders, cut sets of each user-facing component,
     structure.
@@ -266,16 +336,27 @@ def spof_report(
     The order-2 search examines at most ``max_candidates`` candidates per
     user-facing component and ``candidate_budget`` in all (``pair_budget`` is its
     former name); the report's ``order2`` says what that left per component.
+    With ``top``, ``spofs`` and ``degraders`` hold only the first ``top`` of each list
+    (the same as the complete lists begin with; totals in ``spofs_total`` and
+    ``degraders_total``), found from counts without the index's blast-radius sets
+    (:func:`leading_spofs`). With ``cut_sets_of_first``, ``cut_sets`` holds the cut
+    sets of only the first that many user-facing components (what ``--json`` prints;
+    each the same as in the complete report, where the bounds depend on how many
+    user-facing components there are in all).
     """
     if pair_budget is not None:
         candidate_budget = pair_budget
     index = index or build_index(graph)
     per_component = max(1, min(max_candidates, candidate_budget // max(1, len(graph.user_facing))))
     with gc_paused():
-        pairs = cut_sets_of(
-            index, graph.user_facing, max_candidates=per_component, max_pairs=max_pairs
-        )
-        spofs, degraders = _shared_spofs(index)
+        searched = graph.user_facing[:cut_sets_of_first]
+        pairs = cut_sets_of(index, searched, max_candidates=per_component, max_pairs=max_pairs)
+        totals: tuple[int | None, int | None] = (None, None)
+        found = None if top is None else leading_spofs(index, top)
+        if found is None:
+            spofs, degraders = _shared_spofs(index)
+        else:
+            spofs, degraders, totals = found[0], found[1], found[2:]
     view = undirected_view(graph)  # built once for both questions
     blocks = block_sizes(view)
     return SpofReport(
@@ -292,4 +373,7 @@ def spof_report(
         degraders=degraders,
         order2=Order2Bounds(max_candidates, candidate_budget, per_component, max_pairs),
         regions=dict(zip(graph.columns.ids, graph.columns.regions, strict=True)),
+        spofs_total=totals[0],
+        degraders_total=totals[1],
+        cut_sets_total=None if cut_sets_of_first is None else len(graph.user_facing),
     )

@@ -109,3 +109,16 @@ def test_two_separate_failures_share_nothing(tmp_path):
     assert (spot["watcher"], spot["shared_dependency"], spot["watched_down"]) == (
         "monitor", "app-db", ["app"])  # fmt: skip
     assert spot["path"] == ["monitor", "app-db"]
+
+
+@pytest.mark.parametrize("graph", [*EXAMPLES, AWS_2025, AWS_2017], ids=lambda p: p.stem)
+def test_blind_spots_from_the_exposure_outcome_equal_a_fresh_propagation(graph):
+    from blast.analysis.exposure import exposure
+    from blast.reports.blindspots import blind_spots_in
+
+    g = load_graph(graph)
+    for region in g.regions:
+        result = exposure(g, regions=(region,))
+        assert result.outcome is not None
+        reused = blind_spots_in(g, result.failed, result.regions, result.outcome)
+        assert reused == blind_spots_in(g, result.failed, result.regions)

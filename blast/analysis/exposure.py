@@ -11,11 +11,11 @@ it (:mod:`blast.analysis.explain`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from blast.analysis.explain import Chain, queued, reasons
 from blast.analysis.names import check_components, check_provider, check_region
-from blast.analysis.propagation import State, propagate
+from blast.analysis.propagation import Outcome, State, propagate
 from blast.errors import UnknownComponentError
 from blast.model import Scope
 from blast.model.graph import Graph
@@ -68,6 +68,8 @@ class RegionExposure:
     exposures: tuple[Exposure, ...]
     delayed: tuple[Delay, ...] = ()
     global_failed: int = 0
+    outcome: Outcome | None = field(default=None, compare=False, repr=False)
+    """The propagation of ``failed`` this came from (what the blind spots read again)."""
 
     @property
     def region(self) -> str | None:
@@ -176,6 +178,7 @@ def exposure(
             if reached is None or cid in reached
         ),
         global_failed=len(global_failed),
+        outcome=outcome,
     )
 
 

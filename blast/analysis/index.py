@@ -34,15 +34,17 @@ from pyroaring import BitMap, FrozenBitMap
 
 from blast.analysis.setpasses import (
     EMPTY,
+    SourceBitmaps,
     at_least,
     condensation_order,
     digraph,
     graph_condensation_order,
+    occurrences,
     union_closure,
 )
 from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
-from blast.model.graph import ASYNC_EDGE, HARD_EDGE, Graph, Topology
+from blast.model.graph import ASYNC_EDGE, HARD_EDGE, MEMBER_EDGE, Graph, Topology
 
 SMALL = 32
 """Sets up to this size are mapped and sorted in Python; larger ones in numpy."""
@@ -152,14 +154,11 @@ class HardStructure:
         return self.topology.hard_targets
 
     @cached_property
-    def source_bitmaps(self) -> tuple[FrozenBitMap, ...]:
+    def source_bitmaps(self) -> SourceBitmaps:
         """The reverse of ``hard_targets`` as bitmaps of positions: who each node's failure
-        can take down. Bitmaps let a walk stay inside a region at C speed."""
-        sources: list[list[int]] = [[] for _ in self.nodes]
-        for a, row in enumerate(self.hard_targets):
-            for b in row:
-                sources[b].append(a)
-        return tuple(map(FrozenBitMap, sources))
+        can take down. Bitmaps let a walk stay inside a region at C speed; each is built
+        when first asked for (a walk visits a small part of the graph)."""
+        return SourceBitmaps(self.topology.dependents, (HARD_EDGE, MEMBER_EDGE))
 
     @cached_property
     def groups(self) -> FrozenBitMap:
@@ -194,10 +193,44 @@ class FailureIndex:
     ids: tuple[str, ...]
     bit: dict[str, int]
     killers_of: dict[str, FrozenBitMap]
-    down_of: tuple[FrozenBitMap, ...]
-    affected_of: tuple[FrozenBitMap, ...]
     user_facing: FrozenBitMap
     structure: HardStructure
+
+    @cached_property
+    def down_of(self) -> tuple[FrozenBitMap, ...]:
+        """For each bit, the bits of what goes down when it alone fails (itself included).
+
+        Built on first use (a union pass over every dependent: the largest sets of
+        the analysis); counts and user-facing victims come cheaper from
+        :mod:`blast.analysis.counts`.
+        """
+        from blast.analysis.counts import down_sets
+
+        return down_sets(self)
+
+    @cached_property
+    def affected_of(self) -> tuple[FrozenBitMap, ...]:
+        """For each bit, the bits of what goes down or degrades when it alone fails.
+
+        Built on first use, like :attr:`down_of`.
+        """
+        with gc_paused():
+            s = self.structure
+            topo = s.topology
+            # Degradation rises along every edge but async ones (those only delay work).
+            rising = [[d for d, kind in row if kind != ASYNC_EDGE] for row in topo.dependents]
+            affected_pos = union_closure(len(s.nodes), rising, s.bit_of_pos)
+            return tuple(affected_pos[v] for v in s.pos_of_bit)
+
+    @cached_property
+    def down_counts(self) -> np.ndarray:
+        """For each bit, how many components go down when it alone fails (itself
+        included): ``len(down_of[b])``, counted without building those sets. A
+        component ``x`` is in ``killers(v)`` exactly when ``v`` is in ``down(x)``, so
+        the counts are how often each bit occurs in the components' killer sets."""
+        if "down_of" in self.__dict__:
+            return np.fromiter(map(len, self.down_of), dtype=np.int64, count=len(self.ids))
+        return occurrences(self.killers_by_pos[: self.structure.n_components], len(self.ids))
 
     def _bit(self, component: str) -> int:
         try:
@@ -237,13 +270,18 @@ class FailureIndex:
     def severity_rank(self) -> tuple[int, ...]:
         """For each bit, its place when components are sorted by blast radius (largest
         first), then id: a cheap sort key for lists of components."""
+        order = np.lexsort((self.name_rank, -self.down_counts))
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order), dtype=np.int64)
+        return tuple(rank.tolist())
+
+    @cached_property
+    def name_rank(self) -> np.ndarray:
+        """For each bit, its place when components are sorted by id."""
         order = sorted(range(len(self.ids)), key=self.ids.__getitem__)
-        minus_size = [-len(d) for d in self.down_of]
-        order.sort(key=minus_size.__getitem__)  # stable: ties stay in id order
-        rank = [0] * len(order)
-        for place, b in enumerate(order):
-            rank[b] = place
-        return tuple(rank)
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order), dtype=np.int64)
+        return rank
 
     @cached_property
     def ids_by_severity(self) -> tuple[str, ...]:
@@ -329,40 +367,12 @@ def _build_index(graph: Graph) -> FailureIndex:
     killers: list[FrozenBitMap] = [EMPTY] * n
     solve_killers(order, hard_targets, n_comp, bit_of_pos, need, killers)
 
-    # Failure flows from a killer to its victim: reversed hard edges, and for each
-    # group an edge from each of its maximal killers.
-    flows = [[d for d, kind in row if kind == HARD_EDGE] for row in topo.dependents]
-    pos_of_bit = comp_order  # the inverse of bit_of_pos
-    scc_bits: dict[int, BitMap] = {}  # bits of each cyclic component that holds a group
-    for scc in order:
-        if len(scc) > 1 and any(v >= n_comp for v in scc):
-            bits = BitMap(bit_of_pos[v] for v in scc if v < n_comp)
-            for v in scc:
-                scc_bits[v] = bits
-    for g in range(n_comp, n):
-        remaining = BitMap(killers[g])
-        if g in scc_bits:  # killers inside g's own cycle may owe their power to g: link each
-            for b in remaining & scc_bits[g]:
-                flows[pos_of_bit[b]].append(g)
-            remaining -= scc_bits[g]
-        while remaining:
-            top = remaining.max()
-            flows[pos_of_bit[top]].append(g)
-            remaining -= killers[pos_of_bit[top]]
-    down_pos = union_closure(n, flows, bit_of_pos)
-
-    # Degradation rises along every edge but async ones (those only delay work).
-    rising = [[d for d, kind in row if kind != ASYNC_EDGE] for row in topo.dependents]
-    affected_pos = union_closure(n, rising, bit_of_pos)
-
     ids = tuple(nodes[v] for v in comp_order)
-    return FailureIndex(
+    index = FailureIndex(
         graph=graph,
         ids=ids,
         bit={cid: b for b, cid in enumerate(ids)},
         killers_of={nodes[v]: killers[v] for v in range(n)},
-        down_of=tuple(down_pos[v] for v in comp_order),
-        affected_of=tuple(affected_pos[v] for v in comp_order),
         user_facing=FrozenBitMap(bit_of_pos[pos[u]] for u in graph.user_facing),
         structure=HardStructure(
             topology=topo,
@@ -373,6 +383,8 @@ def _build_index(graph: Graph) -> FailureIndex:
             need=need,
         ),
     )
+    index.__dict__["killers_by_pos"] = killers  # the cached property's value, already at hand
+    return index
 
 
 __all__ = [

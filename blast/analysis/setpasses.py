@@ -8,7 +8,8 @@ C-fast and stay small when sparse.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from itertools import chain
 
 import numpy as np
@@ -122,6 +123,41 @@ def union_closure(
         for v in scc:
             result[v] = merged
     return result
+
+
+def occurrences(sets: Iterable[FrozenBitMap], size: int) -> np.ndarray:
+    """How many of ``sets`` hold each value below ``size``: a bincount in batches (the
+    arrays of a few million elements at a time, never all of them at once). The
+    sets' arrays are appended to one ``array.array`` (a copy in C): a numpy view of
+    each small array costs more than the counting."""
+    counts = np.zeros(size, dtype=np.int64)
+    batch = array("I")
+    for bits in sets:
+        batch.extend(bits.to_array())
+        if len(batch) > 1 << 22:
+            counts += np.bincount(np.frombuffer(batch, dtype=np.uint32), minlength=size)
+            batch = array("I")
+    if batch:
+        counts += np.bincount(np.frombuffer(batch, dtype=np.uint32), minlength=size)
+    return counts
+
+
+class SourceBitmaps:
+    """For each node, the bitmap of the nodes whose edges of ``kinds`` point at it (from
+    ``dependents``, rows of ``(dependent, kind)``), each built when first asked for."""
+
+    def __init__(self, dependents: Sequence[Sequence[tuple[int, int]]], kinds: Iterable[int]):
+        self._dependents = dependents
+        self._kinds = frozenset(kinds)
+        self._built: dict[int, FrozenBitMap] = {}
+
+    def __getitem__(self, node: int) -> FrozenBitMap:
+        found = self._built.get(node)
+        if found is None:
+            kinds = self._kinds
+            found = FrozenBitMap(d for d, kind in self._dependents[node] if kind in kinds)
+            self._built[node] = found
+        return found
 
 
 def at_least(sets: Sequence[FrozenBitMap], count: int) -> BitMap:

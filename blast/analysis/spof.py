@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pyroaring import BitMap, FrozenBitMap
 
 from blast.analysis.index import FailureIndex, HardStructure, solve_killers
+from blast.analysis.setpasses import SourceBitmaps
 
 MAX_CANDIDATES = 64
 """Default number of order-2 candidates examined per component."""
@@ -66,7 +67,7 @@ def spofs(index: FailureIndex, component: str) -> tuple[str, ...]:
     return index.by_severity(killers)
 
 
-def _up_within(start: int, sources: Sequence[FrozenBitMap], within: BitMap) -> BitMap:
+def _up_within(start: int, sources: SourceBitmaps, within: BitMap) -> BitMap:
     """Positions reachable from ``start`` along ``sources`` without leaving ``within``.
 
     Breadth first, one bitmap intersection per visited node: a hub's thousands of
@@ -189,7 +190,7 @@ def _partners(
     """For each (plan, candidate bit ``b``): the components that, failed with ``b``, take the
     plan's component down though neither does alone."""
     s = index.structure
-    rank, bit_of_pos, n_comp = s.rank, s.bit_of_pos, s.n_components
+    rank, n_comp = s.rank, s.n_components
     base = index.killers_by_pos
     work = list(base) if users else base  # scratch copy, restored after each candidate
     everything = index.everything
@@ -208,11 +209,11 @@ def _partners(
         # down whatever else fails: its killer set is everything, known without a union
         # (the least fixpoint of the rest is the same with those values fixed). A node's
         # new set depends only on what lies below it, so one re-solve serves every plan.
-        down_x = index.down_of[b]
+        # x takes v down exactly when x is one of v's killers: no blast-radius set needed
         fixed = set()
         sccs: dict[int, list[int]] = {}
         for v in between:
-            if v < n_comp and bit_of_pos[v] in down_x:
+            if v < n_comp and b in base[v]:
                 fixed.add(v)
                 work[v] = everything
             else:

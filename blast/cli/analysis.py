@@ -78,7 +78,7 @@ def _render_spof(report: SpofReport, graph: Graph, top: int | None) -> str:
         for s in head(report.spofs, top)
     ]
     out.append(table(rows, ["component", "kind", "region", "user-facing down", "down", "degraded"]))
-    out += more_lines(len(rows), len(report.spofs))
+    out += more_lines(len(rows), report.spof_count)
     out += ["", "Degrade only: components whose failure degrades user-facing components but"]
     out.append("takes none down")
     rows = [
@@ -94,7 +94,7 @@ def _render_spof(report: SpofReport, graph: Graph, top: int | None) -> str:
     ]
     columns = ["component", "kind", "region", "user-facing degraded", "down", "degraded"]
     out.append(table(rows, columns))
-    out += more_lines(len(rows), len(report.degraders))
+    out += more_lines(len(rows), report.degrader_count)
     out += ["", "Per user-facing component (order-1 SPOFs and order-2 pairs)"]
     rows = []
     for cs in head(report.cut_sets, top):
@@ -167,6 +167,8 @@ def _cmd_spof(args: argparse.Namespace) -> int:
         max_candidates=args.max_candidates,
         max_pairs=args.max_pairs,
         candidate_budget=args.candidate_budget,
+        top=limit(args),
+        cut_sets_of_first=limit(args) if args.json else None,  # the text counts every pair
     )
     if args.json:
         emit(report.json_parts(limit(args)), args.full)
@@ -239,9 +241,9 @@ def _cmd_radius(args: argparse.Namespace) -> int:
 def _radius_of_every_component(index: FailureIndex, graph: Graph, args: argparse.Namespace) -> int:
     from blast.analysis.radius import RADIUS_COLUMNS, radius_rows
 
-    every = radius_rows(index)  # the table's rows, without pandas
     top = limit(args)
-    shown = every if top is None else every[:top]
+    shown = radius_rows(index, top)  # the table's first rows, without pandas
+    total = len(index.ids)
     columns = RADIUS_COLUMNS
 
     def rows() -> Iterator[dict[str, Any]]:
@@ -251,7 +253,7 @@ def _radius_of_every_component(index: FailureIndex, graph: Graph, args: argparse
     if args.json:
 
         def parts() -> Iterator[tuple[str, Any]]:
-            yield "counts", {"components": len(every)}
+            yield "counts", {"components": total}
             yield "top", top
             yield "components", rows()
 
@@ -263,7 +265,7 @@ def _radius_of_every_component(index: FailureIndex, graph: Graph, args: argparse
         "most user-facing victims first)"
     )
     print(table(rows(), columns))
-    if line := more(len(shown), len(every)):
+    if line := more(len(shown), total):
         print(line)
     return 0
 

@@ -191,7 +191,7 @@ def _cmd_exposure(args: argparse.Namespace) -> int:
         components=tuple(args.component or ()),
         providers=tuple(args.provider or ()),
     )
-    blind = blind_spots_in(graph, result.failed, result.regions)
+    blind = blind_spots_in(graph, result.failed, result.regions, result.outcome)
     if args.json:
         emit(json_parts(result, limit(args), blind), args.full)
     else:

@@ -31,7 +31,7 @@ from pyroaring import BitMap, FrozenBitMap
 from blast.analysis.exposure import region_components
 from blast.analysis.index import FailureIndex
 from blast.analysis.killers import killers_below
-from blast.analysis.propagation import State, down_path, down_paths, propagate
+from blast.analysis.propagation import Outcome, State, down_path, down_paths, propagate
 from blast.model import Kind
 from blast.model.graph import Graph
 
@@ -186,7 +186,10 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
 
 
 def blind_spots_in(
-    graph: Graph | FailureIndex, failed: Sequence[str], regions: Sequence[str] = ()
+    graph: Graph | FailureIndex,
+    failed: Sequence[str],
+    regions: Sequence[str] = (),
+    outcome: Outcome | None = None,
 ) -> tuple[BlindSpot, ...]:
     """The blind spots of one failure (``blast exposure``): watchers dark with what they watch.
 
@@ -203,12 +206,15 @@ def blind_spots_in(
 
     Only the killer sets of the watchers that are down and of what they watch are
     solved (:func:`~blast.analysis.killers.killers_below`), not the whole index.
+    ``outcome``, when the caller has it, is ``propagate(graph, failed)`` (``blast
+    exposure`` has just run it).
     """
     if isinstance(graph, FailureIndex):
         graph = graph.graph
     topo = graph.topology
     pos, nodes = topo.position, topo.nodes
-    outcome = propagate(graph, list(failed))
+    if outcome is None:
+        outcome = propagate(graph, list(failed))
     down = set(outcome.nodes_in(State.DOWN))
     dark = []
     every = set(watchers(graph))
