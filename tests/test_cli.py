@@ -134,7 +134,7 @@ def test_bad_input_exits_2_with_a_message(args, message):
 def test_validate_ok_and_json():
     run = blast("validate", INCIDENT, SHOP)
     assert run.returncode == 0
-    assert run.stdout.startswith("ok: 125 components")
+    assert run.stdout.startswith("ok: 126 components")
     summary = blast_json("validate", SHOP)
     assert summary["valid"] is True and summary["components"] == 9
 

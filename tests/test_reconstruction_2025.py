@@ -108,6 +108,10 @@ def test_the_scored_run_completes_and_prints_the_table():
     assert abs(edges[("aws.use1.iam.console-signin", "main", "end")]["error_minutes"]) <= 5
     assert abs(edges[("aws.use1.dynamodb.endpoint", "main", "start")]["error_minutes"]) <= 1
     assert result["summary"]["missed"] == 0
+    # the target of issue 11 (every edge within 15 min, median within 5), with Connect's
+    # end fitted (Lambda's synchronous path's replacement rate) and labelled so
+    assert result["target"]["met"] is True
+    assert edges[("aws.use1.connect", "main", "end")]["origin"] == "fitted"
     # EC2's PES-intro window is the stretch of launches failing through DWFM and Network
     # Manager after DynamoDB was back (matching by cause), not the whole EC2 window
     intro = "pes_intro_launch_failures"
@@ -234,3 +238,33 @@ def test_dynamodb_is_not_degraded_again_in_the_nlb_phase_while_lambda_and_sts_ar
     assert minute["aws.use1.lambda.invoke"] == pytest.approx(7 * 60 + 16, abs=0.5)  # 07:04
     assert minute["aws.use1.sts"] == pytest.approx(8 * 60 + 43, abs=0.5)  # 08:31
     assert ENDPOINT not in minute and "aws.use1.nlb.health-check" not in minute
+
+
+def test_connect_waits_on_lambdas_synchronous_path_not_on_its_backlog():
+    """Connect's second wave (E36: from 07:04, its NLBs and Lambda invocation errors) ends
+    with Lambda's synchronous path (E45: 13:20, fitted), not with the drain of Lambda's
+    queued asynchronous work (E48: 14:15): the synchronous path has no backlog."""
+    journal = reference()
+    windows: dict[str, list[dict[str, Any]]] = {}
+    for w in journal["windows"]:
+        windows.setdefault(w["component"], []).append(w)
+    sync, lam, connect = (
+        windows[c][-1]
+        for c in ("aws.use1.lambda.sync-invoke", "aws.use1.lambda.invoke", "aws.use1.connect")
+    )
+    at_0704 = (7 * 60 + 16) * 60  # seconds from the 23:48 start
+    assert sync["start"] == pytest.approx(lam["start"], abs=60) == pytest.approx(at_0704, abs=60)
+    assert sync["cause"]["mechanism"] == "under-scaled"
+    assert connect["start"] == pytest.approx(sync["start"], abs=1)
+    assert connect["end"] == pytest.approx(sync["end"], abs=1)
+    assert sync["end"] == pytest.approx((13 * 60 + 32) * 60, abs=60)  # 13:20, fitted (E45)
+    assert lam["end"] - sync["end"] > 50 * 60  # the backlog drains to 14:15 on its own
+    # the scorer labels the edge the fitted replacement rate sets as fitted
+    [override] = [
+        o
+        for o in base()["overrides"]
+        if o["component"] == "aws.use1.lambda.sync-invoke" and o.get("fitted")
+    ]
+    assert {"component": "aws.use1.connect", "window": "main", "edge": "end"} in override[
+        "fitted_to"
+    ]

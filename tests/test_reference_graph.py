@@ -79,8 +79,12 @@ def test_running_instances_never_degrade_with_ec2s_control_plane():
 
 
 def test_connect_is_not_down_whenever_lambda_is():
-    outcome = propagate(GRAPH, ["aws.use1.lambda.invoke"])
+    # Connect's contact flows call Lambda synchronously (soft: errors, not a stop); the
+    # queued asynchronous work (lambda.invoke) is not on its path (E45 vs E48)
+    outcome = propagate(GRAPH, ["aws.use1.lambda.sync-invoke"])
     assert outcome.state("aws.use1.connect") is State.DEGRADED
+    outcome = propagate(GRAPH, ["aws.use1.lambda.invoke"])
+    assert outcome.state("aws.use1.connect") is State.UP
 
 
 def test_every_edge_keeps_its_sources_or_says_it_is_assumed():
