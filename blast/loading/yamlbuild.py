@@ -78,7 +78,14 @@ _MERGE = "\0merge"  # the plain key ``<<``: its value is merged into the mapping
 class EventBuilder:
     """Turns libyaml events into data on an explicit stack (see the module docstring)."""
 
-    def __init__(self, file: str, located: bool, only: frozenset[DataPath] | None = None):
+    def __init__(
+        self,
+        file: str,
+        located: bool,
+        only: frozenset[DataPath] | None = None,
+        *,
+        skip_unlisted: bool = False,
+    ):
         self.file = file
         self.located = located
         self.outer_located = located
@@ -86,6 +93,11 @@ class EventBuilder:
         """With positions, record them inside only these items of top-level lists (paths
         like ``("components", 7)``), and everywhere outside such items: where the problems
         a first pass found are. At 180,000 components every position costs gigabytes."""
+        self.skip_unlisted = skip_unlisted and only is not None
+        """Build each top-level list item that is not in ``only`` as ``{"id": its id}``
+        alone (see :meth:`_skip_item`): the second pass needs nothing else of them."""
+        self.skip_failed = False
+        """Set when an item could not be skipped faithfully: build again without skipping."""
         self.value_marks: dict[DataPath, Location] = {}
         self.key_marks: dict[DataPath, Location] = {}
         self.scalar_text: dict[DataPath, str] = {}
@@ -304,6 +316,68 @@ class EventBuilder:
             self.value_marks.setdefault(path, self.at(mark))
         self._add(value, size, mark)
 
+    def _unlisted_item(self) -> bool:
+        """Whether the mapping starting now is an item of a top-level list not in ``only``."""
+        stack = self.stack
+        if len(stack) != 2 or type(stack[0].value) is not dict or type(stack[1].value) is not list:
+            return False
+        path = self._child_path()
+        return path is not None and len(path) == 2 and path not in (self.only or ())
+
+    def _skip_item(self, get: Any, event: yaml.MappingStartEvent) -> None:
+        """Read the events of an unlisted item, keeping only its ``id`` (a plain text).
+
+        A file with a few problems is parsed again only for their positions; the
+        other items serve the checks across items by their ids alone. Building
+        each of them cost most of that pass (a 41 MB file: about two thirds of
+        37 s). Anything the stub could get wrong (an anchor or alias, which a
+        listed item may share, or an id that is not plain text) sets
+        :attr:`skip_failed` and the caller builds the whole document again.
+        """
+        path = self._child_path() or ()
+        self.value_marks.setdefault(path, self.at(event.start_mark))
+        if event.anchor is not None:
+            self.skip_failed = True
+        item: dict[str, Any] = {}
+        depth, key, scalar_cls = 1, None, yaml.ScalarEvent
+        while depth:
+            ev = get()
+            if ev is None:
+                break
+            cls = type(ev)
+            if cls is scalar_cls:
+                if ev.anchor is not None:
+                    self.skip_failed = True
+                if depth == 1:
+                    if key is None:
+                        key = ev.value
+                    else:
+                        if key == "id":
+                            plain = ev.tag is None and ev.implicit[0]
+                            odd = plain and self._resolve(ev.value) != _STR_TAG
+                            if ev.tag is not None or odd:
+                                self.skip_failed = True
+                            item["id"] = ev.value
+                        key = None
+            elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+                if ev.anchor is not None:
+                    self.skip_failed = True
+                depth += 1
+            elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+                depth -= 1
+                if depth == 1:
+                    key = None  # a collection value (or key) ended
+            elif cls is yaml.AliasEvent:
+                self.skip_failed = True
+                if depth == 1:
+                    key = None if key is not None else "\0alias"
+            else:  # the stream ended inside the item: libyaml reports it
+                self.skip_failed = True
+                break
+        self.written += 1
+        self.expanded += 1
+        self._add(item, 1, event.start_mark)
+
     def run(self, parser: Any) -> Any:
         get = parser.get_event
         while True:
@@ -314,6 +388,9 @@ class EventBuilder:
             if cls is yaml.ScalarEvent:
                 self.scalar(event)
             elif cls is yaml.MappingStartEvent:
+                if self.skip_unlisted and self._unlisted_item():
+                    self._skip_item(get, event)
+                    continue
                 self.start(event, {})
             elif cls is yaml.SequenceStartEvent:
                 self.start(event, [])

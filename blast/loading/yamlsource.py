@@ -123,7 +123,26 @@ def parse_yaml(
         data = fast_load(text)
         if data is not DECLINED:
             return SourceDocument(file, data, located=False, plain=True)
-    builder = EventBuilder(file, located, only)
+    builder, data = _build(raw, file, located, only, skip_unlisted=True)
+    if builder.skip_failed:  # an anchor or an odd id among the items skipped: build them all
+        builder, data = _build(raw, file, located, only, skip_unlisted=False)
+    if builder.problems:
+        raise GraphFileError(builder.problems)
+    return SourceDocument(
+        file, data, builder.value_marks, builder.key_marks, builder.scalar_text, located
+    )
+
+
+def _build(
+    raw: bytes,
+    file: str,
+    located: bool,
+    only: frozenset[DataPath] | None,
+    *,
+    skip_unlisted: bool,
+) -> tuple[EventBuilder, Any]:
+    """Run the event builder over ``raw`` (see :class:`EventBuilder`)."""
+    builder = EventBuilder(file, located, only, skip_unlisted=skip_unlisted)
     parser = PARSER(raw)
     try:
         with gc_paused():
@@ -135,11 +154,7 @@ def parse_yaml(
         data = None
     finally:
         parser.dispose()
-    if builder.problems:
-        raise GraphFileError(builder.problems)
-    return SourceDocument(
-        file, data, builder.value_marks, builder.key_marks, builder.scalar_text, located
-    )
+    return builder, data
 
 
 def read_yaml(
