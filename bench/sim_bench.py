@@ -4,6 +4,13 @@ Each size runs in a fresh process so that peak memory is its own. Usage::
 
     .venv/bin/python bench/sim_bench.py                # 60 (shipped), 10,000, 100,000
     .venv/bin/python bench/sim_bench.py 1000 20000     # chosen generated sizes
+    .venv/bin/python bench/sim_bench.py --cli 10000    # whole `blast simulate FILE` processes
+
+``--cli N`` writes the generated graph and both scenarios as YAML files (into a
+temporary directory, or ``--keep DIR``) and times whole ``blast simulate GRAPH
+--scenario S --json`` processes, the user's path: exact times (no resolution), the
+graph read from YAML (``--no-cache``, then a first run that stores the cache entry)
+and from the cache (warm), with each process's own peak RSS.
 
 Generated graphs come from :func:`blast.model.synthetic.service_graph` (seed 0)
 with simulation parameters added by :func:`blast.model.synthetic.with_sim_parameters`
@@ -21,11 +28,13 @@ Prints a Markdown table (the one recorded in docs/benchmarks.md).
 from __future__ import annotations
 
 import json
+import os
 import platform
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -167,7 +176,62 @@ def measure_shipped() -> dict[str, object]:
     }
 
 
+def write_files(n: int, folder: Path) -> tuple[Path, dict[str, Path]]:
+    """The bench's generated graph of ``n`` components and its two scenarios, as YAML files."""
+    import yaml
+
+    from blast.model.synthetic import service_graph, to_yaml, with_sim_parameters
+
+    graph = with_sim_parameters(service_graph(n, seed=0))
+    path = folder / f"graph-{n}.yaml"
+    path.write_text(to_yaml(graph))
+    paths = {}
+    for name, scenario in scenarios(graph).items():
+        data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+        paths[name] = folder / f"scenario-{name}.yaml"
+        paths[name].write_text(yaml.safe_dump(data, sort_keys=False))
+    return path, paths
+
+
+def _timed(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
+    """Wall and CPU seconds and peak RSS (MB) of one child process, its output discarded."""
+    start = time.perf_counter()
+    child = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, cmd)
+    return {
+        "seconds": round(time.perf_counter() - start, 2),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+        "peak_mb": round(usage.ru_maxrss / 1024),
+    }
+
+
+def measure_cli(n: int, keep: Path | None = None) -> dict[str, object]:
+    """Whole ``blast simulate --json`` processes on the generated graph written as YAML."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        graph, scenario_paths = write_files(n, folder)
+        env = {**os.environ, "BLAST_CACHE_DIR": str(Path(tmp) / "cache")}
+        out: dict[str, object] = {"n": n, "file_mb": round(graph.stat().st_size / 1e6, 1)}
+        for name, scenario in scenario_paths.items():
+            cmd = [sys.executable, "-m", "blast", "simulate", str(graph), "--scenario"]
+            cmd += [str(scenario), "--json"]
+            out[name] = {
+                "yaml": _timed([*cmd, "--no-cache"], env),
+                "first": _timed(cmd, env),  # reads the YAML and writes the cache entry
+                "warm": _timed(cmd, env),
+            }
+        return out
+
+
 def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--cli":
+        keep = Path(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[3] == "--keep" else None
+        print(json.dumps(measure_cli(int(sys.argv[2]), keep)))
+        return
     if len(sys.argv) > 2 and sys.argv[1] == "--one":
         arg = sys.argv[2]
         result = measure_shipped() if arg == "shipped" else measure_generated(int(arg))

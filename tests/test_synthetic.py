@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from blast.loading.loader import load_graph
 from blast.model import DependencyType, Kind, Scope
-from blast.model.synthetic import REGIONS, service_graph, to_yaml
+from blast.model.synthetic import REGIONS, service_graph, to_yaml, with_sim_parameters
 
 N = 3000
 
@@ -172,6 +172,21 @@ def test_yaml_round_trip(tmp_path):
     assert loaded.name == original.name
     assert dict(loaded.components) == dict(original.components)
     assert dict(loaded.groups) == dict(original.groups)
+
+
+def test_sim_parameters_share_equal_dependencies_and_round_trip(tmp_path):
+    """Equal parameterised dependencies are one object (memory at 100,000), read back equal."""
+    graph = with_sim_parameters(service_graph(2000, seed=5))
+    deps = [d for c in graph.components.values() for d in c.depends_on]
+    assert len({id(d) for d in deps}) < 0.8 * len(deps)
+    assert all(d.detection_delay in (30.0, 60.0, 120.0) and d.timeout == 30.0 for d in deps)
+    assert {d.model_fields_set == set(type(d).model_fields) for d in deps} == {True}
+    path = tmp_path / "sim.yaml"
+    path.write_text(to_yaml(graph))
+    loaded = load_graph(path)
+    assert dict(loaded.components) == dict(graph.components)
+    assert dict(loaded.groups) == dict(graph.groups)
+    assert with_sim_parameters(service_graph(2000, seed=5)).components == graph.components
 
 
 def test_bad_arguments_are_refused():
