@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from blast.errors import Location, Problem
+from blast.loading.yamlskip import read_id_only
 
 MIN_EXPANSION_BUDGET = 200_000
 EXPANSION_FACTOR = 4
@@ -325,55 +326,15 @@ class EventBuilder:
         return path is not None and len(path) == 2 and path not in (self.only or ())
 
     def _skip_item(self, get: Any, event: yaml.MappingStartEvent) -> None:
-        """Read the events of an unlisted item, keeping only its ``id`` (a plain text).
-
-        A file with a few problems is parsed again only for their positions; the
-        other items serve the checks across items by their ids alone. Building
-        each of them cost most of that pass (a 41 MB file: about two thirds of
-        37 s). Anything the stub could get wrong (an anchor or alias, which a
-        listed item may share, or an id that is not plain text) sets
-        :attr:`skip_failed` and the caller builds the whole document again.
-        """
+        """Read the events of an unlisted item, keeping only its ``id``
+        (:func:`blast.loading.yamlskip.read_id_only`); when the stub could be
+        wrong, set :attr:`skip_failed` so that the caller builds the whole
+        document again."""
         path = self._child_path() or ()
         self.value_marks.setdefault(path, self.at(event.start_mark))
-        if event.anchor is not None:
+        item, faithful = read_id_only(get, event, lambda text: self._resolve(text) == _STR_TAG)
+        if not faithful:
             self.skip_failed = True
-        item: dict[str, Any] = {}
-        depth, key, scalar_cls = 1, None, yaml.ScalarEvent
-        while depth:
-            ev = get()
-            if ev is None:
-                break
-            cls = type(ev)
-            if cls is scalar_cls:
-                if ev.anchor is not None:
-                    self.skip_failed = True
-                if depth == 1:
-                    if key is None:
-                        key = ev.value
-                    else:
-                        if key == "id":
-                            plain = ev.tag is None and ev.implicit[0]
-                            odd = plain and self._resolve(ev.value) != _STR_TAG
-                            if ev.tag is not None or odd:
-                                self.skip_failed = True
-                            item["id"] = ev.value
-                        key = None
-            elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
-                if ev.anchor is not None:
-                    self.skip_failed = True
-                depth += 1
-            elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
-                depth -= 1
-                if depth == 1:
-                    key = None  # a collection value (or key) ended
-            elif cls is yaml.AliasEvent:
-                self.skip_failed = True
-                if depth == 1:
-                    key = None if key is not None else "\0alias"
-            else:  # the stream ended inside the item: libyaml reports it
-                self.skip_failed = True
-                break
         self.written += 1
         self.expanded += 1
         self._add(item, 1, event.start_mark)
