@@ -9,14 +9,19 @@ one answers from the cache entry without either.
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-from blast.cli import build_parser
+import blast
+from blast.cli import COMMAND_GROUPS, build_parser
+from blast.cli.startup import DISABLED, PLUGIN_LOADER, group_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = "graphs/examples/shop.yaml"
@@ -42,16 +47,21 @@ UNUSED_BY_HELP = {"dataclasses", "pathlib", "json", "csv", "blast.errors", "orjs
 """Light, but not needed to print help: command modules import them where they run."""
 ANALYSIS = {"numpy", "pandas", "networkx", "rustworkx", "pyroaring", "scipy", "distributed"}
 """What checking a graph file does not need."""
+PLUGIN_DISCOVERY = {"importlib.metadata", "email", "zipfile", "csv"}
+"""What pydantic's plugin loader imports, and the command does without (blast.cli.startup)."""
 
 
-def imports(*args: str, cache: Path) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+def imports(
+    *args: str, cache: Path, env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], set[str]]:
     """Run ``python -X importtime -m blast ARGS``; the run and every module it imported."""
+    environ = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
     run = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "blast", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={**os.environ, "BLAST_CACHE_DIR": str(cache)},
+        env={**environ, "BLAST_CACHE_DIR": str(cache), **(env or {})},
         timeout=300,
     )
     names = {
@@ -101,6 +111,8 @@ def test_a_cold_validate_imports_no_analysis_library(tmp_path):
     assert {"yaml", "pydantic"} <= top_level(names)  # it does parse and validate
     assert not top_level(names) & ANALYSIS, sorted(top_level(names) & ANALYSIS)
     assert not list(tmp_path.glob("*.graph"))
+    assert not top_level(names) & PLUGIN_DISCOVERY, sorted(top_level(names) & PLUGIN_DISCOVERY)
+    assert PLUGIN_LOADER not in names  # the stand-in answered pydantic
 
 
 def test_a_warm_validate_of_a_small_file_imports_no_parser_and_no_model(tmp_path):
@@ -112,3 +124,109 @@ def test_a_warm_validate_of_a_small_file_imports_no_parser_and_no_model(tmp_path
     assert warm.stdout == first.stdout
     assert not top_level(names) & HEAVY, sorted(top_level(names) & HEAVY)
     assert "blast.model.spec" not in names and "blast.loading.loader" not in names
+
+
+@pytest.mark.parametrize("setting", ["", "some_plugin"])
+def test_plugins_the_environment_allows_are_looked_for_by_pydantic_itself(setting, tmp_path):
+    """The stand-in answers only while plugins are off: otherwise pydantic's loader runs."""
+    run, names = imports(
+        "validate", "--no-cache", SHOP, cache=tmp_path, env={"PYDANTIC_DISABLE_PLUGINS": setting}
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.startswith("ok: 9 components")
+    assert {PLUGIN_LOADER, "importlib.metadata"} <= names
+
+
+STAND_IN_CHECK = """
+import os, sys
+from pydantic.plugin._loader import get_plugins
+assert list(get_plugins()) == []  # pydantic's own loader: no plugin
+del sys.modules["pydantic.plugin._loader"]
+from blast.cli import startup
+startup.skip_plugin_discovery()
+from pydantic.plugin._loader import get_plugins
+assert get_plugins is startup._get_plugins and list(get_plugins()) == []
+os.environ["PYDANTIC_DISABLE_PLUGINS"] = ""  # plugins allowed: pydantic's loader again
+list(get_plugins())
+assert sys.modules["pydantic.plugin._loader"].get_plugins is not startup._get_plugins
+print("handed over")
+"""
+
+
+@pytest.mark.parametrize("setting", DISABLED)
+def test_the_stand_in_gives_pydantic_s_own_answer(setting):
+    """pydantic's real loader, with each value the stand-in treats as "off", finds no plugin,
+    as the stand-in does; once the variable allows plugins, the stand-in hands over."""
+    env = {**os.environ, "PYDANTIC_DISABLE_PLUGINS": setting}
+    run = subprocess.run(
+        [sys.executable, "-c", STAND_IN_CHECK],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout == "handed over\n"
+
+
+def describe(parser: argparse.ArgumentParser) -> list[tuple[object, ...]]:
+    """A parser's options and arguments (nested commands too) and its help text."""
+    found: list[tuple[object, ...]] = [(parser.prog, parser.format_help())]
+    for a in parser._actions:
+        found.append((a.option_strings, a.dest, a.nargs, a.default, a.required, a.help))
+        if isinstance(a, argparse._SubParsersAction):
+            for name, sub in a.choices.items():
+                found.extend([(name,), *describe(sub)])
+    return found
+
+
+def subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    (sub,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    chosen: argparse.ArgumentParser = sub.choices[command]
+    return chosen
+
+
+@pytest.mark.parametrize("command", commands())
+def test_a_command_gets_the_parser_the_whole_parser_has(command):
+    """Built for one command, the parser holds that command's module only, with exactly
+    the options (and help) the whole parser gives it."""
+    whole = build_parser()
+    alone = build_parser([command, "x"])
+    module = group_of([command], COMMAND_GROUPS)
+    assert module is not None and module in COMMAND_GROUPS
+    (sub,) = (a for a in alone._actions if isinstance(a, argparse._SubParsersAction))
+    assert command in sub.choices and len(sub.choices) < len(commands())
+    assert describe(subparser(alone, command)) == describe(subparser(whole, command))
+
+
+@pytest.mark.parametrize("argv", [[], ["--help"], ["--version"], ["-h", "validate"], ["nope"]])
+def test_anything_but_a_command_first_gets_the_whole_parser(argv):
+    assert group_of(argv, COMMAND_GROUPS) is None
+    assert describe(build_parser(argv)) == describe(build_parser())
+
+
+def test_a_register_that_needs_real_argparse_objects_gets_the_whole_parser():
+    picky = ModuleType("picky")
+    picky.register = lambda sub: sub.choices["x"]  # type: ignore[attr-defined]
+    assert group_of(["validate"], (picky, *COMMAND_GROUPS)) is None
+
+
+@pytest.mark.parametrize(
+    "argv", [["validate", "--jsn", SHOP], ["spof"], ["radius", SHOP, "--top", "0"]]
+)
+def test_a_mistake_reads_as_with_the_whole_parser(argv, tmp_path, capsys):
+    run, _ = imports(*argv, cache=tmp_path)
+    assert run.returncode == 2
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(argv)
+    expected = capsys.readouterr().err
+    assert "error:" in expected
+    assert run.stderr.endswith(expected)  # after importtime's lines
+
+
+def test_the_version_is_the_one_of_pyproject():
+    """``blast.__version__`` is a constant (no package metadata read at start-up) kept equal
+    to the project's version, the one source of truth."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert blast.__version__ == project["version"]

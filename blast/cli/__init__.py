@@ -7,10 +7,10 @@ commands; a command's ``run(args)`` returns the exit code.
 
 Start-up: importing this package imports argparse and the command modules only;
 each command imports its libraries (pydantic, PyYAML, the analysis) when it runs,
-so ``blast --help`` never pays for them (tests/test_startup.py). Third-party
-pydantic plugins are not loaded by the command (``PYDANTIC_DISABLE_PLUGINS``,
-unless the environment sets it): looking for them reads the metadata of every
-installed package, about 10 ms of each first run (docs/benchmarks.md).
+so ``blast --help`` never pays for them (tests/test_startup.py). A command builds
+the parsers of its own command module only, and third-party pydantic plugins are
+not loaded by the command (``PYDANTIC_DISABLE_PLUGINS``, unless the environment
+sets it), nor looked for: see :mod:`blast.cli.startup` and docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import NoReturn
 from blast import __version__
 from blast.cli import analysis, catalog, check, exposure, interop, race, report, simulate, validate
 from blast.cli.analysis import MAX_CANDIDATES, MAX_PAIRS
+from blast.cli.startup import group_of, skip_plugin_discovery
 
 COMMAND_GROUPS = (validate, analysis, exposure, catalog, simulate, report, race, check, interop)
 """Modules whose ``register`` adds commands, in the order ``--help`` lists them."""
@@ -36,8 +37,13 @@ object). Kept here instead of freed, and :func:`exit_fast` ends the process with
 freeing them; in process, the next :func:`main` call frees them."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (also used to generate ``docs/cli.md``)."""
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser (also used to generate ``docs/cli.md``).
+
+    Given the arguments ``argv`` of a run, only the commands of the module that adds
+    the command named first get their parsers (see :func:`blast.cli.startup.group_of`):
+    the same parse, without building every other command's options.
+    """
     parser = argparse.ArgumentParser(
         prog="blast",
         description="Blast: what breaks in your stack when a dependency fails.",
@@ -45,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"blast {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in COMMAND_GROUPS:
+    only = None if argv is None else group_of(argv, COMMAND_GROUPS)
+    for group in COMMAND_GROUPS if only is None else (only,):
         group.register(sub)
     return parser
 
@@ -53,12 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     KEEP_UNTIL_EXIT.clear()  # in process, at most one command's objects are kept
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     from blast.errors import BlastError, GraphFileError  # after --help, which exits above
     from blast.gcpause import disable_for_process
 
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # see the module docstring
+    skip_plugin_discovery()  # see the module docstring
     disable_for_process()  # short-lived: see blast.gcpause
     try:
         return int(args.run(args))
