@@ -230,3 +230,29 @@ def test_the_version_is_the_one_of_pyproject():
     to the project's version, the one source of truth."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert blast.__version__ == project["version"]
+
+
+BUILT_AT_IMPORT = """
+from pydantic import BaseModel
+import blast.model.spec as spec
+models = [
+    m
+    for m in vars(spec).values()
+    if isinstance(m, type) and issubclass(m, BaseModel) and m.model_fields  # not a bare base
+]
+print(sorted(m.__name__ for m in models if m.__pydantic_complete__))
+print(sorted(m.__name__ for m in models if not m.__pydantic_complete__))
+"""
+
+
+def test_importing_the_model_builds_the_validators_of_whole_items_only():
+    """A graph file is validated item by item as components and groups (and its header as a
+    document): only those models build a validator when the model is imported; the parts
+    of a component build theirs on first direct use (blast.model.dependency)."""
+    run = subprocess.run(
+        [sys.executable, "-c", BUILT_AT_IMPORT], capture_output=True, text=True, cwd=ROOT
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    built, deferred = run.stdout.splitlines()
+    assert built == "['Component', 'GraphDocument', 'RedundancyGroup']"
+    assert "'Dependency'" in deferred and "'Retry'" in deferred

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import ConfigDict, Field, ValidatorFunctionWrapHandler, WrapValidator
 
 from blast.model.vocabulary import (
     ID_PATTERN,
@@ -18,11 +18,20 @@ from blast.model.vocabulary import (
     DependencyType,
     Duration,
     Flag,
+    Frozen,
     Plane,
     Rate,
     WholeNumber,
 )
-from blast.model.vocabulary import Frozen as _Frozen
+
+
+class _Frozen(Frozen):
+    """The parts of a component: validated inside it, so their own validators are built
+    on first use only (``defer_build``). Building one per class when the module is
+    imported cost every graph-reading command about 10 ms of start-up (docs/benchmarks.md),
+    for validators that loading a graph file never calls."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
 class Fact(_Frozen):
