@@ -256,3 +256,38 @@ def test_importing_the_model_builds_the_validators_of_whole_items_only():
     built, deferred = run.stdout.splitlines()
     assert built == "['Component', 'GraphDocument', 'RedundancyGroup']"
     assert "'Dependency'" in deferred and "'Retry'" in deferred
+
+
+THREADS_AFTER_SPOF = """
+import os, sys
+from blast.cli import main
+code = main(["spof", "--no-cache", sys.argv[1]])
+assert code == 0 and "numpy" in sys.modules
+print(os.environ["OPENBLAS_NUM_THREADS"], len(os.listdir("/proc/self/task")))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+@pytest.mark.parametrize("setting", [None, "2"])
+def test_numpy_s_openblas_runs_one_thread_unless_the_environment_says(setting, tmp_path):
+    """A command that imports numpy (spof) ends with one thread when the environment does not
+    size OpenBLAS's pool (OpenBLAS would have started one per core: 60 ms CPU spinning),
+    and keeps a size the environment gives."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if setting is not None:
+        env["OPENBLAS_NUM_THREADS"] = setting
+    run = subprocess.run(
+        [sys.executable, "-c", THREADS_AFTER_SPOF, SHOP],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**env, "BLAST_CACHE_DIR": str(tmp_path)},
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    value, threads = run.stdout.split()[-2:]
+    assert value == (setting or "1")
+    if setting is None:
+        assert threads == "1"
+    else:  # the environment's pool: one thread per core, at most the size given
+        assert 1 <= int(threads) <= min(2, os.cpu_count() or 1)

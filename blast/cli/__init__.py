@@ -10,7 +10,8 @@ each command imports its libraries (pydantic, PyYAML, the analysis) when it runs
 so ``blast --help`` never pays for them (tests/test_startup.py). A command builds
 the parsers of its own command module only, and third-party pydantic plugins are
 not loaded by the command (``PYDANTIC_DISABLE_PLUGINS``, unless the environment
-sets it), nor looked for: see :mod:`blast.cli.startup` and docs/benchmarks.md.
+sets it), nor looked for; numpy's OpenBLAS runs one thread (Blast calls no BLAS
+routine): see :mod:`blast.cli.startup` and docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import NoReturn
 from blast import __version__
 from blast.cli import analysis, catalog, check, exposure, interop, race, report, simulate, validate
 from blast.cli.analysis import MAX_CANDIDATES, MAX_PAIRS
-from blast.cli.startup import group_of, skip_plugin_discovery
+from blast.cli.startup import group_of, one_blas_thread, skip_plugin_discovery
 
 COMMAND_GROUPS = (validate, analysis, exposure, catalog, simulate, report, race, check, interop)
 """Modules whose ``register`` adds commands, in the order ``--help`` lists them."""
@@ -68,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from blast.gcpause import disable_for_process
 
     skip_plugin_discovery()  # see the module docstring
+    one_blas_thread()
     disable_for_process()  # short-lived: see blast.gcpause
     try:
         return int(args.run(args))
