@@ -47,6 +47,7 @@ CASES: list[tuple[str, list[str], bool]] = [
     ("validate-shop", ["validate", SHOP], True),
     ("validate-aws", ["validate", AWS], True),
     ("spof-shop", ["spof", SHOP], True),
+    ("radius-shop", ["radius", SHOP, "api"], True),
     ("simulate-shop", ["simulate", SHOP, "--scenario", SCENARIO], True),
 ]
 """(label for ``--only``, arguments, reads a graph): those that read one run in every
