@@ -169,3 +169,19 @@ def test_a_stored_model_that_does_not_validate_is_reported_and_the_entry_removed
         list(graph.components.values())
     assert not where.exists()
     assert load_graph(source, cache=True) == load_graph(source)
+
+
+@pytest.mark.parametrize(
+    "case", [*SHAPES, ("hubs", 3000, 4), "graphs/aws-us-east-1-2025-10-20.yaml"]
+)
+def test_numpy_sorts_the_incoming_edges_as_python_does(case, monkeypatch):
+    """Big graphs sort their incoming edges with numpy (compact.NUMPY_FROM): the same lists."""
+    graph = _fresh(case)
+    monkeypatch.setattr(compact, "NUMPY_FROM", 10**12)
+    by_python = compact.Edges.of(graph)
+    monkeypatch.setattr(compact, "NUMPY_FROM", 0)
+    by_numpy = compact.Edges.of(graph)
+    assert by_numpy.__dict__ == by_python.__dict__
+    for name in ("in_start", "source", "in_kind"):
+        assert {type(v) for v in getattr(by_numpy, name)} <= {int}
+    assert by_numpy.source and by_numpy.in_start[-1] == len(by_numpy.source)

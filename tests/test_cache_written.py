@@ -17,11 +17,24 @@ from blast.model.shapes import generate
 from blast.model.synthetic import to_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = sorted(
-    str(p.relative_to(ROOT))
-    for pattern in ("graphs/*.yaml", "graphs/examples/*.yaml", "catalog/*.yaml")
-    for p in ROOT.glob(pattern)
-)
+WHOLE_GRAPHS = ("graphs/*.yaml", "graphs/catalog/*.yaml", "graphs/examples/*.yaml")
+"""Where the shipped whole graphs are: each validates on its own."""
+CATALOG_ENTRIES = "blast/catalogs/aws/*.yaml"
+"""The catalog's region entry files and index: whole graphs made of the fragments below."""
+FRAGMENTS = ("blast/catalogs/aws/parts/*.yaml", "blast/catalogs/aws/regions/*.yaml")
+"""Catalog fragments: each names ids that other fragments define, so none is a graph alone."""
+
+
+def _glob(*patterns: str) -> list[str]:
+    found = []
+    for pattern in patterns:
+        matched = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob(pattern))
+        assert matched, f"{pattern} matches no file"  # a pattern gone stale fails, never skips
+        found += matched
+    return found
+
+
+FILES = _glob(*WHOLE_GRAPHS, CATALOG_ENTRIES)
 
 
 def _same_models(checked) -> None:
@@ -48,9 +61,26 @@ def _same_models(checked) -> None:
 def test_shipped_graphs_store_what_validates_the_same(name, monkeypatch):
     monkeypatch.setattr(yamlsource, "FAST_PARSE_MIN_BYTES", 0)  # every file takes the fast path
     checked = check_files(ROOT / name)
-    if checked.graph is None:
-        pytest.skip(f"{name} is not a whole graph on its own")  # a catalog fragment
-    _same_models(checked)
+    assert checked.problems == []  # a whole graph: never skipped
+    _same_models(checked)  # the parsed data when the fast parse read every file, else pydantic's
+
+
+def test_catalog_fragments_are_stored_as_parts_of_the_graphs_that_include_them(monkeypatch):
+    """A fragment alone is no graph (it names ids other fragments define) and stores
+    nothing; its items are stored, and round-trip, as part of a catalog entry (above)."""
+    monkeypatch.setattr(yamlsource, "FAST_PARSE_MIN_BYTES", 0)
+    fragments = _glob(*FRAGMENTS)
+    included: set[Path] = set()
+    for name in _glob(CATALOG_ENTRIES):
+        checked = check_files(ROOT / name)
+        assert checked.graph is not None
+        included.update(checked.sources)
+    for name in fragments:
+        assert (ROOT / name).resolve() in included, f"{name} is in no catalog entry"
+        checked = check_files(ROOT / name)
+        assert checked.graph is None and checked.written is None
+        assert checked.problems
+        assert all("unknown component" in p.message for p in checked.problems), name
 
 
 RICH = """\

@@ -98,7 +98,8 @@ def exit_fast(argv: Sequence[str] | None = None) -> NoReturn:
     When a command left objects in :data:`KEEP_UNTIL_EXIT`, the process ends with
     ``os._exit`` once stdout and stderr are flushed: the operating system takes the
     memory back at once, where Python's shutdown would free every object one by one.
-    Only commands that opt in do so (``validate``, which starts no thread or process).
+    Only commands that opt in do so (``validate`` and the commands that load a graph with
+    :func:`blast.cli.common.load_graph_arg`, none of which starts a thread or process).
     """
     code = main(argv)
     if not KEEP_UNTIL_EXIT:

@@ -200,6 +200,39 @@ class _BriefItems(ItemsView[str, Brief]):
         return zip(briefs, briefs.rows(), strict=True)
 
 
+NUMPY_FROM = 200_000
+"""Edges from which :meth:`Edges.of` sorts the incoming edges with numpy: 0.15 s instead of
+0.8 s at 680,000 edges (100,000 components, hubs shape); below, importing numpy (0.15 s,
+which the analyses pay anyway) would cost more than the pure-Python sort."""
+
+_Incoming = tuple[list[int], list[int], list[int]]
+
+
+def _incoming(start: list[int], target: list[int], kind: list[int], n: int) -> _Incoming:
+    """``(in_start, source, in_kind)`` of the edges (see :class:`Edges`), in pure Python."""
+    degrees = map(operator.sub, start[1:], start[:-1])
+    owner = list(chain.from_iterable(map(repeat, range(n), degrees)))
+    order = sorted(range(len(target)), key=target.__getitem__)
+    counts = Counter(target)
+    in_start = [0, *accumulate(map(counts.get, range(n), repeat(0)))]
+    return in_start, list(map(owner.__getitem__, order)), list(map(kind.__getitem__, order))
+
+
+def _incoming_numpy(start: list[int], target: list[int], kind: list[int], n: int) -> _Incoming:
+    """The same lists as :func:`_incoming`, sorted by numpy's stable sort (a test compares)."""
+    import numpy as np
+
+    targets = np.array(target, dtype=np.int64)
+    order = np.argsort(targets, kind="stable")
+    degrees = list(map(operator.sub, start[1:], start[:-1]))
+    owner = np.repeat(np.arange(n, dtype=np.int64), degrees)
+    counts = np.bincount(targets, minlength=n)
+    in_start: list[int] = [0, *np.cumsum(counts).tolist()]
+    source: list[int] = owner[order].tolist()
+    in_kind: list[int] = np.array(kind, dtype=np.int8)[order].tolist()
+    return in_start, source, in_kind
+
+
 _DEPENDS_ON = operator.attrgetter("depends_on")
 _TARGET = operator.attrgetter("target")
 _TYPE = operator.attrgetter("type")
@@ -247,13 +280,8 @@ class Edges:
                 start.append(len(target))
             # Incoming edges: a stable sort of the edges by target keeps, for each
             # target, its dependents in (dependent, edge) order, as Topology.of has them.
-            degrees = map(operator.sub, start[1:], start[:-1])
-            owner = list(chain.from_iterable(map(repeat, range(len(nodes)), degrees)))
-            order = sorted(range(len(target)), key=target.__getitem__)
-            counts = Counter(target)
-            in_start = [0, *accumulate(map(counts.get, range(len(nodes)), repeat(0)))]
-            source = list(map(owner.__getitem__, order))
-            in_kind = list(map(kind.__getitem__, order))
+            incoming = _incoming_numpy if len(target) >= NUMPY_FROM else _incoming
+            in_start, source, in_kind = incoming(start, target, kind, len(nodes))
         min_up = tuple(g.min_up for g in graph.groups.values())
         return cls(start, target, kind, in_start, source, in_kind, min_up)
 
