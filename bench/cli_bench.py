@@ -6,7 +6,10 @@ run it. For each shape and size the graph file is generated once (see
 run is *cold* (fresh interpreter, no Blast cache entry yet when the loader has
 one: the bench points ``XDG_CACHE_HOME`` at an empty directory, a new one for
 each command), the median
-of the rest is *warm* (the file and Blast's cache are in place). Peak RSS is the
+of the rest is *warm* (the file and Blast's cache are in place: the graph's entry,
+and the answer the first run stored, see :mod:`blast.cli.answers`; with
+``--recompute`` the stored answers are removed before each run, so that a warm run
+reads the graph from the cache and analyses it). Peak RSS is the
 child's ``ru_maxrss`` from ``os.wait4``. Every run has a timeout; a run that hits
 it is reported as ``>T``.
 
@@ -176,6 +179,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--naive-max", type=int, default=10_000)
     parser.add_argument("--no-naive", action="store_true")
     parser.add_argument("--jsonl", type=Path, help="append raw rows here")
+    parser.add_argument(
+        "--recompute",
+        action="store_true",
+        help="remove stored answers (blast.cli.answers) before each warm run: warm runs then "
+        "read the graph from the cache and analyse it",
+    )
     args = parser.parse_args(argv)
 
     # Bytecode as any install writes it: with PYTHONDONTWRITEBYTECODE set (as in the
@@ -191,6 +200,7 @@ def main(argv: list[str]) -> None:
         f"{platform.python_implementation()} {platform.python_version()}, {platform.platform()}; "
         f"run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, root {args.root}, "
         f"load average {os.getloadavg()[0]:.1f}"
+        + (", stored answers removed before each run (--recompute)" if args.recompute else "")
     )
     print()
     print(
@@ -214,6 +224,9 @@ def main(argv: list[str]) -> None:
                     argv_ = [sys.executable, "-m", "blast", *cmd]
                     rows = []
                     for _ in range(args.repeat):
+                        if args.recompute:
+                            for stored in Path(cache).glob("blast/*.answer"):
+                                stored.unlink()
                         rows.append(run(argv_, args.timeout, env, cache))
                         if rows[-1]["timed_out"]:
                             break
