@@ -89,7 +89,7 @@ def answer_key(entry: Entry, args: argparse.Namespace) -> str | None:
     parts = {
         "format": FORMAT,
         "code": code,
-        "graph": _digest(entry.payload),
+        "graph": entry.digest or _digest(entry.payload),
         "files": [str(p) for p in entry.files],
         "cwd": os.getcwd(),
         "options": options,
