@@ -24,13 +24,21 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "graphs/examples/shop.yaml"
 
 
-def _run(args: list[str], cache: Path, cwd: Path = ROOT, *, importtime: bool = False):
-    env = {**os.environ, "BLAST_CACHE_DIR": str(cache)}
+def _run(
+    args: list[str],
+    cache: Path,
+    cwd: Path = ROOT,
+    *,
+    importtime: bool = False,
+    encoding: str = "utf-8",
+):
+    env = {**os.environ, "BLAST_CACHE_DIR": str(cache), "PYTHONIOENCODING": encoding}
     flags = ["-X", "importtime"] if importtime else []
     return subprocess.run(
         [sys.executable, *flags, "-m", "blast", *args],
         capture_output=True,
         text=True,
+        encoding=encoding,
         cwd=cwd,
         env={**env, "PYTHONPATH": str(ROOT)},
         timeout=300,
@@ -160,3 +168,15 @@ def test_at_most_max_answers_are_kept(tmp_path, monkeypatch):
     assert answers.read(f"{0:040x}") is None
     last = answers.MAX_ANSWERS + 4
     assert answers.read(f"{last:040x}") == f"answer {last}\n".encode()
+
+
+def test_text_answers_are_stored_per_output_encoding(tmp_path):
+    """The same text is other bytes in another encoding: each is stored on its own."""
+    cache = tmp_path / "cache"
+    args = ["spof", str(SHOP)]
+    utf8 = _run(args, cache)
+    assert "×" in utf8.stdout  # the order-2 pairs: a character latin-1 writes as one byte
+    latin = _run(args, cache, encoding="latin-1")
+    assert latin.returncode == 0 and latin.stdout == utf8.stdout
+    assert len(list(cache.glob("*.answer"))) == 2
+    assert _run(args, cache, encoding="latin-1").stdout == utf8.stdout

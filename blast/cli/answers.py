@@ -13,7 +13,8 @@ is stored beside the graph's entry, under a key made of
 * the digest of every Python source file of the ``blast`` package and Python's
   version (any change of code, even one that should not change an answer, is a
   new key),
-* the command and every option as parsed, and the working directory.
+* the command and every option as parsed, the working directory and standard
+  output's encoding.
 
 A later run with the same key writes the stored bytes and exits 0: the same
 output byte for byte (tests/test_answers.py compares stored and computed runs).
@@ -39,7 +40,6 @@ import io
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -93,6 +93,8 @@ def answer_key(entry: Entry, args: argparse.Namespace) -> str | None:
         "files": [str(p) for p in entry.files],
         "cwd": os.getcwd(),
         "options": options,
+        # text output's bytes depend on how standard output encodes it
+        "stdout": [getattr(sys.stdout, "encoding", None), getattr(sys.stdout, "errors", None)],
     }
     text = json.dumps(parts, sort_keys=True, default=repr)
     return _digest(text.encode())
@@ -120,6 +122,8 @@ def read(key: str) -> bytes | None:
 def write(key: str, output: bytes) -> None:
     """Store ``output`` under ``key`` (best effort: a cache that cannot be written is skipped)."""
     blob = json.dumps({"format": FORMAT, "digest": _digest(output)}).encode() + b"\n" + output
+    import tempfile  # only a run that stores pays for it
+
     where = _where(key)
     try:
         where.parent.mkdir(parents=True, exist_ok=True)
