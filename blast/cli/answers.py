@@ -199,7 +199,13 @@ def _recorded(run: Callable[[], int]) -> tuple[int, bytes | None]:
         line_buffering=bool(getattr(real_out, "line_buffering", False)),
         write_through=True,
     )
-    sys.stderr = io.TextIOWrapper(err, encoding="utf-8", errors="replace", write_through=True)
+    err_encoding = getattr(real_err, "encoding", None) or "utf-8"
+    sys.stderr = io.TextIOWrapper(
+        err,
+        encoding=err_encoding,
+        errors=getattr(real_err, "errors", None) or "backslashreplace",
+        write_through=True,
+    )
     try:
         code = run()
         sys.stdout.flush()
@@ -210,7 +216,7 @@ def _recorded(run: Callable[[], int]) -> tuple[int, bytes | None]:
             with contextlib.suppress(OSError, ValueError):
                 wrapper.detach()  # never closes the real stream
         if err.size and err.out is None:  # a text-only standard error: passed on now
-            real_err.write(b"".join(err.parts).decode("utf-8", "replace"))
+            real_err.write(b"".join(err.parts).decode(err_encoding, "replace"))
     stored = code == 0 and out.whole and not err.size
     return code, b"".join(out.parts) if stored else None
 
