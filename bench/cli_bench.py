@@ -6,7 +6,10 @@ run it. For each shape and size the graph file is generated once (see
 run is *cold* (fresh interpreter, no Blast cache entry yet when the loader has
 one: the bench points ``XDG_CACHE_HOME`` at an empty directory, a new one for
 each command), the median
-of the rest is *warm* (the file and Blast's cache are in place). Peak RSS is the
+of the rest is *warm* (the file and Blast's cache are in place: the graph's entry,
+and the answer the first run stored, see :mod:`blast.cli.answers`; with
+``--recompute``, further warm runs each remove the stored answer first, so that
+they read the graph from the cache and analyse it: an extra column). Peak RSS is the
 child's ``ru_maxrss`` from ``os.wait4``. Every run has a timeout; a run that hits
 it is reported as ``>T``.
 
@@ -176,6 +179,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--naive-max", type=int, default=10_000)
     parser.add_argument("--no-naive", action="store_true")
     parser.add_argument("--jsonl", type=Path, help="append raw rows here")
+    parser.add_argument(
+        "--recompute",
+        action="store_true",
+        help="also time warm runs with the stored answer (blast.cli.answers) removed before "
+        "each: the graph read from the cache and analysed (REPEAT - 1 runs, an extra column)",
+    )
     args = parser.parse_args(argv)
 
     # Bytecode as any install writes it: with PYTHONDONTWRITEBYTECODE set (as in the
@@ -193,11 +202,12 @@ def main(argv: list[str]) -> None:
         f"load average {os.getloadavg()[0]:.1f}"
     )
     print()
+    extra = " warm, answer removed, wall / CPU (s) | its peak RSS (MB) |" if args.recompute else ""
     print(
         "| shape | components | command | cold wall / CPU (s) | warm wall / CPU (s) "
-        "| peak RSS cold / warm (MB) | stdout |"
+        f"| peak RSS cold / warm (MB) | stdout |{extra}"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|" + ("---|---|" if args.recompute else ""))
     radius_warm: dict[tuple[str, int], float] = {}
     for shape in args.shapes:
         for n in args.sizes:
@@ -217,19 +227,31 @@ def main(argv: list[str]) -> None:
                         rows.append(run(argv_, args.timeout, env, cache))
                         if rows[-1]["timed_out"]:
                             break
+                    again = []  # warm with the stored answer removed: the analysis runs
+                    for _ in range(max(1, args.repeat - 1) if args.recompute else 0):
+                        for stored in Path(cache).glob("blast/*.answer"):
+                            stored.unlink()
+                        again.append(run(argv_, args.timeout, env, cache))
+                        if again[-1]["timed_out"]:
+                            break
                     warm = rows[1:] or rows
-                    if label == "radius --json" and not any(r["timed_out"] for r in warm):
-                        radius_warm[shape, n] = statistics.median(r["cpu_s"] for r in warm)
+                    analysed = again or warm  # the ratio is to an analysis, when one was timed
+                    if label == "radius --json" and not any(r["timed_out"] for r in analysed):
+                        radius_warm[shape, n] = statistics.median(r["cpu_s"] for r in analysed)
                     peak = f"{rows[0]['peak_mb']:.0f} / {max(r['peak_mb'] for r in warm):.0f}"
                     size = rows[0]["stdout_bytes"]
+                    extra = ""
+                    if again:
+                        top = max(r["peak_mb"] for r in again)
+                        extra = f" {fmt(again, args.timeout)} | {top:.0f} |"
                     print(
                         f"| {shape} | {n:,} | `{label}` | {fmt(rows[:1], args.timeout)} | "
-                        f"{fmt(warm, args.timeout)} | {peak} | {size / 1e6:.2f} MB |",
+                        f"{fmt(warm, args.timeout)} | {peak} | {size / 1e6:.2f} MB |{extra}",
                         flush=True,
                     )
                     if args.jsonl:
                         with args.jsonl.open("a") as f:
-                            for i, r in enumerate(rows):
+                            for i, r in enumerate(rows + again):
                                 f.write(
                                     json.dumps(
                                         {
@@ -237,6 +259,7 @@ def main(argv: list[str]) -> None:
                                             "n": n,
                                             "command": label,
                                             "run": i,
+                                            "recomputed": i >= len(rows),
                                             "load1": os.getloadavg()[0],
                                             **r,
                                         }
@@ -248,7 +271,9 @@ def main(argv: list[str]) -> None:
     print()
     print(
         "| shape | components | naive networkx CPU (s) "
-        "| `blast radius --json` warm CPU (s) | ratio |"
+        "| `blast radius --json` warm CPU (s)"
+        + (", answer removed" if args.recompute else "")
+        + " | ratio |"
     )
     print("|---|---|---|---|---|")
     for (shape, n), blast_s in radius_warm.items():

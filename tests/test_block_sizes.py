@@ -5,7 +5,13 @@ from __future__ import annotations
 import networkx as nx
 from hypothesis import given, settings
 
-from blast.analysis.structure import biconnected_components, block_sizes, undirected_view
+from blast.analysis.structure import (
+    biconnected_components,
+    block_sizes,
+    undirected_pairs_reference,
+    undirected_view,
+    view_pairs,
+)
 from blast.model.synthetic import service_graph
 from tests.strategies import graphs
 from tests.test_structure_and_radius import networkx_view
@@ -29,3 +35,21 @@ def test_block_sizes_match_networkx_on_a_service_graph():
     sizes = block_sizes(undirected_view(graph))
     assert sizes == expected_sizes(graph)
     assert len(sizes) > 1 and sizes[0] > 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(graphs)
+def test_view_pairs_match_the_loop_they_replaced(graph):
+    """The numpy pairs of the undirected view against the Python loop that built it."""
+    low, high = view_pairs(graph)
+    pairs = list(zip(low.tolist(), high.tolist(), strict=True))
+    assert pairs == sorted(set(pairs))  # distinct and sorted
+    assert set(pairs) == undirected_pairs_reference(graph)
+    view = undirected_view(graph)
+    assert sorted(tuple(sorted(e)) for e in view.edge_list()) == pairs
+
+
+def test_view_pairs_match_the_loop_on_a_service_graph():
+    graph = service_graph(800, seed=4)
+    low, high = view_pairs(graph)
+    assert set(zip(low.tolist(), high.tolist(), strict=True)) == undirected_pairs_reference(graph)

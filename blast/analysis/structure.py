@@ -15,7 +15,6 @@ from itertools import chain
 import numpy as np
 import rustworkx as rx
 
-from blast.gcpause import gc_paused
 from blast.model.graph import Graph
 
 
@@ -58,22 +57,66 @@ def distinct(values: np.ndarray) -> np.ndarray:
 
 
 def undirected_view(graph: Graph) -> rx.PyGraph:
-    """Components as nodes (payload: id), one edge per dependent-needed pair."""
+    """Components as nodes (payload: id), one edge per dependent-needed pair.
+
+    The pairs are found and deduplicated in numpy (:func:`view_pairs`), then added
+    to a multigraph: a simple graph checks every new edge against the existing
+    ones of its ends, which a hub's thousands of edges make slow.
+    """
+    topo = graph.topology
+    view = rx.PyGraph(multigraph=True)
+    view.add_nodes_from(topo.nodes[: topo.n_components])
+    low, high = view_pairs(graph)
+    view.add_edges_from_no_data(list(zip(low.tolist(), high.tolist(), strict=True)))
+    return view
+
+
+def view_pairs(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
+    """The undirected view's edges as distinct position pairs ``low <= high``, sorted: each
+    component with every component it depends on, through a redundancy group with each
+    component behind it (:func:`_members_behind`) but itself."""
+    topo = graph.topology
+    n_comp, n = topo.n_components, len(topo.nodes)
+    rows = topo.targets[:n_comp]
+    sizes = np.fromiter(map(len, rows), dtype=np.int64, count=n_comp)
+    needed = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(sizes.sum()))
+    dependent = np.repeat(np.arange(n_comp, dtype=np.int64), sizes)
+    direct = needed < n_comp
+    ends = [(dependent[direct], needed[direct])]
+    if not direct.all():
+        behind = _members_behind(graph)
+        counts = np.fromiter((len(behind[g]) for g in range(n_comp, n)), np.int64, n - n_comp)
+        first = np.concatenate(([0], np.cumsum(counts)))
+        flat = np.fromiter(
+            chain.from_iterable(behind[g] for g in range(n_comp, n)),
+            dtype=np.int64,
+            count=int(first[-1]),
+        )
+        via = needed[~direct] - n_comp
+        many = counts[via]
+        at = np.repeat(first[via] - np.cumsum(many) + many, many)
+        member = flat[at + np.arange(int(many.sum()), dtype=np.int64)]
+        who = np.repeat(dependent[~direct], many)
+        keep = member != who
+        ends.append((who[keep], member[keep]))
+    a = np.concatenate([e[0] for e in ends])
+    b = np.concatenate([e[1] for e in ends])
+    pairs = distinct(np.minimum(a, b) * max(n_comp, 1) + np.maximum(a, b))
+    return pairs // max(n_comp, 1), pairs % max(n_comp, 1)
+
+
+def undirected_pairs_reference(graph: Graph) -> set[tuple[int, int]]:
+    """The view's pairs, one Python loop per edge: what :func:`view_pairs` replaced (kept
+    for the tests that compare the two)."""
     topo = graph.topology
     n_comp = topo.n_components
     behind = _members_behind(graph)
-    view = rx.PyGraph(multigraph=False)
-    view.add_nodes_from(topo.nodes[:n_comp])
-    edges: list[tuple[int, int]] = []
-    with gc_paused():
-        for v in range(n_comp):
-            for t in topo.targets[v]:
-                if t < n_comp:
-                    edges.append((v, t))
-                else:
-                    edges.extend((v, m) for m in behind[t] if m != v)
-    view.extend_from_edge_list(edges)
-    return view
+    found: set[tuple[int, int]] = set()
+    for v in range(n_comp):
+        for t in topo.targets[v]:
+            for m in [t] if t < n_comp else [m for m in behind[t] if m != v]:
+                found.add((min(v, m), max(v, m)))
+    return found
 
 
 def articulation_points(graph: Graph, view: rx.PyGraph | None = None) -> tuple[str, ...]:

@@ -18,10 +18,10 @@ from blast.cli.common import (
     count,
     emit_json,
     emit_json_stream,
+    graph_files,
     head,
     header,
     limit,
-    load_graph_arg,
     more,
     more_lines,
     positive_int,
@@ -159,9 +159,14 @@ def _render_pairs(report: SpofReport, top: int | None) -> list[str]:
 
 
 def _cmd_spof(args: argparse.Namespace) -> int:
+    from blast.cli.answers import run_with_answers
+
+    return run_with_answers(args, graph_files(args), lambda graph: _spof(graph, args))
+
+
+def _spof(graph: Graph, args: argparse.Namespace) -> int:
     from blast.report import spof_report
 
-    graph = load_graph_arg(args)
     report = spof_report(
         graph,
         max_candidates=args.max_candidates,
@@ -178,11 +183,16 @@ def _cmd_spof(args: argparse.Namespace) -> int:
 
 
 def _cmd_radius(args: argparse.Namespace) -> int:
+    from blast.cli.answers import run_with_answers
+
+    return run_with_answers(args, graph_files(args), lambda graph: _radius(graph, args))
+
+
+def _radius(graph: Graph, args: argparse.Namespace) -> int:
     from blast.analysis.index import build_index
     from blast.analysis.names import check_components
     from blast.analysis.radius import single_blast_radius
 
-    graph = load_graph_arg(args)
     if args.component is None:
         return _radius_of_every_component(build_index(graph), graph, args)
     check_components(graph, [args.component])

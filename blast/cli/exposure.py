@@ -18,10 +18,10 @@ from blast.cli.common import (
     add_graph_argument,
     add_output_options,
     count,
+    graph_files,
     head,
     header,
     limit,
-    load_graph_arg,
     more_lines,
     table,
 )
@@ -181,10 +181,15 @@ def _render(
 
 
 def _cmd_exposure(args: argparse.Namespace) -> int:
+    from blast.cli.answers import run_with_answers
+
+    return run_with_answers(args, graph_files(args), lambda graph: _exposure(graph, args))
+
+
+def _exposure(graph: Graph, args: argparse.Namespace) -> int:
     from blast.analysis.exposure import exposure
     from blast.reports.blindspots import blind_spots_in
 
-    graph = load_graph_arg(args)
     result = exposure(
         graph,
         regions=tuple(args.region or ()),

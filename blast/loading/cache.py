@@ -128,6 +128,9 @@ class Entry:
     summary: dict[str, Any]
     payload: bytes
     path: Path | None = None
+    digest: str = ""
+    """The payload's digest, as checked when the entry was read (keys stored answers:
+    :mod:`blast.cli.answers`)."""
 
     def graph(self) -> Graph:
         """The :class:`~blast.model.graph.Graph`, its models validated lazily (ValueError if
@@ -160,7 +163,7 @@ def lookup(paths: Sequence[str | Path]) -> Entry | None:
             if now != digest:
                 return None
             files.append(path)
-        return Entry(tuple(files), dict(header["summary"]), payload, where)
+        return Entry(tuple(files), dict(header["summary"]), payload, where, header["payload"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
