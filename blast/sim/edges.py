@@ -56,8 +56,8 @@ class Compiled:
     nodes: tuple[str, ...]
     n_components: int
     components: tuple[Component, ...]
-    out: list[list[int]]
-    into: list[list[int]]
+    out: vec[vec[i64]]
+    into: vec[vec[i64]]
     src: vec[i64]
     dst: vec[i64]
     kind: vec[i64]
@@ -92,8 +92,8 @@ class Compiled:
         self.control = append(self.control, bool(dep and dep.plane is Plane.CONTROL))
         self.alive = append(self.alive, True)
         self.opos = append(self.opos, len(self.out[s]))
-        self.out[s].append(e)
-        self.into[t].append(e)
+        self.out[s] = append(self.out[s], e)
+        self.into[t] = append(self.into[t], e)
         return e
 
     @classmethod
@@ -131,8 +131,8 @@ class Compiled:
             nodes=nodes,
             n_components=nc,
             components=components,
-            out=out,
-            into=into,
+            out=vec[vec[i64]]([vec[i64](x) for x in out]),
+            into=vec[vec[i64]]([vec[i64](x) for x in into]),
             src=vec[i64]([s for s, _, _, _ in edges]),
             dst=vec[i64]([t for _, t, _, _ in edges]),
             kind=vec[i64]([k for _, _, k, _ in edges]),

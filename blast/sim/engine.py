@@ -28,8 +28,8 @@ from blast.errors import ScenarioError
 from blast.sim import evaluation, perception, skip, triggers
 from blast.sim.clock import EPS, P_EVAL, P_TRIGGER
 from blast.sim.edges import Compiled
-from blast.sim.journal import STATES, Cause, Event, Journal, Trigger
-from blast.sim.plan import Plan
+from blast.sim.journal import STATES, Cause, Event, Journal
+from blast.sim.plan import Plan, triggers_of
 from blast.sim.queues import QueueModel
 
 Reason = Cause | tuple[str, str, int | None]
@@ -237,27 +237,6 @@ class Engine:
 
     def _journal(self) -> Journal:
         plan, g = self.plan, self.g
-        triggers = [
-            Trigger(
-                pf.fault.id,
-                f"fault:{pf.fault.mode.value}",
-                pf.t_on,
-                pf.t_off,
-                pf.targets,
-                pf.fault.description,
-            )
-            for pf in plan.faults
-        ] + [
-            Trigger(
-                pa.action.id,
-                f"action:{pa.action.do.value}",
-                pa.t,
-                None,
-                pa.targets,
-                pa.action.description,
-            )
-            for pa in plan.actions
-        ]
         return Journal(
             graph=plan.graph.name or (plan.graph.files[0] if plan.graph.files else ""),
             scenario=plan.name,
@@ -266,7 +245,7 @@ class Engine:
             seed=self.seed,
             components=g.nodes,
             user_facing=plan.graph.user_facing,
-            triggers=tuple(triggers),
+            triggers=triggers_of(plan),
             events=tuple(self.events),
             queues=self.queues.series(),
             buffers=self.queues.buffer_series(),
@@ -276,7 +255,7 @@ class Engine:
 
     def feed(self, e: int, *, immediate: bool = False) -> None:
         """The target of edge ``e`` changed: schedule what the dependent will perceive."""
-        perception.feed_all(self, self.g.dst[e], (e,), immediate=immediate)
+        perception.feed_all(self, self.g.dst[e], vec[i64]([e]), immediate=immediate)
 
     def supported_by(self, e: int, v: int) -> bool:
         """Whether the badness seen through ``e`` derives from ``v``'s current bad stretch."""

@@ -110,7 +110,8 @@ def build(root: Path = ROOT) -> Path | None:
     if compiler() is None:
         print("blast.sim.native: no C compiler; the engine runs as pure Python", file=sys.stderr)
         return None
-    target = root / ".build" / "mypyc" / key(root)
+    wanted = key(root)
+    target = root / ".build" / "mypyc" / wanted
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         script = (
@@ -130,6 +131,8 @@ def build(root: Path = ROOT) -> Path | None:
         shutil.copytree(
             root / "blast", work / "blast", ignore=shutil.ignore_patterns("__pycache__")
         )
+        if key(work) != wanted:  # a source changed while it was copied: no build this time
+            raise RuntimeError("the sources changed during the build; run it again")
         (work / "setup_native.py").write_text(script)
         env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}
         subprocess.run(
@@ -140,7 +143,7 @@ def build(root: Path = ROOT) -> Path | None:
             stdout=subprocess.DEVNULL,
         )
         staged = Path(tmp) / "out"
-        (staged / MARKER).write_text(key(root) + "\n")
+        (staged / MARKER).write_text(wanted + "\n")
         if target.exists():
             shutil.rmtree(target)
         staged.rename(target)
