@@ -4,7 +4,7 @@ GRAPH ?= graphs/aws-us-east-1-2025-10-20.yaml
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: report test lint bench clean dashboard browser
+.PHONY: report test lint bench clean dashboard browser native
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -15,13 +15,18 @@ $(UV):
 	.venv/bin/python -m compileall -q blast
 	touch $@
 
+## native: the time engine compiled with mypyc into .build/ (kept only while its sources
+## are unchanged; without a C compiler the engine runs as pure Python: see blast/sim/native.py)
+native: .venv/.synced
+	.venv/bin/python -c 'import sys; from blast.sim.native import main; sys.exit(main(["build"]))'
+
 ## report: SPOF report of the shipped 2025-10-20 graph, printed to the terminal
-report: .venv/.synced
+report: native
 	.venv/bin/blast spof $(GRAPH)
 
 ## dashboard: the dashboard on the shipped graph, on http://127.0.0.1:8050/ (PORT=, GRAPH=)
 PORT ?= 8050
-dashboard: .venv/.synced
+dashboard: native
 	.venv/bin/python app.py --graph $(GRAPH) --host 127.0.0.1 --port $(PORT)
 
 # browser: Debian's chromium and chromedriver for the browser tests (no-op when present)
@@ -30,7 +35,7 @@ browser:
 	  { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium chromium-driver; }
 
 ## test: lint and type-check, then the whole test suite
-test: .venv/.synced browser
+test: native browser
 	.venv/bin/ruff check blast tests dashboard $(wildcard bench app.py)
 	.venv/bin/ruff format --check --quiet blast tests dashboard $(wildcard bench app.py)
 	.venv/bin/mypy
@@ -38,8 +43,8 @@ test: .venv/.synced browser
 	.venv/bin/python -m compileall -q blast  # bytecode even under PYTHONDONTWRITEBYTECODE
 	.venv/bin/pytest -q
 
-bench: .venv/.synced
+bench: native
 	.venv/bin/python bench/analysis_bench.py
 
 clean:
-	rm -rf .venv .tools
+	rm -rf .venv .tools .build

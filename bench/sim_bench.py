@@ -22,7 +22,9 @@ down for 2 h, a second core component half-failing for 1 h, a platform component
 flapping (5 min bad, 5 min good) for 3 h, a throttle and a relax on the largest
 queue, over a 30 h horizon at a one-minute resolution (1,800 steps). A second
 scenario fails the whole of us-east-1 (about 70% of the components) for 2 h.
-Prints a Markdown table (the one recorded in docs/benchmarks.md).
+Prints a Markdown table (the one recorded in docs/benchmarks.md). The engine is the
+mypyc-compiled one when ``make native`` has built it for the current sources, the pure
+Python one otherwise or with ``BLAST_PURE_SIM=1`` (each result says which).
 """
 
 from __future__ import annotations
@@ -227,6 +229,13 @@ def measure_cli(n: int, keep: Path | None = None) -> dict[str, object]:
         return out
 
 
+def _engine() -> str:
+    """Which engine this process runs: mypyc-compiled or pure Python (``BLAST_PURE_SIM=1``)."""
+    from blast.sim import native
+
+    return "compiled" if native.loaded() else "pure"
+
+
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--cli":
         keep = Path(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[3] == "--keep" else None
@@ -235,10 +244,13 @@ def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--one":
         arg = sys.argv[2]
         result = measure_shipped() if arg == "shipped" else measure_generated(int(arg))
-        print(json.dumps(result))
+        print(json.dumps({"engine": _engine(), **result}))
         return
     sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000]
-    print(f"Python {platform.python_version()}, {platform.machine()}, {platform.system()}")
+    print(
+        f"Python {platform.python_version()}, {platform.machine()}, {platform.system()}, "
+        f"{_engine()} engine"
+    )
     one = [sys.executable, __file__, "--one"]
     shipped = json.loads(
         subprocess.run([*one, "shipped"], capture_output=True, text=True, check=True).stdout

@@ -2,9 +2,9 @@
 
 ``blast/sim/skip.py`` lets the engine skip evaluations that cannot change a component
 (``noop``) and perceptions that cannot matter to a down component (``unfelt``). Both
-are claimed exact. These tests run the same scenarios with the skips switched off (the
-checks replaced by ``False``: every evaluation runs in full) and compare the journals
-as JSON: events, causes, upstream links, queue and buffer series.
+are claimed exact. These tests run the same scenarios with the skips switched off
+(``skip.ENABLED``: every evaluation runs in full) and compare the journals as JSON:
+events, causes, upstream links, queue and buffer series.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import blast.sim.perception
 import blast.sim.skip
 from blast.errors import ScenarioError
 from blast.model.dependency import Attrition
@@ -24,10 +23,6 @@ from blast.model.synthetic import service_graph, with_sim_parameters
 from blast.sim import scenario_from_dict, simulate
 from tests.simkit import T0, at
 from tests.test_sim_properties import build
-
-
-def _never(*_args: object) -> bool:
-    return False
 
 
 def _journal(graph: Graph, scenario, resolution: float | None) -> str:
@@ -43,8 +38,7 @@ def both_ways(graph: Graph, scenario, resolution: float | None = None) -> tuple[
     """The journal as JSON with the skips, and with every evaluation run in full."""
     fast = _journal(graph, scenario, resolution)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(blast.sim.skip, "noop", _never)
-        mp.setattr(blast.sim.perception, "unfelt", _never)
+        mp.setattr(blast.sim.skip, "ENABLED", False)
         full = _journal(graph, scenario, resolution)
     return fast, full
 

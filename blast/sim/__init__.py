@@ -15,7 +15,13 @@ deterministic: same graph, scenario and seed, same journal byte for byte.
 [(0.0, 'db', 'down'), (0.0, 'app', 'down'), (3600.0, 'db', 'up'), (3600.0, 'app', 'up')]
 """
 
+# ruff: noqa: E402 (the compiled engine is put on __path__ before any engine module loads)
 from __future__ import annotations
+
+from blast.sim import native
+
+NATIVE = native.activate(__path__)
+"""Whether the engine modules load compiled (mypyc; see :mod:`blast.sim.native`)."""
 
 from typing import Any
 

@@ -53,7 +53,7 @@ class Pool:
 
 def _index(eng: Engine) -> dict[int, list[Pool]]:
     """The pools of each component with attrition edges (built on first use)."""
-    pools: dict[int, list[Pool]] | None = eng.__dict__.get("_attrition")
+    pools: dict[int, list[Pool]] | None = eng._attrition
     if pools is None:
         pools = {}
         g = eng.g
@@ -64,7 +64,7 @@ def _index(eng: Engine) -> dict[int, list[Pool]]:
             via = dep.attrition.restore_via
             via_e = next((x for x in g.out[v] if g.nodes[g.dst[x]] == via), -1) if via else -1
             pools.setdefault(v, []).append(Pool(e, via_e))
-        eng.__dict__["_attrition"] = pools
+        eng._attrition = pools
     return pools
 
 
@@ -75,13 +75,13 @@ def has_attrition(eng: Engine, v: int) -> bool:
 
 def capacity_edges(eng: Engine, v: int) -> frozenset[int] | None:
     """Edges of ``v`` that act only through its capacity (attrition and restore_via)."""
-    edges: dict[int, frozenset[int]] | None = eng.__dict__.get("_capacity_edges")
+    edges: dict[int, frozenset[int]] | None = eng._capacity_edges
     if edges is None:
         edges = {
             u: frozenset(e for p in pools for e in (p.edge, p.via) if e >= 0)
             for u, pools in _index(eng).items()
         }
-        eng.__dict__["_capacity_edges"] = edges
+        eng._capacity_edges = edges
     return edges.get(v)
 
 

@@ -7,5 +7,9 @@ instant sees every change of that instant. ``EPS`` is the tolerance under which 
 share of work counts as 0 or 1.
 """
 
-P_TRIGGER, P_PERCEIVE, P_EVAL = 0, 1, 2
-EPS = 1e-9
+from typing import Final
+
+P_TRIGGER: Final = 0
+P_PERCEIVE: Final = 1
+P_EVAL: Final = 2
+EPS: Final = 1e-9

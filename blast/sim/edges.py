@@ -18,12 +18,19 @@ state of its target and what the dependent perceives of it (see
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
+
+from librt.vecs import append, vec
+from mypy_extensions import i64
 
 from blast.model.graph import Graph
 from blast.model.spec import Component, Dependency, DependencyType, Plane, RedundancyMode
 
-HARD, SOFT, ASYNC, MEMBER = 0, 1, 2, 3
-KIND_NAMES = ("hard", "soft", "async", "group")
+HARD: Final = 0
+SOFT: Final = 1
+ASYNC: Final = 2
+MEMBER: Final = 3
+KIND_NAMES: Final = ("hard", "soft", "async", "group")
 WRONG_MODES = {"fail": 0, "degrade": 1, "propagate": 2, "ignore": 3}
 _KIND = {DependencyType.HARD: HARD, DependencyType.SOFT: SOFT, DependencyType.ASYNC: ASYNC}
 
@@ -49,44 +56,44 @@ class Compiled:
     nodes: tuple[str, ...]
     n_components: int
     components: tuple[Component, ...]
-    out: list[list[int]]
-    into: list[list[int]]
-    src: list[int]
-    dst: list[int]
-    kind: list[int]
+    out: vec[vec[i64]]
+    into: vec[vec[i64]]
+    src: vec[i64]
+    dst: vec[i64]
+    kind: vec[i64]
     dep: list[Dependency | None]
-    fdelay: list[float]
+    fdelay: vec[float]
     fmech: list[str]
-    neg_ttl: list[float]
-    stale: list[bool]
-    withdraw: list[bool]
-    wrong_mode: list[int]
-    control: list[bool]
-    alive: list[bool]
-    min_up: list[int]
-    passive: list[bool]
-    failover_time: list[float]
-    opos: list[int]  # position of each edge in its source's ``out`` list
+    neg_ttl: vec[float]
+    stale: vec[bool]
+    withdraw: vec[bool]
+    wrong_mode: vec[i64]
+    control: vec[bool]
+    alive: vec[bool]
+    min_up: vec[i64]
+    passive: vec[bool]
+    failover_time: vec[float]
+    opos: vec[i64]  # position of each edge in its source's ``out`` list
 
     def add_edge(self, s: int, t: int, kind: int, dep: Dependency | None) -> int:
         """Append an edge from dependent ``s`` to target ``t``; returns its index."""
         e = len(self.src)
         delay, mech = fail_filter(dep)
-        self.src.append(s)
-        self.dst.append(t)
-        self.kind.append(kind)
+        self.src = append(self.src, s)
+        self.dst = append(self.dst, t)
+        self.kind = append(self.kind, kind)
         self.dep.append(dep)
-        self.fdelay.append(delay)
+        self.fdelay = append(self.fdelay, delay)
         self.fmech.append(mech)
-        self.neg_ttl.append((dep.negative_cache_ttl or 0.0) if dep else 0.0)
-        self.stale.append(bool(dep and dep.serve_stale))
-        self.withdraw.append(bool(dep and dep.withdraw))
-        self.wrong_mode.append(WRONG_MODES[dep.on_wrong_data] if dep else 0)
-        self.control.append(bool(dep and dep.plane is Plane.CONTROL))
-        self.alive.append(True)
-        self.opos.append(len(self.out[s]))
-        self.out[s].append(e)
-        self.into[t].append(e)
+        self.neg_ttl = append(self.neg_ttl, (dep.negative_cache_ttl or 0.0) if dep else 0.0)
+        self.stale = append(self.stale, bool(dep and dep.serve_stale))
+        self.withdraw = append(self.withdraw, bool(dep and dep.withdraw))
+        self.wrong_mode = append(self.wrong_mode, WRONG_MODES[dep.on_wrong_data] if dep else 0)
+        self.control = append(self.control, bool(dep and dep.plane is Plane.CONTROL))
+        self.alive = append(self.alive, True)
+        self.opos = append(self.opos, len(self.out[s]))
+        self.out[s] = append(self.out[s], e)
+        self.into[t] = append(self.into[t], e)
         return e
 
     @classmethod
@@ -124,22 +131,24 @@ class Compiled:
             nodes=nodes,
             n_components=nc,
             components=components,
-            out=out,
-            into=into,
-            src=[s for s, _, _, _ in edges],
-            dst=[t for _, t, _, _ in edges],
-            kind=[k for _, _, k, _ in edges],
+            out=vec[vec[i64]]([vec[i64](x) for x in out]),
+            into=vec[vec[i64]]([vec[i64](x) for x in into]),
+            src=vec[i64]([s for s, _, _, _ in edges]),
+            dst=vec[i64]([t for _, t, _, _ in edges]),
+            kind=vec[i64]([k for _, _, k, _ in edges]),
             dep=deps,
-            fdelay=[delay for delay, _ in filters],
+            fdelay=vec[float]([delay for delay, _ in filters]),
             fmech=[mech for _, mech in filters],
-            neg_ttl=[(dep.negative_cache_ttl or 0.0) if dep else 0.0 for dep in deps],
-            stale=[bool(dep and dep.serve_stale) for dep in deps],
-            withdraw=[bool(dep and dep.withdraw) for dep in deps],
-            wrong_mode=[WRONG_MODES[dep.on_wrong_data] if dep else 0 for dep in deps],
-            control=[bool(dep and dep.plane is Plane.CONTROL) for dep in deps],
-            alive=[True] * len(edges),
-            min_up=[0] * nc + [g.min_up for g in groups],
-            passive=[False] * nc + [g.mode is RedundancyMode.ACTIVE_PASSIVE for g in groups],
-            failover_time=[0.0] * nc + [g.failover_time or 0.0 for g in groups],
-            opos=opos,
+            neg_ttl=vec[float]([(dep.negative_cache_ttl or 0.0) if dep else 0.0 for dep in deps]),
+            stale=vec[bool]([bool(dep and dep.serve_stale) for dep in deps]),
+            withdraw=vec[bool]([bool(dep and dep.withdraw) for dep in deps]),
+            wrong_mode=vec[i64]([WRONG_MODES[dep.on_wrong_data] if dep else 0 for dep in deps]),
+            control=vec[bool]([bool(dep and dep.plane is Plane.CONTROL) for dep in deps]),
+            alive=vec[bool]([True] * len(edges)),
+            min_up=vec[i64]([0] * nc + [g.min_up for g in groups]),
+            passive=vec[bool](
+                [False] * nc + [g.mode is RedundancyMode.ACTIVE_PASSIVE for g in groups]
+            ),
+            failover_time=vec[float]([0.0] * nc + [g.failover_time or 0.0 for g in groups]),
+            opos=vec[i64](opos),
         )

@@ -19,23 +19,25 @@ import heapq
 import math
 from bisect import bisect_left
 from collections import deque
-from functools import partial
-from typing import Any
+from typing import Any, Final
+
+from librt.vecs import append, vec
+from mypy_extensions import i64
 
 from blast.errors import ScenarioError
 from blast.sim import evaluation, perception, skip, triggers
 from blast.sim.clock import EPS, P_EVAL, P_TRIGGER
 from blast.sim.edges import Compiled
-from blast.sim.journal import STATES, Cause, Event, Journal, Trigger
-from blast.sim.plan import Plan
+from blast.sim.journal import STATES, Cause, Event, Journal
+from blast.sim.plan import Plan, triggers_of
 from blast.sim.queues import QueueModel
 
 Reason = Cause | tuple[str, str, int | None]
 """Why a node is re-evaluated: a cause, or the parts of one (built only when used)."""
 
-MAX_EVALS_PER_INSTANT = 200
+MAX_EVALS_PER_INSTANT: Final = 200
 """Evaluations of one component at one instant before the run is declared divergent."""
-CLEAN = 1 << 30
+CLEAN: Final = 1 << 30
 """``Engine.dpos`` of a component none of whose inputs changed since its last evaluation."""
 
 
@@ -53,69 +55,91 @@ class Engine:
         g = self.g = Compiled.of(plan.graph)
         self.n_components = g.n_components
         n, n_edges = len(g.nodes), len(g.src)
-        self.st = [0] * n
-        self.sh = [1.0] * n
-        self.wr = [False] * n
-        self.ctrl = [True] * n
-        self.ev = [-1] * n
+        self.st = vec[i64]([0] * n)
+        self.sh = vec[float]([1.0] * n)
+        self.wr = vec[bool]([False] * n)
+        self.ctrl = vec[bool]([True] * n)
+        self.ev = vec[i64]([-1] * n)
         self.active: list[dict[int, tuple[float, bool, bool, str]]] = [{} for _ in range(n)]
-        self.stuck = [False] * n
-        self.auto = [True] * n
-        self.rec_at = [-1.0] * n
+        self.stuck = vec[bool]([False] * n)
+        self.auto = vec[bool]([True] * n)
+        self.rec_at = vec[float]([-1.0] * n)
         self.rec_reason: list[Cause | None] = [None] * n
         self.ramp_reason: list[Cause | None] = [None] * n
-        self.ramp_from = [-1.0] * n
+        self.ramp_from = vec[float]([-1.0] * n)
         self.routed_away: list[frozenset[int]] = [frozenset()] * n
-        self.failover_at = [-1.0] * n
-        self.pst = [0] * n_edges
-        self.psh = [1.0] * n_edges
-        self.pwr = [False] * n_edges
-        self.pctrl = [True] * n_edges
-        self.pev = [-1] * n_edges
+        self.failover_at = vec[float]([-1.0] * n)
+        self.pst = vec[i64]([0] * n_edges)
+        self.psh = vec[float]([1.0] * n_edges)
+        self.pwr = vec[bool]([False] * n_edges)
+        self.pctrl = vec[bool]([True] * n_edges)
+        self.pev = vec[i64]([-1] * n_edges)
         self.pmech = [""] * n_edges
-        self.bad_since = [-1.0] * n_edges
-        self.ver = [0] * n_edges
+        self.bad_since = vec[float]([-1.0] * n_edges)
+        self.ver = vec[i64]([0] * n_edges)
         self.heap: list[tuple[Any, ...]] = []
         self.fifo: deque[tuple[Any, ...]] = deque()
         self.seq = 0
-        self.pending_eval = [-1.0] * n
+        self.pending_eval = vec[float]([-1.0] * n)
         self.pending_reason: list[Reason] = [Cause("recovered")] * n
         self.evals_now: dict[int, int] = {}
         self.now = 0.0
         self.events: list[Event] = []
-        self.ev_up: list[int] = []
-        self.ev_node: list[int] = []
+        self.ev_up = vec[i64]()
+        self.ev_node = vec[i64]()
         self.ev_kids: list[list[int]] = []  # events each event caused
         self.node_events: list[list[int]] = [[] for _ in range(n)]
         self.suspect: set[int] = set()
-        self.bad_from = [-1] * n  # first event of each node's current stretch of badness
-        self.last_bad_from = [-1] * n  # ... of its last stretch, and when that ended
-        self.good_since = [-1.0] * n
+        self.bad_from = vec[i64]([-1] * n)  # first event of each node's current stretch of badness
+        self.last_bad_from = vec[i64]([-1] * n)  # ... of its last stretch, and when that ended
+        self.good_since = vec[float]([-1.0] * n)
         self.fault_ended: set[int] = set()
         self.queues = QueueModel(self)
         comps = g.components
-        self.restart_required = [bool(c.timing and c.timing.restart_required) for c in comps]
-        self.recovery_time = [(c.timing.recovery_time or 0.0) if c.timing else 0.0 for c in comps]
+        self.restart_required = vec[bool](
+            [bool(c.timing and c.timing.restart_required) for c in comps]
+        )
+        self.recovery_time = vec[float](
+            [(c.timing.recovery_time or 0.0) if c.timing else 0.0 for c in comps]
+        )
         self.checks = [c.health_check for c in comps]
-        self.plain = [  # components whose evaluation has no timers of its own
-            c.queue is None and not any(d.buffer or d.attrition for d in c.depends_on)
-            for c in comps
-        ] + [False] * (n - g.n_components)
+        self.plain = vec[bool](  # components whose evaluation has no timers of its own
+            [
+                c.queue is None and not any(d.buffer or d.attrition for d in c.depends_on)
+                for c in comps
+            ]
+            + [False] * (n - g.n_components)
+        )
         # components whose evaluation is a function of their inputs alone (see _noop)
-        self.simple = [
-            p
-            and (c.timing is None or not (c.timing.recovery_time or c.timing.recovery_rate))
-            and not self.restart_required[k]
-            for k, (p, c) in enumerate(zip(self.plain, comps, strict=False))
-        ] + [False] * (n - g.n_components)
+        self.simple = vec[bool](
+            [
+                p
+                and (c.timing is None or not (c.timing.recovery_time or c.timing.recovery_rate))
+                and not self.restart_required[k]
+                for k, (p, c) in enumerate(zip(self.plain, comps, strict=False))
+            ]
+            + [False] * (n - g.n_components)
+        )
         # a plain component whose last evaluation found it down from its inputs alone:
         # timers of its own (warm-up, ramp) cannot change that while its inputs stay
-        self.settled = [False] * n
-        self.brk_zero = [False] * n  # ... and whether that edge alone took it to 0 (see unfelt)
-        self.dpos = [-1] * n  # lowest out-position changed since the last evaluation (-1: all)
-        self.brk = [0] * n  # out-position where the last evaluation stopped reading inputs
-        self.saw_suspect = [False] * n  # ... and whether it read an edge into a suspect node
-        self.eval_t = [-1.0] * n  # ... and when
+        self.settled = vec[bool]([False] * n)
+        self.brk_zero = vec[bool](
+            [False] * n
+        )  # ... and whether that edge alone took it to 0 (see unfelt)
+        self.dpos = vec[i64](
+            [-1] * n
+        )  # lowest out-position changed since the last evaluation (-1: all)
+        self.brk = vec[i64](
+            [0] * n
+        )  # out-position where the last evaluation stopped reading inputs
+        self.saw_suspect = vec[bool](
+            [False] * n
+        )  # ... and whether it read an edge into a suspect node
+        self.eval_t = vec[float]([-1.0] * n)  # ... and when
+        self._position: dict[str, int] | None = None  # see pos
+        # built on first use by blast.sim.attrition
+        self._attrition: dict[int, list[Any]] | None = None
+        self._capacity_edges: dict[int, frozenset[int]] | None = None
 
     # --- scheduling -----------------------------------------------------------------
 
@@ -163,10 +187,9 @@ class Engine:
     @property
     def pos(self) -> dict[str, int]:
         """Index of each node name (built on first use)."""
-        pos = self.__dict__.get("_position")
+        pos = self._position
         if pos is None:
-            pos = {node: k for k, node in enumerate(self.g.nodes)}
-            self.__dict__["_position"] = pos
+            pos = self._position = {node: k for k, node in enumerate(self.g.nodes)}
         return pos
 
     # --- the run --------------------------------------------------------------------
@@ -181,19 +204,12 @@ class Engine:
         for i, pa in enumerate(plan.actions):
             if 0 <= pa.t <= plan.horizon:
                 self.schedule(pa.t, P_TRIGGER, "action", i)
-        handlers: dict[str, Any] = {
-            "fault_on": partial(triggers.fault_on, self),
-            "fault_off": partial(triggers.fault_off, self),
-            "fault_end": partial(triggers.fault_end, self),
-            "action": partial(triggers.action, self),
-            "perceive": partial(perception.perceive, self),
-            "eval": self._eval_event,
-        }
-        heap, fifo, evaluate, horizon = self.heap, self.fifo, self._eval_event, plan.horizon
+        heap, fifo, horizon = self.heap, self.fifo, plan.horizon
         pop, popleft = heapq.heappop, fifo.popleft
         while heap or fifo:
             if fifo and (not heap or heap[0][0] > self.now):
-                evaluate(*popleft())
+                v, reason = popleft()
+                self._eval_event(v, reason)
                 continue
             t, _, _, kind, args = pop(heap)
             if t > horizon:
@@ -201,32 +217,26 @@ class Engine:
             if t != self.now:
                 self.now = t
                 self.evals_now.clear()
-            handlers[kind](*args)
-        return self._journal()
+            # direct calls, not a table of bound handlers: compiled, they are native calls
+            if kind == "perceive":
+                e, version, st, sh, wr, ctrl, ev, mech = args
+                perception.perceive(self, e, version, st, sh, wr, ctrl, ev, mech)
+            elif kind == "eval":
+                self._eval_event(args[0], args[1])
+            elif kind == "fault_on":
+                triggers.fault_on(self, args[0])
+            elif kind == "fault_off":
+                triggers.fault_off(self, args[0], args[1])
+            elif kind == "fault_end":
+                triggers.fault_end(self, args[0])
+            else:
+                triggers.action(self, args[0])
+        journal = self._journal()
+        self.queues.detach()
+        return journal
 
     def _journal(self) -> Journal:
         plan, g = self.plan, self.g
-        triggers = [
-            Trigger(
-                pf.fault.id,
-                f"fault:{pf.fault.mode.value}",
-                pf.t_on,
-                pf.t_off,
-                pf.targets,
-                pf.fault.description,
-            )
-            for pf in plan.faults
-        ] + [
-            Trigger(
-                pa.action.id,
-                f"action:{pa.action.do.value}",
-                pa.t,
-                None,
-                pa.targets,
-                pa.action.description,
-            )
-            for pa in plan.actions
-        ]
         return Journal(
             graph=plan.graph.name or (plan.graph.files[0] if plan.graph.files else ""),
             scenario=plan.name,
@@ -235,7 +245,7 @@ class Engine:
             seed=self.seed,
             components=g.nodes,
             user_facing=plan.graph.user_facing,
-            triggers=tuple(triggers),
+            triggers=triggers_of(plan),
             events=tuple(self.events),
             queues=self.queues.series(),
             buffers=self.queues.buffer_series(),
@@ -245,7 +255,7 @@ class Engine:
 
     def feed(self, e: int, *, immediate: bool = False) -> None:
         """The target of edge ``e`` changed: schedule what the dependent will perceive."""
-        perception.feed_all(self, self.g.dst[e], (e,), immediate=immediate)
+        perception.feed_all(self, self.g.dst[e], vec[i64]([e]), immediate=immediate)
 
     def supported_by(self, e: int, v: int) -> bool:
         """Whether the badness seen through ``e`` derives from ``v``'s current bad stretch."""
@@ -357,8 +367,8 @@ class Engine:
         index = len(events)
         events.append(Event(index, self.now, self.g.nodes[v], STATES[state], share, wrong, cause))
         upstream = -1 if cause.upstream is None else cause.upstream
-        self.ev_up.append(upstream)
-        self.ev_node.append(v)
+        self.ev_up = append(self.ev_up, upstream)
+        self.ev_node = append(self.ev_node, v)
         self.ev_kids.append([])
         self.node_events[v].append(index)
         if upstream >= 0:

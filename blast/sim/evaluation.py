@@ -11,7 +11,7 @@ k-of-n redundancy with failover time. They read and write the state arrays of
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from blast.sim import attrition
 from blast.sim.clock import EPS
@@ -19,7 +19,7 @@ from blast.sim.edges import ASYNC, HARD, KIND_NAMES, MEMBER
 from blast.sim.holds import held_factor, is_held
 from blast.sim.journal import Cause
 
-LOCAL = "automation-disabled"
+LOCAL: Final = "automation-disabled"
 """The cause of a degradation that is a loss of margin only: dependents lose no work and
 do not perceive it (see ``blast.sim.perception.feed_all``)."""
 

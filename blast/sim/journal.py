@@ -18,10 +18,12 @@ from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime, timedelta
 from functools import cached_property
-from types import MappingProxyType
+from types import FunctionType, MappingProxyType
 from typing import Any, TypeVar, cast
 
 import orjson
+
+from blast.sim.records import Cause, Event, QueuePoint
 
 STATES = ("up", "degraded", "down")
 """Component states, from best to worst (their index is their severity)."""
@@ -101,87 +103,11 @@ def _direct_init(cls: type[_T]) -> type[_T]:
     return cls
 
 
-@_direct_init
-@dataclass(frozen=True, slots=True)
-class Cause:
-    """Why a state changed: the mechanism, the dependency and the upstream event.
-
-    ``mechanism`` is one of the names of ``docs/simulation.md`` (``fault``,
-    ``hard``, ``soft``, ``async``, ``group``, ``failover``, ``cache``,
-    ``negative-cache``, ``lease``, ``detection``, ``health-check``, ``recovery``,
-    ``ramp``, ``stuck``, ``queue``, ``collapse``, ``buffer``, ``control-plane``,
-    ``wrong-data``, ``withdraw``, ``action``...). ``dependency`` is the node whose
-    state explains this one (none for triggers), ``upstream`` the index of that
-    node's event, ``trigger`` the id of the fault or action behind a trigger.
-    """
-
-    mechanism: str
-    dependency: str | None = None
-    upstream: int | None = None
-    trigger: str | None = None
-    detail: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "mechanism": self.mechanism,
-            "dependency": self.dependency,
-            "upstream": self.upstream,
-            "trigger": self.trigger,
-            "detail": self.detail,
-        }
-
-
-@_direct_init
-@dataclass(frozen=True, slots=True)
-class Event:
-    """A component (or redundancy group) entered a state at time ``t``."""
-
-    index: int
-    t: float
-    component: str
-    state: str
-    share_ok: float
-    wrong: bool
-    cause: Cause
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "index": self.index,
-            "t": self.t,
-            "component": self.component,
-            "state": self.state,
-            "share_ok": self.share_ok,
-            "wrong": self.wrong,
-            "cause": self.cause.to_dict(),
-        }
-
-
-@_direct_init
-@dataclass(frozen=True, slots=True)
-class QueuePoint:
-    """A queued component at time ``t``; the backlog is linear until the next point.
-
-    Units: items for ``backlog``, items per second for ``arrival`` (retries
-    included), ``capacity`` and ``goodput`` (work finished before its timeout),
-    seconds for ``delay`` (the queueing delay, backlog / capacity).
-    """
-
-    t: float
-    backlog: float
-    arrival: float
-    capacity: float
-    goodput: float
-    delay: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "t": self.t,
-            "backlog": self.backlog,
-            "arrival": self.arrival,
-            "capacity": self.capacity,
-            "goodput": self.goodput,
-            "delay": self.delay,
-        }
+# the slotted records the engine builds compile with it (blast.sim.records); in pure
+# Python they get the faster __init__ here (a compiled class has its own, native)
+for _record in (Cause, Event, QueuePoint):
+    if isinstance(_record.__dict__.get("__init__"), FunctionType):
+        _direct_init(_record)
 
 
 @dataclass(frozen=True)

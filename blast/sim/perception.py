@@ -17,9 +17,11 @@ once, before the loop.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from heapq import heappush
 from typing import TYPE_CHECKING
+
+from librt.vecs import vec
+from mypy_extensions import i64
 
 from blast.sim.clock import EPS, P_EVAL, P_PERCEIVE
 from blast.sim.edges import KIND_NAMES, MEMBER
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
     from blast.sim.engine import Engine, Reason
 
 
-def feed_all(eng: Engine, x: int, edges: Iterable[int], *, immediate: bool = False) -> None:
+def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -> None:
     """Target ``x`` of ``edges`` changed: apply or schedule what each dependent perceives.
 
     ``immediate`` skips the delays (a rerouted edge shows its new target's state at once).

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from blast.errors import ScenarioError, UnknownComponentError
 from blast.model.graph import Graph
 from blast.model.spec import Component, Dependency
+from blast.sim.journal import Trigger
 from blast.sim.scenario import Action, Fault, ScenarioDocument, Target
 
 
@@ -129,3 +130,30 @@ def make_plan(graph: Graph, doc: ScenarioDocument) -> Plan:
         faults.append(PlannedFault(f, t_on, t_off, resolve_target(graph, f.target)))
     name = doc.name or "scenario"
     return Plan(graph, name, start, doc.horizon, tuple(faults), tuple(actions))
+
+
+def triggers_of(plan: Plan) -> tuple[Trigger, ...]:
+    """The faults and actions of ``plan`` as the journal records them."""
+    faults = [
+        Trigger(
+            pf.fault.id,
+            f"fault:{pf.fault.mode.value}",
+            pf.t_on,
+            pf.t_off,
+            pf.targets,
+            pf.fault.description,
+        )
+        for pf in plan.faults
+    ]
+    actions = [
+        Trigger(
+            pa.action.id,
+            f"action:{pa.action.do.value}",
+            pa.t,
+            None,
+            pa.targets,
+            pa.action.description,
+        )
+        for pa in plan.actions
+    ]
+    return tuple(faults + actions)

@@ -24,9 +24,8 @@ drains at ``drain_rate``.
 from __future__ import annotations
 
 import math
-import weakref
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Final
 
 from blast.errors import ScenarioError
 from blast.sim.backoff import RetryWaves
@@ -38,7 +37,7 @@ from blast.sim.scenario import ActionKind
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
 
-ITEM_EPS = 1e-6
+ITEM_EPS: Final = 1e-6
 """Backlogs below this many items are empty (rounding residues of closed-form crossings)."""
 
 
@@ -81,10 +80,13 @@ class _Buffer:
 class QueueModel:
     """Queues and async buffers of one run; the engine calls it around each evaluation."""
 
+    __deletable__ = ("engine",)  # mypyc: :meth:`detach` may delete it
+
     def __init__(self, engine: Engine) -> None:
-        # a weak reference: no cycle, so a finished run is freed at once by reference
-        # counting (``simulate`` pauses the cyclic collector while it runs)
-        self.engine = cast("Engine", weakref.proxy(engine))
+        # a strong reference (a compiled Engine takes no weak references): the engine
+        # drops it when its run ends (:meth:`detach`), so no cycle outlives the run and a
+        # finished run is freed at once by reference counting
+        self.engine = engine
         g = engine.g
         self.q: dict[int, _Queue] = {}
         self.points: dict[int, list[QueuePoint]] = {}
@@ -344,6 +346,10 @@ class QueueModel:
             pts[-1] = point
         elif not pts or _differs(pts[-1], point):
             pts.append(point)
+
+    def detach(self) -> None:
+        """Drop the reference to the engine at the end of its run (no cycle outlives it)."""
+        del self.engine
 
     def series(self) -> dict[str, tuple[QueuePoint, ...]]:
         nodes = self.engine.g.nodes

@@ -17,6 +17,10 @@ from blast.sim.edges import HARD
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
 
+ENABLED = True
+"""Switched off by ``tests/test_sim_skip.py`` to run every evaluation in full (a module
+global, not a patched function: the compiled engine calls these functions directly)."""
+
 
 def noop(self: Engine, v: int) -> bool:
     """Whether evaluating ``v`` now would give exactly its last evaluation's result.
@@ -32,6 +36,8 @@ def noop(self: Engine, v: int) -> bool:
     its last evaluation and time has moved on. Skipping such an evaluation leaves the
     journal byte for byte the same, only faster.
     """
+    if not ENABLED:
+        return False
     if self.dpos[v] <= self.brk[v] or self.saw_suspect[v]:
         return False
     last = self.eval_t[v]
@@ -60,6 +66,8 @@ def unfelt(self: Engine, e: int, v: int, st: int, sh: float, wr: bool, ctrl: boo
     changed (``dpos``): unless something else changes first, the evaluation is
     skipped (:func:`noop`).
     """
+    if not ENABLED:
+        return False
     if st == 2 or wr or not ctrl or self.st[v] != 2 or not self.brk_zero[v] or self.pwr[e]:
         return False
     g = self.g

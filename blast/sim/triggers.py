@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from librt.vecs import append
+
 from blast.errors import ScenarioError
 from blast.sim.clock import P_TRIGGER
 from blast.sim.journal import Cause
@@ -107,12 +109,12 @@ def reroute(eng: Engine, a: Any, reason: Cause) -> None:
     g.alive[edge] = False
     if rr.to is not None:
         e = g.add_edge(s, eng.pos[rr.to], g.kind[edge], g.dep[edge])
-        eng.pst.append(0)
-        eng.psh.append(1.0)
-        eng.pwr.append(False)
-        eng.pctrl.append(True)
-        eng.pev.append(-1)
+        eng.pst = append(eng.pst, 0)
+        eng.psh = append(eng.psh, 1.0)
+        eng.pwr = append(eng.pwr, False)
+        eng.pctrl = append(eng.pctrl, True)
+        eng.pev = append(eng.pev, -1)
         eng.pmech.append("")
-        eng.bad_since.append(-1.0)
-        eng.ver.append(0)
+        eng.bad_since = append(eng.bad_since, -1.0)
+        eng.ver = append(eng.ver, 0)
         eng.feed(e, immediate=True)
