@@ -3,9 +3,10 @@
 The least fixpoint in time (``docs/simulation.md``): a component ignores badness
 that descends from its own current bad stretch. An event's share is the product of
 every bad input's factor, not the worst one's alone, so each degraded event records
-all of them (``Engine.ev_also``: ``(upstream event, factor, linear)``, linear when
-the factor is the upstream share itself, through a hard edge), and descent
-follows every recorded input, not only the cause's chain. Ignoring a whole input
+all inputs that lower it (``Engine.ev_also``: ``(upstream event, factor, linear)``,
+linear when the factor is the upstream share itself, through a hard edge), and
+descent follows every recorded input, not only the cause's chain (a degradation that
+loses no work still follows its cause alone). Ignoring a whole input
 because part of it descends from the component would be wrong the other way: in a
 hard cycle that independent partial shares enter at two points (``a`` hard on ``x``
 and ``c``, ``b`` on ``a``, ``c`` on ``y`` and ``b``), ``a`` would drop ``y``'s part of

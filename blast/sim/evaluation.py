@@ -59,7 +59,8 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
                 worst, worst_factor = (mech, -1 - i), fshare
             share = min(share, fshare)
     eng.saw_suspect[v] = False
-    # every input taken in: edge, factor, and whether that is the target's share (hard)
+    # every input taken in: edge, factor, and whether that is the target's share (hard);
+    # those that lower the share are recorded (a degradation alone follows its cause)
     contrib: list[tuple[int, float, bool]] = []
     eng.contrib = contrib
     capacity = attrition.capacity_edges(eng, v) if not eng.plain[v] else None
@@ -250,7 +251,7 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
         wrong,
         control,
         cause,
-        [(pev[e], f, h) for e, f, h in eng.contrib if pev[e] >= 0],
+        [(pev[e], f, h) for e, f, h in eng.contrib if f < 1 - EPS and pev[e] >= 0],
     )
 
 
