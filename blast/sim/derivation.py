@@ -41,29 +41,23 @@ def stretch_start(eng: Engine, v: int) -> int:
 def derives(eng: Engine, k: int, v: int, start: int) -> bool:
     """Whether event ``k`` descends from an event of ``v`` numbered ``start`` or later."""
     up, node, also = eng.ev_up, eng.ev_node, eng.ev_also
-    if not also:
+    stack: list[int] = []
+    seen: set[int] = set()  # branch points already queued (most chains have none)
+    while True:
         while k >= start:  # indices fall along a chain: stop before v's bad stretch began
             if node[k] == v:
                 return True
+            if also:
+                more = also.get(k)
+                if more is not None:
+                    for j, _, _ in more:
+                        if j >= start and j not in seen:
+                            seen.add(j)
+                            stack.append(j)
             k = up[k]
-        return False
-    stack, seen = [k], {k}
-    while stack:
+        if not stack:
+            return False
         k = stack.pop()
-        while k >= start:
-            if node[k] == v:
-                return True
-            more = also.get(k)
-            if more is not None:
-                for j, _, _ in more:
-                    if j >= start and j not in seen:
-                        seen.add(j)
-                        stack.append(j)
-            k = up[k]
-            if k in seen:
-                break
-            seen.add(k)
-    return False
 
 
 def share_apart(eng: Engine, k: int, v: int, start: int) -> float:

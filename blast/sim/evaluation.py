@@ -59,8 +59,8 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
                 worst, worst_factor = (mech, -1 - i), fshare
             share = min(share, fshare)
     eng.saw_suspect[v] = False
-    # every input taken in: edge, factor, and whether that is the target's share (hard);
-    # those that lower the share are recorded (a degradation alone follows its cause)
+    # every input that lowers the share: edge, factor, whether that is the target's share
+    # (a hard edge); a degradation that loses no work follows its cause alone
     contrib: list[tuple[int, float, bool]] = []
     eng.contrib = contrib
     capacity = attrition.capacity_edges(eng, v) if not eng.plain[v] else None
@@ -91,8 +91,8 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
             if held is None:
                 continue
             degraded = True
-            contrib.append((e, held, False))
             if held < 1 - EPS:
+                contrib.append((e, held, False))
                 share *= held
                 if worst is None or held < worst_factor - EPS:
                     worst, worst_factor = ("backlog", e), held
@@ -145,8 +145,8 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
         if not deg and factor >= 1 - EPS:
             continue
         degraded = True
-        contrib.append((e, factor, linear))
         if factor < 1 - EPS:
+            contrib.append((e, factor, linear))
             share *= factor
             if worst is None or factor < worst_factor - EPS:
                 worst, worst_factor = (name, e), factor
@@ -243,16 +243,9 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
         )
     if eng.stuck[v] and state < 2:
         return
-    pev = eng.pev
-    eng.set_state(
-        v,
-        state,
-        share,
-        wrong,
-        control,
-        cause,
-        [(pev[e], f, h) for e, f, h in eng.contrib if f < 1 - EPS and pev[e] >= 0],
-    )
+    pev, contrib = eng.pev, eng.contrib
+    also = [(pev[e], f, h) for e, f, h in contrib if pev[e] >= 0] if state == 1 else None
+    eng.set_state(v, state, share, wrong, control, cause, also)
 
 
 def ramp(eng: Engine, v: int, share: float) -> float:
