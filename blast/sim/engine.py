@@ -27,6 +27,7 @@ from mypy_extensions import i64
 from blast.errors import ScenarioError
 from blast.sim import evaluation, perception, skip, triggers
 from blast.sim.clock import EPS, P_EVAL, P_TRIGGER
+from blast.sim.derivation import derives, stretch_start
 from blast.sim.edges import Compiled
 from blast.sim.journal import STATES, Cause, Event, Journal
 from blast.sim.plan import Plan, triggers_of
@@ -88,6 +89,9 @@ class Engine:
         self.ev_up = vec[i64]()
         self.ev_node = vec[i64]()
         self.ev_kids: list[list[int]] = []  # events each event caused
+        # the inputs (upstream event, factor) each degraded event took in (see set_state)
+        self.ev_also: dict[int, list[tuple[int, float, bool]]] = {}
+        self.contrib: list[tuple[int, float, bool]] = []  # ... of the last evaluation, by edge
         self.node_events: list[list[int]] = [[] for _ in range(n)]
         self.suspect: set[int] = set()
         self.bad_from = vec[i64]([-1] * n)  # first event of each node's current stretch of badness
@@ -259,17 +263,8 @@ class Engine:
 
     def supported_by(self, e: int, v: int) -> bool:
         """Whether the badness seen through ``e`` derives from ``v``'s current bad stretch."""
-        start = self.bad_from[v]
-        if start < 0 and self.good_since[v] == self.now:
-            start = self.last_bad_from[v]  # bad until this instant: still no reason for itself
-        if start < 0:
-            return False
-        k, up, node = self.pev[e], self.ev_up, self.ev_node
-        while k >= start:  # indices fall along a chain: stop before v's bad stretch began
-            if node[k] == v:
-                return True
-            k = up[k]
-        return False
+        start = stretch_start(self, v)
+        return start >= 0 and derives(self, self.pev[e], v, start)
 
     # --- evaluation -----------------------------------------------------------------
 
@@ -346,8 +341,10 @@ class Engine:
         return self.pev[e] != self.ev[x]
 
     def set_state(
-        self, v: int, state: int, share: float, wrong: bool, control: bool, cause: Cause
-    ) -> None:
+        self, v: int, state: int, share: float, wrong: bool, control: bool, cause: Cause,
+        also: list[tuple[int, float, bool]] | None = None,
+    ) -> None:  # fmt: skip
+        """Record ``v``'s new state; ``also``: its inputs, see :mod:`blast.sim.derivation`."""
         if share != 0.0 and share != 1.0:  # round() leaves those two as they are
             share = round(share, 9)
         st, sh, wr, ctrl, ev = self.st, self.sh, self.wr, self.ctrl, self.ev
@@ -373,6 +370,8 @@ class Engine:
         self.node_events[v].append(index)
         if upstream >= 0:
             self.ev_kids[upstream].append(index)
+        if also and state != 2:  # down: kept to its cause, as derivation.share_apart reads
+            self.ev_also[index] = also
         st[v], sh[v], wr[v], ctrl[v] = state, share, wrong, control
         ev[v] = index
         was_bad = old_state or old_wrong or not old_control

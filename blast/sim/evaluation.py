@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 
 from blast.sim import attrition
 from blast.sim.clock import EPS
+from blast.sim.derivation import share_apart, stretch_start
 from blast.sim.edges import ASYNC, HARD, KIND_NAMES, MEMBER
 from blast.sim.holds import held_factor, is_held
 from blast.sim.journal import Cause
@@ -58,6 +59,10 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
                 worst, worst_factor = (mech, -1 - i), fshare
             share = min(share, fshare)
     eng.saw_suspect[v] = False
+    # every input that lowers the share: edge, factor, whether that is the target's share
+    # (a hard edge); a degradation that loses no work follows its cause alone
+    contrib: list[tuple[int, float, bool]] = []
+    eng.contrib = contrib
     capacity = attrition.capacity_edges(eng, v) if not eng.plain[v] else None
     if capacity is not None:  # edges that act only through its capacity (attrition.py)
         pool_share, short, found = attrition.evaluate(eng, v)
@@ -87,6 +92,7 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
                 continue
             degraded = True
             if held < 1 - EPS:
+                contrib.append((e, held, False))
                 share *= held
                 if worst is None or held < worst_factor - EPS:
                     worst, worst_factor = ("backlog", e), held
@@ -94,11 +100,19 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
                 soft_cause = ("backlog", e)
             continue
         k = kinds[e]
-        if (ps == 0 and not pw and pc and not (k == ASYNC and queues.buffered(e))) or (
-            not alive[e]
-            or (own and eng.supported_by(e, v))
-            or (suspect and g.dst[e] in suspect and not eng.trusted(e))
-        ):
+        share_e = psh[e]
+        if (ps == 0 and not pw and pc and not (k == ASYNC and queues.buffered(e))) or not alive[e]:
+            continue
+        linear = ps == 1 and not pw and k in (HARD, MEMBER) and not g.control[e]
+        untrusted = len(suspect) > 0 and g.dst[e] in suspect
+        if own and eng.supported_by(e, v):
+            if not (linear and pc) or (untrusted and not eng.trusted(e)):
+                continue  # derives from its own badness: ignored whole
+            # a partial share: what does not derive from its own still counts (derivation.py)
+            share_e = share_apart(eng, eng.pev[e], v, stretch_start(eng, v))
+            if share_e >= 1 - EPS:
+                continue
+        elif untrusted and not eng.trusted(e):
             continue
         if not eng.auto[v]:
             dep = g.dep[e]
@@ -121,7 +135,7 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
                     wrong = True
                 deg = deg or mode != 3
             if k in (HARD, MEMBER):
-                factor *= 0.0 if ps == 2 else psh[e]
+                factor *= 0.0 if ps == 2 else share_e
             elif k == ASYNC:
                 factor *= queues.async_factor(e)
                 if factor < 1 - EPS or queues.buffered(e):
@@ -132,6 +146,7 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
             continue
         degraded = True
         if factor < 1 - EPS:
+            contrib.append((e, factor, linear))
             share *= factor
             if worst is None or factor < worst_factor - EPS:
                 worst, worst_factor = (name, e), factor
@@ -228,7 +243,9 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
         )
     if eng.stuck[v] and state < 2:
         return
-    eng.set_state(v, state, share, wrong, control, cause)
+    pev, contrib = eng.pev, eng.contrib
+    also = [(pev[e], f, h) for e, f, h in contrib if pev[e] >= 0] if state == 1 else None
+    eng.set_state(v, state, share, wrong, control, cause, also)
 
 
 def ramp(eng: Engine, v: int, share: float) -> float:

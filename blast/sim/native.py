@@ -38,6 +38,7 @@ GROUP = "blast.sim._compiled"
 COMPILED = (
     "attrition",
     "clock",
+    "derivation",
     "edges",
     "engine",
     "evaluation",

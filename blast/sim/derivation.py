@@ -1,0 +1,98 @@
+"""Which part of a perceived badness derives from the perceiving component itself.
+
+The least fixpoint in time (``docs/simulation.md``): a component ignores badness
+that descends from its own current bad stretch. An event's share is the product of
+every bad input's factor, not the worst one's alone, so each degraded event records
+all inputs that lower it (``Engine.ev_also``: ``(upstream event, factor, linear)``,
+linear when the factor is the upstream share itself, through a hard edge), and
+descent follows every recorded input, not only the cause's chain (a degradation that
+loses no work still follows its cause alone). Ignoring a whole input
+because part of it descends from the component would be wrong the other way: in a
+hard cycle that independent partial shares enter at two points (``a`` hard on ``x``
+and ``c``, ``b`` on ``a``, ``c`` on ``y`` and ``b``), ``a`` would drop ``y``'s part of
+``c`` with ``b``'s, get better, re-derive the cycle and take it in again, without end
+at one instant. :func:`share_apart` instead divides out the descending part: the
+share an event would show with the component's own badness taken as none (for hard
+edges, whose factor is the target's share as it is; other factors are kept). That is
+the product of shares along paths that do not pass through the component, which is
+what an acyclic graph gives, and a fixpoint: taking it in changes nothing it derives.
+Delete-and-rederive (``Engine._retract``) still follows causes alone: an input that
+gets better is perceived, and what took it in re-evaluated, anyway (following every
+input there too made more components suspect at once and let transient states of
+one instant reach dependents through their asymmetric delays).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from blast.sim.engine import Engine
+
+
+def stretch_start(eng: Engine, v: int) -> int:
+    """The first event of ``v``'s current bad stretch (-1: none, nothing derives from it)."""
+    start = eng.bad_from[v]
+    if start < 0 and eng.good_since[v] == eng.now:
+        start = eng.last_bad_from[v]  # bad until this instant: still no reason for itself
+    return start
+
+
+def derives(eng: Engine, k: int, v: int, start: int) -> bool:
+    """Whether event ``k`` descends from an event of ``v`` numbered ``start`` or later."""
+    up, node, also = eng.ev_up, eng.ev_node, eng.ev_also
+    stack: list[int] = []
+    seen: set[int] = set()  # branch points already queued (most chains have none)
+    while True:
+        while k >= start:  # indices fall along a chain: stop before v's bad stretch began
+            if node[k] == v:
+                return True
+            if also:
+                more = also.get(k)
+                if more is not None:
+                    for j, _, _ in more:
+                        if j >= start and j not in seen:
+                            seen.add(j)
+                            stack.append(j)
+            k = up[k]
+        if not stack:
+            return False
+        k = stack.pop()
+
+
+def share_apart(eng: Engine, k: int, v: int, start: int) -> float:
+    """The share event ``k`` shows without the badness that descends from ``v``.
+
+    1 for ``v``'s own events and for events that record no inputs (down ones, whose
+    cause alone takes them to 0) but descend from ``v``; the event's share for those
+    older than ``v``'s bad stretch or not descending from it; otherwise its own part
+    (share over the product of its inputs' factors) times each input's factor, that of
+    a hard input that descends from ``v`` recomputed the same way.
+    """
+    memo: dict[int, float] = {}
+    return _apart(eng, k, v, start, memo)
+
+
+def _apart(eng: Engine, k: int, v: int, start: int, memo: dict[int, float]) -> float:
+    if k in memo:
+        return memo[k]
+    memo[k] = 1.0  # a loop among the events (none expected): its own part counts as none
+    share = eng.events[k].share_ok
+    if k < start or not derives(eng, k, v, start):
+        out = share
+    elif eng.ev_node[k] == v:
+        out = 1.0
+    else:
+        parts = eng.ev_also.get(k)
+        if parts is None:
+            out = 1.0
+        else:
+            product = 1.0
+            for _, f, _ in parts:
+                product *= f
+            out = share / product if product > 0.0 else 0.0
+            for j, f, linear in parts:  # a hard input is re-derived apart from v as well
+                derived = linear and j >= start and derives(eng, j, v, start)
+                out *= _apart(eng, j, v, start, memo) if derived else f
+    memo[k] = out
+    return out
