@@ -20,12 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import subprocess
 import sys
 import sysconfig
-import tempfile
-from importlib import metadata
+from importlib.util import find_spec
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -56,16 +53,17 @@ HASHED = ("blast/sim/*.py", "blast/model/*.py", "blast/errors.py", "blast/gcpaus
 
 
 def key(root: Path = ROOT) -> str:
-    """Hash of the sources, this recipe, mypy's version and the interpreter's ABI."""
+    """Hash of the sources, this recipe, mypy's version and the interpreter's ABI.
+
+    mypy's version is read as the bytes of its ``version.py``, found without importing
+    mypy or :mod:`importlib.metadata` (50 ms of every ``simulate``'s start-up).
+    """
     digest = hashlib.sha256()
-    try:
-        mypy_version = metadata.version("mypy")
-    except metadata.PackageNotFoundError:
-        mypy_version = "none"
-    ident = (
-        f"{sys.implementation.cache_tag}|{sysconfig.get_config_var('EXT_SUFFIX')}|{mypy_version}"
-    )
-    digest.update(ident.encode())
+    spec = find_spec("mypy")
+    mypy_file = Path(spec.origin).parent / "version.py" if spec and spec.origin else None
+    mypy_version = mypy_file.read_bytes() if mypy_file and mypy_file.is_file() else b"none"
+    ident = f"{sys.implementation.cache_tag}|{sysconfig.get_config_var('EXT_SUFFIX')}|"
+    digest.update(ident.encode() + mypy_version)
     for pattern in HASHED:
         for path in sorted(root.glob(pattern)):
             digest.update(path.relative_to(root).as_posix().encode() + b"\0")
@@ -99,12 +97,18 @@ def loaded() -> bool:
 
 def compiler() -> str | None:
     """The C compiler setuptools would use, if it is installed."""
+    import shutil
+
     cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
     return shutil.which(os.environ.get("CC", cc).split()[0]) or shutil.which("cc")
 
 
 def build(root: Path = ROOT) -> Path | None:
     """Compile :data:`COMPILED` into ``.build/mypyc/<key>/`` (a no-op when it exists)."""
+    import shutil
+    import subprocess
+    import tempfile
+
     done = build_dir(root)
     if done is not None:
         return done
