@@ -83,7 +83,7 @@ class Engine:
         self.seq = 0
         self.pending_eval = vec[float]([-1.0] * n)
         self.pending_reason: list[Reason] = [Cause("recovered")] * n
-        self.evals_now: dict[int, int] = {}
+        self.evals_n, self.evals_t = vec[i64]([0] * n), vec[float]([-1.0] * n)  # per instant
         self.now = 0.0
         self.events: list[Event] = []
         self.ev_up = vec[i64]()
@@ -218,9 +218,7 @@ class Engine:
             t, _, _, kind, args = pop(heap)
             if t > horizon:
                 break
-            if t != self.now:
-                self.now = t
-                self.evals_now.clear()
+            self.now = t
             # direct calls, not a table of bound handlers: compiled, they are native calls
             if kind == "perceive":
                 e, version, st, sh, wr, ctrl, ev, mech = args
@@ -272,9 +270,10 @@ class Engine:
         if reason is None:  # woken through wake(): the reason is kept beside
             reason = self.pending_reason[v]
             self.pending_eval[v] = -1.0
-        evals_now = self.evals_now
-        count = evals_now.get(v, 0) + 1
-        evals_now[v] = count
+        if self.evals_t[v] != self.now:
+            self.evals_t[v], self.evals_n[v] = self.now, 0
+        count = self.evals_n[v] + 1
+        self.evals_n[v] = count
         if count > MAX_EVALS_PER_INSTANT:
             raise ScenarioError(
                 f"the simulation does not settle: '{self.g.nodes[v]}' changed state "
@@ -288,7 +287,8 @@ class Engine:
         if not ((self.simple[v] or self.settled[v]) and skip.noop(self, v)):
             self.dpos[v] = CLEAN
             self.eval_t[v] = self.now
-            cause = reason if isinstance(reason, Cause) else Cause(*reason)
+            # not Cause(*reason): compiled, a star call is a generic call
+            cause = reason if isinstance(reason, Cause) else Cause(reason[0], reason[1], reason[2])
             if v >= self.n_components:
                 evaluation.eval_group(self, v, cause)
             else:
@@ -319,18 +319,17 @@ class Engine:
         mine = self.node_events[u]  # ascending: the slice is found by bisection, not a scan
         stack = mine[bisect_left(mine, since) : bisect_left(mine, ev[u])]
         seen: set[int] = set()
-        suspect, recheck, now = self.suspect, self.recheck, self.now
-        pop, push, mark = stack.pop, stack.append, seen.add
-        while stack:
-            for j in kids[pop()]:
+        suspect, now = self.suspect, self.now
+        while stack:  # direct method calls, not bound ones in locals: native calls, compiled
+            for j in kids[stack.pop()]:
                 if j in seen:
                     continue
-                mark(j)
-                push(j)
+                seen.add(j)
+                stack.append(j)
                 w = node[j]
                 if ev[w] == j and w not in suspect and (st[w] or wr[w] or not ctrl[w]):
                     suspect.add(w)
-                    recheck(w, now, reason)
+                    self.recheck(w, now, reason)
 
     def trusted(self, e: int) -> bool:
         """Whether what edge ``e`` shows may be believed (its target is not being re-derived)."""

@@ -54,8 +54,8 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
     alive, fmech, fdelay, stale, kind = g.alive, g.fmech, g.fdelay, g.stale, g.kind
     pst, pwr, pctrl, ver, bad_since = eng.pst, eng.pwr, eng.pctrl, eng.ver, eng.bad_since
     psh, pev, pmech, src, opos, dpos = eng.psh, eng.pev, eng.pmech, g.src, g.opos, eng.dpos
-    vst, plain, suspect, supported_by = eng.st, eng.plain, eng.suspect, eng.supported_by
-    pending_eval, pending_reason, schedule = eng.pending_eval, eng.pending_reason, eng.schedule
+    vst, plain, suspect = eng.st, eng.plain, eng.suspect  # methods called on eng: native calls
+    pending_eval, pending_reason = eng.pending_eval, eng.pending_reason
     name_x, ev_or_none = g.nodes[x], (ev if ev >= 0 else None)
     heap, resolution, fifo, brk_zero = eng.heap, eng.resolution, eng.fifo, eng.brk_zero
     bad0 = st0 != 0 or wr0 or not ctrl0
@@ -119,7 +119,7 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
             pos = opos[e]
             if pos < dpos[v]:
                 dpos[v] = pos
-        if st == 2 and vdown and plain[v] and v not in suspect and not supported_by(e, v):
+        if st == 2 and vdown and plain[v] and v not in suspect and not eng.supported_by(e, v):
             continue
         if pending_eval[v] == now:
             if _recovered(pending_reason[v]):
@@ -128,7 +128,7 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
         pending_eval[v] = now
         pending_reason[v] = (mech or KIND_NAMES[kind[e]], name_x, ev_or_none)
         if resolution and math.ceil(now / resolution - EPS) * resolution != now:
-            schedule(now, P_EVAL, "eval", v, None)
+            eng.schedule(now, P_EVAL, "eval", v, None)
         else:  # as Engine.schedule does for an evaluation due now, inlined
             eng.seq += 1
             fifo.append((v, None))

@@ -6,6 +6,13 @@ Frozen dataclasses the engine builds by the tens of thousands (an :class:`Event`
 classes, built and read without a dictionary). In pure Python they are slotted and
 :mod:`blast.sim.journal` gives them a faster ``__init__`` (``_direct_init``); either
 way they behave as dataclasses do (``tests/test_sim_records.py``).
+
+Each writes its own ``__init__``, which a dataclass keeps: mypyc compiles it to a native
+constructor that sets the slots directly (the one ``dataclass`` generates is Python,
+called through ``type.__call__``: 12% of a compiled 10,000-component run). Its
+assignments are to frozen fields, which only compiled code may make (a native
+attribute store does not go through the frozen ``__setattr__``); in pure Python
+:mod:`blast.sim.journal` replaces it (``_direct_init``) before any record is built.
 """
 
 from __future__ import annotations
@@ -33,6 +40,21 @@ class Cause:
     trigger: str | None = None
     detail: str = ""
 
+    def __init__(
+        self,
+        mechanism: str,
+        dependency: str | None = None,
+        upstream: int | None = None,
+        trigger: str | None = None,
+        detail: str = "",
+    ) -> None:
+        # compiled: a native __init__ (see the module's docstring); pure: replaced
+        self.mechanism = mechanism  # type: ignore[misc]
+        self.dependency = dependency  # type: ignore[misc]
+        self.upstream = upstream  # type: ignore[misc]
+        self.trigger = trigger  # type: ignore[misc]
+        self.detail = detail  # type: ignore[misc]
+
     def __reduce__(self) -> tuple[type[Cause], tuple[Any, ...]]:
         # pickled by its fields (a compiled, frozen class cannot be rebuilt slot by slot)
         return (Cause, (self.mechanism, self.dependency, self.upstream, self.trigger, self.detail))
@@ -58,6 +80,24 @@ class Event:
     share_ok: float
     wrong: bool
     cause: Cause
+
+    def __init__(
+        self,
+        index: int,
+        t: float,
+        component: str,
+        state: str,
+        share_ok: float,
+        wrong: bool,
+        cause: Cause,
+    ) -> None:
+        self.index = index  # type: ignore[misc]
+        self.t = t  # type: ignore[misc]
+        self.component = component  # type: ignore[misc]
+        self.state = state  # type: ignore[misc]
+        self.share_ok = share_ok  # type: ignore[misc]
+        self.wrong = wrong  # type: ignore[misc]
+        self.cause = cause  # type: ignore[misc]
 
     def __reduce__(self) -> tuple[type[Event], tuple[Any, ...]]:
         # pickled by its fields (a compiled, frozen class cannot be rebuilt slot by slot)
@@ -93,6 +133,22 @@ class QueuePoint:
     capacity: float
     goodput: float
     delay: float
+
+    def __init__(
+        self,
+        t: float,
+        backlog: float,
+        arrival: float,
+        capacity: float,
+        goodput: float,
+        delay: float,
+    ) -> None:
+        self.t = t  # type: ignore[misc]
+        self.backlog = backlog  # type: ignore[misc]
+        self.arrival = arrival  # type: ignore[misc]
+        self.capacity = capacity  # type: ignore[misc]
+        self.goodput = goodput  # type: ignore[misc]
+        self.delay = delay  # type: ignore[misc]
 
     def __reduce__(self) -> tuple[type[QueuePoint], tuple[Any, ...]]:
         # pickled by its fields (a compiled, frozen class cannot be rebuilt slot by slot)
