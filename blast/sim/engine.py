@@ -25,7 +25,7 @@ from librt.vecs import append, vec
 from mypy_extensions import i64
 
 from blast.errors import ScenarioError
-from blast.sim import evaluation, perception, skip, triggers
+from blast.sim import cycles, evaluation, perception, skip, triggers
 from blast.sim.clock import EPS, P_EVAL, P_TRIGGER
 from blast.sim.derivation import derives, stretch_start
 from blast.sim.edges import Compiled
@@ -140,6 +140,7 @@ class Engine:
             [False] * n
         )  # ... and whether it read an edge into a suspect node
         self.eval_t = vec[float]([-1.0] * n)  # ... and when
+        self.scc, self.scc_edges = vec[i64](), -1  # see supported_by
         self._position: dict[str, int] | None = None  # see pos
         # built on first use by blast.sim.attrition
         self._attrition: dict[int, list[Any]] | None = None
@@ -260,7 +261,15 @@ class Engine:
         perception.feed_all(self, self.g.dst[e], vec[i64]([e]), immediate=immediate)
 
     def supported_by(self, e: int, v: int) -> bool:
-        """Whether the badness seen through ``e`` derives from ``v``'s current bad stretch."""
+        """Whether the badness seen through ``e`` derives from ``v``'s current bad stretch.
+
+        Never for an edge off every cycle (:mod:`blast.sim.cycles`): no chain is walked.
+        """
+        g = self.g
+        if self.scc_edges != len(g.src):  # the first call, or a reroute added edges
+            self.scc, self.scc_edges = cycles.components(g), len(g.src)
+        if v == g.src[e] and self.scc[v] != self.scc[g.dst[e]]:
+            return False
         start = stretch_start(self, v)
         return start >= 0 and derives(self, self.pev[e], v, start)
 
@@ -308,14 +317,8 @@ class Engine:
         itself round a cycle.
         """
         reason = Cause("recovered", self.g.nodes[u], self.ev[u], detail="what it needed is back")
-        ev, node, kids, st, wr, ctrl = (
-            self.ev,
-            self.ev_node,
-            self.ev_kids,
-            self.st,
-            self.wr,
-            self.ctrl,
-        )
+        ev, node, kids = self.ev, self.ev_node, self.ev_kids
+        st, wr, ctrl = self.st, self.wr, self.ctrl
         mine = self.node_events[u]  # ascending: the slice is found by bisection, not a scan
         stack = mine[bisect_left(mine, since) : bisect_left(mine, ev[u])]
         seen: set[int] = set()

@@ -35,6 +35,7 @@ GROUP = "blast.sim._compiled"
 COMPILED = (
     "attrition",
     "clock",
+    "cycles",
     "derivation",
     "edges",
     "engine",
