@@ -1,8 +1,8 @@
 """The time engine: events for state changes, perception filters on edges.
 
-A heap holds events ordered by ``(time, priority, sequence)`` (SimPy's
-``Environment.schedule`` order): faults and operator actions first, then what
-dependents perceive, then re-evaluations. Work is proportional to changes, not
+An agenda (:mod:`blast.sim.agenda`) holds events ordered by ``(time, priority,
+sequence)`` (SimPy's ``Environment.schedule`` order): faults and operator actions
+first, then what dependents perceive, then re-evaluations. Work is proportional to changes, not
 to components x time steps: a component is evaluated only when something it
 perceives changes or a timer of its own (failover, warm-up, ramp, queue) fires.
 
@@ -15,17 +15,15 @@ cause once the trigger is gone. Everything else follows the rules of
 
 from __future__ import annotations
 
-import heapq
 import math
 from bisect import bisect_left
-from collections import deque
 from typing import Any, Final
 
 from librt.vecs import append, vec
 from mypy_extensions import i64
 
 from blast.errors import ScenarioError
-from blast.sim import cycles, evaluation, perception, skip, triggers
+from blast.sim import agenda, cycles, evaluation, perception, skip, triggers
 from blast.sim.clock import EPS, P_EVAL, P_TRIGGER
 from blast.sim.derivation import derives, stretch_start
 from blast.sim.edges import Compiled
@@ -78,9 +76,7 @@ class Engine:
         self.pmech = [""] * n_edges
         self.bad_since = vec[float]([-1.0] * n_edges)
         self.ver = vec[i64]([0] * n_edges)
-        self.heap: list[tuple[Any, ...]] = []
-        self.fifo: deque[tuple[Any, ...]] = deque()
-        self.seq = 0
+        self.agenda = agenda.Agenda()
         self.pending_eval = vec[float]([-1.0] * n)
         self.pending_reason: list[Reason] = [Cause("recovered")] * n
         self.evals_n, self.evals_t = vec[i64]([0] * n), vec[float]([-1.0] * n)  # per instant
@@ -149,20 +145,10 @@ class Engine:
     # --- scheduling -----------------------------------------------------------------
 
     def schedule(self, t: float, priority: int, kind: str, *args: Any) -> None:
-        """Push an event; with a ``resolution``, times round up to its next multiple.
-
-        Evaluations due at the current instant go to a FIFO instead of the heap: they
-        come after every heap event of the instant (triggers and perceptions come
-        first by priority, earlier evaluations by sequence), in the order they were
-        scheduled, which is the heap's ``(time, priority, sequence)`` order, cheaper.
-        """
+        """Push an event; with a ``resolution``, times round up to its next multiple."""
         if self.resolution:
             t = math.ceil(t / self.resolution - EPS) * self.resolution
-        self.seq += 1
-        if t == self.now and priority == P_EVAL:
-            self.fifo.append(args)
-        else:
-            heapq.heappush(self.heap, (t, priority, self.seq, kind, args))
+        self.agenda.push(t, priority, kind, args)
 
     def wake(self, v: int, t: float, reason: Reason) -> None:
         """Re-evaluate node ``v`` at ``t``: something it reads besides its edges changed."""
@@ -209,14 +195,9 @@ class Engine:
         for i, pa in enumerate(plan.actions):
             if 0 <= pa.t <= plan.horizon:
                 self.schedule(pa.t, P_TRIGGER, "action", i)
-        heap, fifo, horizon = self.heap, self.fifo, plan.horizon
-        pop, popleft = heapq.heappop, fifo.popleft
-        while heap or fifo:
-            if fifo and (not heap or heap[0][0] > self.now):
-                v, reason = popleft()
-                self._eval_event(v, reason)
-                continue
-            t, _, _, kind, args = pop(heap)
+        todo, horizon = self.agenda, plan.horizon
+        while todo.pop():
+            t, kind, args = todo.t, todo.kind, todo.args
             if t > horizon:
                 break
             self.now = t

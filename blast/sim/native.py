@@ -33,6 +33,7 @@ GROUP = "blast.sim._compiled"
 """Name of the shared library of the compiled modules (found on ``blast.sim.__path__``)."""
 
 COMPILED = (
+    "agenda",
     "attrition",
     "clock",
     "cycles",

@@ -17,7 +17,6 @@ once, before the loop.
 from __future__ import annotations
 
 import math
-from heapq import heappush
 from typing import TYPE_CHECKING
 
 from librt.vecs import vec
@@ -57,7 +56,7 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
     vst, plain, suspect = eng.st, eng.plain, eng.suspect  # methods called on eng: native calls
     pending_eval, pending_reason = eng.pending_eval, eng.pending_reason
     name_x, ev_or_none = g.nodes[x], (ev if ev >= 0 else None)
-    heap, resolution, fifo, brk_zero = eng.heap, eng.resolution, eng.fifo, eng.brk_zero
+    todo, resolution, brk_zero = eng.agenda, eng.resolution, eng.brk_zero
     bad0 = st0 != 0 or wr0 or not ctrl0
     answers = st0 == 1 and sh0 >= 1 - EPS and not wr0 and ctrl0  # renews leases
     for e in edges:
@@ -100,10 +99,7 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
         if at > now:
             if resolution:  # as Engine.schedule does, inlined: one push per delayed edge
                 at = math.ceil(at / resolution - EPS) * resolution
-            eng.seq += 1
-            heappush(
-                heap, (at, P_PERCEIVE, eng.seq, "perceive", (e, ver[e], st, sh, wr, ctrl, ev, mech))
-            )
+            todo.push(at, P_PERCEIVE, "perceive", (e, ver[e], st, sh, wr, ctrl, ev, mech))
             continue
         # most edges: seen at once, applied here as :func:`perceive` would (inlined: hot)
         v = src[e]
@@ -130,8 +126,7 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
         if resolution and math.ceil(now / resolution - EPS) * resolution != now:
             eng.schedule(now, P_EVAL, "eval", v, None)
         else:  # as Engine.schedule does for an evaluation due now, inlined
-            eng.seq += 1
-            fifo.append((v, None))
+            todo.push(now, P_EVAL, "eval", (v, None))
 
 
 def perceive(

@@ -1,0 +1,69 @@
+"""blast.sim.agenda gives events in a heap's ``(time, priority, sequence)`` order.
+
+The engine pushes while it pops: at the current instant (any priority, also lower
+than the event being handled) and later. The agenda must hand events out exactly as
+one heap of ``(time, priority, sequence)`` would, or the journals would change.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from blast.sim.agenda import Agenda
+
+# each step: pop one event, or push at (current time + a delay in {0, 1, 2}, a priority)
+STEPS = st.lists(
+    st.one_of(
+        st.just(None),
+        st.tuples(st.integers(min_value=0, max_value=2), st.integers(min_value=0, max_value=2)),
+    ),
+    max_size=80,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2)), min_size=1, max_size=10), STEPS)
+def test_the_agenda_pops_in_the_heaps_order(first, steps):
+    agenda, heap, seq = Agenda(), [], 0
+    now = 0.0
+    got, want = [], []
+
+    def push(t: float, priority: int) -> None:
+        nonlocal seq
+        seq += 1
+        agenda.push(t, priority, f"k{seq}", (seq,))
+        heapq.heappush(heap, (t, priority, seq))
+
+    for t, priority in first:
+        push(float(t), priority)
+    for step in [*steps, *[None] * (len(first) + len(steps))]:
+        if step is None:
+            if agenda.pop():
+                now = agenda.t
+                got.append((agenda.t, agenda.kind, agenda.args))
+            if heap:
+                t, _, s = heapq.heappop(heap)
+                want.append((t, f"k{s}", (s,)))
+        else:
+            push(now + step[0], step[1])
+    while agenda.pop():
+        got.append((agenda.t, agenda.kind, agenda.args))
+    while heap:
+        t, _, s = heapq.heappop(heap)
+        want.append((t, f"k{s}", (s,)))
+    assert got == want
+
+
+def test_an_empty_agenda_has_nothing_to_pop():
+    agenda = Agenda()
+    assert not agenda.pop()
+    agenda.push(5.0, 2, "eval", (1, None))
+    agenda.push(5.0, 0, "fault_on", (0,))
+    assert agenda.pop() and (agenda.t, agenda.kind) == (5.0, "fault_on")
+    agenda.push(5.0, 1, "perceive", (3,))  # at the current instant, before the evaluation
+    assert agenda.pop() and agenda.kind == "perceive"
+    assert agenda.pop() and agenda.args == (1, None)
+    assert not agenda.pop()
