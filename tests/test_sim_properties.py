@@ -7,6 +7,7 @@ TTLs, negative caching, leases, warm-up times and failover times.
 
 from __future__ import annotations
 
+import os
 import random
 
 import networkx as nx
@@ -159,7 +160,11 @@ def _async_as_soft(graph):
     )
 
 
-@settings(max_examples=40)
+ZERO_TIMING_EXAMPLES = int(os.environ.get("BLAST_PROPERTY_EXAMPLES", "40"))
+"""More examples for a local run (``BLAST_PROPERTY_EXAMPLES=2000``); 40 in the suite."""
+
+
+@settings(max_examples=ZERO_TIMING_EXAMPLES)
 @given(cases, st.integers(0, 100))
 def test_with_zero_timing_the_states_during_a_fault_are_the_static_ones(case, pick):
     seed, n, n_groups, density, _ = case

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from blast.sim.clock import EPS
+
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
 
@@ -86,13 +88,71 @@ def _apart(eng: Engine, k: int, v: int, start: int, memo: dict[int, float]) -> f
         parts = eng.ev_also.get(k)
         if parts is None:
             out = 1.0
+        elif eng.ev_node[k] >= eng.n_components:
+            out = _group_apart(eng, k, parts, v, start, memo)
         else:
             product = 1.0
             for _, f, _ in parts:
                 product *= f
-            out = share / product if product > 0.0 else 0.0
+            out = share / product if product > 0.0 else 1.0  # down through its inputs
             for j, f, linear in parts:  # a hard input is re-derived apart from v as well
                 derived = linear and j >= start and derives(eng, j, v, start)
                 out *= _apart(eng, j, v, start, memo) if derived else f
     memo[k] = out
     return out
+
+
+def member_apart(eng: Engine, e: int, v: int) -> tuple[int, float, bool]:
+    """What group ``v`` counts of member edge ``e`` whose badness derives from ``v``'s own.
+
+    The member's state with ``v``'s badness taken as none (:func:`share_apart`): down
+    when it is down apart from ``v`` as well, degraded at what is left of its share,
+    fine otherwise (never wrong: wrong data through ``v`` is ``v``'s own).
+    """
+    share = share_apart(eng, eng.pev[e], v, stretch_start(eng, v))
+    if share <= EPS:
+        return 2, 0.0, False
+    return (1 if share < 1 - EPS else 0), min(share, 1.0), False
+
+
+def members_of(
+    eng: Engine, members: list[int], st: dict[int, int], sh: dict[int, float], away: frozenset[int]
+) -> list[tuple[int, float, bool]]:
+    """A bad group event's inputs: per alive member, in order, ``(event, share, routed away)``.
+
+    The event is the member's perceived one while it lowers the group (down, or at a
+    partial share), -1 otherwise (nothing derives through a member at full share, even
+    degraded); the share is 0 for a down member. What
+    derives from a node is then found through every member that lowers the group, not
+    only the one named as the cause, and :func:`share_apart` re-derives the group's
+    share from its members apart from a node (:func:`_group_apart`).
+    """
+    pev = eng.pev
+    return [
+        (pev[e] if st[e] == 2 or sh[e] < 1 - EPS else -1, 0.0 if st[e] == 2 else sh[e], e in away)
+        for e in members
+    ]
+
+
+def _group_apart(
+    eng: Engine, k: int, parts: list[tuple[int, float, bool]], v: int, start: int,
+    memo: dict[int, float],
+) -> float:  # fmt: skip
+    """Group event ``k``'s share with its members re-derived apart from ``v``.
+
+    The k-of-n rule of ``evaluation.eval_group`` on the recorded members: a member that
+    derives from ``v`` counts at its share apart from ``v``, the others as recorded; a
+    member routed away that is fine apart from ``v`` takes traffic again.
+    """
+    shares: list[float] = []
+    for j, f, _ in parts:
+        derived = j >= start and derives(eng, j, v, start)
+        shares.append(_apart(eng, j, v, start, memo) if derived else f)
+    node = eng.ev_node[k]
+    serving = [s for s, (_, _, away) in zip(shares, parts, strict=True) if not (away and s <= EPS)]
+    n_down = sum(1 for s in shares if s <= EPS)
+    if len(shares) - n_down < eng.g.min_up[node] or not serving:
+        return 0.0
+    if eng.g.passive[node]:
+        return 0.0 if serving[0] <= EPS else serving[0]
+    return sum(0.0 if s <= EPS else s for s in serving) / len(serving)

@@ -353,7 +353,7 @@ class Engine:
         self.node_events[v].append(index)
         if upstream >= 0:
             self.ev_kids[upstream].append(index)
-        if also and state != 2:  # down: kept to its cause, as derivation.share_apart reads
+        if also:
             self.ev_also[index] = also
         st[v], sh[v], wr[v], ctrl[v] = state, share, wrong, control
         ev[v] = index

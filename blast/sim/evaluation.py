@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final
 
 from blast.sim import attrition
 from blast.sim.clock import EPS
-from blast.sim.derivation import share_apart, stretch_start
+from blast.sim.derivation import member_apart, members_of, share_apart, stretch_start
 from blast.sim.edges import ASYNC, HARD, KIND_NAMES, MEMBER
 from blast.sim.holds import held_factor, is_held
 from blast.sim.journal import Cause
@@ -103,7 +103,7 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
         share_e = psh[e]
         if (ps == 0 and not pw and pc and not (k == ASYNC and queues.buffered(e))) or not alive[e]:
             continue
-        linear = ps == 1 and not pw and k in (HARD, MEMBER) and not g.control[e]
+        linear = ps != 0 and not pw and k in (HARD, MEMBER) and not g.control[e]
         untrusted = len(suspect) > 0 and g.dst[e] in suspect
         if own and eng.supported_by(e, v):
             if not (linear and pc) or (untrusted and not eng.trusted(e)):
@@ -112,6 +112,8 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
             share_e = share_apart(eng, eng.pev[e], v, stretch_start(eng, v))
             if share_e >= 1 - EPS:
                 continue
+            if share_e > EPS:  # down only through v: what is left of it is a partial share
+                ps = 1
         elif untrusted and not eng.trusted(e):
             continue
         if not eng.auto[v]:
@@ -188,6 +190,7 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
     state = 2 if share <= EPS else (1 if share < 1 - EPS or degraded or wrong else 0)
     eng.settled[v] = state == 2 and eng.plain[v]
     cause = reason
+    from_input = False
     if state:  # the worst input explains it, then its own backlog, then a degradation
         if queue_worst:
             assert qcause is not None
@@ -196,6 +199,7 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
             cause = stuck_cause
         elif worst_in is not None:
             cause = cause_of(eng, worst_in)
+            from_input = True
         elif qcause is not None:  # its own backlog explains it before a still-serving dependency
             cause = qcause
         elif soft_in is not None:
@@ -244,7 +248,12 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
     if eng.stuck[v] and state < 2:
         return
     pev, contrib = eng.pev, eng.contrib
-    also = [(pev[e], f, h) for e, f, h in contrib if pev[e] >= 0] if state == 1 else None
+    # down through a hard input (its cause, read last): what is down only through a node
+    # is then re-derived apart from it as a degradation is (derivation.share_apart)
+    down_in = state == 2 and from_input and len(contrib) > 0 and contrib[-1][2]
+    if down_in and (worst_in is None or contrib[-1][0] != worst_in[1] or contrib[-1][1] != 0.0):
+        down_in = False
+    also = [(pev[e], f, h) for e, f, h in contrib if pev[e] >= 0] if state == 1 or down_in else None
     eng.set_state(v, state, share, wrong, control, cause, also)
 
 
@@ -268,10 +277,16 @@ def ramp(eng: Engine, v: int, share: float) -> float:
 def eval_group(eng: Engine, v: int, reason: Cause) -> None:
     g = eng.g
     members = [e for e in g.out[v] if g.alive[e]]
-    # a member whose badness derives from this group's own counts as fine (least fixpoint)
+    # a member whose badness derives from this group's own counts only for the part that
+    # does not (least fixpoint, derivation.py): as fine if it is being re-derived
     st, sh, wr = {}, {}, {}
     for e in members:
-        if eng.supported_by(e, v) or not eng.trusted(e):
+        if eng.supported_by(e, v):
+            if eng.pst[e] == 0 or not eng.trusted(e):
+                st[e], sh[e], wr[e] = 0, 1.0, False
+            else:
+                st[e], sh[e], wr[e] = member_apart(eng, e, v)
+        elif not eng.trusted(e):
             st[e], sh[e], wr[e] = 0, 1.0, False
         else:
             st[e], sh[e], wr[e] = eng.pst[e], eng.psh[e], eng.pwr[e]
@@ -316,4 +331,7 @@ def eval_group(eng: Engine, v: int, reason: Cause) -> None:
                 name = "failover-disabled"
             ev = eng.pev[pick]
             cause = Cause(name, g.nodes[g.dst[pick]], ev if ev >= 0 else None)
-    eng.set_state(v, state, share, wrong, True, cause)
+    record = members_of(eng, members, st, sh, away) if state else None
+    eng.set_state(v, state, share, wrong, True, cause, record)
+    if record is not None:  # unchanged: the event stands on the members as they are now
+        eng.ev_also[eng.ev[v]] = record
