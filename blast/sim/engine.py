@@ -77,6 +77,7 @@ class Engine:
         self.bad_since = vec[float]([-1.0] * n_edges)
         self.ver = vec[i64]([0] * n_edges)
         self.agenda = agenda.Agenda()
+        self.idle: list[tuple[Any, ...]] = [(v, None) for v in range(n)]  # see recheck
         self.pending_eval = vec[float]([-1.0] * n)
         self.pending_reason: list[Reason] = [Cause("recovered")] * n
         self.evals_n, self.evals_t = vec[i64]([0] * n), vec[float]([-1.0] * n)  # per instant
@@ -170,7 +171,9 @@ class Engine:
             return
         self.pending_eval[v] = t
         self.pending_reason[v] = reason
-        self.schedule(t, P_EVAL, "eval", v, None)
+        if self.resolution:  # as schedule does, with v's own (v, None): no tuple per push
+            t = math.ceil(t / self.resolution - EPS) * self.resolution
+        self.agenda.push(t, P_EVAL, "eval", self.idle[v])
 
     def wake_later(self, v: int, t: float, reason: Cause) -> None:
         """Re-evaluate ``v`` at a later ``t`` for a timer of its own (warm-up, ramp, failover)."""
