@@ -19,7 +19,7 @@ import math
 from bisect import bisect_left
 from typing import Any, Final
 
-from librt.vecs import append, vec
+from librt.vecs import append, pop, vec
 from mypy_extensions import i64
 
 from blast.errors import ScenarioError
@@ -77,6 +77,7 @@ class Engine:
         self.bad_since = vec[float]([-1.0] * n_edges)
         self.ver = vec[i64]([0] * n_edges)
         self.agenda = agenda.Agenda()
+        self.idle: list[tuple[Any, ...]] = [(v, None) for v in range(n)]  # see recheck
         self.pending_eval = vec[float]([-1.0] * n)
         self.pending_reason: list[Reason] = [Cause("recovered")] * n
         self.evals_n, self.evals_t = vec[i64]([0] * n), vec[float]([-1.0] * n)  # per instant
@@ -84,7 +85,8 @@ class Engine:
         self.events: list[Event] = []
         self.ev_up = vec[i64]()
         self.ev_node = vec[i64]()
-        self.ev_kids: list[list[int]] = []  # events each event caused
+        self.ev_kids = vec[vec[i64]]()  # events each event caused
+        self.ev_mark, self.retracts = vec[i64](), 0  # events _retract reached, by its count
         # the inputs (upstream event, factor) each degraded event took in (see set_state)
         self.ev_also: dict[int, list[tuple[int, float, bool]]] = {}
         self.contrib: list[tuple[int, float, bool]] = []  # ... of the last evaluation, by edge
@@ -169,7 +171,9 @@ class Engine:
             return
         self.pending_eval[v] = t
         self.pending_reason[v] = reason
-        self.schedule(t, P_EVAL, "eval", v, None)
+        if self.resolution:  # as schedule does, with v's own (v, None): no tuple per push
+            t = math.ceil(t / self.resolution - EPS) * self.resolution
+        self.agenda.push(t, P_EVAL, "eval", self.idle[v])
 
     def wake_later(self, v: int, t: float, reason: Cause) -> None:
         """Re-evaluate ``v`` at a later ``t`` for a timer of its own (warm-up, ramp, failover)."""
@@ -301,15 +305,17 @@ class Engine:
         ev, node, kids = self.ev, self.ev_node, self.ev_kids
         st, wr, ctrl = self.st, self.wr, self.ctrl
         mine = self.node_events[u]  # ascending: the slice is found by bisection, not a scan
-        stack = mine[bisect_left(mine, since) : bisect_left(mine, ev[u])]
-        seen: set[int] = set()
+        stack = vec[i64](mine[bisect_left(mine, since) : bisect_left(mine, ev[u])])
+        self.retracts += 1
+        seen, stamp = self.ev_mark, self.retracts  # not a set: a mark per event
         suspect, now = self.suspect, self.now
-        while stack:  # direct method calls, not bound ones in locals: native calls, compiled
-            for j in kids[stack.pop()]:
-                if j in seen:
+        while len(stack) > 0:
+            stack, top = pop(stack)
+            for j in kids[top]:
+                if seen[j] == stamp:
                     continue
-                seen.add(j)
-                stack.append(j)
+                seen[j] = stamp
+                stack = append(stack, j)
                 w = node[j]
                 if ev[w] == j and w not in suspect and (st[w] or wr[w] or not ctrl[w]):
                     suspect.add(w)
@@ -349,10 +355,11 @@ class Engine:
         upstream = -1 if cause.upstream is None else cause.upstream
         self.ev_up = append(self.ev_up, upstream)
         self.ev_node = append(self.ev_node, v)
-        self.ev_kids.append([])
+        self.ev_kids = append(self.ev_kids, vec[i64]())
+        self.ev_mark = append(self.ev_mark, 0)
         self.node_events[v].append(index)
         if upstream >= 0:
-            self.ev_kids[upstream].append(index)
+            self.ev_kids[upstream] = append(self.ev_kids[upstream], index)
         if also:
             self.ev_also[index] = also
         st[v], sh[v], wr[v], ctrl[v] = state, share, wrong, control

@@ -59,6 +59,13 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
     todo, resolution, brk_zero = eng.agenda, eng.resolution, eng.brk_zero
     bad0 = st0 != 0 or wr0 or not ctrl0
     answers = st0 == 1 and sh0 >= 1 - EPS and not wr0 and ctrl0  # renews leases
+    # an evaluation due now is pushed at now rounded as Engine.schedule rounds it (once
+    # here, not per edge), with the node's own (v, None) arguments (no tuple per push)
+    due = math.ceil(now / resolution - EPS) * resolution if resolution else now
+    idle = eng.idle
+    # the reasons of consecutive dependents are mostly one tuple: built once per name
+    last_name = ""
+    reason: tuple[str, str, int | None] = (last_name, name_x, ev_or_none)
     for e in edges:
         if not alive[e]:
             continue
@@ -117,16 +124,16 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
                 dpos[v] = pos
         if st == 2 and vdown and plain[v] and v not in suspect and not eng.supported_by(e, v):
             continue
+        name = mech or KIND_NAMES[kind[e]]
+        if name != last_name:
+            last_name, reason = name, (name, name_x, ev_or_none)
         if pending_eval[v] == now:
             if _recovered(pending_reason[v]):
-                pending_reason[v] = (mech or KIND_NAMES[kind[e]], name_x, ev_or_none)
+                pending_reason[v] = reason
             continue
         pending_eval[v] = now
-        pending_reason[v] = (mech or KIND_NAMES[kind[e]], name_x, ev_or_none)
-        if resolution and math.ceil(now / resolution - EPS) * resolution != now:
-            eng.schedule(now, P_EVAL, "eval", v, None)
-        else:  # as Engine.schedule does for an evaluation due now, inlined
-            todo.push(now, P_EVAL, "eval", (v, None))
+        pending_reason[v] = reason
+        todo.push(due, P_EVAL, "eval", idle[v])  # as Engine.schedule does, inlined
 
 
 def perceive(
