@@ -52,6 +52,32 @@ def test_the_smallest_loop_through_two_groups_settles_and_recovers():
     ]
 
 
+def test_a_component_down_through_two_inputs_keeps_the_one_that_does_not_derive_from_it():
+    j = run(
+        [comp("x"), comp("y", "x"), comp("a", "g", "x"), comp("b", "g", "x")],
+        [fault("f", "x", 0, 10)],
+        groups=[group("g", "a", "y", "b", min_up=2)],
+    )
+    # t=0: x fails; y, a and b (hard on x) go down, then g (2 of a, y, b), named a.
+    # g's event stands on a, y and b, so g's badness derives from a (and from b). a reads
+    # g first: apart from a, g is still down (y and b), so a reads on and finds x, down
+    # and not derived from a: a stays down through x, no event; b the same. Were a to take
+    # g as its cause with g alone recorded, g would then count a and b up apart from itself
+    # (each down only through g), become degraded, and the loop would not settle.
+    assert timeline(j) == [
+        (0, "x", "down", "fault", None),
+        (0, "y", "down", "hard", "x"),
+        (0, "a", "down", "hard", "x"),
+        (0, "b", "down", "hard", "x"),
+        (0, "g", "down", "group", "a"),
+        (10, "x", "up", "fault-end", None),
+        (10, "y", "up", "hard", "x"),
+        (10, "a", "up", "hard", "x"),
+        (10, "b", "up", "hard", "x"),
+        (10, "g", "up", "group", "y"),
+    ]
+
+
 def _zero_timing_matches_static(seed: int, n: int, n_groups: int, density: float, target: str):
     graph = _async_as_soft(random_graph(seed, n, n_groups, density))
     journal = simulate(graph, scenario(target, 30))  # raised "does not settle" before
@@ -96,3 +122,16 @@ def test_a_component_down_through_a_group_is_rederived_apart_from_a_node():
     # now records it, and is re-derived apart from a node through it, as a degradation is.
     journal, _ = _zero_timing_matches_static(2047344, 7, 4, 0.3125, "c1")
     assert journal.state_at("c3", 60.0) == "down"
+
+
+def test_a_component_down_apart_from_itself_reads_on_for_an_independent_input():
+    # found at 5,000 random examples while a component stopped at the first input down
+    # (the previous test's graph and a group): c4 and c8 (each hard on g0, then g1) took
+    # g0 (2 of c4, c6, c8), down apart from each, as their cause and recorded it alone;
+    # g0 then found both down only through itself and alternated with them. They now read
+    # on to g1 (down through c1, the fault's), their cause.
+    journal, _ = _zero_timing_matches_static(254629775, 10, 2, 0.3125, "c0")
+    chain = journal.explain("c4", 60.0)
+    assert [e.component for e in chain] == ["c4", "g1", "c1", "c0"]
+    assert chain[-1].cause.trigger == "f"
+    assert [e.cause.dependency for e in journal.events if e.component == "c4"] == ["g1", "g1"]

@@ -20,6 +20,15 @@ Delete-and-rederive (``Engine._retract``) still follows causes alone: an input t
 gets better is perceived, and what took it in re-evaluated, anyway (following every
 input there too made more components suspect at once and let transient states of
 one instant reach dependents through their asymmetric delays).
+
+Redundancy groups and components down through hard inputs follow the same rule (the
+second case of issue #10, ``tests/test_sim_settle_groups.py``): a bad group event
+records every member that lowers it (:func:`members_of`), a component down through
+hard inputs records them (its own part then counts as none), and a group takes a member
+that descends from it at its state apart from it (:func:`member_apart`: the k-of-n rule
+on the recorded members, each apart, :func:`_group_apart`), as a component takes a hard
+input. Counting such a member fine whole let a group down through another member alone
+name the derived one as its cause, a group above it ignore it, and the loop alternate.
 """
 
 from __future__ import annotations
@@ -65,11 +74,12 @@ def derives(eng: Engine, k: int, v: int, start: int) -> bool:
 def share_apart(eng: Engine, k: int, v: int, start: int) -> float:
     """The share event ``k`` shows without the badness that descends from ``v``.
 
-    1 for ``v``'s own events and for events that record no inputs (down ones, whose
-    cause alone takes them to 0) but descend from ``v``; the event's share for those
-    older than ``v``'s bad stretch or not descending from it; otherwise its own part
-    (share over the product of its inputs' factors) times each input's factor, that of
-    a hard input that descends from ``v`` recomputed the same way.
+    1 for ``v``'s own events and for events that record no inputs (down for a reason
+    other than hard inputs) but descend from ``v``; the event's share for those older
+    than ``v``'s bad stretch or not descending from it; a group's from its members
+    (:func:`_group_apart`); otherwise its own part (share over the product of its inputs'
+    factors, none for one down through its inputs) times each input's factor, that of a
+    hard input that descends from ``v`` recomputed the same way.
     """
     memo: dict[int, float] = {}
     return _apart(eng, k, v, start, memo)

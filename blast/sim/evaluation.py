@@ -79,6 +79,9 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
     suspect = eng.suspect
     # whether v has a bad stretch its inputs' badness could derive from (supported_by)
     own = eng.bad_from[v] >= 0 or (eng.good_since[v] == eng.now and eng.last_bad_from[v] >= 0)
+    # an input down apart from v that derives partly from v is read past: a later input
+    # down that does not derive from v is then the cause, both are recorded (derivation.py)
+    zero_apart = worst_apart = False
     for pos, e in enumerate(out):
         ps, pw, pc = pst[e], pwr[e], pctrl[e]
         if plain:  # no buffers: an edge seen good (or dead) changes nothing
@@ -105,6 +108,7 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
             continue
         linear = ps != 0 and not pw and k in (HARD, MEMBER) and not g.control[e]
         untrusted = len(suspect) > 0 and g.dst[e] in suspect
+        apart = False
         if own and eng.supported_by(e, v):
             if not (linear and pc) or (untrusted and not eng.trusted(e)):
                 continue  # derives from its own badness: ignored whole
@@ -112,6 +116,7 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
             share_e = share_apart(eng, eng.pev[e], v, stretch_start(eng, v))
             if share_e >= 1 - EPS:
                 continue
+            apart = True
             if share_e > EPS:  # down only through v: what is left of it is a partial share
                 ps = 1
         elif untrusted and not eng.trusted(e):
@@ -150,11 +155,19 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
         if factor < 1 - EPS:
             contrib.append((e, factor, linear))
             share *= factor
-            if worst is None or factor < worst_factor - EPS:
-                worst, worst_factor = (name, e), factor
+            if (
+                worst is None
+                or factor < worst_factor - EPS
+                or (worst_apart and factor == 0.0 and not apart)
+            ):
+                worst, worst_factor, worst_apart = (name, e), factor, apart
         elif soft_cause is None:
             soft_cause = (name, e)
         if share <= EPS and worst is not None and worst[0] != "partial":
+            if zero_apart or (apart and factor == 0.0):
+                zero_apart = True
+                if worst_apart:
+                    continue  # no input down that does not derive from v yet: read on
             eng.brk[v] = pos  # the edges after it are not read: their changes change nothing
             eng.brk_zero[v] = factor == 0.0 and worst[1] == e
             break
@@ -248,11 +261,11 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
     if eng.stuck[v] and state < 2:
         return
     pev, contrib = eng.pev, eng.contrib
-    # down through a hard input (its cause, read last): what is down only through a node
+    # down through hard inputs (its cause among them): what is down only through a node
     # is then re-derived apart from it as a degradation is (derivation.share_apart)
-    down_in = state == 2 and from_input and len(contrib) > 0 and contrib[-1][2]
-    if down_in and (worst_in is None or contrib[-1][0] != worst_in[1] or contrib[-1][1] != 0.0):
-        down_in = False
+    down_in = False
+    if state == 2 and from_input and worst_in is not None:
+        down_in = any(e == worst_in[1] and f == 0.0 and h for e, f, h in contrib)
     also = [(pev[e], f, h) for e, f, h in contrib if pev[e] >= 0] if state == 1 or down_in else None
     eng.set_state(v, state, share, wrong, control, cause, also)
 
