@@ -55,6 +55,8 @@ _CODE = (
     "loading/items.py",
     "loading/yamlerrors.py",
     "loading/catalogs.py",
+    "loading/vouch.py",
+    "loading/fastgraph.py",
     "model/spec.py",
     "model/vocabulary.py",
     "model/dependency.py",

@@ -19,6 +19,7 @@ from blast.model import Component, GraphDocument, RedundancyGroup
 
 if TYPE_CHECKING:
     from blast.loading.cachepayload import WrittenItems
+    from blast.loading.vouch import Row
 
 
 @dataclass
@@ -36,6 +37,9 @@ class Loaded:
     written: dict[str, WrittenItems] | None = None
     """Per list key, the valid items' parsed data as JSON, in the order of ``components``
     and ``groups``: what a cache entry stores of them (None when not kept)."""
+    rows: list[Row] | None = None
+    """The fast pass's row of every component, in file order (see :mod:`blast.loading.vouch`);
+    ``components`` then holds only those pydantic validated."""
 
 
 def cross_check(

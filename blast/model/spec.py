@@ -128,6 +128,38 @@ def _check_restore_via(deps: tuple[Dependency, ...]) -> None:
             )
 
 
+def region_problem(provider: object, region: str) -> str | None:
+    """What is wrong with ``region`` for a component of ``provider`` (as written), or None.
+
+    Shared by :class:`Component`'s validator and :mod:`blast.loading.vouch`, so that
+    both accept exactly the same regions."""
+    if region == GLOBAL_REGION or (provider, region) in _GOOD_REGIONS:
+        return None
+    name = str(provider).lower()
+    pattern = REGION_PATTERNS.get(name, GENERIC_REGION)
+    if not pattern.match(region):
+        hint = " (e.g. us-east-1)" if name == "aws" else ""
+        return f"'{region}' is not a valid {name or 'region'} region name{hint}"
+    if len(_GOOD_REGIONS) < 4096:  # a graph names a few dozen: remember them
+        _GOOD_REGIONS.add((provider, region))
+    return None
+
+
+def az_problem(az: str, scope: object, provider: object, region: object) -> str | None:
+    """What is wrong with the availability zone ``az`` of a component whose scope, provider
+    and region validated as given (None when one did not), or None; shared as above."""
+    if scope is not None and scope is not Scope.ZONAL:
+        return f"`az` is set but scope is {getattr(scope, 'value', scope)}; use scope: zonal"
+    if str(provider).lower() == "aws" and region:
+        match = AWS_AZ.match(az)
+        if not match or (match.group("region") and match.group("region") != region):
+            return (
+                f"'{az}' is not an availability zone of {region} "
+                f"(e.g. {region}a, or a zone id like use1-az1)"
+            )
+    return None
+
+
 class Component(_Frozen):
     """A thing that can fail: a service, an endpoint, a subsystem, an app."""
 
@@ -186,16 +218,9 @@ class Component(_Frozen):
     @field_validator("region")
     @classmethod
     def _check_region(cls, region: str, info: ValidationInfo) -> str:
-        provider = info.data.get("provider", "")
-        if region == GLOBAL_REGION or (provider, region) in _GOOD_REGIONS:
-            return region
-        provider = str(provider).lower()
-        pattern = REGION_PATTERNS.get(provider, GENERIC_REGION)
-        if not pattern.match(region):
-            hint = " (e.g. us-east-1)" if provider == "aws" else ""
-            raise ValueError(f"'{region}' is not a valid {provider or 'region'} region name{hint}")
-        if len(_GOOD_REGIONS) < 4096:  # a graph names a few dozen: remember them
-            _GOOD_REGIONS.add((info.data.get("provider", ""), region))
+        problem = region_problem(info.data.get("provider", ""), region)
+        if problem is not None:
+            raise ValueError(problem)
         return region
 
     @field_validator("az")
@@ -203,17 +228,10 @@ class Component(_Frozen):
     def _check_az(cls, az: str | None, info: ValidationInfo) -> str | None:
         if az is None:
             return az
-        scope = info.data.get("scope")
-        if scope is not None and scope is not Scope.ZONAL:
-            raise ValueError(f"`az` is set but scope is {scope.value}; use scope: zonal")
-        region = info.data.get("region")
-        if str(info.data.get("provider", "")).lower() == "aws" and region:
-            match = AWS_AZ.match(az)
-            if not match or (match.group("region") and match.group("region") != region):
-                raise ValueError(
-                    f"'{az}' is not an availability zone of {region} "
-                    f"(e.g. {region}a, or a zone id like use1-az1)"
-                )
+        data = info.data
+        problem = az_problem(az, data.get("scope"), data.get("provider", ""), data.get("region"))
+        if problem is not None:
+            raise ValueError(problem)
         return az
 
     @model_validator(mode="wrap")
