@@ -7,6 +7,8 @@ fixture, and on random items and random small graphs full of mistakes (hypothesi
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,9 +18,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from blast.loading import loader, yamlsource
-from blast.loading.vouch import row_of, vouch, vouch_all
+from blast.loading.vouch import row_of, vouch, vouch_all, vouch_group, vouch_header
 from blast.model.shapes import generate
-from blast.model.spec import Component
+from blast.model.spec import Component, GraphDocument, RedundancyGroup
 from blast.model.synthetic import to_yaml
 from tests.test_invalid_files import fixture_env
 
@@ -186,7 +188,7 @@ _IDS = ["a", "b", "c", "g1"]
 def _documents(draw):
     components = []
     for _ in range(draw(st.integers(1, 5))):
-        item = {"id": draw(st.sampled_from([*_IDS[:3], "d"])), "kind": "app"}
+        item = {"id": draw(st.sampled_from([*_IDS, "d"])), "kind": "app"}
         deps = draw(
             st.lists(
                 st.one_of(
@@ -229,3 +231,73 @@ def test_random_graphs_check_the_same_either_way(doc, tmp_path, monkeypatch):
         assert fast.graph is None
     else:
         _same_graph(fast, usual)
+
+
+_GROUP_FIELDS = {
+    "name": st.sampled_from(["", "G", 1, None]),
+    "min_up": st.sampled_from([1, 2, 3, 0, -1, True, 1.0, "2", None]),
+    "mode": st.sampled_from(["active-active", "active-passive", "hot", None, ["x"]]),
+    "failover_time": st.sampled_from(["30s", "1h30m", 45, 2.5, -1, "soon", True, None, []]),
+    "notes": st.sampled_from(["", "n", 2]),
+    "sources": st.sampled_from([[], ["post"], [1], "post", None]),
+    "colour": st.just(1),
+}
+_GROUPS = st.fixed_dictionaries(
+    {
+        "id": st.sampled_from(["g1", "g.2", "bad id", "", 5]),
+        "members": st.one_of(
+            st.lists(st.sampled_from(["a", "b", "c", 1, None]), max_size=4),
+            st.sampled_from(["a", None]),
+        ),
+    },
+    optional=_GROUP_FIELDS,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_GROUPS)
+def test_vouch_group_only_for_what_pydantic_accepts(item):
+    row = vouch_group(item)
+    if row is None:
+        return
+    model = RedundancyGroup.model_validate(item)
+    assert row == (model.id, model.name, model.members, model.min_up, list(model.sources))
+
+
+_HEADERS = st.fixed_dictionaries(
+    {},
+    optional={
+        "version": st.sampled_from([1, 2, True, 1.0, "1", None]),
+        "name": st.sampled_from(["", "N", 1, None]),
+        "description": st.sampled_from(["", "d", 3]),
+        "include": st.sampled_from([[], ["a.yaml"], "a.yaml", [1], None]),
+        "references": st.sampled_from([{}, {"k": "https://x"}, {"k": 1}, {1: "x"}, [], None]),
+        "colour": st.just(1),
+    },
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_HEADERS)
+def test_vouch_header_only_for_what_pydantic_accepts(data):
+    header = vouch_header(data)
+    if header is None:
+        return
+    model = GraphDocument.model_validate(data)
+    assert header == (model.name, model.include, dict(model.references))
+
+
+def test_a_plain_graph_is_checked_without_importing_pydantic(tmp_path):
+    path = tmp_path / "g.yaml"
+    path.write_text(to_yaml(generate("service", 1500, seed=2)), encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from blast.loading.loader import check_files\n"
+        f"checked = check_files({str(path)!r})\n"
+        "assert checked.graph is not None and not checked.problems\n"
+        "print(len(checked.graph.components), 'pydantic' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.split() == ["1500", "False"]

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from blast.gcpause import gc_paused
 from blast.loading.cachepayload import WrittenItems, _chunks_joined
-from blast.loading.vouch import COLUMNS, Row
+from blast.loading.vouch import COLUMNS, GroupRow, Row
 from blast.model.compact import Columns, Edges
 from blast.model.graph import Compact, Graph
 from blast.model.lazymodels import LazyModels
@@ -52,7 +52,7 @@ def _references(tables: Sequence[dict[str, str]]) -> dict[str, str] | None:
 
 def assemble(
     rows: list[Row],
-    groups: list[RedundancyGroup],
+    groups: Sequence[GroupRow | RedundancyGroup],
     tables: Sequence[dict[str, str]],
     written: tuple[WrittenItems, WrittenItems],
     *,
@@ -103,10 +103,13 @@ def assemble(
             return None  # a dependency or member naming no component or group
         del needs, target
         columns = Columns(*_columns(rows, ids))
-    components = LazyModels(ids, *_chunks_joined(written[0]), *_validators(), position)
+    components = LazyModels(ids, *_chunks_joined(written[0]), *_validators("components"), position)
+    group_ids = nodes[len(ids) :]
+    blob, offsets = _chunks_joined(written[1])
+    lazy_groups = LazyModels(group_ids, blob, offsets, *_validators("groups"), position, len(ids))
     return Graph(
         components,
-        {g.id: g for g in groups},
+        lazy_groups,
         name=name,
         files=files,
         references=references,
@@ -121,13 +124,20 @@ def _columns(rows: list[Row], ids: tuple[str, ...]) -> list[tuple[Any, ...]]:
     return [ids, *(tuple(map(operator.itemgetter(k), rows)) for k in range(1, COLUMNS))]
 
 
-def _validators() -> tuple[Any, Any]:
-    """How :class:`LazyModels` validates one component's JSON, and an array of them."""
-    from blast.loading.cachepayload import _adapter
-    from blast.model.spec import Component
+def _validators(kind: str) -> tuple[Any, Any]:
+    """How :class:`LazyModels` validates one model's JSON, and an array of them, of ``kind``
+    ("components" or "groups"): the loader's pydantic models, imported on first use."""
+
+    def one(raw: bytes) -> Any:
+        from blast.model.spec import Component, RedundancyGroup
+
+        model = Component if kind == "components" else RedundancyGroup
+        return model.model_validate_json(raw)
 
     def every(raw: bytes) -> Any:
-        with gc_paused():
-            return _adapter("components").validate_json(raw)
+        from blast.loading.cachepayload import _adapter
 
-    return Component.model_validate_json, every
+        with gc_paused():
+            return _adapter(kind).validate_json(raw)
+
+    return one, every

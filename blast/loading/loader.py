@@ -17,52 +17,45 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from pydantic import BaseModel, ValidationError
 
 from blast.errors import GraphFileError, Location, Problem
 from blast.gcpause import gc_paused
-from blast.loading.cachepayload import WrittenItems
 from blast.loading.catalogs import CatalogNotFoundError, resolve_include
 from blast.loading.crosscheck import Loaded, cross_check
-from blast.loading.fastgraph import assemble
 from blast.loading.files import STDIN, STDIN_DISPLAY, FileProblem, display, inspect, read_bounded
-from blast.loading.items import (
-    LISTS,
-    item_checks,
-    raw_targets,
-    salvaged_include,
-    salvaged_references,
-    validate_all,
-)
-from blast.loading.messages import problems_from
-from blast.loading.vouch import Row, row_of, vouch, vouch_all
 from blast.loading.yamlsource import DataPath, SourceDocument, key_path, parse_yaml
-from blast.model import GraphDocument
 from blast.model.graph import Graph
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from blast.loading.cachepayload import WrittenItems
+
+# pydantic, the models and their error messages (blast.loading.items, .messages) are
+# imported where they are used: a valid graph in the form the fast pass knows
+# (blast.loading.fastpass) is checked without them, 0.3 s of imports.
+
+LISTS = ("components", "redundancy_groups")
+"""The top-level keys that hold items (:data:`blast.loading.items.LISTS` has their models)."""
 MAX_INCLUDE_DEPTH = 64
 """Longest chain of includes (a file including a file including ...)."""
 CHUNK = 4096
 """Items validated per pydantic call. The fast pass drops each chunk's parsed data once its
 models are built, so the whole parsed document and all the models are never alive at once
 (at 100,000 components the parsed data is about as big as the models)."""
-
 FAST_PASS = True
-"""Whether :func:`check_files` tries the fast pass first (:func:`_fast_check`); the tests
-turn it off to compare its graphs with those of the usual passes."""
+"""Whether :func:`check_files` tries :mod:`blast.loading.fastpass` first; the tests turn it
+off to compare its graphs with those of the usual passes."""
+
 
 _display = display
-
-
-class _Abandon(Exception):
-    """The fast pass found something wrong or doubtful: the usual passes take over."""
 
 
 class _Session:
@@ -71,13 +64,9 @@ class _Session:
         located: bool,
         sources: dict[Path, bytes] | None = None,
         only: dict[str, frozenset[DataPath]] | None = None,
-        fast: bool = False,
     ) -> None:
         self.located = located
         self.only = only
-        self.fast = fast
-        """Vouch for components without pydantic where possible (:mod:`blast.loading.vouch`)
-        and give up (:class:`_Abandon`) at the first problem: see :func:`check_files`."""
         """Per file, the list items whose positions are recorded (all when None)."""
         self.problems: list[Problem] = []
         self.loaded: dict[Path, Loaded] = {}
@@ -97,11 +86,6 @@ class _Session:
             )
 
     def load(self, path: Path, stack: tuple[Path, ...], via: Location | None) -> None:
-        self._load(path, stack, via)
-        if self.fast and self.problems:
-            raise _Abandon
-
-    def _load(self, path: Path, stack: tuple[Path, ...], via: Location | None) -> None:
         streams = via is None  # a pipe or '-' only when named on the command line
         try:
             identity = inspect(path, streams=streams).identity
@@ -167,6 +151,12 @@ class _Session:
                 )
             )
             return Loaded(doc, None)
+        from pydantic import ValidationError
+
+        from blast.loading import items as checks
+        from blast.loading.messages import problems_from
+        from blast.model.spec import GraphDocument
+
         header_data = {k: v for k, v in data.items() if k not in LISTS}
         written: dict[str, WrittenItems] | None = {} if doc.plain else None
         try:
@@ -177,12 +167,10 @@ class _Session:
             entry = Loaded(
                 doc,
                 None,
-                salvaged_include(data.get("include")),
-                salvaged_references(data.get("references")),
+                checks.salvaged_include(data.get("include")),
+                checks.salvaged_references(data.get("references")),
             )
-        if self.fast:
-            entry.rows = []
-        for key, model in LISTS.items():
+        for key, model in checks.LISTS.items():
             items = data.get(key, [])
             if items is None:
                 items = []
@@ -197,44 +185,10 @@ class _Session:
                 continue
             target = entry.components if key == "components" else entry.groups
             for start in range(0, len(items), CHUNK):
-                if self.fast and key == "components":
-                    self._vouch_items(doc, entry, items, start)
-                else:
-                    self._check_items(doc, entry, key, model, items, start, target)
+                self._check_items(doc, entry, key, model, items, start, target)
                 end = min(start + CHUNK, len(items))  # their models are built: drop the data
                 items[start:end] = repeat(None, end - start)
-        if self.fast and not doc.plain:  # no JSON of the data as written: the models'
-            entry.written = {
-                "components": _models_json(m for _, m in entry.components),
-                "redundancy_groups": _models_json(m for _, m in entry.groups),
-            }
         return entry
-
-    def _vouch_items(
-        self, doc: SourceDocument, entry: Loaded, items: list[Any], start: int
-    ) -> None:
-        """The fast pass's :meth:`_check_items` for components: rows, models only where
-        :func:`~blast.loading.vouch.vouch` declines (validated by pydantic in one call)."""
-        chunk = items[start : start + CHUNK]
-        rows: list[Row | None] = [None] * len(chunk)
-        if doc.plain:
-            every = vouch_all(chunk)
-            rows = list(map(vouch, chunk)) if every is None else every  # type: ignore[assignment]
-        declined = [i for i, row in enumerate(rows) if row is None]
-        if declined:
-            models = validate_all("components", [chunk[i] for i in declined])
-            if models is None:
-                raise _Abandon
-            for i, model in zip(declined, models, strict=True):
-                rows[i] = row_of(model)
-                entry.components.append((start + i, model))
-        assert entry.rows is not None
-        entry.rows.extend(rows)  # type: ignore[arg-type]  # every None replaced
-        if entry.written is not None:
-            parts = list(map(orjson.dumps, chunk))  # joined at once: see WrittenItems
-            entry.written.setdefault("components", []).append(
-                (b",".join(parts), list(map(len, parts)))
-            )
 
     def _check_items(
         self,
@@ -247,6 +201,11 @@ class _Session:
         target: list[Any],
     ) -> None:
         """Validate ``items[start:start + CHUNK]`` into ``target`` (``(index, model)`` pairs)."""
+        from pydantic import ValidationError
+
+        from blast.loading.items import item_checks, raw_targets, validate_all
+        from blast.loading.messages import problems_from
+
         chunk = items[start : start + CHUNK]
         listed = None if self.only is None else self.only.get(doc.file, frozenset())
         bulk = validate_all(key, chunk) if listed is None else None
@@ -283,22 +242,16 @@ class _Session:
             target.append((i, parsed))
 
 
-def _models_json(models: Iterable[BaseModel]) -> WrittenItems:
-    """Validated models as :data:`WrittenItems` (what pydantic writes of the fields set)."""
-    parts = [m.__pydantic_serializer__.to_json(m, exclude_unset=True) for m in models]
-    return [(b",".join(parts), list(map(len, parts)))] if parts else []
-
-
 def _session(
     paths: Sequence[str | Path],
     located: bool,
     sources: dict[Path, bytes] | None,
     only: dict[str, frozenset[DataPath]] | None = None,
-    fast: bool = False,
+    kind: type[_Session] | None = None,
 ) -> _Session:
     if not paths:
         raise GraphFileError([Problem(Location("<arguments>"), "no graph file given")])
-    session = _Session(located, sources, only, fast)
+    session = (kind or _Session)(located, sources, only)
     with gc_paused():  # validation builds a model per component: see blast.gcpause
         for p in paths:
             try:
@@ -330,10 +283,13 @@ def check_files(paths: str | Path | Sequence[str | Path]) -> Checked:
     """
     if isinstance(paths, str | Path):
         paths = [paths]
-    sources: dict[Path, bytes] = {}  # read once, whichever passes run
-    fast = _fast_check(paths, sources) if FAST_PASS else None
-    if fast is not None:
-        return fast
+    sources: dict[Path, bytes] = {}  # each file read once, whichever passes run
+    if FAST_PASS:
+        from blast.loading.fastpass import fast_check
+
+        checked = fast_check(paths, sources)
+        if checked is not None:
+            return checked
     session = _session(paths, located=False, sources=sources)
     with gc_paused():
         components, groups, references = cross_check(
@@ -352,38 +308,6 @@ def check_files(paths: str | Path | Sequence[str | Path]) -> Checked:
     files = tuple(entry.doc.file for entry in (session.loaded[p] for p in session.order))
     graph = Graph(components, groups, name=name, files=files, references=references)
     return Checked([], graph, session.sources, _written(session))
-
-
-def _fast_check(paths: Sequence[str | Path], sources: dict[Path, bytes]) -> Checked | None:
-    """The valid graph from the fast pass, or None when it found anything wrong or doubtful.
-
-    Components in the form :func:`~blast.loading.vouch.vouch` knows are checked without
-    pydantic, the checks across files run on their rows, and the graph comes out in the
-    analysis-ready form of a cache entry (:func:`blast.loading.fastgraph.assemble`): no
-    model is built until one is asked for. On None the usual passes run (and report).
-    """
-    try:
-        session = _session(paths, located=False, sources=sources, fast=True)
-    except _Abandon:
-        return None
-    entries = [session.loaded[p] for p in session.order]
-    written = _written(session)
-    if written is None:
-        return None
-    rows = [row for entry in entries for row in entry.rows or ()]
-    groups = [group for entry in entries for _, group in entry.groups]
-    name = entries[0].header.name if entries[0].header else ""
-    graph = assemble(
-        rows,
-        groups,
-        [entry.references for entry in entries],
-        written,
-        name=name,
-        files=tuple(entry.doc.file for entry in entries),
-    )
-    if graph is None:
-        return None
-    return Checked([], graph, session.sources, written)
 
 
 def _written(session: _Session) -> tuple[WrittenItems, WrittenItems] | None:

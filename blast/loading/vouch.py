@@ -17,8 +17,8 @@ returns None and the loader validates that component with pydantic as before
 - every value of exactly the type the model takes (text is ``str``, flags are
   ``bool``, lists are lists of text), enums among their values, the id matching
   :data:`~blast.model.vocabulary.ID_PATTERN` in full, the region and zone checked
-  by the same functions as the model's validators (:func:`blast.model.spec.region_problem`,
-  :func:`~blast.model.spec.az_problem`), the default scope and the checks across
+  by the same functions as the model's validators (:func:`blast.model.rules.region_problem`,
+  :func:`~blast.model.rules.az_problem`), the default scope and the checks across
   fields as :meth:`Component._whole <blast.model.spec.Component>` has them;
 - each dependency a bare id, or a mapping of ``target``, ``type``, ``purpose``,
   ``assumed``, ``notes`` and ``sources`` only.
@@ -34,13 +34,17 @@ from __future__ import annotations
 
 import operator
 import re
-from itertools import accumulate, chain, repeat
-from typing import Any
+from collections import deque
+from itertools import accumulate, chain, compress, repeat
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from blast.model.compact import EDGE_CODE
-from blast.model.enums import DependencyType, Kind, Plane, Scope
-from blast.model.spec import Component, az_problem, region_problem
-from blast.model.vocabulary import GLOBAL_REGION, ID_PATTERN
+from blast.model.durations import parse_duration
+from blast.model.enums import DependencyType, Kind, Plane, RedundancyMode, Scope
+from blast.model.rules import GLOBAL_REGION, ID_PATTERN, az_problem, region_problem
+
+if TYPE_CHECKING:
+    from blast.model.spec import Component
 
 Row = tuple[
     str,  # id
@@ -81,6 +85,8 @@ _COMPONENT_KEYS = frozenset(
 _DEPENDENCY_KEYS = frozenset({"target", "type", "purpose", "assumed", "notes", "sources"})
 _ID = re.compile(ID_PATTERN.removeprefix("^").removesuffix("$"))
 """The id pattern, matched in full (``fullmatch``: no trailing line break passes)."""
+_IDS = re.compile(f"(?:{_ID.pattern}\n)*")
+"""Ids one per line, each matching the id pattern."""
 _KINDS: dict[str, Kind] = {k.value: k for k in Kind}
 _SCOPES: dict[str, Scope] = {s.value: s for s in Scope}
 _PLANES = frozenset(p.value for p in Plane)
@@ -209,52 +215,64 @@ def vouch_all(items: list[Any]) -> list[Row] | None:
 
 _ABSENT = object()
 _PLANES_OR_NONE = frozenset({*_PLANES, None})
+_SCOPES_OR_ABSENT = frozenset({*_SCOPES, _ABSENT})
+_DEFAULT_SCOPE = {GLOBAL_REGION: _GLOBAL}
+"""A component without ``scope`` is global without a region, else regional."""
 _STR, _BOOL, _LIST, _DICT = {str}, {bool}, {list}, {dict}
 
 
 def _vouch_all(items: list[Any]) -> list[Row] | None:
-    if set(map(type, items)) != _DICT or not all(map(_COMPONENT_KEYS.issuperset, items)):
+    if set(map(type, items)) != _DICT:
         return None
+    keys = set().union(*items)  # the keys some item has: a column no item has is skipped
+    if not keys <= _COMPONENT_KEYS:
+        return None
+    n = len(items)
 
     def column(key: str, default: object) -> list[Any]:
+        if key not in keys:
+            return [default] * n
         return list(map(dict.get, items, repeat(key), repeat(default)))
+
+    def all_of(kind: set[Any], key: str, default: object) -> bool:
+        return key not in keys or set(map(type, column(key, default))) == kind
 
     ids, names = column("id", None), column("name", "")
     providers, regions = column("provider", ""), column("region", GLOBAL_REGION)
     if not all(set(map(type, c)) == _STR for c in (ids, names, providers, regions)):
         return None
-    if not all(map(_ID.fullmatch, ids)):
+    lines = "\n".join(ids) + "\n"  # one match for every id: a line break is in no id
+    if lines.count("\n") != n or _IDS.fullmatch(lines) is None:
         return None
     kinds = list(map(_KINDS.get, column("kind", None)))
-    if None in kinds:
+    written_scopes = column("scope", _ABSENT)
+    if None in kinds or not set(written_scopes) <= _SCOPES_OR_ABSENT:
         return None
-    scopes = [
-        (_GLOBAL if region == GLOBAL_REGION else _REGIONAL)
-        if written is _ABSENT
-        else _SCOPES.get(written)
-        for written, region in zip(column("scope", _ABSENT), regions, strict=True)
-    ]
-    if None in scopes or not set(column("plane", None)) <= _PLANES_OR_NONE:
+    defaults = map(_DEFAULT_SCOPE.get, regions, repeat(_REGIONAL))
+    scopes = list(map(_SCOPES.get, written_scopes, defaults))  # every written one is valid
+    if not set(column("plane", None)) <= _PLANES_OR_NONE:
         return None
     for provider, region in set(zip(providers, regions, strict=True)):
         if region_problem(provider, region) is not None:
             return None
     azs = column("az", None)
-    if azs.count(None) != len(azs):
-        for i, az in enumerate(azs):
-            if az is not None and (
-                type(az) is not str or az_problem(az, scopes[i], providers[i], regions[i])
-            ):
+    if azs.count(None) == n:
+        if _ZONAL in scopes:
+            return None  # a zonal component needs an az
+    else:
+        for scope, az, provider, region in zip(scopes, azs, providers, regions, strict=True):
+            if az is None:
+                if scope is _ZONAL:
+                    return None
+            elif type(az) is not str or not az or az_problem(az, scope, provider, region):
                 return None
-    if any(scope is _ZONAL and not az for scope, az in zip(scopes, azs, strict=True)):
-        return None
     for scope, region in set(zip(scopes, regions, strict=True)):
         if scope is not _GLOBAL and region == GLOBAL_REGION:
             return None
     user_facing = column("user_facing", False)
-    if set(map(type, user_facing)) != _BOOL or set(map(type, column("assumed", False))) != _BOOL:
+    if set(map(type, user_facing)) != _BOOL or not all_of(_BOOL, "assumed", False):
         return None
-    if set(map(type, column("notes", ""))) != _STR:
+    if not all_of(_STR, "notes", ""):
         return None
     tags, sources = column("tags", _EMPTY), column("sources", _EMPTY)
     for lists in (tags, sources):
@@ -264,32 +282,117 @@ def _vouch_all(items: list[Any]) -> list[Row] | None:
     if set(map(type, needs)) != _LIST:
         return None
     flat = list(chain.from_iterable(needs))
-    written = set(map(type, flat))
-    if written <= _STR:  # bare ids only: every dependency hard
+    types = set(map(type, flat))
+    if types <= _STR:  # bare ids only: every dependency hard
         codes = list(map(operator.mul, repeat([_HARD]), map(len, needs)))
-    elif written == {str, dict}:
-        codes_flat = [_HARD] * len(flat)
-        for j in [j for j, kind in enumerate(map(type, flat)) if kind is dict]:
-            dep = flat[j]
-            if "sources" in dep or not _DEPENDENCY_KEYS.issuperset(dep):
-                return None
-            target, code = dep.get("target"), _CODES.get(dep.get("type", "hard"))
-            if type(target) is not str or code is None:
-                return None
-            if type(dep.get("purpose", "")) is not str or type(dep.get("notes", "")) is not str:
-                return None
-            if type(dep.get("assumed", False)) is not bool:
-                return None
-            flat[j], codes_flat[j] = target, code
+    elif types == {str, dict}:
+        written = _mappings(flat)
+        if written is None:
+            return None
         bounds = [0, *accumulate(map(len, needs))]
         spans = list(map(slice, bounds[:-1], bounds[1:]))
         needs = list(map(flat.__getitem__, spans))
-        codes = list(map(codes_flat.__getitem__, spans))
+        codes = list(map(written.__getitem__, spans))
     else:
         return None
     tag_tuples = list(map(tuple, tags))
     columns = (ids, names, kinds, regions, scopes, providers, user_facing, tag_tuples)
     return list(zip(*columns, needs, codes, sources, strict=True))
+
+
+def _mappings(flat: list[Any]) -> list[int] | None:
+    """The kinds of the dependencies ``flat`` (bare ids and mappings), each mapping replaced
+    by its target in place; None unless every mapping is one :func:`vouch` takes, without
+    ``sources``. Column by column over the mappings, like :func:`_vouch_all`."""
+    at = list(compress(range(len(flat)), map(operator.is_, map(type, flat), repeat(dict))))
+    deps = list(map(flat.__getitem__, at))
+    keys = set().union(*deps)
+    if "sources" in keys or not keys <= _DEPENDENCY_KEYS:
+        return None
+    targets = list(map(dict.get, deps, repeat("target")))
+    codes: list[Any] = list(map(_CODES.get, map(dict.get, deps, repeat("type"), repeat("hard"))))
+    if set(map(type, targets)) != _STR or None in codes:
+        return None
+    optional = (("purpose", _STR, ""), ("notes", _STR, ""), ("assumed", _BOOL, False))
+    for key, kind, default in optional:
+        values = map(dict.get, deps, repeat(key), repeat(default))
+        if key in keys and set(map(type, values)) != kind:
+            return None
+    kinds = [_HARD] * len(flat)
+    deque(map(flat.__setitem__, at, targets), maxlen=0)  # C-level scatter: no loop per item
+    deque(map(kinds.__setitem__, at, codes), maxlen=0)
+    return kinds
+
+
+class GroupRow(NamedTuple):
+    """What the loader keeps of a valid redundancy group: the attributes of
+    :class:`~blast.model.spec.RedundancyGroup` that the checks and the graph read."""
+
+    id: str
+    name: str
+    members: tuple[str, ...]
+    min_up: int
+    sources: list[str]
+
+
+_GROUP_KEYS = frozenset(
+    {"id", "name", "members", "min_up", "mode", "failover_time", "notes", "sources"}
+)
+_MODES = frozenset(m.value for m in RedundancyMode)
+_HEADER_KEYS = frozenset({"version", "name", "description", "include", "references"})
+
+
+def vouch_group(item: Any) -> GroupRow | None:
+    """The :class:`GroupRow` of a group's parsed data when pydantic surely accepts it, else
+    None: the same checks as :class:`~blast.model.spec.RedundancyGroup` (at least two
+    members, ``1 <= min_up <= members``, a known mode, a duration :func:`parse_duration`
+    reads), on exactly the types the model takes."""
+    try:
+        return _vouch_group(item)
+    except TypeError:
+        return None
+
+
+def _vouch_group(item: Any) -> GroupRow | None:
+    if type(item) is not dict or not _GROUP_KEYS.issuperset(item):
+        return None
+    get = item.get
+    gid, name, notes = get("id"), get("name", ""), get("notes", "")
+    members: Any = get("members")
+    if type(gid) is not str or _ID.fullmatch(gid) is None:
+        return None
+    if type(name) is not str or type(notes) is not str or not _texts(members):
+        return None
+    min_up, sources = get("min_up", 1), get("sources", _EMPTY)
+    if type(min_up) is not int or not 1 <= min_up <= len(members) or len(members) < 2:
+        return None
+    if get("mode", "active-active") not in _MODES or not _texts(sources):
+        return None
+    failover = get("failover_time")
+    if failover is not None:
+        try:
+            parse_duration(failover)
+        except ValueError:
+            return None
+    return GroupRow(gid, name, tuple(members), min_up, sources)
+
+
+def vouch_header(data: dict[Any, Any]) -> tuple[str, tuple[str, ...], dict[str, str]] | None:
+    """A file's ``(name, include, references)`` when :class:`~blast.model.spec.GraphDocument`
+    surely accepts its top-level fields ``data`` (the lists left out), else None."""
+    if not _HEADER_KEYS.issuperset(data):
+        return None
+    version, name = data.get("version", 1), data.get("name", "")
+    if type(version) is not int or version != 1:
+        return None
+    if type(name) is not str or type(data.get("description", "")) is not str:
+        return None
+    include, references = data.get("include", _EMPTY), data.get("references", {})
+    if not _texts(include) or type(references) is not dict:
+        return None
+    if not set(map(type, references)) <= _STR or not set(map(type, references.values())) <= _STR:
+        return None
+    return name, tuple(include), dict(references)
 
 
 def row_of(model: Component) -> Row:
