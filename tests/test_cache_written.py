@@ -201,7 +201,9 @@ def test_a_file_the_fast_parse_declines_stores_the_models_json(tmp_path):
     path = tmp_path / "g.yaml"
     path.write_text("\n".join(lines) + "\n")
     checked = check_files(path)
-    assert checked.graph is not None and checked.written is None
+    assert checked.graph is not None and checked.written is not None
+    first_chunk, lengths = checked.written[0][0]  # pydantic's JSON of the model, not the data
+    assert orjson.loads(first_chunk[: lengths[0]])["user_facing"] is True
     assert all(c.user_facing is True for c in checked.graph.components.values())
     _same_models(checked)
 

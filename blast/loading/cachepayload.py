@@ -114,7 +114,9 @@ def encode(graph: Graph, written: tuple[WrittenItems, WrittenItems] | None = Non
                 "references": dict(graph.references),
                 "components": list(graph.components),
                 "groups": list(graph.groups),
-                "group_names": [g.name for g in graph.groups.values()],
+                "group_names": list(graph.compact.group_names)
+                if graph.compact is not None  # builds no model
+                else [g.name for g in graph.groups.values()],
                 "columns": graph.columns.as_data(),
                 "min_up": list(edges.min_up),
                 "sections": sections,

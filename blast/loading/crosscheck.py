@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from blast.errors import Location, Problem
 from blast.loading.catalogs import duplicate_id_hint
-from blast.loading.messages import Suggester
 from blast.loading.yamlsource import DataPath, SourceDocument, key_path
-from blast.model import Component, GraphDocument, RedundancyGroup
 
 if TYPE_CHECKING:
     from blast.loading.cachepayload import WrittenItems
+    from blast.loading.vouch import GroupRow, Row
+    from blast.model.spec import Component, GraphDocument, RedundancyGroup
 
 
 @dataclass
@@ -36,6 +36,13 @@ class Loaded:
     written: dict[str, WrittenItems] | None = None
     """Per list key, the valid items' parsed data as JSON, in the order of ``components``
     and ``groups``: what a cache entry stores of them (None when not kept)."""
+    rows: list[Row] = field(default_factory=list)
+    """The fast pass's row of every component, in file order (see :mod:`blast.loading.vouch`);
+    ``components`` then holds only those pydantic validated."""
+    group_rows: list[GroupRow | RedundancyGroup] = field(default_factory=list)
+    """The fast pass's groups, in file order: rows, or models where pydantic validated."""
+    name: str = ""
+    """The file's ``name`` (the fast pass builds no ``header``)."""
 
 
 def cross_check(
@@ -45,6 +52,9 @@ def cross_check(
     repeated dependencies and members, self-references, sources that are neither URLs
     nor reference keys, references defined twice differently. Returns the components,
     groups and references of the whole include tree."""
+    from blast.loading.messages import Suggester
+    from blast.model.spec import Component
+
     components: dict[str, Component] = {}
     groups: dict[str, RedundancyGroup] = {}
     defined_at: dict[str, Location] = {}

@@ -21,36 +21,38 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from pydantic import BaseModel, ValidationError
 
 from blast.errors import GraphFileError, Location, Problem
 from blast.gcpause import gc_paused
-from blast.loading.cachepayload import WrittenItems
 from blast.loading.catalogs import CatalogNotFoundError, resolve_include
 from blast.loading.crosscheck import Loaded, cross_check
 from blast.loading.files import STDIN, STDIN_DISPLAY, FileProblem, display, inspect, read_bounded
-from blast.loading.items import (
-    LISTS,
-    item_checks,
-    raw_targets,
-    salvaged_include,
-    salvaged_references,
-    validate_all,
-)
-from blast.loading.messages import problems_from
 from blast.loading.yamlsource import DataPath, SourceDocument, key_path, parse_yaml
-from blast.model import GraphDocument
 from blast.model.graph import Graph
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from blast.loading.cachepayload import WrittenItems
+
+# pydantic, the models and their error messages (blast.loading.items, .messages) are
+# imported where they are used: a valid graph in the form the fast pass knows
+# (blast.loading.fastpass) is checked without them, 0.3 s of imports.
+
+LISTS = ("components", "redundancy_groups")
+"""The top-level keys that hold items (:data:`blast.loading.items.LISTS` has their models)."""
 MAX_INCLUDE_DEPTH = 64
 """Longest chain of includes (a file including a file including ...)."""
 CHUNK = 4096
 """Items validated per pydantic call. The fast pass drops each chunk's parsed data once its
 models are built, so the whole parsed document and all the models are never alive at once
 (at 100,000 components the parsed data is about as big as the models)."""
+FAST_PASS = True
+"""Whether :func:`check_files` tries :mod:`blast.loading.fastpass` first; the tests turn it
+off to compare its graphs with those of the usual passes."""
 
 
 _display = display
@@ -149,6 +151,12 @@ class _Session:
                 )
             )
             return Loaded(doc, None)
+        from pydantic import ValidationError
+
+        from blast.loading import items as checks
+        from blast.loading.messages import problems_from
+        from blast.model.spec import GraphDocument
+
         header_data = {k: v for k, v in data.items() if k not in LISTS}
         written: dict[str, WrittenItems] | None = {} if doc.plain else None
         try:
@@ -159,10 +167,10 @@ class _Session:
             entry = Loaded(
                 doc,
                 None,
-                salvaged_include(data.get("include")),
-                salvaged_references(data.get("references")),
+                checks.salvaged_include(data.get("include")),
+                checks.salvaged_references(data.get("references")),
             )
-        for key, model in LISTS.items():
+        for key, model in checks.LISTS.items():
             items = data.get(key, [])
             if items is None:
                 items = []
@@ -193,6 +201,11 @@ class _Session:
         target: list[Any],
     ) -> None:
         """Validate ``items[start:start + CHUNK]`` into ``target`` (``(index, model)`` pairs)."""
+        from pydantic import ValidationError
+
+        from blast.loading.items import item_checks, raw_targets, validate_all
+        from blast.loading.messages import problems_from
+
         chunk = items[start : start + CHUNK]
         listed = None if self.only is None else self.only.get(doc.file, frozenset())
         bulk = validate_all(key, chunk) if listed is None else None
@@ -234,10 +247,11 @@ def _session(
     located: bool,
     sources: dict[Path, bytes] | None,
     only: dict[str, frozenset[DataPath]] | None = None,
+    kind: type[_Session] | None = None,
 ) -> _Session:
     if not paths:
         raise GraphFileError([Problem(Location("<arguments>"), "no graph file given")])
-    session = _Session(located, sources, only)
+    session = (kind or _Session)(located, sources, only)
     with gc_paused():  # validation builds a model per component: see blast.gcpause
         for p in paths:
             try:
@@ -269,7 +283,14 @@ def check_files(paths: str | Path | Sequence[str | Path]) -> Checked:
     """
     if isinstance(paths, str | Path):
         paths = [paths]
-    session = _session(paths, located=False, sources=None)
+    sources: dict[Path, bytes] = {}  # each file read once, whichever passes run
+    if FAST_PASS:
+        from blast.loading.fastpass import fast_check
+
+        checked = fast_check(paths, sources)
+        if checked is not None:
+            return checked
+    session = _session(paths, located=False, sources=sources)
     with gc_paused():
         components, groups, references = cross_check(
             [session.loaded[p] for p in session.order], session.problems

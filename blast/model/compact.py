@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import operator
 from collections import Counter
-from collections.abc import ItemsView, Iterator, Mapping, ValuesView
+from collections.abc import ItemsView, Iterator, Mapping, Sequence, ValuesView
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, repeat
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -274,15 +274,32 @@ class Edges:
             target = list(map(position.__getitem__, map(_TARGET, deps)))
             kind = list(map(EDGE_CODE.__getitem__, map(_TYPE, deps)))
             del needs, deps
-            for group in graph.groups.values():
-                target.extend(map(position.__getitem__, group.members))
-                kind.extend([_MEMBER] * len(group.members))
+        groups = graph.groups.values()
+        members = [g.members for g in groups]
+        return cls.joined(start, target, kind, position, members, tuple(g.min_up for g in groups))
+
+    @classmethod
+    def joined(
+        cls,
+        start: list[int],
+        target: list[int],
+        kind: list[int],
+        position: Mapping[str, int],
+        members: Sequence[Sequence[str]],
+        min_up: tuple[int, ...],
+    ) -> Edges:
+        """The edges from the components' flat lists (``start`` offsets, ``target`` positions
+        and ``kind`` codes, extended in place) and each group's members and ``min_up``;
+        ``position`` maps every node (components, then groups) to its index."""
+        with gc_paused():
+            for names in members:
+                target.extend(map(position.__getitem__, names))
+                kind.extend([_MEMBER] * len(names))
                 start.append(len(target))
             # Incoming edges: a stable sort of the edges by target keeps, for each
             # target, its dependents in (dependent, edge) order, as Topology.of has them.
             incoming = _incoming_numpy if len(target) >= NUMPY_FROM else _incoming
-            in_start, source, in_kind = incoming(start, target, kind, len(nodes))
-        min_up = tuple(g.min_up for g in graph.groups.values())
+            in_start, source, in_kind = incoming(start, target, kind, len(position))
         return cls(start, target, kind, in_start, source, in_kind, min_up)
 
     def check(self, n_components: int, n_groups: int) -> None:

@@ -12,7 +12,6 @@ files written today keep validating when it lands.
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from pydantic import (
@@ -34,6 +33,16 @@ from blast.model.dependency import (
     Retry,
     Timing,
     shared_shorthands,
+)
+from blast.model.rules import (
+    AWS_AZ,
+    AWS_REGION,
+    AZURE_REGION,
+    GCP_REGION,
+    GENERIC_REGION,
+    REGION_PATTERNS,
+    az_problem,
+    region_problem,
 )
 from blast.model.vocabulary import (
     GLOBAL_REGION,
@@ -82,19 +91,6 @@ __all__ = [
     "Timing",
     "WholeNumber",
 ]
-
-AWS_REGION = re.compile(
-    r"^(us|eu|ap|sa|ca|me|af|il|mx|cn)(-gov|-iso[a-z]?)?-"
-    r"(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d$"
-)
-AWS_AZ = re.compile(r"^(?P<region>.+-\d)[a-z]$|^[a-z]{2,5}\d+-az\d+$")
-GCP_REGION = re.compile(r"^[a-z]+-[a-z]+\d$")
-AZURE_REGION = re.compile(r"^[a-z]+[0-9]?$")
-GENERIC_REGION = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-REGION_PATTERNS = {"aws": AWS_REGION, "gcp": GCP_REGION, "azure": AZURE_REGION}
-_GOOD_REGIONS: set[tuple[object, str]] = set()
-"""(provider as written, region) pairs already found valid: checked once each."""
-
 
 _ZONAL, _GLOBAL = Scope.ZONAL, Scope.GLOBAL
 """Looked up once: reading an enum's member costs a quarter of a microsecond each time."""
@@ -186,16 +182,9 @@ class Component(_Frozen):
     @field_validator("region")
     @classmethod
     def _check_region(cls, region: str, info: ValidationInfo) -> str:
-        provider = info.data.get("provider", "")
-        if region == GLOBAL_REGION or (provider, region) in _GOOD_REGIONS:
-            return region
-        provider = str(provider).lower()
-        pattern = REGION_PATTERNS.get(provider, GENERIC_REGION)
-        if not pattern.match(region):
-            hint = " (e.g. us-east-1)" if provider == "aws" else ""
-            raise ValueError(f"'{region}' is not a valid {provider or 'region'} region name{hint}")
-        if len(_GOOD_REGIONS) < 4096:  # a graph names a few dozen: remember them
-            _GOOD_REGIONS.add((info.data.get("provider", ""), region))
+        problem = region_problem(info.data.get("provider", ""), region)
+        if problem is not None:
+            raise ValueError(problem)
         return region
 
     @field_validator("az")
@@ -203,17 +192,10 @@ class Component(_Frozen):
     def _check_az(cls, az: str | None, info: ValidationInfo) -> str | None:
         if az is None:
             return az
-        scope = info.data.get("scope")
-        if scope is not None and scope is not Scope.ZONAL:
-            raise ValueError(f"`az` is set but scope is {scope.value}; use scope: zonal")
-        region = info.data.get("region")
-        if str(info.data.get("provider", "")).lower() == "aws" and region:
-            match = AWS_AZ.match(az)
-            if not match or (match.group("region") and match.group("region") != region):
-                raise ValueError(
-                    f"'{az}' is not an availability zone of {region} "
-                    f"(e.g. {region}a, or a zone id like use1-az1)"
-                )
+        data = info.data
+        problem = az_problem(az, data.get("scope"), data.get("provider", ""), data.get("region"))
+        if problem is not None:
+            raise ValueError(problem)
         return az
 
     @model_validator(mode="wrap")

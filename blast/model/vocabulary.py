@@ -19,6 +19,7 @@ from blast.model.enums import (
     RedundancyMode,
     Scope,
 )
+from blast.model.rules import GLOBAL_REGION, ID_PATTERN
 
 __all__ = [
     "GLOBAL_REGION",
@@ -36,8 +37,6 @@ __all__ = [
     "WholeNumber",
 ]
 
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:/-]*$"
-GLOBAL_REGION = "global"
 
 Duration = Annotated[
     float,
