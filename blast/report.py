@@ -24,7 +24,7 @@ from pyroaring import BitMap, FrozenBitMap
 from blast.analysis.index import SMALL, FailureIndex, build_index
 from blast.analysis.pairgroups import PairGroup, group_pairs
 from blast.analysis.spof import MAX_CANDIDATES, MAX_PAIRS, CutSets, cut_sets_of
-from blast.analysis.structure import articulation_points, block_sizes, undirected_view
+from blast.analysis.structure import blocks_and_cuts, undirected_view
 from blast.gcpause import gc_paused
 from blast.model.graph import Graph
 
@@ -358,7 +358,7 @@ def spof_report(
         else:
             spofs, degraders, totals = found[0], found[1], found[2:]
     view = undirected_view(graph)  # built once for both questions
-    blocks = block_sizes(view)
+    blocks, cuts = blocks_and_cuts(view)
     return SpofReport(
         graph=graph.name,
         files=graph.files,
@@ -367,7 +367,7 @@ def spof_report(
         user_facing=graph.user_facing,
         spofs=spofs,
         cut_sets=pairs,
-        articulation_points=articulation_points(graph, view),
+        articulation_points=cuts,
         biconnected_components=len(blocks),
         largest_biconnected_component=blocks[0] if blocks else 0,
         degraders=degraders,

@@ -6,8 +6,10 @@ import networkx as nx
 from hypothesis import given, settings
 
 from blast.analysis.structure import (
+    articulation_points,
     biconnected_components,
     block_sizes,
+    blocks_and_cuts,
     undirected_pairs_reference,
     undirected_view,
     view_pairs,
@@ -53,3 +55,26 @@ def test_view_pairs_match_the_loop_on_a_service_graph():
     graph = service_graph(800, seed=4)
     low, high = view_pairs(graph)
     assert set(zip(low.tolist(), high.tolist(), strict=True)) == undirected_pairs_reference(graph)
+
+
+def _cuts_expected(graph) -> tuple[str, ...]:
+    return tuple(sorted(nx.articulation_points(networkx_view(graph))))
+
+
+@settings(max_examples=150, deadline=None)
+@given(graphs)
+def test_blocks_and_cuts_from_one_search(graph):
+    """Articulation points read off the biconnected components (nodes in two or more)
+    equal rustworkx's and networkx's own, and the sizes :func:`block_sizes`'s."""
+    view = undirected_view(graph)
+    sizes, cuts = blocks_and_cuts(view)
+    assert sizes == expected_sizes(graph)
+    assert cuts == articulation_points(graph, view) == _cuts_expected(graph)
+
+
+def test_blocks_and_cuts_on_a_service_graph():
+    graph = service_graph(900, seed=5)
+    view = undirected_view(graph)
+    sizes, cuts = blocks_and_cuts(view)
+    assert cuts == articulation_points(graph, view) == _cuts_expected(graph)
+    assert len(cuts) > 3 and sizes == expected_sizes(graph)

@@ -148,32 +148,28 @@ class FailureCounts:
     def victims_affected(self) -> np.ndarray:
         """For each bit, how many user-facing components it affects, itself included.
 
-        Counted from the other end: a breadth-first search *down* from each user-facing
-        component along the reversed "affects" edges (64 at a time, :meth:`_lanes`)
-        marks what affects it; each position's count is the number of marks. About a
-        hundredth of the components are user-facing, so this costs a few searches
-        where the union pass (:attr:`_rising`, kept for the tests that compare the
-        two) builds a set for every node.
+        The user-facing components each component reaches along "affects" edges, counted
+        by levels over the condensation, each edge read once per 512 user-facing
+        components (:func:`~blast.analysis.reach.level_counts`); the tests compare it
+        with the union pass (:attr:`_rising`) that builds a set for every node.
         """
+        from blast.analysis.reach import level_counts
+
         s = self.index.structure
-        start, needed = self._needs
-        found = np.zeros(len(s.nodes), dtype=np.int64)
-        facing = self._facing_slots_pos
-        for first in range(0, len(facing), 64):
-            marks = self._lanes(facing[first : first + 64], start, needed)
-            found += np.bitwise_count(marks)
+        found = level_counts(s.order, self._needs, self._edges[:2], self._facing_slots_pos)
         return found[np.asarray(s.pos_of_bit, dtype=np.int64)]
 
     @cached_property
     def _needs(self) -> tuple[np.ndarray, np.ndarray]:
         """The "affects" edges reversed, as compressed rows ``(start, needed)``: for each
-        position, what it needs (every dependency but async ones, a group's members)."""
-        start, dependent = self._edges[:2]
-        owner = np.repeat(np.arange(len(start) - 1, dtype=np.int64), np.diff(start))
-        by_dependent = np.argsort(dependent, kind="stable")
-        rows = np.zeros(len(start), dtype=np.int64)
-        np.cumsum(np.bincount(dependent, minlength=len(start) - 1), out=rows[1:])
-        return rows, owner[by_dependent]
+        position, what it needs (every dependency but async ones, a group's members),
+        from the graph's own rows of targets (no sort)."""
+        edges = self.index.graph.edge_arrays
+        n = len(self.index.structure.nodes)
+        target = np.asarray(edges.target, dtype=np.int64)
+        rises = np.asarray(edges.kind, dtype=np.int64) != ASYNC_EDGE
+        kept = np.concatenate(([0], np.cumsum(rises, dtype=np.int64)))
+        return kept[np.asarray(edges.start, dtype=np.int64)][: n + 1], target[rises]
 
     @cached_property
     def _walked_facing(self) -> dict[int, np.ndarray]:

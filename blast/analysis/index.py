@@ -57,6 +57,20 @@ class KillerTable(Protocol):
     def __setitem__(self, node: int, value: FrozenBitMap) -> None: ...
 
 
+def _with_bit(bit: int, parts: list[FrozenBitMap]) -> FrozenBitMap:
+    """``{bit}`` and the union of ``parts``: a copy of the first ORed in place with the
+    others, then frozen. Measured on the generated shapes at 100,000 components, 1.5-2x
+    faster than ``FrozenBitMap.union`` (CRoaring's ``or_many``) on these sets, which are
+    mostly a few hundred elements each."""
+    if not parts:
+        return FrozenBitMap((bit,))
+    acc = BitMap(parts[0])
+    for part in parts[1:]:
+        acc |= part
+    acc.add(bit)
+    return FrozenBitMap(acc)
+
+
 def solve_killers(
     order: Iterable[Sequence[int]],
     hard_targets: Sequence[Sequence[int]],
@@ -76,11 +90,9 @@ def solve_killers(
         if v in fixed:
             return killers[v]
         if v < n_components:
-            own = FrozenBitMap([bit_of_pos[v]])
-            return FrozenBitMap.union(own, *[killers[t] for t in hard_targets[v]])
+            return _with_bit(bit_of_pos[v], [killers[t] for t in hard_targets[v]])
         return FrozenBitMap(at_least([killers[t] for t in hard_targets[v]], need[v]))
 
-    union = FrozenBitMap.union
     for scc in order:
         if len(scc) == 1:
             v = scc[0]
@@ -88,9 +100,14 @@ def solve_killers(
             if v not in targets:
                 if v in fixed:
                     continue
-                if v < n_components:  # the common case, inlined: own bit and targets' sets
-                    own = FrozenBitMap((bit_of_pos[v],))
-                    killers[v] = union(own, *[killers[t] for t in targets]) if targets else own
+                if v < n_components and targets:  # the common case, as _with_bit, inlined
+                    acc = BitMap(killers[targets[0]])
+                    for t in targets[1:]:
+                        acc |= killers[t]
+                    acc.add(bit_of_pos[v])
+                    killers[v] = FrozenBitMap(acc)
+                elif v < n_components:
+                    killers[v] = FrozenBitMap((bit_of_pos[v],))
                 else:
                     killers[v] = solve(v)
                 continue

@@ -157,13 +157,24 @@ def block_sizes(view: rx.PyGraph) -> tuple[int, ...]:
     loop per edge (the SPOF report states only how many blocks there are and the
     size of the largest).
     """
+    return blocks_and_cuts(view)[0]
+
+
+def blocks_and_cuts(view: rx.PyGraph) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """:func:`block_sizes` and the articulation points (ids, sorted) of ``view``, from one
+    search: a node is an articulation point exactly when it lies in more than one
+    biconnected component (rustworkx finds both in the same depth-first search, but
+    returns only one of them per call; a second search cost 0.1 s at 100,000 components)."""
     found = rx.biconnected_components(view)
     if not len(found):
-        return ()
+        return (), ()
     ends = np.fromiter(chain.from_iterable(found.keys()), dtype=np.int64, count=2 * len(found))
     block = np.repeat(np.fromiter(found.values(), dtype=np.int64, count=len(found)), 2)
     n_blocks = int(block.max()) + 1
     pairs = distinct(ends * n_blocks + block)
     sizes = np.bincount(pairs % n_blocks, minlength=n_blocks)
     sizes = sizes[sizes > 0]
-    return tuple(sorted(sizes.tolist(), reverse=True))
+    nodes = pairs // n_blocks  # sorted: a node's blocks are adjacent
+    shared = nodes[1:][nodes[1:] == nodes[:-1]]
+    cuts = sorted(view[int(i)] for i in np.unique(shared).tolist())
+    return tuple(sorted(sizes.tolist(), reverse=True)), tuple(cuts)

@@ -252,6 +252,9 @@ def run_with_answers(
         graph = load_graph_cached(files)  # stores the entry: the answer can be stored with it
         entry = lookup(files)
         key = None if entry is None else answer_key(entry, args)
+    from blast.cli import KEEP_UNTIL_EXIT
+
+    KEEP_UNTIL_EXIT.append(graph)  # freed by the operating system at exit (see exit_fast)
     if key is None:
         return run(graph)
     loaded = graph

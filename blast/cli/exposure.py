@@ -12,7 +12,7 @@ import argparse
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from blast.cli.analysis import emit
+from blast.cli.analysis import emit, keep
 from blast.cli.common import (
     add_command,
     add_graph_argument,
@@ -197,6 +197,7 @@ def _exposure(graph: Graph, args: argparse.Namespace) -> int:
         providers=tuple(args.provider or ()),
     )
     blind = blind_spots_in(graph, result.failed, result.regions, result.outcome)
+    keep(result, blind)
     if args.json:
         emit(json_parts(result, limit(args), blind), args.full)
     else:
