@@ -14,10 +14,11 @@ two rule sets cannot have differed, and otherwise this module *declines*
   numbers with leading zeros, ``0x``/``0o``/``0b``, underscores, exponents or
   a sign before a dot (a duration such as ``2s`` or ``1h30m`` is text under both),
   ``.inf``/``.nan``, block scalars (``|``, ``>``) other than a key's simple
-  folded or literal text (:func:`_simple_blocks`), compact nested sequences and explicit keys (``- - x``, ``? x``: yaml-rs
-  recurses on those and a few thousand levels crash it), backslash escapes,
-  tabs, a byte-order mark and control characters. The scan is conservative: a match
-  inside a comment or a quoted string only costs the fast path;
+  folded or literal text (:func:`_simple_blocks`), compact nested sequences and
+  explicit keys (``- - x``, ``? x``: yaml-rs recurses on those and a few thousand
+  levels crash it), backslash escapes, tabs, a byte-order mark and control
+  characters. The scan is conservative: a match inside a comment or a quoted
+  string only costs the fast path;
 - after parsing, every key must be text, no text value may be one that YAML
   1.1 would have read as something else (``yes``, ``2025-01-01``, ``1_000``,
   ``1:30``, ``=``), no whole number may pass 64 bits and nothing may nest
