@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -182,7 +185,8 @@ TOKENS = [
     "user_facing: yes", "user_facing: true", "cache_ttl: 5m", "&x ", "*x", "<<: *x", "{", "}",
     "[", "]", ":", ": ", ",", "'", '"', "#", " #", "!!str ", "\t", "\n", "\r\n", "2025-10-20",
     "~", "null", "on", "012", "1.5", "1e3", "-", "?", "|", ">", "|-", "x", "\\", "---", "...",
-    "é", "\u2028", "%",
+    "é", "\u2028", "%", "timeout: 2s", "backoff: 200ms", "1h30m", "notes: >\n  one\n",
+    "notes: |-\n    two\n", "  - notes: >\n      three\n",
 ]  # fmt: skip
 
 
@@ -230,3 +234,90 @@ def test_generated_graph_loads_the_same_through_either_parser(monkeypatch, tmp_p
     monkeypatch.setattr(yamlsource, "FAST_PARSE_MIN_BYTES", 1 << 40)
     slow = loader.load_graph(path)
     assert fast.components == slow.components and fast.groups == slow.groups
+
+
+SIMPLE_BLOCKS_AND_DURATIONS = [
+    "description: >\n  A small stack.\n  Invented.\ncomponents: []\n",
+    "a: |\n  l1\n  l2\nb: 1\n",
+    "a: >-\n  f1 # not a comment\n  f2: x\n",
+    "a: |-\n    x\n",
+    "- notes: >\n    n1\n  id: a\n- {id: b, timeout: 2s}\n",
+    "a: {timeout: 2s, retry: {attempts: 3, backoff: 200ms}, cache_ttl: 1h30m}\n",
+    "a: [1.5s, 0.25h, 2d, 10ms]\n",
+]
+
+
+@pytest.mark.parametrize("text", SIMPLE_BLOCKS_AND_DURATIONS)
+def test_simple_block_scalars_and_durations_take_the_fast_path_and_agree(text):
+    """What small graph files write (shop.yaml: a folded description, ``2s``) is read by
+    yaml-rs, so that a small valid file needs no PyYAML; the data is libyaml's."""
+    fast = fast_load(text)
+    assert fast is not DECLINED
+    assert same(fast, builder_data(text))
+
+
+def test_the_shipped_small_examples_take_the_fast_path():
+    text = (ROOT / "graphs" / "examples" / "shop.yaml").read_text()
+    assert fast_load(text) is not DECLINED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: >\n\nb: 1\n",  # empty: yaml-rs reads a line break
+        "a: >\n  x\n\n  y\n",  # a blank line inside
+        "a: >\n  x\n    more\n",  # a more-indented line
+        "a: >+\n  x\n",  # keep
+        "a: >2\n   x\n",  # an indentation indicator
+        "a: > # c\n  x\n",  # a comment after the indicator
+        "a: >\n  x \nb: 1\n",  # a trailing space
+        "a: >\n  x\n\nb: 1\n",  # a blank line after
+        "a: {b: [1,\n  2], c: >\n  x\n",  # inside a flow collection
+        "- >\n  x\n",  # not a mapping value
+        "a: >\r\n  x\r\n",
+        "a: 1e3s\n",
+        "a: .5s\n",
+        "a: 2sec\n",
+    ],
+)
+def test_other_block_scalars_and_unit_numbers_decline(text):
+    assert fast_load(text) is DECLINED
+    assert agrees(text)
+
+
+def _pyyaml_reads_as_text(text: str) -> bool:
+    from yaml.resolver import Resolver
+
+    for _, pattern in Resolver.yaml_implicit_resolvers.get(text[:1], ()):
+        if pattern.match(text):
+            return False
+    return True
+
+
+def test_the_yaml_1_1_types_classify_scalars_as_pyyaml_does():
+    """fastyaml's own table of YAML 1.1's implicit types (so that it imports no PyYAML)
+    answers as PyYAML's resolver on every scalar of the repository's YAML files and on
+    200,000 strings made of the characters the types are built from."""
+    import random
+
+    from blast.loading.fastyaml import _SPECIAL_STRING, _reads_as_text
+
+    texts = {"", "yes", "~", "<<", "=", "._5", "0b1", "0x_", "1:30", "2025-1-1 1:02:03 Z"}
+    for path in YAML_FILES[:60]:
+        texts.update(path.read_text().replace(",", " ").replace(":", " ").split())
+    alphabet = "0123456789-+._:eExXbBoOaAfFiInNtTyYuUlLsS~<=!&* Z\n"
+    rng = random.Random(14)
+    texts.update("".join(rng.choices(alphabet, k=rng.randint(1, 9))) for _ in range(200_000))
+    for text in texts:
+        assert _reads_as_text(text) == _pyyaml_reads_as_text(text), repr(text)
+        if text and not set(text) & set('\n"\\'):  # escaped in JSON: a false alarm at worst
+            found = _SPECIAL_STRING.search(orjson.dumps([text])) is not None
+            assert found == (not _pyyaml_reads_as_text(text)), repr(text)
+
+
+def test_fastyaml_imports_no_pyyaml():
+    code = (
+        "import sys, blast.loading.yamlsource, blast.loading.fastyaml\nprint('yaml' in sys.modules)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"

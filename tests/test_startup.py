@@ -108,11 +108,40 @@ def test_a_cold_validate_imports_no_analysis_library(tmp_path):
     run, names = imports("validate", "--no-cache", SHOP, cache=tmp_path)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.startswith("ok: 9 components")
-    assert {"yaml", "pydantic"} <= top_level(names)  # it does parse and validate
+    assert {"yaml_rs", "pydantic"} <= top_level(names)  # it does parse and validate
+    assert "yaml" not in top_level(names)  # PyYAML: the located pass and declined files only
     assert not top_level(names) & ANALYSIS, sorted(top_level(names) & ANALYSIS)
     assert not list(tmp_path.glob("*.graph"))
     assert not top_level(names) & PLUGIN_DISCOVERY, sorted(top_level(names) & PLUGIN_DISCOVERY)
     assert PLUGIN_LOADER not in names  # the stand-in answered pydantic
+
+
+SMALL_PROBLEM = """\
+version: 1
+description: >
+  A folded description, as shop.yaml has.
+components:
+  - {id: api, kind: api, provider: shop, region: us-west-2,
+     depends_on: [{target: db, timeout: 2s}]}
+  - id: db
+    kind: database
+    provider: aws
+    region: us-east-1
+    queue: {arrival_rate: 5, drain_rate: fast}
+"""
+
+
+def test_a_small_file_with_a_problem_still_gets_located_errors_from_pyyaml(tmp_path):
+    """The fast parse reads the file (no PyYAML); the problem sends it to the located pass,
+    which imports PyYAML and names file:line:column: key, exit 2."""
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL_PROBLEM)
+    run, names = imports("validate", "--no-cache", str(path), cache=tmp_path)
+    assert run.returncode == 2, run.stderr[-2000:]
+    assert "yaml" in top_level(names)
+    problems = [line for line in run.stderr.splitlines() if not line.startswith("import time:")]
+    assert problems[0].startswith(f"{path}:11:"), problems
+    assert "components[1].queue.drain_rate" in problems[0], problems
 
 
 def test_a_warm_validate_of_a_small_file_imports_no_parser_and_no_model(tmp_path):

@@ -46,6 +46,7 @@ _CODE = (
     "loading/crosscheck.py",
     "loading/yamlsource.py",
     "loading/yamlbuild.py",
+    "loading/yamlbounds.py",
     "loading/yamlskip.py",
     "loading/fastyaml.py",
     "loading/messages.py",

@@ -12,11 +12,13 @@ two rule sets cannot have differed, and otherwise this module *declines*
   rule set or that the event builder treats specially: tags, anchors and
   aliases (expansion budgets), merge keys, directives and second documents,
   numbers with leading zeros, ``0x``/``0o``/``0b``, underscores, exponents or
-  a sign before a dot, ``.inf``/``.nan``, block scalars (``|``, ``>``),
-  compact nested sequences and explicit keys (``- - x``, ``? x``: yaml-rs
-  recurses on those and a few thousand levels crash it), backslash escapes,
-  tabs, a byte-order mark and control characters. The scan is conservative: a match
-  inside a comment or a quoted string only costs the fast path;
+  a sign before a dot (a duration such as ``2s`` or ``1h30m`` is text under both),
+  ``.inf``/``.nan``, block scalars (``|``, ``>``) other than a key's simple
+  folded or literal text (:func:`_simple_blocks`), compact nested sequences and
+  explicit keys (``- - x``, ``? x``: yaml-rs recurses on those and a few thousand
+  levels crash it), backslash escapes, tabs, a byte-order mark and control
+  characters. The scan is conservative: a match inside a comment or a quoted
+  string only costs the fast path;
 - after parsing, every key must be text, no text value may be one that YAML
   1.1 would have read as something else (``yes``, ``2025-01-01``, ``1_000``,
   ``1:30``, ``=``), no whole number may pass 64 bits and nothing may nest
@@ -26,6 +28,11 @@ two rule sets cannot have differed, and otherwise this module *declines*
 
 The data returned is then the data the event builder would have built; a test
 compares the two on every YAML file of the repository and on generated graphs.
+
+Every file, however small, tries this parse first (:mod:`blast.loading.yamlsource`):
+YAML 1.1's implicit types are written here (:data:`YAML11_IMPLICIT`, tested equal to
+PyYAML's resolver), so that a valid file yaml-rs reads never imports PyYAML, whose
+import costs a first ``blast validate`` of a small file about 20 ms.
 """
 
 from __future__ import annotations
@@ -36,9 +43,8 @@ from typing import Any, Final
 
 import orjson
 import yaml_rs
-from yaml.resolver import Resolver
 
-from blast.loading.yamlbuild import MAX_DEPTH
+from blast.loading.yamlbounds import MAX_DEPTH
 
 DECLINED: Final = object()
 """What :func:`fast_load` returns when libyaml must parse the text instead."""
@@ -88,6 +94,14 @@ _NUMBER_STARTS = (b"SD", b"SPD", b"S.D", b"SP.D")
 _TOKEN = re.compile(rb"[^\n,\]}#]*")
 _PLAIN_NUMBER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?")
 """Numbers both rule sets read alike: decimal, no leading zero, exponent or underscore."""
+_DURATION = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h|d))+")
+"""A duration as graph files write it (``2s``, ``200ms``, ``1h30m``): text under both rule
+sets (no number of either ends in a letter other than an exponent's or a base's, and
+these have neither), so it need not send the file to libyaml."""
+_BLOCK_HEADER = re.compile(r"( *)((?:- )*)[A-Za-z0-9_][A-Za-z0-9_.-]*: [|>]-? *")
+"""A block scalar as a mapping's value, clipped or stripped (``key: >``, ``- key: |-``)."""
+_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
+_COMMENT = re.compile(r"(?:^| )#.*")
 
 
 def _risky(text: str) -> bool:
@@ -113,9 +127,61 @@ def _risky(text: str) -> bool:
         return True
     if "?" in text and _EXPLICIT_KEY.search(text) is not None:
         return True
-    if ("|" in text or ">" in text) and _BLOCK_SCALAR.search(text) is not None:
+    if ("|" in text or ">" in text) and not _simple_blocks(text):
         return True
     return _odd_number(text.encode("utf-8"))
+
+
+def _simple_blocks(text: str) -> bool:
+    """Whether every block scalar of ``text`` is one both parsers read alike: the value of a
+    plain key in block context (no flow collection open, no quote left open on an
+    earlier line), ``>`` or ``|`` with no indentation indicator and no ``+``, and a body
+    of one or more lines indented alike, none blank, none ending in a space, followed
+    by a line at the key's indentation or less (or the end of the text after a line
+    break). Folding and chomping then have one answer (the text's lines joined by
+    spaces or line breaks, a final line break unless ``-``); yaml-rs reads an *empty*
+    block scalar differently from libyaml, and more-indented lines and blank lines are
+    where YAML's folding rules are subtle. Anything else: False (the caller declines)."""
+    if _BLOCK_SCALAR.search(text) is None:
+        return True
+    if "\r" in text:
+        return False
+    lines = text.split("\n")
+    depth = 0  # flow collections open before the line
+    for i, line in enumerate(lines):
+        if _BLOCK_SCALAR.search(line) is not None:
+            header = _BLOCK_HEADER.fullmatch(line)
+            if (
+                header is None
+                or depth != 0
+                or not _block_body(lines, i, len(header[1] + header[2]))
+            ):
+                return False
+        if depth >= 0:
+            bare = _COMMENT.sub("", _QUOTED.sub("", line))
+            if "'" in bare or '"' in bare:
+                depth = -1  # a quote spans lines: where flow collections stand is not known
+            else:
+                depth += bare.count("[") + bare.count("{") - bare.count("]") - bare.count("}")
+    return True
+
+
+def _block_body(lines: list[str], header: int, key_column: int) -> bool:
+    """Whether the lines after ``lines[header]`` form a simple block body (see above)."""
+    body = lines[header + 1] if header + 1 < len(lines) else ""
+    indent = len(body) - len(body.lstrip(" "))
+    if indent <= key_column or not body.strip():
+        return False
+    for at_line in range(header + 1, len(lines)):
+        line = lines[at_line]
+        if not line:
+            return at_line == len(lines) - 1  # the end of the text, after a line break
+        at = len(line) - len(line.lstrip(" "))
+        if at <= key_column:
+            return bool(line.strip())  # the next key: the body has ended
+        if at != indent or line.endswith(" ") or not line.strip():
+            return False
+    return False
 
 
 def _odd_number(raw: bytes) -> bool:
@@ -131,40 +197,87 @@ def _odd_number(raw: bytes) -> bool:
         while at >= 0:
             found = _TOKEN.match(raw, at + 1)
             token = found.group().decode("utf-8").strip() if found else ""
-            if " " not in token and _PLAIN_NUMBER.fullmatch(token) is None:
+            if (
+                " " not in token
+                and _PLAIN_NUMBER.fullmatch(token) is None
+                and _DURATION.fullmatch(token) is None
+            ):
                 return True  # 012, 0x1F, 1e3, 1_000, -.5, 2025-01-01, 1:30, ...
             at = classes.find(start, at + 1)
     return False
 
 
-_RESOLVERS = Resolver.yaml_implicit_resolvers
-_STR_TAG = "tag:yaml.org,2002:str"
+_DIGITS = "0123456789"
+YAML11_IMPLICIT: tuple[tuple[str, str, str], ...] = (
+    (
+        "bool",
+        "yYnNtTfFoO",
+        r"yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF",
+    ),
+    (
+        "float",
+        "-+." + _DIGITS,
+        r"[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+        r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+    ),
+    (
+        "int",
+        "-+" + _DIGITS,
+        r"[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+"
+        r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+",
+    ),
+    ("merge", "<", r"<<"),
+    ("null", "~nN", r"~|null|Null|NULL|"),
+    (
+        "timestamp",
+        _DIGITS,
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)"
+        r"[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?",
+    ),
+    ("value", "=", r"="),
+    ("yaml", "!&*", r"!|&|\*"),
+)
+"""YAML 1.1's implicit types (yaml.org/type: bool, float, int, merge, null, timestamp,
+value, yaml) as PyYAML's resolver applies them to a plain scalar: (name, the first
+characters it is tried for, the pattern a whole scalar matches; the null pattern also
+matches the empty scalar). Written here so that a valid file read by yaml-rs imports no
+PyYAML; ``tests/test_fastyaml.py`` checks that it classifies every scalar of the
+repository and thousands of generated ones exactly as ``yaml.resolver.Resolver`` does."""
+
+
+_FIRST_CHARACTERS = frozenset("".join(chars for _, chars, _ in YAML11_IMPLICIT))
+
+
+@cache
+def _implicit() -> re.Pattern[str]:
+    """Every implicit type's pattern, as one (``$`` as PyYAML's own). Each pattern can only
+    match a scalar starting with one of the characters it is tried for, so one union
+    answers as PyYAML's look-up by first character does. Compiled on first use: only a
+    document that is one bare scalar needs it."""
+    bodies = "|".join(f"(?:{body})" for name, _, body in YAML11_IMPLICIT if name != "null")
+    return re.compile(f"(?:{bodies}|~|null|Null|NULL)$")
 
 
 def _reads_as_text(text: str) -> bool:
-    """Whether YAML 1.1 reads the plain scalar ``text`` as text (PyYAML's implicit resolvers)."""
-    for tag, regexp in _RESOLVERS.get(text[:1], ()):
-        if regexp.match(text):
-            return str(tag) == _STR_TAG
-    return True
+    """Whether YAML 1.1 reads the plain scalar ``text`` as text (:data:`YAML11_IMPLICIT`)."""
+    if not text:
+        return False  # the empty scalar is null
+    return text[0] not in _FIRST_CHARACTERS or _implicit().match(text) is None
 
 
 def _yaml11_special_in_json() -> re.Pattern[bytes]:
     """A JSON string that YAML 1.1 would read as something else, or a ``<<``/``=`` key.
 
-    Made of PyYAML's own implicit resolvers (the ones the event builder applies),
-    each between double quotes. orjson writes a string's text as it is, except
+    Made of the implicit types (:data:`YAML11_IMPLICIT`, the ones the event builder
+    applies), each between double quotes. orjson writes a string's text as it is, except
     ``"``, ``\\`` and control characters, which the pre-scan has ruled out or
-    which no resolver matches; between two strings stand only ``:``, ``,``,
-    brackets and numbers, which no resolver matches either (``""`` is a real
+    which no type matches; between two strings stand only ``:``, ``,``,
+    brackets and numbers, which no type matches either (``""`` is a real
     empty string, or an escaped quote: a false alarm at worst).
     """
-    patterns = {
-        rx.pattern for rules in _RESOLVERS.values() for tag, rx in rules if str(tag) != _STR_TAG
-    }
-    body = "|".join(sorted(p.removeprefix("^").removesuffix("$") for p in patterns))
+    body = "|".join(f"(?:{b})" for _, _, b in YAML11_IMPLICIT)
     guard = '(?=[-+.0-9~yYnNtTfFoO<=!&*"])'  # the first characters they allow, checked first
-    return re.compile(f'"{guard}(?:{body})"'.encode(), re.VERBOSE)
+    return re.compile(f'"{guard}(?:{body})"'.encode())
 
 
 _SPECIAL_STRING = _yaml11_special_in_json()

@@ -19,14 +19,25 @@ from typing import Any
 import yaml
 
 from blast.errors import Location, Problem
+from blast.loading.yamlbounds import (
+    EXPANSION_FACTOR,
+    MAX_DEPTH,
+    MIN_EXPANSION_BUDGET,
+    DataPath,
+    key_path,
+)
 from blast.loading.yamlskip import read_id_only
 
-MIN_EXPANSION_BUDGET = 200_000
-EXPANSION_FACTOR = 4
-"""Aliases may make a document at most this many times bigger than it is written
-(and never less than ``MIN_EXPANSION_BUDGET`` values): enough for sharing
-settings with anchors, far too little for an alias bomb."""
-MAX_DEPTH = 100
+__all__ = [
+    "EXPANSION_FACTOR",
+    "MAX_DEPTH",
+    "MIN_EXPANSION_BUDGET",
+    "PARSER",
+    "DataPath",
+    "EventBuilder",
+    "StopBuilding",
+    "key_path",
+]
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _TAG_WORDS = {
@@ -40,16 +51,7 @@ _TAG_WORDS = {
 # libyaml's parser when PyYAML was built with it (5x faster); same events, same marks.
 PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-DataPath = tuple[str | int, ...]
 _Mark = Any  # yaml.error.Mark or libyaml's own Mark: both have .line and .column
-
-
-def key_path(path: DataPath) -> str:
-    """A data path as a user reads it: ``components[3].depends_on[0].type``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 class StopBuilding(Exception):

@@ -18,9 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from blast.errors import GraphFileError, Location, Problem
 from blast.gcpause import gc_paused
@@ -34,17 +32,16 @@ from blast.loading.files import (
     max_file_bytes,
     read_bounded,
 )
-from blast.loading.yamlbuild import (
+from blast.loading.yamlbounds import (
     EXPANSION_FACTOR,
     MAX_DEPTH,
     MIN_EXPANSION_BUDGET,
-    PARSER,
     DataPath,
-    EventBuilder,
-    StopBuilding,
     key_path,
 )
-from blast.loading.yamlerrors import syntax_problem
+
+if TYPE_CHECKING:
+    from blast.loading.yamlbuild import EventBuilder
 
 __all__ = [
     "EXPANSION_FACTOR",
@@ -60,9 +57,12 @@ __all__ = [
 ]
 
 
-FAST_PARSE_MIN_BYTES = 32 * 1024
-"""Files from this size on try the Rust fast parse first; below it libyaml takes a few
-milliseconds, less than importing yaml-rs and compiling the guards' expressions."""
+FAST_PARSE_MIN_BYTES = 0
+"""Files from this size on try the Rust fast parse first: every file. A small file's
+parse takes libyaml a millisecond, but reading it with libyaml means importing PyYAML
+(about 20 ms of regular expressions compiled at import) where yaml-rs and the guards
+cost 2-4 ms: the first ``blast validate`` of a small valid file imports no PyYAML
+(docs/benchmarks.md, "Start-up, fourth pass"; tests/test_startup.py)."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def parse_yaml(
     ):
         raise GraphFileError([Problem(Location(file, 1, 1), "file is empty")])
     if not located and len(raw) >= FAST_PARSE_MIN_BYTES:
-        from blast.loading.fastyaml import DECLINED, fast_load  # Rust and its guards: big files
+        from blast.loading.fastyaml import DECLINED, fast_load  # Rust and its guards
 
         data = fast_load(text)
         if data is not DECLINED:
@@ -141,7 +141,15 @@ def _build(
     *,
     skip_unlisted: bool,
 ) -> tuple[EventBuilder, Any]:
-    """Run the event builder over ``raw`` (see :class:`EventBuilder`)."""
+    """Run the event builder over ``raw`` (see :class:`EventBuilder`).
+
+    PyYAML is imported here, not with this module: only the located pass and the
+    files the fast parse declines need it."""
+    import yaml
+
+    from blast.loading.yamlbuild import PARSER, EventBuilder, StopBuilding
+    from blast.loading.yamlerrors import syntax_problem
+
     builder = EventBuilder(file, located, only, skip_unlisted=skip_unlisted)
     parser = PARSER(raw)
     try:

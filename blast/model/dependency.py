@@ -6,8 +6,6 @@ The timing fields are not used by the static analysis; they are the parameters
 the time-based simulation reads.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import ConfigDict, Field, ValidatorFunctionWrapHandler

@@ -10,8 +10,6 @@ are the parameters the time-based simulation reads, declared now so that graph
 files written today keep validating when it lands.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import (
@@ -200,7 +198,7 @@ class Component(_Frozen):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _whole(cls, data: object, handler: ModelWrapValidatorHandler[Component]) -> Component:
+    def _whole(cls, data: object, handler: "ModelWrapValidatorHandler[Component]") -> "Component":
         """The component's default scope and its checks across fields, in one call (each
         validator costs a component about a microsecond, at 100,000 components a tenth of
         a second): without a region a component is global, a regional one must say where it
@@ -246,7 +244,7 @@ class RedundancyGroup(_Frozen):
     sources: tuple[str, ...] = Field((), description="URLs or reference keys.")
 
     @model_validator(mode="after")
-    def _check_members(self) -> RedundancyGroup:
+    def _check_members(self) -> "RedundancyGroup":
         if self.min_up > len(self.members):
             raise ValueError(
                 f"min_up is {self.min_up} but the group has only {len(self.members)} members"

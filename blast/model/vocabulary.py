@@ -4,8 +4,6 @@ the frozen base every model of :mod:`blast.model.spec` shares.
 Closed vocabularies are enums whose validation errors list the allowed values.
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, WithJsonSchema

@@ -9,8 +9,6 @@ an offset is refused, since "11:48 PM" means nothing without a zone. Durations
 are written as in graph files (``90s``, ``2h37m``).
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -83,7 +81,7 @@ class Target(_Frozen):
     provider: str | None = Field(None, description="Every component of this provider.")
 
     @model_validator(mode="after")
-    def _one_kind(self) -> Target:
+    def _one_kind(self) -> "Target":
         places = (self.region, self.az, self.provider)
         if self.component is None and all(p is None for p in places):
             raise ValueError("name a `component`, or a `region`, `az` and/or `provider`")
@@ -141,7 +139,7 @@ class Fault(_Frozen):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     @model_validator(mode="after")
-    def _check(self) -> Fault:
+    def _check(self) -> "Fault":
         if self.duration is not None and self.until is not None:
             raise ValueError("give `for` or `until`, not both")
         if self.mode is FaultMode.FLAPPING and (self.bad is None or self.good is None):
@@ -216,7 +214,7 @@ class Action(_Frozen):
     sources: tuple[str, ...] = Field((), description="URLs or keys of `references`.")
 
     @model_validator(mode="after")
-    def _check(self) -> Action:
+    def _check(self) -> "Action":
         if self.do is ActionKind.REROUTE:
             if self.reroute is None:
                 raise ValueError("a reroute needs `reroute: {component, from, to}`")
@@ -276,7 +274,7 @@ class ScenarioDocument(_Frozen):
     overrides: tuple[Override, ...] = Field((), description="Parameter overrides.")
 
     @model_validator(mode="after")
-    def _check(self) -> ScenarioDocument:
+    def _check(self) -> "ScenarioDocument":
         if not self.faults:
             raise ValueError("a scenario needs at least one fault")
         if self.horizon <= 0:
