@@ -58,14 +58,17 @@ def derives(eng: Engine, k: int, v: int, start: int) -> bool:
         while k >= start:  # indices fall along a chain: stop before v's bad stretch began
             if node[k] == v:
                 return True
+            nxt = up[k]
             if also:
                 more = also.get(k)
                 if more is not None:
-                    for j, _, _ in more:
-                        if j >= start and j not in seen:
+                    for j, _, _ in more:  # the cause is among them: walked next anyway
+                        if j >= start and j != nxt and j not in seen:
                             seen.add(j)
                             stack.append(j)
-            k = up[k]
+            k = nxt
+            if seen and k in seen:
+                break  # queued already: its chain is walked from there
         if not stack:
             return False
         k = stack.pop()

@@ -346,5 +346,3 @@ def eval_group(eng: Engine, v: int, reason: Cause) -> None:
             cause = Cause(name, g.nodes[g.dst[pick]], ev if ev >= 0 else None)
     record = members_of(eng, members, st, sh, away) if state else None
     eng.set_state(v, state, share, wrong, True, cause, record)
-    if record is not None:  # unchanged: the event stands on the members as they are now
-        eng.ev_also[eng.ev[v]] = record
