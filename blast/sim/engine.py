@@ -92,6 +92,7 @@ class Engine:
         self.contrib: list[tuple[int, float, bool]] = []  # ... of the last evaluation, by edge
         self.node_events: list[list[int]] = [[] for _ in range(n)]
         self.suspect: set[int] = set()
+        self.is_suspect = vec[bool]([False] * n)  # the same, read by index (hot paths)
         self.bad_from = vec[i64]([-1] * n)  # first event of each node's current stretch of badness
         self.last_bad_from = vec[i64]([-1] * n)  # ... of its last stretch, and when that ended
         self.good_since = vec[float]([-1.0] * n)
@@ -273,10 +274,10 @@ class Engine:
                 f"the simulation does not settle: '{self.g.nodes[v]}' changed state "
                 f"{MAX_EVALS_PER_INSTANT} times at t={self.now:g}s (a zero-delay loop?)"
             )
-        suspect = self.suspect
-        was_suspect = v in suspect
+        was_suspect = self.is_suspect[v]
         if was_suspect:
-            suspect.discard(v)
+            self.suspect.discard(v)
+            self.is_suspect[v] = False
         before = len(self.events)
         if not ((self.simple[v] or self.settled[v]) and skip.noop(self, v)):
             self.dpos[v] = CLEAN
@@ -308,7 +309,7 @@ class Engine:
         stack = vec[i64](mine[bisect_left(mine, since) : bisect_left(mine, ev[u])])
         self.retracts += 1
         seen, stamp = self.ev_mark, self.retracts  # not a set: a mark per event
-        suspect, now = self.suspect, self.now
+        suspect, is_suspect, now = self.suspect, self.is_suspect, self.now
         while len(stack) > 0:
             stack, top = pop(stack)
             for j in kids[top]:
@@ -317,14 +318,15 @@ class Engine:
                 seen[j] = stamp
                 stack = append(stack, j)
                 w = node[j]
-                if ev[w] == j and w not in suspect and (st[w] or wr[w] or not ctrl[w]):
+                if ev[w] == j and not is_suspect[w] and (st[w] or wr[w] or not ctrl[w]):
                     suspect.add(w)
+                    is_suspect[w] = True
                     self.recheck(w, now, reason)
 
     def trusted(self, e: int) -> bool:
         """Whether what edge ``e`` shows may be believed (its target is not being re-derived)."""
         x = self.g.dst[e]
-        if x not in self.suspect:
+        if not self.is_suspect[x]:
             return True
         self.saw_suspect[self.g.src[e]] = True
         return self.pev[e] != self.ev[x]

@@ -76,7 +76,7 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
     eng.brk_zero[v] = False
     plain, pst, psh, pwr, pctrl = eng.plain[v], eng.pst, eng.psh, eng.pwr, eng.pctrl
     alive, kinds = g.alive, g.kind
-    suspect = eng.suspect
+    suspect, is_suspect = eng.suspect, eng.is_suspect
     # whether v has a bad stretch its inputs' badness could derive from (supported_by)
     own = eng.bad_from[v] >= 0 or (eng.good_since[v] == eng.now and eng.last_bad_from[v] >= 0)
     # an input down apart from v that derives partly from v is read past: a later input
@@ -107,7 +107,7 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
         if (ps == 0 and not pw and pc and not (k == ASYNC and queues.buffered(e))) or not alive[e]:
             continue
         linear = ps != 0 and not pw and k in (HARD, MEMBER) and not g.control[e]
-        untrusted = len(suspect) > 0 and g.dst[e] in suspect
+        untrusted = len(suspect) > 0 and is_suspect[g.dst[e]]
         apart = False
         if own and eng.supported_by(e, v):
             if not (linear and pc) or (untrusted and not eng.trusted(e)):

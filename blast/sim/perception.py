@@ -53,7 +53,7 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
     alive, fmech, fdelay, stale, kind = g.alive, g.fmech, g.fdelay, g.stale, g.kind
     pst, pwr, pctrl, ver, bad_since = eng.pst, eng.pwr, eng.pctrl, eng.ver, eng.bad_since
     psh, pev, pmech, src, opos, dpos = eng.psh, eng.pev, eng.pmech, g.src, g.opos, eng.dpos
-    vst, plain, suspect = eng.st, eng.plain, eng.suspect  # methods called on eng: native calls
+    vst, plain, suspect = eng.st, eng.plain, eng.is_suspect  # methods called on eng: native
     pending_eval, pending_reason = eng.pending_eval, eng.pending_reason
     name_x, ev_or_none = g.nodes[x], (ev if ev >= 0 else None)
     todo, resolution, brk_zero = eng.agenda, eng.resolution, eng.brk_zero
@@ -122,7 +122,7 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
             pos = opos[e]
             if pos < dpos[v]:
                 dpos[v] = pos
-        if st == 2 and vdown and plain[v] and v not in suspect and not eng.supported_by(e, v):
+        if st == 2 and vdown and plain[v] and not suspect[v] and not eng.supported_by(e, v):
             continue
         name = mech or KIND_NAMES[kind[e]]
         if name != last_name:
@@ -161,7 +161,7 @@ def perceive(
         st == 2
         and eng.st[v] == 2
         and eng.plain[v]
-        and v not in eng.suspect
+        and not eng.is_suspect[v]
         and not eng.supported_by(e, v)
     ):
         return

@@ -43,11 +43,10 @@ def noop(self: Engine, v: int) -> bool:
     last = self.eval_t[v]
     if last != self.now and self.good_since[v] == last:
         return False
-    suspect = self.suspect
-    if suspect:
-        dst, out = self.g.dst, self.g.out[v]
+    if self.suspect:
+        dst, out, suspect = self.g.dst, self.g.out[v], self.is_suspect
         for k in range(self.brk[v] + 1 if self.brk[v] < len(out) else len(out)):
-            if dst[out[k]] in suspect:
+            if suspect[dst[out[k]]]:
                 return False
     return True
 
@@ -73,4 +72,4 @@ def unfelt(self: Engine, e: int, v: int, st: int, sh: float, wr: bool, ctrl: boo
     g = self.g
     if g.opos[e] >= self.brk[v] or (sh != 1.0 and g.kind[e] == HARD and not g.control[e]):
         return False
-    return (self.simple[v] or self.settled[v]) and v not in self.suspect and noop(self, v)
+    return (self.simple[v] or self.settled[v]) and not self.is_suspect[v] and noop(self, v)
