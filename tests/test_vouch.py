@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from blast.loading import loader, yamlsource
-from blast.loading.vouch import row_of, vouch, vouch_all, vouch_group, vouch_header
+from blast.loading.vouch import row_of, vouch, vouch_group, vouch_header
+from blast.loading.vouchbulk import vouch_all
 from blast.model.shapes import generate
 from blast.model.spec import Component, GraphDocument, RedundancyGroup
 from blast.model.synthetic import to_yaml

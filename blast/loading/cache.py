@@ -57,6 +57,7 @@ _CODE = (
     "loading/yamlerrors.py",
     "loading/catalogs.py",
     "loading/vouch.py",
+    "loading/vouchbulk.py",
     "loading/fastgraph.py",
     "loading/fastpass.py",
     "model/spec.py",

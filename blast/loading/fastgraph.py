@@ -16,7 +16,7 @@ loader runs the usual passes, whose located problems users see: this module
 reports nothing itself.
 
 At 100,000 components and 674,000 dependencies (hubs shape) the checks and the
-graph take about 0.5 s where the models' passes (cross-check, edges, columns)
+graph take about 0.9 s (CPU, loaded machine) where the models' passes (cross-check, edges, columns)
 took 2.5 s, after 3 s less of pydantic (docs/benchmarks.md).
 """
 

@@ -28,7 +28,8 @@ from blast.gcpause import gc_paused
 from blast.loading.crosscheck import Loaded
 from blast.loading.fastgraph import assemble
 from blast.loading.loader import CHUNK, LISTS, Checked, _Session, _session, _written
-from blast.loading.vouch import GroupRow, Row, row_of, vouch, vouch_all, vouch_group, vouch_header
+from blast.loading.vouch import GroupRow, Row, row_of, vouch, vouch_group, vouch_header
+from blast.loading.vouchbulk import vouch_all
 from blast.loading.yamlsource import SourceDocument
 
 if TYPE_CHECKING:
