@@ -29,6 +29,7 @@ Python one otherwise or with ``BLAST_PURE_SIM=1`` (each result says which).
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -236,17 +237,38 @@ def _engine() -> str:
     return "compiled" if native.loaded() else "pure"
 
 
-def main() -> None:
-    if len(sys.argv) > 2 and sys.argv[1] == "--cli":
-        keep = Path(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[3] == "--keep" else None
-        print(json.dumps(measure_cli(int(sys.argv[2]), keep)))
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Time the simulation engine (see the module docstring: bench/sim_bench.py)."
+    )
+    parser.add_argument(
+        "sizes", nargs="*", type=int, help="generated graph sizes (default: 10000 100000)"
+    )
+    parser.add_argument(
+        "--one", metavar="N", help="one size (or 'shipped') in this process, printed as JSON"
+    )
+    parser.add_argument(
+        "--cli", metavar="N", type=int, help="time whole `blast simulate FILE` processes"
+    )
+    parser.add_argument("--keep", metavar="DIR", type=Path, help="with --cli: keep the files here")
+    args = parser.parse_args(argv)
+    if args.keep is not None and args.cli is None:
+        parser.error("--keep goes with --cli")
+    if args.one is not None and args.one != "shipped" and not args.one.isdigit():
+        parser.error(f"--one takes a number of components or 'shipped', not {args.one!r}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _arguments(sys.argv[1:] if argv is None else argv)
+    if args.cli is not None:
+        print(json.dumps(measure_cli(args.cli, args.keep)))
         return
-    if len(sys.argv) > 2 and sys.argv[1] == "--one":
-        arg = sys.argv[2]
-        result = measure_shipped() if arg == "shipped" else measure_generated(int(arg))
+    if args.one is not None:
+        result = measure_shipped() if args.one == "shipped" else measure_generated(int(args.one))
         print(json.dumps({"engine": _engine(), **result}))
         return
-    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000]
+    sizes = args.sizes or [10_000, 100_000]
     print(
         f"Python {platform.python_version()}, {platform.machine()}, {platform.system()}, "
         f"{_engine()} engine"

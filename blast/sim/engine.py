@@ -87,6 +87,10 @@ class Engine:
         self.ev_node = vec[i64]()
         self.ev_kids = vec[vec[i64]]()  # events each event caused
         self.ev_mark, self.retracts = vec[i64](), 0  # events _retract reached, by its count
+        # per event: how many of its descendants (itself included) are some node's current
+        # bad event; _retract walks only subtrees where this is above 0 (see _relive)
+        self.ev_live = vec[i64]()
+        self.ev_bad = vec[bool]()  # whether the event is bad (bad, wrong or control lost)
         # the inputs (upstream event, factor) each degraded event took in (see set_state)
         self.ev_also: dict[int, list[tuple[int, float, bool]]] = {}
         self.contrib: list[tuple[int, float, bool]] = []  # ... of the last evaluation, by edge
@@ -306,14 +310,18 @@ class Engine:
         ev, node, kids = self.ev, self.ev_node, self.ev_kids
         st, wr, ctrl = self.st, self.wr, self.ctrl
         mine = self.node_events[u]  # ascending: the slice is found by bisection, not a scan
-        stack = vec[i64](mine[bisect_left(mine, since) : bisect_left(mine, ev[u])])
+        live = self.ev_live
+        stack = vec[i64]()
+        for k in mine[bisect_left(mine, since) : bisect_left(mine, ev[u])]:
+            if live[k]:
+                stack = append(stack, k)
         self.retracts += 1
         seen, stamp = self.ev_mark, self.retracts  # not a set: a mark per event
         suspect, is_suspect, now = self.suspect, self.is_suspect, self.now
         while len(stack) > 0:
             stack, top = pop(stack)
             for j in kids[top]:
-                if seen[j] == stamp:
+                if seen[j] == stamp or not live[j]:  # nothing under j is anyone's current bad event
                     continue
                 seen[j] = stamp
                 stack = append(stack, j)
@@ -322,6 +330,27 @@ class Engine:
                     suspect.add(w)
                     is_suspect[w] = True
                     self.recheck(w, now, reason)
+
+    def _relive(self, gone: int, new: int) -> None:
+        """Keep ``ev_live``: current bad event ``gone`` (-1: none) is replaced by ``new``.
+
+        ``gone``'s ancestors lose one, ``new``'s gain one, up to their first common
+        ancestor, where the two cancel (an upstream event is always an earlier one, so
+        the higher index steps up first and the chains meet there). Events form a tree
+        (one upstream each), so this makes :meth:`_retract` proportional to the part of
+        the tree that still holds current badness, not to every event that ever
+        descended from the improved node's bad stretch: a node bad for hours had the
+        whole cascade since under it, long recovered, and walked it at each improvement
+        (at 30,000 components 80% of the walk's steps, growing faster than the events).
+        """
+        live, up = self.ev_live, self.ev_up
+        while gone != new:
+            if gone > new:
+                live[gone] -= 1
+                gone = up[gone]
+            else:
+                live[new] += 1
+                new = up[new]
 
     def trusted(self, e: int) -> bool:
         """Whether what edge ``e`` shows may be believed (its target is not being re-derived)."""
@@ -365,6 +394,11 @@ class Engine:
         if also:
             self.ev_also[index] = also
         st[v], sh[v], wr[v], ctrl[v] = state, share, wrong, control
+        bad = state != 0 or wrong or not control
+        self.ev_live = append(self.ev_live, 0)
+        self.ev_bad = append(self.ev_bad, bad)
+        old_ev = ev[v]
+        self._relive(old_ev if old_ev >= 0 and self.ev_bad[old_ev] else -1, index if bad else -1)
         ev[v] = index
         was_bad = old_state or old_wrong or not old_control
         since = self.bad_from[v]
