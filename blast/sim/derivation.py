@@ -16,7 +16,7 @@ share an event would show with the component's own badness taken as none (for ha
 edges, whose factor is the target's share as it is; other factors are kept). That is
 the product of shares along paths that do not pass through the component, which is
 what an acyclic graph gives, and a fixpoint: taking it in changes nothing it derives.
-Delete-and-rederive (``Engine._retract``) still follows causes alone: an input that
+Delete-and-rederive (``retraction.retract``) still follows causes alone: an input that
 gets better is perceived, and what took it in re-evaluated, anyway (following every
 input there too made more components suspect at once and let transient states of
 one instant reach dependents through their asymmetric delays).

@@ -16,14 +16,13 @@ cause once the trigger is gone. Everything else follows the rules of
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 from typing import Any, Final
 
-from librt.vecs import append, pop, vec
+from librt.vecs import append, vec
 from mypy_extensions import i64
 
 from blast.errors import ScenarioError
-from blast.sim import agenda, cycles, evaluation, perception, skip, triggers
+from blast.sim import agenda, cycles, evaluation, perception, retraction, skip, triggers
 from blast.sim.clock import EPS, P_EVAL, P_TRIGGER
 from blast.sim.derivation import derives, stretch_start
 from blast.sim.edges import Compiled
@@ -86,9 +85,9 @@ class Engine:
         self.ev_up = vec[i64]()
         self.ev_node = vec[i64]()
         self.ev_kids = vec[vec[i64]]()  # events each event caused
-        self.ev_mark, self.retracts = vec[i64](), 0  # events _retract reached, by its count
+        self.ev_mark, self.retracts = vec[i64](), 0  # events retract reached, by its count
         # per event: how many of its descendants (itself included) are some node's current
-        # bad event; _retract walks only subtrees where this is above 0 (see _relive)
+        # bad event; retract walks only subtrees where this is above 0 (retraction.relive)
         self.ev_live = vec[i64]()
         self.ev_bad = vec[bool]()  # whether the event is bad (bad, wrong or control lost)
         # the inputs (upstream event, factor) each degraded event took in (see set_state)
@@ -297,61 +296,6 @@ class Engine:
             for e in self.g.into[v]:  # still bad on its own: dependents that ignored it look again
                 self.recheck(self.g.src[e], self.now, again)
 
-    def _retract(self, u: int, since: int) -> None:
-        """``u`` got better: whatever is bad through its old states is suspect.
-
-        Delete-and-rederive (DRed) for the least fixpoint: every node whose
-        current bad event descends from one of ``u``'s events since ``since``
-        (the start of the bad stretch that just improved) is re-evaluated, and
-        until then nobody trusts its badness, so stale badness cannot chase
-        itself round a cycle.
-        """
-        reason = Cause("recovered", self.g.nodes[u], self.ev[u], detail="what it needed is back")
-        ev, node, kids = self.ev, self.ev_node, self.ev_kids
-        st, wr, ctrl = self.st, self.wr, self.ctrl
-        mine = self.node_events[u]  # ascending: the slice is found by bisection, not a scan
-        live = self.ev_live
-        stack = vec[i64]()
-        for k in mine[bisect_left(mine, since) : bisect_left(mine, ev[u])]:
-            if live[k]:
-                stack = append(stack, k)
-        self.retracts += 1
-        seen, stamp = self.ev_mark, self.retracts  # not a set: a mark per event
-        suspect, is_suspect, now = self.suspect, self.is_suspect, self.now
-        while len(stack) > 0:
-            stack, top = pop(stack)
-            for j in kids[top]:
-                if seen[j] == stamp or not live[j]:  # nothing under j is anyone's current bad event
-                    continue
-                seen[j] = stamp
-                stack = append(stack, j)
-                w = node[j]
-                if ev[w] == j and not is_suspect[w] and (st[w] or wr[w] or not ctrl[w]):
-                    suspect.add(w)
-                    is_suspect[w] = True
-                    self.recheck(w, now, reason)
-
-    def _relive(self, gone: int, new: int) -> None:
-        """Keep ``ev_live``: current bad event ``gone`` (-1: none) is replaced by ``new``.
-
-        ``gone``'s ancestors lose one, ``new``'s gain one, up to their first common
-        ancestor, where the two cancel (an upstream event is always an earlier one, so
-        the higher index steps up first and the chains meet there). Events form a tree
-        (one upstream each), so this makes :meth:`_retract` proportional to the part of
-        the tree that still holds current badness, not to every event that ever
-        descended from the improved node's bad stretch: a node bad for hours had the
-        whole cascade since under it, long recovered, and walked it at each improvement
-        (at 30,000 components 80% of the walk's steps, growing faster than the events).
-        """
-        live, up = self.ev_live, self.ev_up
-        while gone != new:
-            if gone > new:
-                live[gone] -= 1
-                gone = up[gone]
-            else:
-                live[new] += 1
-                new = up[new]
-
     def trusted(self, e: int) -> bool:
         """Whether what edge ``e`` shows may be believed (its target is not being re-derived)."""
         x = self.g.dst[e]
@@ -398,7 +342,9 @@ class Engine:
         self.ev_live = append(self.ev_live, 0)
         self.ev_bad = append(self.ev_bad, bad)
         old_ev = ev[v]
-        self._relive(old_ev if old_ev >= 0 and self.ev_bad[old_ev] else -1, index if bad else -1)
+        retraction.relive(
+            self, old_ev if old_ev >= 0 and self.ev_bad[old_ev] else -1, index if bad else -1
+        )
         ev[v] = index
         was_bad = old_state or old_wrong or not old_control
         since = self.bad_from[v]
@@ -417,7 +363,7 @@ class Engine:
             or (control and not old_control)
         )
         if was_bad and better:
-            self._retract(v, since)
+            retraction.retract(self, v, since)
         if v in self.queues.q:
             self.queues.changed(v)
         perception.feed_all(self, v, self.g.into[v])

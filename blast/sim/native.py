@@ -45,6 +45,7 @@ COMPILED = (
     "perception",
     "queues",
     "records",
+    "retraction",
     "skip",
     "triggers",
 )
