@@ -63,6 +63,17 @@ def test_a_second_load_parses_no_yaml_and_gives_the_same_graph(path, parses, mon
     _same(fresh, second)
 
 
+def test_the_entry_a_load_stores_is_the_entry_read_back(tmp_path):
+    """``load_and_store`` hands back what ``lookup`` reads (stored answers are keyed by it)."""
+    shutil.copytree(STACK, tmp_path / "stack")
+    main = tmp_path / "stack" / "main.yaml"
+    assert cache.lookup([main]) is None
+    graph, stored = cache.load_and_store([main])
+    assert stored is not None and len(stored.files) > 1  # the whole include tree
+    assert cache.lookup([main]) == stored
+    _same(graph, stored.graph())
+
+
 def test_a_change_in_an_included_file_is_seen(tmp_path, parses):
     shutil.copytree(STACK, tmp_path / "stack")
     main = tmp_path / "stack" / "main.yaml"

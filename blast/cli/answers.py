@@ -230,7 +230,7 @@ def run_with_answers(
 
     if args.no_cache:
         return run(load_graph_arg(args))
-    from blast.loading.cache import load_graph_cached, lookup
+    from blast.loading.cache import load_and_store, lookup
 
     entry = lookup(files)
     key = None if entry is None else answer_key(entry, args)
@@ -249,8 +249,7 @@ def run_with_answers(
         except ValueError:
             entry = key = None  # a malformed entry: loaded afresh below, and rewritten
     if graph is None:
-        graph = load_graph_cached(files)  # stores the entry: the answer can be stored with it
-        entry = lookup(files)
+        graph, entry = load_and_store(files)  # the answer is stored beside the new entry
         key = None if entry is None else answer_key(entry, args)
     from blast.cli import KEEP_UNTIL_EXIT
 

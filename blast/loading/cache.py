@@ -3,7 +3,7 @@
 An entry is found by the bytes of the files named on the command line (and
 their resolved paths, and Blast's version and the source of its model and
 loader); it is *used* only if every file of the include tree still has the
-bytes it had when the entry was written (each one's BLAKE2b digest is listed in
+bytes it had when the entry was written (each one's SHA-256 digest is listed in
 the entry). The graph is stored in an analysis-ready form (per-component columns,
 integer edges, and each model's JSON: :mod:`blast.loading.cachepayload`), never
 as pickle: a cache file is data, it cannot run code. Reading it back builds no
@@ -182,24 +182,27 @@ def store(
     graph: Graph,
     sources: dict[Path, bytes],
     written: tuple[WrittenItems, WrittenItems] | None = None,
-) -> None:
-    """Write the entry for ``paths`` (best effort: a cache that cannot be written is skipped).
+) -> Entry | None:
+    """Write the entry for ``paths`` and return it as :func:`lookup` would read it back, or
+    None (best effort: a cache that cannot be written is skipped).
 
     ``written`` is :attr:`blast.loading.loader.Checked.written` when at hand (see
     :func:`blast.loading.cachepayload.encode`)."""
     keyed = _key(paths)
     if keyed is None or any(not p.is_absolute() for p in sources):
-        return
+        return None
     key, _ = keyed
     from blast.loading.cachepayload import encode
 
     payload = encode(graph, written)
+    digest, about = _digest(payload), summary(graph)
     header = {
         "format": FORMAT,
-        "payload": _digest(payload),
+        "payload": digest,
         "files": [[str(path), _digest(data)] for path, data in sources.items()],
-        "summary": summary(graph),
+        "summary": about,
     }
+    where = cache_dir() / f"{key}.graph"
     blob = json.dumps(header).encode() + b"\n" + payload
     directory = cache_dir()
     try:
@@ -208,13 +211,14 @@ def store(
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(blob)
-            os.replace(tmp, directory / f"{key}.graph")
+            os.replace(tmp, where)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
         _prune(directory)
     except OSError:
-        return
+        return None
+    return Entry(tuple(Path(str(path)) for path in sources), about, payload, where, digest)
 
 
 def _prune(directory: Path) -> None:
@@ -240,11 +244,19 @@ def load_graph_cached(paths: Sequence[str | Path]) -> Graph:
             return entry.graph()
         except ValueError:
             pass  # a malformed payload: load afresh (and overwrite it)
+    return load_and_store(paths)[0]
+
+
+def load_and_store(paths: Sequence[str | Path]) -> tuple[Graph, Entry | None]:
+    """Load ``paths`` from their files (no look-up: the caller's missed) and store the entry.
+
+    Returns the graph and the entry written (None if the cache could not be written), so
+    that a caller keying something by the entry reads neither the files nor the entry again.
+    """
     from blast.errors import GraphFileError
     from blast.loading.loader import check_files
 
     checked = check_files(paths)
     if checked.graph is None:
         raise GraphFileError(checked.problems)
-    store(paths, checked.graph, checked.sources, checked.written)
-    return checked.graph
+    return checked.graph, store(paths, checked.graph, checked.sources, checked.written)
