@@ -144,3 +144,52 @@ def test_the_key_covers_the_compiled_sources_and_what_they_import(tmp_path, edit
     path = tmp_path / edited
     path.write_text(path.read_text() + "\n")
     assert native.key(tmp_path) != before
+
+
+WAITER = """
+import sys
+from pathlib import Path
+from blast.sim import native
+print(native.build(Path(sys.argv[1])), flush=True)
+"""
+
+
+def test_a_build_waits_for_a_running_one_and_reuses_its_result(tmp_path):
+    """Two builds at once: the second waits on the lock, then finds the first's build.
+
+    The test holds the build lock itself (standing for a first build in progress),
+    starts a real ``native.build`` in another process, lets it wait, then finishes the
+    "first build" (the marker) and releases the lock: the waiting process must return
+    that folder without compiling anything (no staging folder appears).
+    """
+    import fcntl
+    import time
+
+    assert native.compiler() is not None, "no C compiler: build() would not lock"
+    for part in ("blast/sim", "blast/model"):
+        shutil.copytree(ROOT / part, tmp_path / part, ignore=shutil.ignore_patterns("*.pyc"))
+    for name in ("__init__.py", "errors.py", "gcpause.py"):
+        shutil.copy(ROOT / "blast" / name, tmp_path / "blast" / name)
+    target = tmp_path / ".build" / "mypyc" / native.key(tmp_path)
+    target.parent.mkdir(parents=True)
+    with open(target.parent / native.LOCK, "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        waiter = subprocess.Popen(
+            [sys.executable, "-c", WAITER, str(tmp_path)],
+            cwd=ROOT,
+            env=_env(pure=True),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            time.sleep(3)  # time to start and reach the lock: it must still be waiting
+            assert waiter.poll() is None, waiter.communicate()
+            target.mkdir()
+            (target / native.MARKER).write_text("built by the first process\n")
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+        out, err = waiter.communicate(timeout=60)
+    assert waiter.returncode == 0, err.decode()
+    assert out.decode().strip() == str(target)
+    assert sorted(p.name for p in target.parent.iterdir()) == [native.LOCK, target.name]
+    assert (target / native.MARKER).read_text() == "built by the first process\n"  # not rebuilt

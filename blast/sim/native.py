@@ -22,6 +22,8 @@ import hashlib
 import os
 import sys
 import sysconfig
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -29,6 +31,7 @@ PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent.parent
 BUILD_ROOT = ROOT / ".build" / "mypyc"
 MARKER = "BUILT"
+LOCK = ".lock"
 GROUP = "blast.sim._compiled"
 """Name of the shared library of the compiled modules (found on ``blast.sim.__path__``)."""
 
@@ -109,8 +112,6 @@ def compiler() -> str | None:
 def build(root: Path = ROOT) -> Path | None:
     """Compile :data:`COMPILED` into ``.build/mypyc/<key>/`` (a no-op when it exists)."""
     import shutil
-    import subprocess
-    import tempfile
 
     done = build_dir(root)
     if done is not None:
@@ -121,6 +122,41 @@ def build(root: Path = ROOT) -> Path | None:
     wanted = key(root)
     target = root / ".build" / "mypyc" / wanted
     target.parent.mkdir(parents=True, exist_ok=True)
+    with _build_lock(target.parent):
+        done = build_dir(root)  # another process may have built it while this one waited
+        if done is not None:
+            return done
+        _compile(root, wanted, target)
+    for old in target.parent.iterdir():  # keep only the current build
+        if old != target and old.is_dir() and len(old.name) == 32:
+            shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+@contextmanager
+def _build_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``folder/.lock`` while a build runs.
+
+    Two ``make`` targets started at once (``make test`` beside ``make dashboard``) would
+    otherwise compile twice and the second would delete the first's finished build while
+    a process was about to load it. The lock is released by the kernel if the holder dies.
+    """
+    import fcntl
+
+    with open(folder / LOCK, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _compile(root: Path, wanted: str, target: Path) -> None:
+    """Compile :data:`COMPILED` (key ``wanted``) in a staging folder, then move it to ``target``."""
+    import shutil
+    import subprocess
+    import tempfile
+
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         script = (
             "import sys\n"
@@ -152,13 +188,9 @@ def build(root: Path = ROOT) -> Path | None:
         )
         staged = Path(tmp) / "out"
         (staged / MARKER).write_text(wanted + "\n")
-        if target.exists():
+        if target.exists():  # an unfinished folder (no marker) left by a killed build
             shutil.rmtree(target)
         staged.rename(target)
-    for old in target.parent.iterdir():  # keep only the current build
-        if old != target and old.is_dir() and len(old.name) == 32:
-            shutil.rmtree(old, ignore_errors=True)
-    return target
 
 
 def main(argv: list[str]) -> int:
