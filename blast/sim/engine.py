@@ -255,12 +255,17 @@ class Engine:
         Never for an edge off every cycle (:mod:`blast.sim.cycles`): no chain is walked.
         """
         g = self.g
-        if self.scc_edges != len(g.src):  # the first call, or a reroute added edges
-            self.scc, self.scc_edges = cycles.components(g), len(g.src)
-        if v == g.src[e] and self.scc[v] != self.scc[g.dst[e]]:
+        if v == g.src[e] and self.off_cycle(e):
             return False
         start = stretch_start(self, v)
         return start >= 0 and derives(self, self.pev[e], v, start)
+
+    def off_cycle(self, e: int) -> bool:
+        """Whether edge ``e`` lies on no dependency cycle (:mod:`blast.sim.cycles`)."""
+        g = self.g
+        if self.scc_edges != len(g.src):  # the first call, or a reroute added edges
+            self.scc, self.scc_edges = cycles.components(g), len(g.src)
+        return self.scc[g.src[e]] != self.scc[g.dst[e]]
 
     # --- evaluation -----------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from blast.sim.clock import EPS, P_EVAL, P_PERCEIVE
 from blast.sim.edges import KIND_NAMES, MEMBER
 from blast.sim.evaluation import LOCAL
 from blast.sim.journal import Cause
-from blast.sim.skip import unfelt
+from blast.sim.skip import same, unfelt
 
 if TYPE_CHECKING:
     from blast.sim.engine import Engine, Reason
@@ -111,7 +111,10 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
         # most edges: seen at once, applied here as :func:`perceive` would (inlined: hot)
         v = src[e]
         vdown = vst[v] == 2
-        felt = not (vdown and st != 2 and brk_zero[v] and unfelt(eng, e, v, st, sh, wr, ctrl))
+        felt = not (
+            (vdown and st != 2 and brk_zero[v] and unfelt(eng, e, v, st, sh, wr, ctrl))
+            or same(eng, e, st, sh, wr, ctrl, mech)
+        )
         if st == 0 and fm == "lease" and pmech[e] == "lease" and (pst[e] or pwr[e] or not pctrl[e]):
             dep = g.dep[e]
             if dep and dep.lease_work:
@@ -144,7 +147,7 @@ def perceive(
     if version != eng.ver[e] or not g.alive[e]:
         return
     v = g.src[e]
-    felt = not unfelt(eng, e, v, st, sh, wr, ctrl)
+    felt = not (unfelt(eng, e, v, st, sh, wr, ctrl) or same(eng, e, st, sh, wr, ctrl, mech))
     if eng.pmech[e] == "lease" and st == 0 and (eng.pst[e] != 0 or eng.pwr[e] or not eng.pctrl[e]):
         dep = g.dep[e]
         if dep and dep.lease_work:

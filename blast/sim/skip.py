@@ -2,8 +2,9 @@
 
 Most evaluations in a large cascade re-derive what a component already is: it is down
 through one dependency and another one it reads earlier changes in a way that cannot
-matter, or a timer of its own fires while its inputs stay as they were. Both checks
-here are exact: skipping leaves the journal byte for byte the same (the golden
+matter, an edge shows a new event of its target that looks exactly as the last one did,
+or a timer of its own fires while its inputs stay as they were. The checks here are
+exact: skipping leaves the journal byte for byte the same (the golden
 journals and the bench graphs check it), only faster. The functions take the
 :class:`~blast.sim.engine.Engine` as ``self`` because they read its state arrays.
 """
@@ -73,3 +74,31 @@ def unfelt(self: Engine, e: int, v: int, st: int, sh: float, wr: bool, ctrl: boo
     if g.opos[e] >= self.brk[v] or (sh != 1.0 and g.kind[e] == HARD and not g.control[e]):
         return False
     return (self.simple[v] or self.settled[v]) and not self.is_suspect[v] and noop(self, v)
+
+
+def same(self: Engine, e: int, st: int, sh: float, wr: bool, ctrl: bool, mech: str) -> bool:
+    """Whether edge ``e`` showing ``(st, sh, wr, ctrl, mech)`` reads exactly as it did.
+
+    True when only the event behind what the edge shows changes (its target moved on
+    to a new event that looks the same: still down, another cause) and the edge lies
+    on no dependency cycle. An evaluation reads that event (``pev``) in three places
+    only: whether the badness derives from the dependent itself (``supported_by``: on
+    no cycle it never does, whatever the event, :mod:`blast.sim.cycles`), whether it
+    may be trusted (the target being re-derived: :func:`noop` re-checks that when it
+    runs), and the ``upstream`` of the cause and the inputs recorded with a new event
+    (the state, share and cause read are the same, so there is no new event:
+    ``Engine.set_state`` keeps one whose state, dependency and mechanism are
+    unchanged). Such a perception is recorded and wakes the dependent as any other,
+    but does not mark ``e`` as changed (``dpos``), as :func:`unfelt` does not.
+    """
+    if not ENABLED:
+        return False
+    if (
+        st != self.pst[e]
+        or sh != self.psh[e]
+        or wr != self.pwr[e]
+        or ctrl != self.pctrl[e]
+        or mech != self.pmech[e]
+    ):
+        return False
+    return self.off_cycle(e)
