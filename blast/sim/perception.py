@@ -112,7 +112,7 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
         v = src[e]
         vdown = vst[v] == 2
         felt = not (
-            (vdown and st != 2 and brk_zero[v] and unfelt(eng, e, v, st, sh, wr, ctrl))
+            (vdown and brk_zero[v] and unfelt(eng, e, v, st, sh, wr, ctrl))
             or same(eng, e, st, sh, wr, ctrl, mech)
         )
         if st == 0 and fm == "lease" and pmech[e] == "lease" and (pst[e] or pwr[e] or not pctrl[e]):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from blast.sim.edges import HARD
+from blast.sim.edges import HARD, MEMBER
 
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
@@ -58,7 +58,9 @@ def unfelt(self: Engine, e: int, v: int, st: int, sh: float, wr: bool, ctrl: boo
     True when ``v`` is down through an edge read after ``e`` that alone took it to 0
     (``brk_zero``), its last evaluation still holds (:func:`noop`), ``e`` is read
     before that edge, showed no wrong data and now shows nothing that lowers a share
-    or makes data wrong (its factor becomes exactly 1): the product of the shares read
+    or makes data wrong (its factor becomes exactly 1: anything but down through a
+    hard, control-plane or ``withdraw`` edge, or a partial share through a hard one;
+    a soft or async edge seen down only degrades): the product of the shares read
     before the stop can only grow (IEEE products are monotone), so the same edge stops
     the evaluation at 0 with the same cause, and ``wrong`` is the same. Such a
     perception is recorded and wakes ``v`` as any other (so that evaluations run at
@@ -68,10 +70,18 @@ def unfelt(self: Engine, e: int, v: int, st: int, sh: float, wr: bool, ctrl: boo
     """
     if not ENABLED:
         return False
-    if st == 2 or wr or not ctrl or self.st[v] != 2 or not self.brk_zero[v] or self.pwr[e]:
+    if wr or not ctrl or self.st[v] != 2 or not self.brk_zero[v] or self.pwr[e]:
         return False
     g = self.g
-    if g.opos[e] >= self.brk[v] or (sh != 1.0 and g.kind[e] == HARD and not g.control[e]):
+    if g.opos[e] >= self.brk[v]:
+        return False
+    if g.control[e]:
+        if st == 2:
+            return False
+    elif g.kind[e] == HARD or g.kind[e] == MEMBER:
+        if st == 2 or sh != 1.0:
+            return False
+    elif st == 2 and g.withdraw[e]:
         return False
     return (self.simple[v] or self.settled[v]) and not self.is_suspect[v] and noop(self, v)
 
