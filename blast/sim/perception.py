@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from librt.vecs import vec
 from mypy_extensions import i64
 
-from blast.sim.clock import EPS, P_EVAL, P_PERCEIVE
+from blast.sim.clock import EPS, P_PERCEIVE
 from blast.sim.edges import KIND_NAMES, MEMBER
 from blast.sim.evaluation import LOCAL
 from blast.sim.journal import Cause
@@ -60,9 +60,8 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
     bad0 = st0 != 0 or wr0 or not ctrl0
     answers = st0 == 1 and sh0 >= 1 - EPS and not wr0 and ctrl0  # renews leases
     # an evaluation due now is pushed at now rounded as Engine.schedule rounds it (once
-    # here, not per edge), with the node's own (v, None) arguments (no tuple per push)
+    # here, not per edge), as the bare node number (Agenda.push_node: no tuple per push)
     due = math.ceil(now / resolution - EPS) * resolution if resolution else now
-    idle = eng.idle
     # the reasons of consecutive dependents are mostly one tuple: built once per name
     last_name = ""
     reason: tuple[str, str, int | None] = (last_name, name_x, ev_or_none)
@@ -136,7 +135,7 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
             continue
         pending_eval[v] = now
         pending_reason[v] = reason
-        todo.push(due, P_EVAL, "eval", idle[v])  # as Engine.schedule does, inlined
+        todo.push_node(due, v)  # as Engine.recheck does, inlined
 
 
 def perceive(
