@@ -2,7 +2,8 @@
 
 The engine pushes while it pops: at the current instant (any priority, also lower
 than the event being handled) and later. The agenda must hand events out exactly as
-one heap of ``(time, priority, sequence)`` would, or the journals would change.
+one heap of ``(time, priority, sequence)`` would, or the journals would change, whether
+an evaluation is pushed with its arguments or as a bare node number (``push_node``).
 """
 
 from __future__ import annotations
@@ -34,8 +35,17 @@ def test_the_agenda_pops_in_the_heaps_order(first, steps):
     def push(t: float, priority: int) -> None:
         nonlocal seq
         seq += 1
-        agenda.push(t, priority, f"k{seq}", (seq,))
+        if priority == 2 and seq % 2:  # an evaluation pushed as a bare node number
+            agenda.push_node(t, seq)
+        else:
+            agenda.push(t, priority, f"k{seq}", (seq,))
         heapq.heappush(heap, (t, priority, seq))
+
+    def taken() -> tuple[float, str, tuple[int, ...]]:
+        if agenda.node >= 0:
+            assert (agenda.kind, agenda.args) == ("eval", ())
+            return agenda.t, f"k{agenda.node}", (agenda.node,)
+        return agenda.t, agenda.kind, agenda.args
 
     for t, priority in first:
         push(float(t), priority)
@@ -43,14 +53,14 @@ def test_the_agenda_pops_in_the_heaps_order(first, steps):
         if step is None:
             if agenda.pop():
                 now = agenda.t
-                got.append((agenda.t, agenda.kind, agenda.args))
+                got.append(taken())
             if heap:
                 t, _, s = heapq.heappop(heap)
                 want.append((t, f"k{s}", (s,)))
         else:
             push(now + step[0], step[1])
     while agenda.pop():
-        got.append((agenda.t, agenda.kind, agenda.args))
+        got.append(taken())
     while heap:
         t, _, s = heapq.heappop(heap)
         want.append((t, f"k{s}", (s,)))
@@ -65,5 +75,7 @@ def test_an_empty_agenda_has_nothing_to_pop():
     assert agenda.pop() and (agenda.t, agenda.kind) == (5.0, "fault_on")
     agenda.push(5.0, 1, "perceive", (3,))  # at the current instant, before the evaluation
     assert agenda.pop() and agenda.kind == "perceive"
-    assert agenda.pop() and agenda.args == (1, None)
+    agenda.push_node(5.0, 7)  # an evaluation of node 7, after the one pushed with arguments
+    assert agenda.pop() and agenda.args == (1, None) and agenda.node == -1
+    assert agenda.pop() and (agenda.kind, agenda.args, agenda.node) == ("eval", (), 7)
     assert not agenda.pop()

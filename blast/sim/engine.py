@@ -76,7 +76,6 @@ class Engine:
         self.bad_since = vec[float]([-1.0] * n_edges)
         self.ver = vec[i64]([0] * n_edges)
         self.agenda = agenda.Agenda()
-        self.idle: list[tuple[Any, ...]] = [(v, None) for v in range(n)]  # see recheck
         self.pending_eval = vec[float]([-1.0] * n)
         self.pending_reason: list[Reason] = [Cause("recovered")] * n
         self.evals_n, self.evals_t = vec[i64]([0] * n), vec[float]([-1.0] * n)  # per instant
@@ -175,9 +174,9 @@ class Engine:
             return
         self.pending_eval[v] = t
         self.pending_reason[v] = reason
-        if self.resolution:  # as schedule does, with v's own (v, None): no tuple per push
+        if self.resolution:  # as schedule does; the reason is kept beside: no tuple per push
             t = math.ceil(t / self.resolution - EPS) * self.resolution
-        self.agenda.push(t, P_EVAL, "eval", self.idle[v])
+        self.agenda.push_node(t, v)
 
     def wake_later(self, v: int, t: float, reason: Cause) -> None:
         """Re-evaluate ``v`` at a later ``t`` for a timer of its own (warm-up, ramp, failover)."""
@@ -214,7 +213,11 @@ class Engine:
                 e, version, st, sh, wr, ctrl, ev, mech = args
                 perception.perceive(self, e, version, st, sh, wr, ctrl, ev, mech)
             elif kind == "eval":
-                self._eval_event(args[0], args[1])
+                node = todo.node  # pushed by recheck (its reason kept beside), or a timer
+                if node >= 0:
+                    self._eval_event(node, None)
+                else:
+                    self._eval_event(args[0], args[1])
             elif kind == "fault_on":
                 triggers.fault_on(self, args[0])
             elif kind == "fault_off":
@@ -255,18 +258,22 @@ class Engine:
         Never for an edge off every cycle (:mod:`blast.sim.cycles`): no chain is walked.
         """
         g = self.g
-        if self.scc_edges != len(g.src):  # the first call, or a reroute added edges
-            self.scc, self.scc_edges = cycles.components(g), len(g.src)
-        if v == g.src[e] and self.scc[v] != self.scc[g.dst[e]]:
+        if v == g.src[e] and self.off_cycle(e):
             return False
         start = stretch_start(self, v)
         return start >= 0 and derives(self, self.pev[e], v, start)
 
+    def off_cycle(self, e: int) -> bool:
+        """Whether edge ``e`` lies on no dependency cycle (:mod:`blast.sim.cycles`)."""
+        g = self.g
+        if self.scc_edges != len(g.src):  # the first call, or a reroute added edges
+            self.scc, self.scc_edges = cycles.components(g), len(g.src)
+        return self.scc[g.src[e]] != self.scc[g.dst[e]]
+
     # --- evaluation -----------------------------------------------------------------
 
     def _eval_event(self, v: int, reason: Reason | None) -> None:
-        if reason is None:  # woken through wake(): the reason is kept beside
-            reason = self.pending_reason[v]
+        if reason is None:  # woken through recheck(): the reason is kept beside (read if run)
             self.pending_eval[v] = -1.0
         if self.evals_t[v] != self.now:
             self.evals_t[v], self.evals_n[v] = self.now, 0
@@ -285,6 +292,8 @@ class Engine:
         if not ((self.simple[v] or self.settled[v]) and skip.noop(self, v)):
             self.dpos[v] = CLEAN
             self.eval_t[v] = self.now
+            if reason is None:
+                reason = self.pending_reason[v]
             # not Cause(*reason): compiled, a star call is a generic call
             cause = reason if isinstance(reason, Cause) else Cause(reason[0], reason[1], reason[2])
             if v >= self.n_components:

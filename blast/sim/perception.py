@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING
 from librt.vecs import vec
 from mypy_extensions import i64
 
-from blast.sim.clock import EPS, P_EVAL, P_PERCEIVE
+from blast.sim.clock import EPS, P_PERCEIVE
 from blast.sim.edges import KIND_NAMES, MEMBER
 from blast.sim.evaluation import LOCAL
 from blast.sim.journal import Cause
-from blast.sim.skip import unfelt
+from blast.sim.skip import same, unfelt
 
 if TYPE_CHECKING:
     from blast.sim.engine import Engine, Reason
@@ -60,9 +60,8 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
     bad0 = st0 != 0 or wr0 or not ctrl0
     answers = st0 == 1 and sh0 >= 1 - EPS and not wr0 and ctrl0  # renews leases
     # an evaluation due now is pushed at now rounded as Engine.schedule rounds it (once
-    # here, not per edge), with the node's own (v, None) arguments (no tuple per push)
+    # here, not per edge), as the bare node number (Agenda.push_node: no tuple per push)
     due = math.ceil(now / resolution - EPS) * resolution if resolution else now
-    idle = eng.idle
     # the reasons of consecutive dependents are mostly one tuple: built once per name
     last_name = ""
     reason: tuple[str, str, int | None] = (last_name, name_x, ev_or_none)
@@ -111,7 +110,10 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
         # most edges: seen at once, applied here as :func:`perceive` would (inlined: hot)
         v = src[e]
         vdown = vst[v] == 2
-        felt = not (vdown and st != 2 and brk_zero[v] and unfelt(eng, e, v, st, sh, wr, ctrl))
+        felt = not (
+            (vdown and brk_zero[v] and unfelt(eng, e, v, st, sh, wr, ctrl))
+            or same(eng, e, st, sh, wr, ctrl, mech)
+        )
         if st == 0 and fm == "lease" and pmech[e] == "lease" and (pst[e] or pwr[e] or not pctrl[e]):
             dep = g.dep[e]
             if dep and dep.lease_work:
@@ -133,7 +135,7 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
             continue
         pending_eval[v] = now
         pending_reason[v] = reason
-        todo.push(due, P_EVAL, "eval", idle[v])  # as Engine.schedule does, inlined
+        todo.push_node(due, v)  # as Engine.recheck does, inlined
 
 
 def perceive(
@@ -144,7 +146,7 @@ def perceive(
     if version != eng.ver[e] or not g.alive[e]:
         return
     v = g.src[e]
-    felt = not unfelt(eng, e, v, st, sh, wr, ctrl)
+    felt = not (unfelt(eng, e, v, st, sh, wr, ctrl) or same(eng, e, st, sh, wr, ctrl, mech))
     if eng.pmech[e] == "lease" and st == 0 and (eng.pst[e] != 0 or eng.pwr[e] or not eng.pctrl[e]):
         dep = g.dep[e]
         if dep and dep.lease_work:

@@ -2,8 +2,9 @@
 
 Most evaluations in a large cascade re-derive what a component already is: it is down
 through one dependency and another one it reads earlier changes in a way that cannot
-matter, or a timer of its own fires while its inputs stay as they were. Both checks
-here are exact: skipping leaves the journal byte for byte the same (the golden
+matter, an edge shows a new event of its target that looks exactly as the last one did,
+or a timer of its own fires while its inputs stay as they were. The checks here are
+exact: skipping leaves the journal byte for byte the same (the golden
 journals and the bench graphs check it), only faster. The functions take the
 :class:`~blast.sim.engine.Engine` as ``self`` because they read its state arrays.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from blast.sim.edges import HARD
+from blast.sim.edges import HARD, MEMBER
 
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
@@ -57,7 +58,9 @@ def unfelt(self: Engine, e: int, v: int, st: int, sh: float, wr: bool, ctrl: boo
     True when ``v`` is down through an edge read after ``e`` that alone took it to 0
     (``brk_zero``), its last evaluation still holds (:func:`noop`), ``e`` is read
     before that edge, showed no wrong data and now shows nothing that lowers a share
-    or makes data wrong (its factor becomes exactly 1): the product of the shares read
+    or makes data wrong (its factor becomes exactly 1: anything but down through a
+    hard, control-plane or ``withdraw`` edge, or a partial share through a hard one;
+    a soft or async edge seen down only degrades): the product of the shares read
     before the stop can only grow (IEEE products are monotone), so the same edge stops
     the evaluation at 0 with the same cause, and ``wrong`` is the same. Such a
     perception is recorded and wakes ``v`` as any other (so that evaluations run at
@@ -67,9 +70,45 @@ def unfelt(self: Engine, e: int, v: int, st: int, sh: float, wr: bool, ctrl: boo
     """
     if not ENABLED:
         return False
-    if st == 2 or wr or not ctrl or self.st[v] != 2 or not self.brk_zero[v] or self.pwr[e]:
+    if wr or not ctrl or self.st[v] != 2 or not self.brk_zero[v] or self.pwr[e]:
         return False
     g = self.g
-    if g.opos[e] >= self.brk[v] or (sh != 1.0 and g.kind[e] == HARD and not g.control[e]):
+    if g.opos[e] >= self.brk[v]:
+        return False
+    if g.control[e]:
+        if st == 2:
+            return False
+    elif g.kind[e] == HARD or g.kind[e] == MEMBER:
+        if st == 2 or sh != 1.0:
+            return False
+    elif st == 2 and g.withdraw[e]:
         return False
     return (self.simple[v] or self.settled[v]) and not self.is_suspect[v] and noop(self, v)
+
+
+def same(self: Engine, e: int, st: int, sh: float, wr: bool, ctrl: bool, mech: str) -> bool:
+    """Whether edge ``e`` showing ``(st, sh, wr, ctrl, mech)`` reads exactly as it did.
+
+    True when only the event behind what the edge shows changes (its target moved on
+    to a new event that looks the same: still down, another cause) and the edge lies
+    on no dependency cycle. An evaluation reads that event (``pev``) in three places
+    only: whether the badness derives from the dependent itself (``supported_by``: on
+    no cycle it never does, whatever the event, :mod:`blast.sim.cycles`), whether it
+    may be trusted (the target being re-derived: :func:`noop` re-checks that when it
+    runs), and the ``upstream`` of the cause and the inputs recorded with a new event
+    (the state, share and cause read are the same, so there is no new event:
+    ``Engine.set_state`` keeps one whose state, dependency and mechanism are
+    unchanged). Such a perception is recorded and wakes the dependent as any other,
+    but does not mark ``e`` as changed (``dpos``), as :func:`unfelt` does not.
+    """
+    if not ENABLED:
+        return False
+    if (
+        st != self.pst[e]
+        or sh != self.psh[e]
+        or wr != self.pwr[e]
+        or ctrl != self.pctrl[e]
+        or mech != self.pmech[e]
+    ):
+        return False
+    return self.off_cycle(e)
