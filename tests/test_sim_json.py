@@ -74,3 +74,38 @@ def test_a_journal_with_queue_series_writes_as_before():
     )
     assert graph_run.queues
     assert graph_run.to_json() == _standard(graph_run.to_dict()) + "\n"
+
+
+def test_a_journal_with_numbers_orjson_writes_differently_takes_the_walk():
+    """Tiny and non-finite floats, a seed beyond 64 bits: ``to_json`` (whose quick path
+    checks the numbers column by column) still writes the standard library's text."""
+    from datetime import UTC, datetime
+
+    from blast.sim.journal import Cause, Event, Journal, QueuePoint, Trigger
+
+    def journal(t: float, share: float, backlog: float, seed: int) -> Journal:
+        cause = Cause("fault", trigger="f")
+        return Journal(
+            graph="g",
+            scenario="s",
+            start=datetime(2025, 10, 20, tzinfo=UTC),
+            horizon=3600.0,
+            seed=seed,
+            components=("db",),
+            user_facing=("db",),
+            triggers=(Trigger("f", "fault:down", t, None, ("db",)),),
+            events=(Event(0, t, "db", "down", share, False, cause),),
+            queues={"db": (QueuePoint(t, backlog, 1.0, 2.0, 2.0, 0.0),)},
+        )
+
+    plain = journal(60.0, 0.5, 3.0, 0)
+    assert plain.to_json() == _standard(plain.to_dict()) + "\n"
+    for odd in (
+        journal(1e-05, 0.5, 3.0, 0),
+        journal(60.0, 5e-324, 3.0, 0),
+        journal(60.0, 0.5, math.inf, 0),
+        journal(60.0, 0.5, math.nan, 0),
+        journal(60.0, 0.5, 3.0, 2**70),
+    ):
+        assert odd.to_json() == _standard(odd.to_dict()) + "\n"
+        assert odd.to_json_bytes() == odd.to_json().encode()

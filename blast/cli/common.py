@@ -224,6 +224,13 @@ def _stdout() -> BinaryIO | _TextSink:
     return buffer if buffer is not None else _TextSink(sys.stdout)
 
 
+def emit_bytes(data: bytes) -> None:
+    """Print ``data``, text already encoded as UTF-8 (no decoding and encoding it again)."""
+    out = _stdout()
+    out.write(data)
+    out.flush()
+
+
 def emit_json(data: Mapping[str, Any]) -> None:
     """Print ``data`` (a shallow dict of plain values) as indented JSON."""
     import orjson

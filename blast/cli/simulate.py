@@ -11,7 +11,14 @@ import argparse
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from blast.cli.common import add_graph_argument, emit_json, header, load_graph_arg, table
+from blast.cli.common import (
+    add_graph_argument,
+    emit_bytes,
+    emit_json,
+    header,
+    load_graph_arg,
+    table,
+)
 from blast.model.durations import format_duration, parse_duration
 
 if TYPE_CHECKING:
@@ -233,7 +240,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             _print_journal(journal, graph)
         return run_compare(args, journal, scenario, args.scenario or scenario.name, graph)
     if args.json:
-        print(journal.to_json(), end="")
+        emit_bytes(journal.to_json_bytes())
     elif args.csv:
         _write_csv(journal, args.csv)
     else:

@@ -68,6 +68,7 @@ _CODE = (
     "model/graph.py",
     "model/compact.py",
     "model/lazymodels.py",
+    "model/simparams.py",
     "model/enums.py",
 )
 

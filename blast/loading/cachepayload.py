@@ -40,6 +40,7 @@ from blast.loading.files import display
 from blast.model.compact import Columns, Edges
 from blast.model.graph import Compact, Graph
 from blast.model.lazymodels import LazyModels
+from blast.model.simparams import SimParams
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -104,6 +105,9 @@ def encode(graph: Graph, written: tuple[WrittenItems, WrittenItems] | None = Non
             "components": components,
             "groups": groups,
         }
+        sim = _sim_params(graph)
+        if sim is not None:
+            blocks["sim"] = sim.to_json()
         sections, at = {}, 0
         for name, block in blocks.items():
             sections[name] = [at, len(block)]
@@ -180,6 +184,7 @@ def decode(data: bytes, files: Sequence[Path], entry: Path | None = None) -> Gra
             position,
             len(ids),
         )
+        sim = SimParams(block("sim")) if "sim" in sections else None
         group_names = tuple(meta["group_names"])
         if len(group_names) != len(group_ids) or not set(map(type, group_names)) <= {str}:
             raise ValueError("group names do not match the groups")
@@ -193,7 +198,18 @@ def decode(data: bytes, files: Sequence[Path], entry: Path | None = None) -> Gra
         name=name,
         files=tuple(display(p) for p in files),
         references=references,
-        compact=Compact(columns, edges, nodes, position, group_names),
+        compact=Compact(columns, edges, nodes, position, group_names, sim),
+    )
+
+
+def _sim_params(graph: Graph) -> SimParams | None:
+    """The graph's simulation parameters in compact form: kept by the loader's fast pass,
+    else taken from the models when they are at hand (a graph the usual passes built)."""
+    if graph.compact is not None:
+        return graph.compact.sim
+    edges = graph.edge_arrays
+    return SimParams.of_models(
+        len(graph.components), edges.start, enumerate(graph.components.values())
     )
 
 

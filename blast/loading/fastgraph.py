@@ -23,7 +23,7 @@ took 2.5 s, after 3 s less of pydantic (docs/benchmarks.md).
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import accumulate, chain
 from typing import TYPE_CHECKING, Any
 
@@ -33,9 +33,10 @@ from blast.loading.vouch import COLUMNS, GroupRow, Row
 from blast.model.compact import Columns, Edges
 from blast.model.graph import Compact, Graph
 from blast.model.lazymodels import LazyModels
+from blast.model.simparams import SimParams
 
 if TYPE_CHECKING:
-    from blast.model.spec import RedundancyGroup
+    from blast.model.spec import Component, RedundancyGroup
 
 _URL = ("http://", "https://")
 
@@ -58,12 +59,15 @@ def assemble(
     *,
     name: str,
     files: tuple[str, ...],
+    validated: Iterable[tuple[int, Component]] = (),
 ) -> Graph | None:
     """The graph of these components (in file order), groups and reference tables, or None
     when a check across items or files fails (see the module docstring).
 
     ``written`` holds each component's and group's JSON in the same order
-    (:attr:`blast.loading.loader.Checked.written`).
+    (:attr:`blast.loading.loader.Checked.written`); ``validated`` the components pydantic
+    validated, with their positions: only they may set simulation parameters, which
+    the graph keeps in compact form (:mod:`blast.model.simparams`).
     """
     references = _references(tables)
     if references is None:
@@ -103,6 +107,7 @@ def assemble(
             return None  # a dependency or member naming no component or group
         del needs, target
         columns = Columns(*_columns(rows, ids))
+        sim = SimParams.of_models(len(ids), edges.start, validated)
     components = LazyModels(ids, *_chunks_joined(written[0]), *_validators("components"), position)
     group_ids = nodes[len(ids) :]
     blob, offsets = _chunks_joined(written[1])
@@ -113,7 +118,7 @@ def assemble(
         name=name,
         files=files,
         references=references,
-        compact=Compact(columns, edges, nodes, position, tuple(g.name for g in groups)),
+        compact=Compact(columns, edges, nodes, position, tuple(g.name for g in groups), sim),
     )
 
 

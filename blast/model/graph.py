@@ -19,6 +19,7 @@ from blast.model.compact import (
 )
 from blast.model.enums import DependencyType
 from blast.model.lazymodels import LazyModels
+from blast.model.simparams import SimParams
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -100,6 +101,8 @@ class Compact:
     position: dict[str, int]
     """Every node's position (components, then groups), shared by the models' mappings."""
     group_names: tuple[str, ...]
+    sim: SimParams | None = None
+    """The simulation parameters in compact form (:mod:`blast.model.simparams`), when kept."""
 
 
 @dataclass(frozen=True)

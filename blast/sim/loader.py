@@ -10,6 +10,7 @@ dependencies, and times inside the horizon.
 from __future__ import annotations
 
 import re
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -62,25 +63,34 @@ class _Checker:
                 groups=groups,
             )
             return
-        comps = list(self.graph.components.values())
-        for key, values in (
-            ("region", {c.region for c in comps}),
-            ("az", {c.az for c in comps if c.az}),
-            ("provider", {c.provider for c in comps if c.provider}),
-        ):
+        for key in ("region", "az", "provider"):
             value = getattr(target, key)
-            if value is not None and value not in values:
+            if value is not None and value not in (values := self._places(key)):
                 self.add(
                     (*path, key), f"no component has {key} '{value}'{_did_you_mean(value, values)}"
                 )
                 return
+        if target.az is not None:  # zones are no column: the models
+            places = [(c.region, c.az, c.provider) for c in self.graph.components.values()]
+        else:
+            columns = self.graph.columns
+            places = list(zip(columns.regions, repeat(None), columns.providers, strict=False))
         if not any(
-            (target.region in (None, c.region))
-            and (target.az in (None, c.az))
-            and (target.provider in (None, c.provider))
-            for c in comps
+            (target.region in (None, region))
+            and (target.az in (None, az))
+            and (target.provider in (None, provider))
+            for region, az, provider in places
         ):
             self.add(path, f"no component matches {target.describe()}")
+
+    def _places(self, key: str) -> set[str]:
+        """Every region, zone or provider a component names (``key``); regions and
+        providers from the graph's columns, which build no model."""
+        if key == "region":
+            return set(self.graph.columns.regions)
+        if key == "provider":
+            return {p for p in self.graph.columns.providers if p}
+        return {c.az for c in self.graph.components.values() if c.az}
 
     def _mapping(self, path: DataPath) -> bool:
         data: Any = self.doc.data

@@ -16,6 +16,7 @@ from blast.errors import ScenarioError, UnknownComponentError
 from blast.model.graph import Graph
 from blast.model.spec import Component, Dependency
 from blast.sim.journal import Trigger
+from blast.sim.params import engine_graph
 from blast.sim.scenario import Action, Fault, ScenarioDocument, Target
 
 
@@ -52,13 +53,25 @@ def resolve_target(graph: Graph, target: Target, *, groups: bool = False) -> tup
         if target.component in graph.components or (groups and target.component in graph.groups):
             return (target.component,)
         raise UnknownComponentError(f"no component named '{target.component}'")
-    found = tuple(
-        c.id
-        for c in graph.components.values()
-        if (target.region is None or c.region == target.region)
-        and (target.az is None or c.az == target.az)
-        and (target.provider is None or c.provider.lower() == target.provider.lower())
-    )
+    provider = target.provider.lower() if target.provider is not None else None
+    if target.az is not None:  # zones are no column: the models
+        found = tuple(
+            c.id
+            for c in graph.components.values()
+            if (target.region is None or c.region == target.region)
+            and c.az == target.az
+            and (provider is None or c.provider.lower() == provider)
+        )
+    else:  # the columns, which build no model
+        columns = graph.columns
+        found = tuple(
+            cid
+            for cid, region, owner in zip(
+                columns.ids, columns.regions, columns.providers, strict=True
+            )
+            if (target.region is None or region == target.region)
+            and (provider is None or owner.lower() == provider)
+        )
     if not found:
         raise UnknownComponentError(f"no component matches {target.describe()}")
     return found
@@ -129,7 +142,7 @@ def make_plan(graph: Graph, doc: ScenarioDocument) -> Plan:
             t_off = max(t_on, action_t[f.until])
         faults.append(PlannedFault(f, t_on, t_off, resolve_target(graph, f.target)))
     name = doc.name or "scenario"
-    return Plan(graph, name, start, doc.horizon, tuple(faults), tuple(actions))
+    return Plan(engine_graph(graph), name, start, doc.horizon, tuple(faults), tuple(actions))
 
 
 def triggers_of(plan: Plan) -> tuple[Trigger, ...]:
