@@ -110,10 +110,11 @@ def propagate(
     <State.DOWN: 'down'>
     """
     failed = frozenset(failed)
-    unknown = sorted(f for f in failed if f not in graph.components)
+    topo = graph.topology
+    position, n_components = topo.position, topo.n_components  # components come first
+    unknown = sorted(f for f in failed if position.get(f, n_components) >= n_components)
     if unknown:
         raise UnknownComponentError(f"no component named {', '.join(map(repr, unknown))}")
-    topo = graph.topology
     nodes = topo.nodes
     with gc_paused():
         state, cause, order = spread(topo, [topo.position[node] for node in sorted(failed)])

@@ -69,10 +69,11 @@ class BlindSpot:
 
 def watchers(graph: Graph) -> tuple[str, ...]:
     """Ids of the monitoring components and status pages, in file order."""
+    columns = graph.columns
     return tuple(
         cid
-        for cid, c in graph.briefs.items()
-        if c.kind in WATCHER_KINDS or WATCHER_TAGS.intersection(c.tags)
+        for cid, kind, tags in zip(columns.ids, columns.kinds, columns.tags, strict=True)
+        if kind in WATCHER_KINDS or WATCHER_TAGS.intersection(tags)
     )
 
 
