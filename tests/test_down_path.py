@@ -6,7 +6,7 @@ import itertools
 
 from hypothesis import given, settings
 
-from blast.analysis.propagation import State, down_path, down_paths, propagate
+from blast.analysis.propagation import State, down_path, down_paths, down_paths_each, propagate
 from tests.strategies import graphs, random_graph
 
 
@@ -39,3 +39,23 @@ def test_down_path_equals_propagate_path_for_pairs_on_larger_graphs():
             if state is State.DOWN and set(down_path(graph, list(p), n)) & set(graph.groups)
         ]
         assert through_group  # groups that fell with two members are on some paths
+
+
+def assert_waves_match(graph) -> None:
+    nodes = [*graph.components, *graph.groups]
+    waves = {c: nodes[i % 3 :: 3] for i, c in enumerate(graph.components)}
+    expected = {
+        c: {n: propagate(graph, [c]).path(n) for n in wanted} for c, wanted in waves.items()
+    }
+    assert down_paths_each(graph, waves) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(graphs)
+def test_down_paths_each_equal_propagate_paths(graph):
+    assert_waves_match(graph)
+
+
+def test_down_paths_each_equal_propagate_paths_on_larger_graphs():
+    for seed in range(3):
+        assert_waves_match(random_graph(seed + 40, n=40, n_groups=8, density=0.08))

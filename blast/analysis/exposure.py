@@ -93,10 +93,13 @@ def region_components(graph: Graph, region: str, providers: Sequence[str] = ()) 
     """
     check_region(graph, region)
     wanted = {p.lower() for p in providers}
+    columns = graph.columns  # read as columns: no per-component record is built
     found = tuple(
         cid
-        for cid, c in graph.briefs.items()
-        if c.region == region and (not wanted or c.provider.lower() in wanted)
+        for cid, in_region, provider in zip(
+            columns.ids, columns.regions, columns.providers, strict=True
+        )
+        if in_region == region and (not wanted or provider.lower() in wanted)
     )
     if not found:
         raise UnknownComponentError(
@@ -165,7 +168,8 @@ def exposure(
     exposures.sort(key=lambda e: (_ORDER[e.state], e.component))
     failed_sorted = tuple(sorted(set(failed)))
     reached = reached_from_user_facing(graph)
-    global_failed = [c for c in failed_sorted if graph.briefs[c].scope is Scope.GLOBAL]
+    scopes, position = graph.columns.scopes, graph.topology.position
+    global_failed = [c for c in failed_sorted if scopes[position[c]] is Scope.GLOBAL]
     return RegionExposure(
         regions=all_regions,
         providers=tuple(p.lower() for p in providers),

@@ -110,10 +110,11 @@ def propagate(
     <State.DOWN: 'down'>
     """
     failed = frozenset(failed)
-    unknown = sorted(f for f in failed if f not in graph.components)
+    topo = graph.topology
+    position, n_components = topo.position, topo.n_components  # components come first
+    unknown = sorted(f for f in failed if position.get(f, n_components) >= n_components)
     if unknown:
         raise UnknownComponentError(f"no component named {', '.join(map(repr, unknown))}")
-    topo = graph.topology
     nodes = topo.nodes
     with gc_paused():
         state, cause, order = spread(topo, [topo.position[node] for node in sorted(failed)])
@@ -193,12 +194,73 @@ def down_paths(
     failed = frozenset(failed)
     wanted = list(dict.fromkeys(wanted))
     topo = graph.topology
-    if any(f not in graph.components for f in failed) or any(
-        n not in topo.position for n in wanted
-    ):
-        outcome = propagate(graph, failed)
-        return {n: outcome.path(n) for n in wanted}
-    nodes, dependents, targets, min_up = topo.nodes, topo.dependents, topo.targets, topo.min_up
+    if _known(graph, failed, wanted):
+        paths = _wave_paths(topo, topo.dependents, failed, wanted)
+        if paths is not None:
+            return paths
+    outcome = propagate(graph, failed)
+    return {n: outcome.path(n) for n in wanted}
+
+
+def down_paths_each(
+    graph: Graph, waves: Mapping[str, Iterable[str]]
+) -> dict[str, dict[str, tuple[str, ...]]]:
+    """``down_paths(graph, [f], waves[f])`` for each failed component ``f`` of ``waves``, each
+    wave confined to what the wanted nodes need.
+
+    A node goes down only through what it needs (hard dependencies and group
+    members, directly or not). A breadth-first walk confined to a part of the
+    graph closed under needs keeps that part's nodes in the same order, with the
+    same causes: the queue only loses nodes that no node of the part waits for.
+    So the waves enter only the nodes below the wanted ones, whose dependents in
+    that part are listed once for all the waves: ``blast exposure``'s 48 waves at
+    100,000 components each walk within 3,000 nodes instead of the whole graph.
+    """
+    topo = graph.topology
+    wanted_of = {f: list(dict.fromkeys(ns)) for f, ns in waves.items()}
+    every = [topo.position[n] for ns in wanted_of.values() for n in ns if n in topo.position]
+    inside = set(nodes_below(topo, every))
+    rows: list[tuple[tuple[int, int], ...]] = [()] * len(topo.nodes)
+    for v in inside:
+        rows[v] = tuple(e for e in topo.dependents[v] if e[0] in inside)
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    for f, wanted in wanted_of.items():
+        paths = None
+        if _known(graph, [f], wanted):
+            paths = _wave_paths(topo, rows, frozenset((f,)), wanted)
+        found[f] = down_paths(graph, [f], wanted) if paths is None else paths
+    return found
+
+
+def nodes_below(topo: Topology, nodes: Iterable[int]) -> list[int]:
+    """``nodes`` (positions) and everything they need, hard or as a group's members, directly
+    or not: distinct, breadth first."""
+    seen = list(dict.fromkeys(nodes))
+    found = set(seen)
+    head = 0
+    while head < len(seen):
+        for t in topo.hard_targets[seen[head]]:
+            if t not in found:
+                found.add(t)
+                seen.append(t)
+        head += 1
+    return seen
+
+
+def _known(graph: Graph, failed: Iterable[str], wanted: Iterable[str]) -> bool:
+    position = graph.topology.position
+    return all(f in graph.components for f in failed) and all(n in position for n in wanted)
+
+
+def _wave_paths(
+    topo: Topology,
+    dependents: Sequence[Sequence[tuple[int, int]]],
+    failed: frozenset[str],
+    wanted: list[str],
+) -> dict[str, tuple[str, ...]] | None:
+    """:func:`propagate`'s down wave from ``failed`` over ``dependents``, cut short once every
+    wanted node has fallen: their paths, or None when one does not fall."""
+    nodes, targets, min_up = topo.nodes, topo.targets, topo.min_up
     goals = {topo.position[n] for n in wanted}
     lost: dict[int, int] = {}  # for a group: members down so far
     cause: dict[int, int] = {}
@@ -224,8 +286,7 @@ def down_paths(
             if d in goals:
                 missing -= 1
     if missing:
-        outcome = propagate(graph, failed)
-        return {n: outcome.path(n) for n in wanted}
+        return None
     paths = {}
     for n in wanted:
         chain = [topo.position[n]]

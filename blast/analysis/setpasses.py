@@ -125,16 +125,21 @@ def union_closure(
     return result
 
 
+OCCURRENCE_BATCH = 1 << 20
+"""Elements counted per bincount in :func:`occurrences`: the 8-byte copy numpy makes of a
+batch stays in cache (at 100,000 components, 0.20 s instead of 0.27-0.30 s with 4 M)."""
+
+
 def occurrences(sets: Iterable[FrozenBitMap], size: int) -> np.ndarray:
     """How many of ``sets`` hold each value below ``size``: a bincount in batches (the
-    arrays of a few million elements at a time, never all of them at once). The
+    arrays of about a million elements at a time, never all of them at once). The
     sets' arrays are appended to one ``array.array`` (a copy in C): a numpy view of
     each small array costs more than the counting."""
     counts = np.zeros(size, dtype=np.int64)
     batch = array("I")
     for bits in sets:
         batch.extend(bits.to_array())
-        if len(batch) > 1 << 22:
+        if len(batch) > OCCURRENCE_BATCH:
             counts += np.bincount(np.frombuffer(batch, dtype=np.uint32), minlength=size)
             batch = array("I")
     if batch:

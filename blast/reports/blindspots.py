@@ -23,15 +23,17 @@ The function is pure and shared by ``blast report`` and ``blast check``.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from pyroaring import BitMap, FrozenBitMap
 
 from blast.analysis.exposure import region_components
 from blast.analysis.index import FailureIndex
 from blast.analysis.killers import killers_below
-from blast.analysis.propagation import Outcome, State, down_path, down_paths, propagate
+from blast.analysis.propagation import Outcome, State, down_path, down_paths_each, propagate
+from blast.analysis.setpasses import occurrences
 from blast.model import Kind
 from blast.model.graph import Graph
 
@@ -67,10 +69,11 @@ class BlindSpot:
 
 def watchers(graph: Graph) -> tuple[str, ...]:
     """Ids of the monitoring components and status pages, in file order."""
+    columns = graph.columns
     return tuple(
         cid
-        for cid, c in graph.briefs.items()
-        if c.kind in WATCHER_KINDS or WATCHER_TAGS.intersection(c.tags)
+        for cid, kind, tags in zip(columns.ids, columns.kinds, columns.tags, strict=True)
+        if kind in WATCHER_KINDS or WATCHER_TAGS.intersection(tags)
     )
 
 
@@ -126,12 +129,13 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
     found: list[BlindSpot] = []
     region_down: set[str] = set()
     region_paths: dict[str, tuple[str, ...]] = {}
+    listed = watchers(graph)
     if region is not None and any(c.region == region for c in graph.briefs.values()):
         outcome = propagate(graph, region_components(graph, region))
         region_down = set(outcome.nodes_in(State.DOWN))
-        region_paths = {w: outcome.path(w) for w in watchers(graph) if w in region_down}
-    every = set(watchers(graph))
-    for w in watchers(graph):
+        region_paths = {w: outcome.path(w) for w in listed if w in region_down}
+    every = set(listed)
+    for w in listed:
         watched = watched_by(graph, w, every)
         if not watched:
             continue
@@ -185,6 +189,31 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
     return tuple(found)
 
 
+def _hits_of(
+    killers: Mapping[int, FrozenBitMap], victims: Sequence[int], mine: BitMap, nodes: Sequence[str]
+) -> dict[str, int]:
+    """For each component of ``mine``, how many of ``victims`` (positions) it kills.
+
+    Victims behind the same infrastructure share their killers: each distinct set of
+    shared killers is counted once, times how many victims have it.
+    """
+    sets = Counter(FrozenBitMap(killers[x] & mine) for x in victims)
+    counts: Counter[int] = Counter()
+    for bits, times in sets.items():
+        for b in bits:
+            counts[b] += times
+    return {nodes[b]: k for b, k in counts.items()}
+
+
+def _hits_in(tally: np.ndarray, mine: BitMap, nodes: Sequence[str]) -> dict[str, int]:
+    """:func:`_hits_of` from ``tally``, how many victims each position kills (the
+    victims' killer sets counted by :func:`~blast.analysis.setpasses.occurrences`)."""
+    bits = np.frombuffer(mine.to_array(), dtype=np.uint32)
+    found = tally[bits]
+    kept = found > 0
+    return dict(zip([nodes[b] for b in bits[kept].tolist()], found[kept].tolist(), strict=True))
+
+
 def blind_spots_in(
     graph: Graph | FailureIndex,
     failed: Sequence[str],
@@ -217,11 +246,15 @@ def blind_spots_in(
         outcome = propagate(graph, list(failed))
     down = set(outcome.nodes_in(State.DOWN))
     dark = []
-    every = set(watchers(graph))
-    for w in watchers(graph):
+    listed = watchers(graph)
+    every = set(listed)
+    victims_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # status pages share what they watch
+    for w in listed:
         if w in down:
             watched = watched_by(graph, w, every)
-            victims = tuple(x for x in watched if x in down)
+            victims = victims_of.get(watched)
+            if victims is None:
+                victims = victims_of[watched] = tuple(x for x in watched if x in down)
             if victims:
                 dark.append((w, watched, victims))
     killers = killers_below(
@@ -229,18 +262,22 @@ def blind_spots_in(
     )
     shared_of: dict[str, tuple[str, ...]] = {}
     down_bits = BitMap(pos[x] for x in down)  # one intersection per watcher, in C
+    uses = Counter(victims for _, _, victims in dark)
+    tallies: dict[tuple[str, ...], np.ndarray] = {}
     for w, _, victims in dark:
         me = pos[w]
         mine = BitMap(killers[me] & down_bits)
         mine.discard(me)
-        # victims behind the same infrastructure share their killers: count each
-        # distinct set of shared killers once, times how many victims have it
-        sets = Counter(FrozenBitMap(killers[pos[x]] & mine) for x in victims)
-        counts: Counter[int] = Counter()
-        for bits, times in sets.items():
-            for b in bits:
-                counts[b] += times
-        hits = {nodes[b]: k for b, k in counts.items()}
+        if uses[victims] > 1:
+            # watchers of the same victims (status pages watch every user-facing
+            # component): how many victims each component kills, counted once for all
+            tally = tallies.get(victims)
+            if tally is None:
+                tally = occurrences((killers[pos[x]] for x in victims), len(nodes))
+                tallies[victims] = tally
+            hits = _hits_in(tally, mine, nodes)
+        else:
+            hits = _hits_of(killers, [pos[x] for x in victims], mine, nodes)
         if hits:
             dist = _distances(graph, w)
             shared_of[w] = tuple(sorted(hits, key=lambda s: (-hits[s], dist.get(s, 1 << 30), s)))
@@ -248,9 +285,7 @@ def blind_spots_in(
     by_cause: dict[str, list[str]] = {}
     for w, shared in shared_of.items():
         by_cause.setdefault(shared[0], []).append(w)
-    paths = {
-        w: p for name, ws in by_cause.items() for w, p in down_paths(graph, [name], ws).items()
-    }
+    paths = {w: p for found in down_paths_each(graph, by_cause).values() for w, p in found.items()}
     found: list[BlindSpot] = []
     for w, watched, victims in dark:
         c = graph.briefs[w]
