@@ -285,21 +285,37 @@ def leading_spofs(
     (those tied with the ``top``-th on the first key, and those before it) are
     walked. None when more than :data:`ROW_WALKS` tie (the full sets are cheaper).
     """
+    return _leading(index, top, with_degraders=True)
+
+
+def top_spofs(index: FailureIndex, top: int) -> tuple[tuple[Spof, ...], int]:
+    """The first ``top`` SPOFs of :func:`shared_spofs`'s complete list, and how many
+    there are: :func:`leading_spofs` without the degraders (``blast report``)."""
+    found = _leading(index, top, with_degraders=False)
+    assert found is not None  # only the degraders' ties can decline
+    return found[0], found[2]
+
+
+def _leading(
+    index: FailureIndex, top: int, *, with_degraders: bool
+) -> tuple[tuple[Spof, ...], tuple[Degrader, ...], int, int] | None:
     from blast.analysis.counts import FailureCounts, leading
 
     counts = FailureCounts(index)
     down, facing = counts.down, counts.is_user_facing
     victims = counts.victims_down
-    hit = counts.victims_affected - victims  # degraded user-facing, when none is down
     others = victims - facing  # itself excluded
     spof_bits = np.flatnonzero(others > 0)
-    degrader_bits = np.flatnonzero((others == 0) & (hit > 0))
     rank = counts.name_rank
     spof_order = np.lexsort((rank[spof_bits], -down[spof_bits], -others[spof_bits]))
     first = spof_bits[spof_order[:top]]
-    candidates = degrader_bits[leading([-hit[degrader_bits]], top)]
-    if len(candidates) > ROW_WALKS:
-        return None
+    degrader_bits = candidates = np.zeros(0, dtype=np.int64)
+    if with_degraders:
+        hit = counts.victims_affected - victims  # degraded user-facing, when none is down
+        degrader_bits = np.flatnonzero((others == 0) & (hit > 0))
+        candidates = degrader_bits[leading([-hit[degrader_bits]], top)]
+        if len(candidates) > ROW_WALKS:
+            return None
     components = index.graph.briefs
     walked = [*first.tolist(), *candidates.tolist()]
     affected = dict(zip(walked, (w.affected for w in counts.details(walked)), strict=True))

@@ -21,11 +21,24 @@ DESCRIPTION = (
 
 
 def _description(path: str) -> str:
+    """The graph file's top-level ``description`` (the graph itself does not keep it).
+
+    The file was read and checked already, so it is read again unlocated (the fast
+    parse the loader uses). A file whose bytes hold no ``description`` and no
+    backslash (the only way to spell a key without writing it out: an escape in a
+    double-quoted scalar; files are UTF-8) has none, and is not parsed at all.
+    """
     from pathlib import Path
 
-    from blast.loading.yamlsource import read_yaml
+    from blast.loading.files import STDIN, read_bounded
+    from blast.loading.yamlsource import parse_yaml
 
-    data = read_yaml(Path(path)).data
+    if path == STDIN:  # read once already, by the loader
+        return ""
+    raw = read_bounded(Path(path))
+    if b"description" not in raw and b"\\" not in raw:
+        return ""
+    data = parse_yaml(raw, path, located=False).data
     value = data.get("description", "") if isinstance(data, dict) else ""
     return value if isinstance(value, str) else ""
 

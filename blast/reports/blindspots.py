@@ -109,6 +109,25 @@ def _distances(graph: Graph, start: str) -> dict[str, int]:
     return {topo.nodes[v]: d for v, d in seen.items()}
 
 
+def _shared_hits(index: FailureIndex, watcher: str, watched: Sequence[str]) -> dict[str, int]:
+    """The components (the watcher aside) whose failure alone takes down ``watcher`` and
+    some of ``watched``, with how many of ``watched`` each takes down.
+
+    Read from killer sets: ``b`` takes ``x`` down exactly when ``b`` is in
+    ``killers(x)``, so no blast-radius set is built. Watched components behind the
+    same infrastructure share their killers: each distinct set counts once, times
+    how many have it.
+    """
+    mine = BitMap(index.killers(watcher))
+    mine.discard(index.bit[watcher])
+    sets = Counter(FrozenBitMap(index.killers(x) & mine) for x in watched)
+    counts: Counter[int] = Counter()
+    for bits, times in sets.items():
+        for b in bits:
+            counts[b] += times
+    return {index.ids[b]: k for b, k in counts.items()}
+
+
 def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[BlindSpot, ...]:
     """Every watcher that fails together with something it watches.
 
@@ -140,20 +159,14 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
         if not watched:
             continue
         c = graph.briefs[w]
-        me = index.bit[w]
-        shared = []
-        watched_bits = FrozenBitMap(index.bit[x] for x in watched)
-        hits: dict[str, int] = {}
-        for b in index.killers(w):
-            if b != me and index.down_of[b].intersect(watched_bits):
-                shared.append(index.ids[b])
-                hits[index.ids[b]] = index.down_of[b].intersection_cardinality(watched_bits)
+        hits = _shared_hits(index, w, watched)
+        shared = sorted(hits)
         if shared:
             dist = _distances(graph, w)
             shared.sort(key=lambda s: (-hits[s], dist.get(s, 1 << 30), s))
             nearest = shared[0]  # takes down the most watched components
-            down = index.down(nearest)
-            victims = tuple(x for x in watched if index.bit[x] in down)
+            bit = index.bit[nearest]
+            victims = tuple(x for x in watched if bit in index.killers(x))
             found.append(
                 BlindSpot(
                     watcher=w,

@@ -1,6 +1,6 @@
 """The architect's report: one serialisable result that HTML, Markdown and JSON render.
 
-Built from the static analysis (:func:`blast.report.shared_spofs`, the failure
+Built from the static analysis (:func:`blast.report.top_spofs`, the failure
 index, region exposure) plus, optionally, :class:`~blast.reports.figures.SimulationFigures`.
 Order of the content: a summary (what a region event takes down, the
 concentration score, the top SPOFs), then per SPOF what it takes down, why (one
@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 from blast import __version__
 from blast.analysis.exposure import exposure, region_components
 from blast.analysis.index import FailureIndex, build_index
-from blast.analysis.propagation import propagate
+from blast.analysis.propagation import Outcome, State, propagate
 from blast.model.graph import Graph
-from blast.report import shared_spofs
+from blast.report import Spof, top_spofs
 from blast.reports.blindspots import BlindSpot, blind_spots
 from blast.reports.figures import SimulationFigures
 from blast.reports.mitigations import Mitigation, finish, plans
-from blast.reports.whatif import measure_all, user_facing_down
+from blast.reports.whatif import measure_all
 
 if TYPE_CHECKING:
     from blast.sim import ScenarioDocument
@@ -123,26 +123,28 @@ class Report:
         return asdict(self)
 
 
-def recovery_order(index: FailureIndex, spof: str) -> tuple[tuple[str, ...], ...]:
+def recovery_order(
+    index: FailureIndex, spof: str, outcome: Outcome | None = None
+) -> tuple[tuple[str, ...], ...]:
     """Waves in which what ``spof`` took down can come back, the SPOF first.
 
     A component is in wave ``k`` when every hard dependency it lost is back by
     wave ``k - 1`` (a group is back once ``min_up`` members are); members of a
     cycle of hard dependencies share a wave: they can only return together.
-    Walks the strongly connected components of the hard graph needs first.
+    Walks the strongly connected components of the hard graph needs first, only
+    those that hold something down. ``outcome``, when the caller has it, is
+    ``propagate(graph, [spof])``: what is down in it (groups included) is what
+    the index says ``spof`` takes down (the tests compare the two).
     """
     s = index.structure
-    down = {s.position[c] for c in index.names(index.down(spof))}
-    groups_down = {
-        s.position[g]
-        for g in index.graph.groups
-        if index.bit[spof] in index.killers(g) or g == spof
-    }
+    if outcome is None:
+        outcome = propagate(index.graph, [spof])
+    down = {s.position[v] for v in outcome.nodes_in(State.DOWN)}
+    rank = s.rank
     level: dict[int, int] = {}
-    for scc in s.order:
-        members = [v for v in scc if v in down or v in groups_down]
-        if not members:
-            continue
+    for i in sorted({rank[v] for v in down}):
+        scc = s.order[i]
+        members = [v for v in scc if v in down]
         inside = set(scc)
         wave = 0
         for v in members:
@@ -219,8 +221,8 @@ def build_report(
     """
     index = index or build_index(graph)
     sim = simulation
-    all_spofs = shared_spofs(index)
-    top_ids = [s.component for s in all_spofs[:top]]
+    leading, spof_count = top_spofs(index, top)  # no blast-radius set of every component
+    top_ids = [s.component for s in leading]
     planned = {spof: plans(index, spof) for spof in top_ids}
     if scenario is not None:
         from blast.reports.simulated import simulate_figures
@@ -261,7 +263,7 @@ def build_report(
         concentrated = down_ids
         reach = _hard_reach_region(graph, region)
         protected = tuple(u for u in uf if u in reach and u not in down_ids)
-    before = {spof: len(user_facing_down(index, spof)) for spof in top_ids}
+    before = {s.component: len(s.user_facing_down) for s in leading}
     before_region = len(down_ids) if region is not None else None
     requests = [
         (plan.change, spof, before[spof], region, before_region)
@@ -270,8 +272,10 @@ def build_report(
     ]
     measured = iter(measure_all(graph, requests, workers=workers, scheduler=scheduler))
     details = [
-        _detail(index, spof, [finish(spof, p, next(measured)) for p in planned[spof]], sim)
-        for spof in top_ids
+        _detail(
+            index, s, [finish(s.component, p, next(measured)) for p in planned[s.component]], sim
+        )
+        for s in leading
     ]
     summary = Summary(
         user_facing=len(uf),
@@ -282,8 +286,8 @@ def build_report(
         concentrated=concentrated,
         protected_by_redundancy=protected,
         anchored_global=anchored,
-        spofs=len(all_spofs),
-        top_spofs=tuple(s.component for s in all_spofs[:top]),
+        spofs=spof_count,
+        top_spofs=tuple(top_ids),
         blind_spots=0,
         region_outage_minutes=sim.region_total() if sim else None,
     )
@@ -307,18 +311,23 @@ def build_report(
 
 def _detail(
     index: FailureIndex,
-    spof: str,
+    row: Spof,
     found: list[Mitigation],
     sim: SimulationFigures | None,
 ) -> SpofDetail:
+    """One SPOF's section, from one propagation of its failure (paths, recovery order).
+
+    ``row`` already has the counts; its user-facing victims (by id) are listed in
+    bit order, as the index's blast-radius sets hold them.
+    """
     graph = index.graph
+    spof = row.component
     c = graph.components[spof]
-    victims_ids = user_facing_down(index, spof)
+    victims_ids = sorted(row.user_facing_down, key=index.bit.__getitem__)
     outcome = propagate(graph, [spof])
     victims = tuple(Victim(v, graph.label(v), outcome.path(v)) for v in victims_ids)
     if sim:
         found = [_with_minutes(m, sim) for m in found]
-    down = index.down(spof)
     return SpofDetail(
         component=spof,
         name=c.label,
@@ -328,9 +337,9 @@ def _detail(
         scope=c.scope.value,
         plane=c.plane.value if c.plane else None,
         user_facing_down=victims,
-        down=len(down) - 1,
-        degraded=len(index.affected(spof)) - len(down),
-        recovery_order=recovery_order(index, spof),
+        down=row.down,
+        degraded=row.degraded,
+        recovery_order=recovery_order(index, spof, outcome),
         mitigations=tuple(found),
         outage_minutes=sim.spof_outage_minutes.get(spof) if sim else None,
     )

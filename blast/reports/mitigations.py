@@ -73,11 +73,13 @@ class Plan:
 def other_region(graph: Graph, component: Component) -> str | None:
     """A region of the graph to put a replica in: the same provider's first, then any."""
     regions = [r for r in graph.regions if r not in (GLOBAL_REGION, component.region)]
+    columns = graph.columns  # no model built: a pass over two columns
+    provider = component.provider
     same = sorted(
         {
-            c.region
-            for c in graph.components.values()
-            if c.provider == component.provider and c.region in regions
+            region
+            for region, p in zip(columns.regions, columns.providers, strict=True)
+            if p == provider and region in regions
         }
     )
     choices = same or regions
@@ -123,10 +125,13 @@ def _redundancy(graph: Graph, spof: Component, dependents: tuple[str, ...]) -> t
 def _regional(graph: Graph, spof: Component, dependents: tuple[str, ...]) -> tuple[Change, str]:
     clones: dict[str, Component] = {}
     retarget = []
+    elsewhere: list[str] = []  # other_region's answer, found once
     for d in dependents:
-        region = graph.components[d].region
+        region = graph.briefs[d].region
         if region in (GLOBAL_REGION, spof.region):
-            region = other_region(graph, spof) or f"outside-{spof.region}"
+            if not elsewhere:
+                elsewhere.append(other_region(graph, spof) or f"outside-{spof.region}")
+            region = elsewhere[0]
         if region not in clones:
             clones[region] = spof.model_copy(
                 update={

@@ -17,7 +17,7 @@ from blast.analysis.exposure import region_components
 from blast.analysis.index import FailureIndex, build_index
 from blast.analysis.propagation import State, propagate
 from blast.model import Component, Dependency, DependencyType, RedundancyGroup
-from blast.model.graph import Graph
+from blast.model.graph import HARD_EDGE, Graph
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,50 @@ def measure(
     region: str | None,
     before_region: int | None,
 ) -> WhatIf:
-    """Apply ``change`` and count again what ``spof``'s failure and the region event take down."""
+    """Apply ``change`` and count again what ``spof``'s failure and the region event take down.
+
+    The change is laid over ``graph`` (:mod:`blast.reports.changed`): only what the
+    failures reach is walked. A change that replaces a node is applied to a copy
+    (:func:`measure_rebuilt`); both give the same counts.
+    """
+    from blast.reports.changed import changed_graph
+
+    changed = changed_graph(graph, change)
+    if changed is None:
+        return measure_rebuilt(
+            graph,
+            change,
+            spof,
+            before_spof=before_spof,
+            region=region,
+            before_region=before_region,
+        )
+    after_region = None
+    if region is not None and before_region is not None:
+        failed = changed.region_components(region, region_components(graph, region))
+        after_region = changed.user_facing_down(failed)
+    after_spof = changed.user_facing_down([spof]) - (changed.position(spof) in changed.user_facing)
+    return WhatIf(
+        spof_down_before=before_spof,
+        spof_down_after=after_spof,
+        saved=before_spof - after_spof,
+        region=region,
+        region_down_before=before_region,
+        region_down_after=after_region,
+    )
+
+
+def measure_rebuilt(
+    graph: Graph,
+    change: Change,
+    spof: str,
+    *,
+    before_spof: int,
+    region: str | None,
+    before_region: int | None,
+) -> WhatIf:
+    """:func:`measure` on a copy of ``graph`` with ``change`` applied and its own failure
+    index: the reference the overlay is tested against."""
     changed = apply(graph, change)
     index = build_index(changed)
     after_region = None
@@ -122,12 +165,15 @@ def measure(
 
 
 def hard_dependents(graph: Graph, target: str) -> tuple[str, ...]:
-    """Components with a direct hard dependency on ``target``, in file order."""
-    return tuple(
-        cid
-        for cid, c in graph.components.items()
-        if any(d.target == target and d.type is DependencyType.HARD for d in c.depends_on)
-    )
+    """Components with a direct hard dependency on ``target``, in file order.
+
+    Read from the topology's reverse edges (components come first, in file order),
+    not from every component's model.
+    """
+    topo = graph.topology
+    rows = topo.dependents[topo.position[target]]
+    found = sorted({d for d, kind in rows if kind == HARD_EDGE and d < topo.n_components})
+    return tuple(topo.nodes[d] for d in found)
 
 
 def edges_to(graph: Graph, dependents: Iterable[str], target: str) -> tuple[Dependency, ...]:
