@@ -78,6 +78,9 @@ class Engine:
         self.agenda = agenda.Agenda()
         self.pending_eval = vec[float]([-1.0] * n)
         self.pending_reason: list[Reason] = [Cause("recovered")] * n
+        # whether that reason is only "recovered" (a precise one replaces it): read without
+        # reaching the reason object itself
+        self.pending_vague = vec[bool]([True] * n)
         self.evals_n, self.evals_t = vec[i64]([0] * n), vec[float]([-1.0] * n)  # per instant
         self.now = 0.0
         self.events: list[Event] = []
@@ -141,6 +144,7 @@ class Engine:
             [False] * n
         )  # ... and whether it read an edge into a suspect node
         self.eval_t = vec[float]([-1.0] * n)  # ... and when
+        self.skipping = skip.ENABLED  # whether the checks of blast.sim.skip are on
         self.scc, self.scc_edges = vec[i64](), -1  # see supported_by
         self._position: dict[str, int] | None = None  # see pos
         # built on first use by blast.sim.attrition
@@ -168,12 +172,13 @@ class Engine:
         ``(mechanism, dependency, upstream)`` tuple, made a :class:`Cause` only when used.
         """
         if self.pending_eval[v] == t:
-            pending = self.pending_reason[v]
-            if _mechanism(pending) == "recovered" and _mechanism(reason) != "recovered":
+            if self.pending_vague[v] and _mechanism(reason) != "recovered":
                 self.pending_reason[v] = reason
+                self.pending_vague[v] = False
             return
         self.pending_eval[v] = t
         self.pending_reason[v] = reason
+        self.pending_vague[v] = _mechanism(reason) == "recovered"
         if self.resolution:  # as schedule does; the reason is kept beside: no tuple per push
             t = math.ceil(t / self.resolution - EPS) * self.resolution
         self.agenda.push_node(t, v)

@@ -25,11 +25,10 @@ from mypy_extensions import i64
 from blast.sim.clock import EPS, P_PERCEIVE
 from blast.sim.edges import KIND_NAMES, MEMBER
 from blast.sim.evaluation import LOCAL
-from blast.sim.journal import Cause
 from blast.sim.skip import same, unfelt
 
 if TYPE_CHECKING:
-    from blast.sim.engine import Engine, Reason
+    from blast.sim.engine import Engine
 
 
 def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -> None:
@@ -54,7 +53,7 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
     pst, pwr, pctrl, ver, bad_since = eng.pst, eng.pwr, eng.pctrl, eng.ver, eng.bad_since
     psh, pev, pmech, src, opos, dpos = eng.psh, eng.pev, eng.pmech, g.src, g.opos, eng.dpos
     vst, plain, suspect = eng.st, eng.plain, eng.is_suspect  # methods called on eng: native
-    pending_eval, pending_reason = eng.pending_eval, eng.pending_reason
+    pending_eval, pending_reason, vague = eng.pending_eval, eng.pending_reason, eng.pending_vague
     name_x, ev_or_none = g.nodes[x], (ev if ev >= 0 else None)
     todo, resolution, brk_zero = eng.agenda, eng.resolution, eng.brk_zero
     bad0 = st0 != 0 or wr0 or not ctrl0
@@ -130,11 +129,13 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
         if name != last_name:
             last_name, reason = name, (name, name_x, ev_or_none)
         if pending_eval[v] == now:
-            if _recovered(pending_reason[v]):
+            if vague[v] and name != "recovered":
                 pending_reason[v] = reason
+                vague[v] = False
             continue
         pending_eval[v] = now
         pending_reason[v] = reason
+        vague[v] = name == "recovered"
         todo.push_node(due, v)  # as Engine.recheck does, inlined
 
 
@@ -168,10 +169,6 @@ def perceive(
     ):
         return
     now = eng.now
-    if eng.pending_eval[v] == now and not _recovered(eng.pending_reason[v]):
+    if eng.pending_eval[v] == now and not eng.pending_vague[v]:
         return  # due already, for a reason at least as precise
     eng.recheck(v, now, (mech or KIND_NAMES[g.kind[e]], g.nodes[g.dst[e]], ev if ev >= 0 else None))
-
-
-def _recovered(reason: Reason) -> bool:
-    return (reason.mechanism if isinstance(reason, Cause) else reason[0]) == "recovered"
