@@ -11,8 +11,8 @@ instant and the last time pushed to) instead of sifting a tuple through a heap o
 every event, and no ``(time, priority, sequence)`` tuple is built or compared.
 The order is exactly the heap's: the journals are byte for byte the same.
 
-Most events are re-evaluations of one component for the reasons the engine keeps
-beside (``Engine.pending_reason``): :meth:`Agenda.push_node` queues those as the bare
+Most events are re-evaluations of one component for a reason the engine keeps beside
+(``Engine.pending_cause``, or its parts): :meth:`Agenda.push_node` queues those as the bare
 node number in a packed array (``vec[i64]``), with no argument tuple to build, count
 references to and read back (at 100,000 components, 2.9 million of them, each a tuple
 scattered in memory). They share the evaluations' first-in first-out order with

@@ -30,17 +30,10 @@ from blast.sim.journal import STATES, Cause, Event, Journal
 from blast.sim.plan import Plan, triggers_of
 from blast.sim.queues import QueueModel
 
-Reason = Cause | tuple[str, str, int | None]
-"""Why a node is re-evaluated: a cause, or the parts of one (built only when used)."""
-
 MAX_EVALS_PER_INSTANT: Final = 200
 """Evaluations of one component at one instant before the run is declared divergent."""
 CLEAN: Final = 1 << 30
 """``Engine.dpos`` of a component none of whose inputs changed since its last evaluation."""
-
-
-def _mechanism(reason: Reason) -> str:
-    return reason.mechanism if isinstance(reason, Cause) else reason[0]
 
 
 class Engine:
@@ -77,7 +70,15 @@ class Engine:
         self.ver = vec[i64]([0] * n_edges)
         self.agenda = agenda.Agenda()
         self.pending_eval = vec[float]([-1.0] * n)
-        self.pending_reason: list[Reason] = [Cause("recovered")] * n
+        # why: a cause (pending_cause), or, when that is None, the parts of one seen through
+        # an edge (mechanism, dependency node, upstream event), made a Cause only if it runs
+        self.pending_cause: list[Cause | None] = [None] * n
+        self.pending_mech = [""] * n
+        self.pending_dep = vec[i64]([0] * n)
+        self.pending_up = vec[i64]([-1] * n)
+        # whether that reason is only "recovered" (a precise one replaces it): read without
+        # reaching the reason itself
+        self.pending_vague = vec[bool]([True] * n)
         self.evals_n, self.evals_t = vec[i64]([0] * n), vec[float]([-1.0] * n)  # per instant
         self.now = 0.0
         self.events: list[Event] = []
@@ -141,6 +142,7 @@ class Engine:
             [False] * n
         )  # ... and whether it read an edge into a suspect node
         self.eval_t = vec[float]([-1.0] * n)  # ... and when
+        self.skipping = skip.ENABLED  # whether the checks of blast.sim.skip are on
         self.scc, self.scc_edges = vec[i64](), -1  # see supported_by
         self._position: dict[str, int] | None = None  # see pos
         # built on first use by blast.sim.attrition
@@ -155,25 +157,48 @@ class Engine:
             t = math.ceil(t / self.resolution - EPS) * self.resolution
         self.agenda.push(t, priority, kind, args)
 
-    def wake(self, v: int, t: float, reason: Reason) -> None:
+    def wake(self, v: int, t: float, reason: Cause) -> None:
         """Re-evaluate node ``v`` at ``t``: something it reads besides its edges changed."""
         self.dpos[v] = -1
         self.recheck(v, t, reason)
 
-    def recheck(self, v: int, t: float, reason: Reason) -> None:
+    def recheck(self, v: int, t: float, reason: Cause) -> None:
         """Re-evaluate ``v`` at ``t`` (once per instant; a precise reason wins).
 
         Unlike :meth:`wake`, this marks nothing as changed: the evaluation is skipped
-        when nothing it read has changed since (:func:`blast.sim.skip.noop`). A reason may be a
-        ``(mechanism, dependency, upstream)`` tuple, made a :class:`Cause` only when used.
+        when nothing it read has changed since (:func:`blast.sim.skip.noop`).
         """
         if self.pending_eval[v] == t:
-            pending = self.pending_reason[v]
-            if _mechanism(pending) == "recovered" and _mechanism(reason) != "recovered":
-                self.pending_reason[v] = reason
+            if self.pending_vague[v] and reason.mechanism != "recovered":
+                self.pending_cause[v] = reason
+                self.pending_vague[v] = False
             return
         self.pending_eval[v] = t
-        self.pending_reason[v] = reason
+        self.pending_cause[v] = reason
+        self.pending_vague[v] = reason.mechanism == "recovered"
+        self._push_pending(v, t)
+
+    def recheck_edge(self, v: int, t: float, mech: str, dep: int, upstream: int) -> None:
+        """:meth:`recheck` for what ``v`` perceives of node ``dep`` (event ``upstream``, -1:
+        none): the cause is kept as its parts, no object built unless the evaluation runs."""
+        if self.pending_eval[v] == t:
+            if self.pending_vague[v] and mech != "recovered":
+                self.set_pending(v, mech, dep, upstream)
+            return
+        self.pending_eval[v] = t
+        self.set_pending(v, mech, dep, upstream)
+        self._push_pending(v, t)
+
+    def set_pending(self, v: int, mech: str, dep: int, upstream: int) -> None:
+        """Keep the parts of the reason of ``v``'s pending evaluation (see recheck_edge)."""
+        if self.pending_cause[v] is not None:
+            self.pending_cause[v] = None
+        self.pending_mech[v] = mech
+        self.pending_dep[v] = dep
+        self.pending_up[v] = upstream
+        self.pending_vague[v] = mech == "recovered"
+
+    def _push_pending(self, v: int, t: float) -> None:
         if self.resolution:  # as schedule does; the reason is kept beside: no tuple per push
             t = math.ceil(t / self.resolution - EPS) * self.resolution
         self.agenda.push_node(t, v)
@@ -272,7 +297,7 @@ class Engine:
 
     # --- evaluation -----------------------------------------------------------------
 
-    def _eval_event(self, v: int, reason: Reason | None) -> None:
+    def _eval_event(self, v: int, reason: Cause | None) -> None:
         if reason is None:  # woken through recheck(): the reason is kept beside (read if run)
             self.pending_eval[v] = -1.0
         if self.evals_t[v] != self.now:
@@ -292,10 +317,12 @@ class Engine:
         if not ((self.simple[v] or self.settled[v]) and skip.noop(self, v)):
             self.dpos[v] = CLEAN
             self.eval_t[v] = self.now
-            if reason is None:
-                reason = self.pending_reason[v]
-            # not Cause(*reason): compiled, a star call is a generic call
-            cause = reason if isinstance(reason, Cause) else Cause(reason[0], reason[1], reason[2])
+            cause = reason if reason is not None else self.pending_cause[v]
+            if cause is None:  # seen through an edge: built from its parts now
+                up = self.pending_up[v]
+                cause = Cause(
+                    self.pending_mech[v], self.g.nodes[self.pending_dep[v]], up if up >= 0 else None
+                )
             if v >= self.n_components:
                 evaluation.eval_group(self, v, cause)
             else:

@@ -25,11 +25,10 @@ from mypy_extensions import i64
 from blast.sim.clock import EPS, P_PERCEIVE
 from blast.sim.edges import KIND_NAMES, MEMBER
 from blast.sim.evaluation import LOCAL
-from blast.sim.journal import Cause
 from blast.sim.skip import same, unfelt
 
 if TYPE_CHECKING:
-    from blast.sim.engine import Engine, Reason
+    from blast.sim.engine import Engine
 
 
 def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -> None:
@@ -54,17 +53,13 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
     pst, pwr, pctrl, ver, bad_since = eng.pst, eng.pwr, eng.pctrl, eng.ver, eng.bad_since
     psh, pev, pmech, src, opos, dpos = eng.psh, eng.pev, eng.pmech, g.src, g.opos, eng.dpos
     vst, plain, suspect = eng.st, eng.plain, eng.is_suspect  # methods called on eng: native
-    pending_eval, pending_reason = eng.pending_eval, eng.pending_reason
-    name_x, ev_or_none = g.nodes[x], (ev if ev >= 0 else None)
+    pending_eval, vague = eng.pending_eval, eng.pending_vague
     todo, resolution, brk_zero = eng.agenda, eng.resolution, eng.brk_zero
     bad0 = st0 != 0 or wr0 or not ctrl0
     answers = st0 == 1 and sh0 >= 1 - EPS and not wr0 and ctrl0  # renews leases
     # an evaluation due now is pushed at now rounded as Engine.schedule rounds it (once
     # here, not per edge), as the bare node number (Agenda.push_node: no tuple per push)
     due = math.ceil(now / resolution - EPS) * resolution if resolution else now
-    # the reasons of consecutive dependents are mostly one tuple: built once per name
-    last_name = ""
-    reason: tuple[str, str, int | None] = (last_name, name_x, ev_or_none)
     for e in edges:
         if not alive[e]:
             continue
@@ -127,15 +122,13 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
         if st == 2 and vdown and plain[v] and not suspect[v] and not eng.supported_by(e, v):
             continue
         name = mech or KIND_NAMES[kind[e]]
-        if name != last_name:
-            last_name, reason = name, (name, name_x, ev_or_none)
-        if pending_eval[v] == now:
-            if _recovered(pending_reason[v]):
-                pending_reason[v] = reason
+        if pending_eval[v] == now:  # as Engine.recheck_edge does, inlined
+            if vague[v] and name != "recovered":
+                eng.set_pending(v, name, x, ev)
             continue
         pending_eval[v] = now
-        pending_reason[v] = reason
-        todo.push_node(due, v)  # as Engine.recheck does, inlined
+        eng.set_pending(v, name, x, ev)
+        todo.push_node(due, v)
 
 
 def perceive(
@@ -168,10 +161,6 @@ def perceive(
     ):
         return
     now = eng.now
-    if eng.pending_eval[v] == now and not _recovered(eng.pending_reason[v]):
+    if eng.pending_eval[v] == now and not eng.pending_vague[v]:
         return  # due already, for a reason at least as precise
-    eng.recheck(v, now, (mech or KIND_NAMES[g.kind[e]], g.nodes[g.dst[e]], ev if ev >= 0 else None))
-
-
-def _recovered(reason: Reason) -> bool:
-    return (reason.mechanism if isinstance(reason, Cause) else reason[0]) == "recovered"
+    eng.recheck_edge(v, now, mech or KIND_NAMES[g.kind[e]], g.dst[e], ev)

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 ENABLED = True
 """Switched off by ``tests/test_sim_skip.py`` to run every evaluation in full (a module
-global, not a patched function: the compiled engine calls these functions directly)."""
+global, not a patched function: the compiled engine calls these functions directly).
+Read once per run (``Engine.skipping``): compiled, a module global is a dictionary
+look-up at every read, and these checks run millions of times."""
 
 
 def noop(self: Engine, v: int) -> bool:
@@ -37,16 +39,15 @@ def noop(self: Engine, v: int) -> bool:
     its last evaluation and time has moved on. Skipping such an evaluation leaves the
     journal byte for byte the same, only faster.
     """
-    if not ENABLED:
-        return False
-    if self.dpos[v] <= self.brk[v] or self.saw_suspect[v]:
+    brk = self.brk[v]
+    if self.dpos[v] <= brk or not self.skipping or self.saw_suspect[v]:
         return False
     last = self.eval_t[v]
     if last != self.now and self.good_since[v] == last:
         return False
     if self.suspect:
         dst, out, suspect = self.g.dst, self.g.out[v], self.is_suspect
-        for k in range(self.brk[v] + 1 if self.brk[v] < len(out) else len(out)):
+        for k in range(brk + 1 if brk < len(out) else len(out)):
             if suspect[dst[out[k]]]:
                 return False
     return True
@@ -68,7 +69,7 @@ def unfelt(self: Engine, e: int, v: int, st: int, sh: float, wr: bool, ctrl: boo
     changed (``dpos``): unless something else changes first, the evaluation is
     skipped (:func:`noop`).
     """
-    if not ENABLED:
+    if not self.skipping:
         return False
     if wr or not ctrl or self.st[v] != 2 or not self.brk_zero[v] or self.pwr[e]:
         return False
@@ -101,7 +102,7 @@ def same(self: Engine, e: int, st: int, sh: float, wr: bool, ctrl: bool, mech: s
     unchanged). Such a perception is recorded and wakes the dependent as any other,
     but does not mark ``e`` as changed (``dpos``), as :func:`unfelt` does not.
     """
-    if not ENABLED:
+    if not self.skipping:
         return False
     if (
         st != self.pst[e]
