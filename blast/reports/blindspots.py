@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from pyroaring import BitMap, FrozenBitMap
@@ -32,7 +32,13 @@ from pyroaring import BitMap, FrozenBitMap
 from blast.analysis.exposure import region_components
 from blast.analysis.index import FailureIndex
 from blast.analysis.killers import killers_below
-from blast.analysis.propagation import Outcome, State, down_path, down_paths_each, propagate
+from blast.analysis.propagation import (
+    Outcome,
+    State,
+    down_paths,
+    down_paths_each,
+    propagate,
+)
 from blast.analysis.setpasses import occurrences
 from blast.model import Kind
 from blast.model.graph import Graph
@@ -149,11 +155,12 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
     region_down: set[str] = set()
     region_paths: dict[str, tuple[str, ...]] = {}
     listed = watchers(graph)
-    if region is not None and any(c.region == region for c in graph.briefs.values()):
+    if region is not None and region in graph.regions:
         outcome = propagate(graph, region_components(graph, region))
         region_down = set(outcome.nodes_in(State.DOWN))
         region_paths = {w: outcome.path(w) for w in listed if w in region_down}
     every = set(listed)
+    by_cause: dict[str, list[str]] = {}  # watchers by their first shared dependency
     for w in listed:
         watched = watched_by(graph, w, every)
         if not watched:
@@ -167,6 +174,7 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
             nearest = shared[0]  # takes down the most watched components
             bit = index.bit[nearest]
             victims = tuple(x for x in watched if bit in index.killers(x))
+            by_cause.setdefault(nearest, []).append(w)
             found.append(
                 BlindSpot(
                     watcher=w,
@@ -177,7 +185,7 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
                     region=None,
                     watched_down=victims,
                     watched_total=len(watched),
-                    path=down_path(graph, [nearest], w),
+                    path=(),  # below: one down wave per shared dependency
                     shared_dependency=nearest,
                 )
             )
@@ -198,6 +206,10 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
                         shared_dependency=f"region {region}",
                     )
                 )
+    paths = {
+        w: p for name, ws in by_cause.items() for w, p in down_paths(graph, [name], ws).items()
+    }
+    found = [replace(b, path=paths[b.watcher]) if b.cause == "component" else b for b in found]
     found.sort(key=lambda s: (s.cause != "component", s.watcher))
     return tuple(found)
 

@@ -139,28 +139,39 @@ def recovery_order(
     s = index.structure
     if outcome is None:
         outcome = propagate(index.graph, [spof])
-    down = {s.position[v] for v in outcome.nodes_in(State.DOWN)}
-    rank = s.rank
+    position, rank, order = s.position, s.rank, s.order
+    down = {position[v] for v in outcome.nodes_in(State.DOWN)}
+    hard, min_up, n_components = s.hard_targets, s.topology.min_up, s.n_components
     level: dict[int, int] = {}
+    get = level.get
     for i in sorted({rank[v] for v in down}):
-        scc = s.order[i]
+        scc = order[i]
+        if len(scc) == 1:  # most of them: no cycle to share a wave with
+            v = scc[0]
+            if v >= n_components:  # a group: back when enough members are
+                member_levels = sorted([get(t, -1) for t in hard[v]])
+                wave = max(0, member_levels[min_up[v] - 1]) if member_levels else 0
+            else:
+                wave = max([get(t, -1) + 1 for t in hard[v] if t != v], default=0)
+                wave = max(wave, 0)
+            level[v] = wave
+            continue
         members = [v for v in scc if v in down]
         inside = set(scc)
         wave = 0
         for v in members:
-            if v >= s.n_components:  # a group: back when enough members are
-                member_levels = sorted(level.get(t, -1) for t in s.hard_targets[v])
-                need = s.topology.min_up[v]
-                wave = max(wave, member_levels[need - 1] if member_levels else 0)
+            if v >= n_components:
+                member_levels = sorted(get(t, -1) for t in hard[v])
+                wave = max(wave, member_levels[min_up[v] - 1] if member_levels else 0)
                 continue
-            for t in s.hard_targets[v]:
+            for t in hard[v]:
                 if t not in inside:
-                    wave = max(wave, level.get(t, -1) + 1)
+                    wave = max(wave, get(t, -1) + 1)
         for v in members:
             level[v] = wave
     waves: dict[int, list[str]] = {}
     for v, w in level.items():
-        if v < s.n_components:
+        if v < n_components:
             waves.setdefault(w, []).append(s.nodes[v])
     return tuple(tuple(sorted(waves[w])) for w in sorted(waves))
 

@@ -58,15 +58,17 @@ class ChangedGraph:
         soften = set(change.soften) | set(change.serve_stale)
         retarget = dict(change.retarget)
         redone: set[int] = set()  # existing nodes whose own edges are rewritten
+        nodes, hard_targets = topo.nodes, topo.hard_targets
         for cid in sorted({d for d, _ in (*soften, *retarget)}):
-            if cid not in graph.components:
+            v = position.get(cid, n)
+            if v >= topo.n_components:
                 continue
-            redone.add(position[cid])
-            for target, dep_type in graph.needs(cid):
-                key = (cid, target)
-                target = retarget.get(key, target)
-                if dep_type == "hard" and key not in soften:
-                    new_edges.append((at(target), position[cid], HARD_EDGE))
+            redone.add(v)
+            for t in hard_targets[v]:  # its hard edges, each one kept
+                key = (cid, nodes[t])
+                if key not in soften:
+                    target = retarget.get(key)
+                    new_edges.append((t if target is None else at(target), v, HARD_EDGE))
         for c in change.add_components:
             for dep in c.depends_on:
                 if dep.type.value == "hard":
@@ -75,17 +77,15 @@ class ChangedGraph:
             self._slack[added[g.id]] = len(g.members) - g.min_up
             for member in g.members:
                 new_edges.append((at(member), added[g.id], MEMBER_EDGE))
-        rows: dict[int, list[tuple[int, int]]] = {}
-        for v in redone:
-            for t in topo.targets[v]:
-                if t not in rows:
-                    rows[t] = [e for e in self._base[t] if e[0] not in redone]
+        # rows that change: built when a walk first reaches them (a hub's row is long)
+        self._redone = redone
+        self._stale = {t for v in redone for t in topo.targets[v]}
+        extra: dict[int, list[tuple[int, int]]] = {}
         for needed, dependent, kind in new_edges:
-            if needed not in rows:
-                base = self._base[needed] if needed < n else ()
-                rows[needed] = [e for e in base if e[0] not in redone]
-            rows[needed].append((dependent, kind))
-        self._rows = rows
+            extra.setdefault(needed, []).append((dependent, kind))
+        self._extra = extra
+        self._rows: dict[int, Sequence[tuple[int, int]]] = {}
+        self._dirty = self._stale.union(extra)
         self.user_facing = frozenset(
             [position[u] for u in graph.user_facing]
             + [added[c.id] for c in change.add_components if c.user_facing]
@@ -103,17 +103,27 @@ class ChangedGraph:
             slack = len(self._targets[g]) - self._min_up[g]
         return slack
 
+    def _row(self, v: int) -> Sequence[tuple[int, int]]:
+        """The reverse edges of ``v`` in the changed graph."""
+        row = self._rows.get(v)
+        if row is None:
+            base: Sequence[tuple[int, int]] = self._base[v] if v < self._n_nodes else ()
+            if v in self._stale:
+                redone = self._redone
+                base = [e for e in base if e[0] not in redone]
+            row = [*base, *self._extra.get(v, ())]
+            self._rows[v] = row
+        return row
+
     def down(self, failed: Iterable[int]) -> set[int]:
         """Positions down when ``failed`` fail together: the down wave of
         :func:`~blast.analysis.propagation.spread` over the changed edges."""
-        rows, base, n = self._rows, self._base, self._n_nodes
+        base, n, dirty = self._base, self._n_nodes, self._dirty
         down = set(failed)
         queue = list(down)
         left: dict[int, int] = {}  # groups hit: members they can still lose
         for v in queue:
-            row: Sequence[tuple[int, int]] | None = rows.get(v)
-            if row is None:
-                row = base[v] if v < n else ()
+            row = self._row(v) if v in dirty or v >= n else base[v]
             for d, kind in row:
                 if d in down:
                     continue

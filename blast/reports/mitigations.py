@@ -220,14 +220,20 @@ def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
                 f"a regional endpoint needs nothing in {c.region}",
             )
         )
-    uncached = tuple(
-        d
-        for d in dependents
-        if any(
-            dep.target == spof and dep.cache_ttl is None for dep in graph.components[d].depends_on
+    # the dependents' models (cache_ttl, plane) are built only when the kind can use them
+    uncached = (
+        tuple(
+            d
+            for d in dependents
+            if any(
+                dep.target == spof and dep.cache_ttl is None
+                for dep in graph.components[d].depends_on
+            )
         )
+        if c.kind in READ_KINDS
+        else ()
     )
-    if c.kind in READ_KINDS and uncached:
+    if uncached:
         found.append(
             Plan(
                 "serve-stale",
@@ -240,8 +246,12 @@ def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
             )
         )
     control = c.plane is Plane.CONTROL or c.kind is Kind.CONTROL_PLANE
-    data_side = tuple(d for d in dependents if graph.components[d].plane is not Plane.CONTROL)
-    if control and data_side:
+    data_side = (
+        tuple(d for d in dependents if graph.components[d].plane is not Plane.CONTROL)
+        if control
+        else ()
+    )
+    if data_side:
         found.append(
             Plan(
                 "static-stability",

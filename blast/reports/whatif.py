@@ -10,7 +10,7 @@ report's deltas come from the same engine as everything else. With a scenario,
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from blast.analysis.exposure import region_components
@@ -103,12 +103,14 @@ def measure(
     before_spof: int,
     region: str | None,
     before_region: int | None,
+    in_region: Sequence[str] | None = None,
 ) -> WhatIf:
     """Apply ``change`` and count again what ``spof``'s failure and the region event take down.
 
     The change is laid over ``graph`` (:mod:`blast.reports.changed`): only what the
     failures reach is walked. A change that replaces a node is applied to a copy
-    (:func:`measure_rebuilt`); both give the same counts.
+    (:func:`measure_rebuilt`); both give the same counts. ``in_region``, when the
+    caller has it, is ``region_components(graph, region)``.
     """
     from blast.reports.changed import changed_graph
 
@@ -124,7 +126,9 @@ def measure(
         )
     after_region = None
     if region is not None and before_region is not None:
-        failed = changed.region_components(region, region_components(graph, region))
+        if in_region is None:
+            in_region = region_components(graph, region)
+        failed = changed.region_components(region, in_region)
         after_region = changed.user_facing_down(failed)
     after_spof = changed.user_facing_down([spof]) - (changed.position(spof) in changed.user_facing)
     return WhatIf(
@@ -224,8 +228,25 @@ def measure_all(
     otherwise. Results do not depend on where they ran.
     """
     if workers == 1 and scheduler is None:
+        members: dict[str, tuple[str, ...]] = {}  # each region's components, listed once
+
+        def in_region(region: str | None) -> tuple[str, ...] | None:
+            if region is None or region not in graph.regions:
+                return None
+            if region not in members:
+                members[region] = region_components(graph, region)
+            return members[region]
+
         return [
-            measure(graph, change, spof, before_spof=b, region=region, before_region=br)
+            measure(
+                graph,
+                change,
+                spof,
+                before_spof=b,
+                region=region,
+                before_region=br,
+                in_region=in_region(region),
+            )
             for change, spof, b, region, br in requests
         ]
     from blast.parallel.runner import Job, run_jobs
