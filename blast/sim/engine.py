@@ -32,8 +32,6 @@ from blast.sim.queues import QueueModel
 
 MAX_EVALS_PER_INSTANT: Final = 200
 """Evaluations of one component at one instant before the run is declared divergent."""
-CLEAN: Final = 1 << 30
-"""``Engine.dpos`` of a component none of whose inputs changed since its last evaluation."""
 
 
 class Engine:
@@ -132,9 +130,9 @@ class Engine:
         self.brk_zero = vec[bool](
             [False] * n
         )  # ... and whether that edge alone took it to 0 (see unfelt)
-        self.dpos = vec[i64](
-            [-1] * n
-        )  # lowest out-position changed since the last evaluation (-1: all)
+        # whether something it read (an edge up to brk, a fault, ...) changed since then:
+        # a flag, not the lowest position changed, so that a skip reads one packed byte
+        self.dirty = vec[bool]([True] * n)
         self.brk = vec[i64](
             [0] * n
         )  # out-position where the last evaluation stopped reading inputs
@@ -159,7 +157,7 @@ class Engine:
 
     def wake(self, v: int, t: float, reason: Cause) -> None:
         """Re-evaluate node ``v`` at ``t``: something it reads besides its edges changed."""
-        self.dpos[v] = -1
+        self.dirty[v] = True
         self.recheck(v, t, reason)
 
     def recheck(self, v: int, t: float, reason: Cause) -> None:
@@ -315,7 +313,7 @@ class Engine:
             self.is_suspect[v] = False
         before = len(self.events)
         if not ((self.simple[v] or self.settled[v]) and skip.noop(self, v)):
-            self.dpos[v] = CLEAN
+            self.dirty[v] = False
             self.eval_t[v] = self.now
             cause = reason if reason is not None else self.pending_cause[v]
             if cause is None:  # seen through an edge: built from its parts now
@@ -391,7 +389,7 @@ class Engine:
         elif not was_bad:
             self.bad_from[v] = index
             if self.good_since[v] == self.now:  # supported_by reads a new stretch from now on
-                self.dpos[v] = -1
+                self.dirty[v] = True
         better = (
             state < old_state
             or share > old_share + EPS

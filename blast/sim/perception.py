@@ -6,7 +6,7 @@ timeout, negative caching, health-check removal and restoration, serve-stale). A
 change seen at once is applied here and then; a delayed one is scheduled as a
 ``perceive`` event that a later change of the same edge supersedes (``ver``).
 Applying a perception records what the dependent now sees of the edge, marks that
-edge's position as changed for the dependent (``Engine.dpos``, which lets an
+edge as changed for the dependent when it is read (``Engine.dirty``, which lets an
 evaluation that cannot change anything be skipped) and wakes the dependent.
 
 :func:`feed_all` is the hot path of the engine (one call per state change, one loop
@@ -51,7 +51,8 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
     removing = check is not None and check.failover and eng.auto[x]
     alive, fmech, fdelay, stale, kind = g.alive, g.fmech, g.fdelay, g.stale, g.kind
     pst, pwr, pctrl, ver, bad_since = eng.pst, eng.pwr, eng.pctrl, eng.ver, eng.bad_since
-    psh, pev, pmech, src, opos, dpos = eng.psh, eng.pev, eng.pmech, g.src, g.opos, eng.dpos
+    psh, pev, pmech, src, opos, dirty = eng.psh, eng.pev, eng.pmech, g.src, g.opos, eng.dirty
+    brk = eng.brk
     vst, plain, suspect = eng.st, eng.plain, eng.is_suspect  # methods called on eng: native
     pending_eval, vague = eng.pending_eval, eng.pending_vague
     todo, resolution, brk_zero = eng.agenda, eng.resolution, eng.brk_zero
@@ -115,10 +116,8 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
                 eng.queues.lease_work(e, dep.lease_work)
         pst[e], psh[e], pwr[e], pctrl[e] = st, sh, wr, ctrl
         pev[e], pmech[e] = ev, mech
-        if felt:
-            pos = opos[e]
-            if pos < dpos[v]:
-                dpos[v] = pos
+        if felt and opos[e] <= brk[v]:  # read by its last evaluation (the later ones not)
+            dirty[v] = True
         if st == 2 and vdown and plain[v] and not suspect[v] and not eng.supported_by(e, v):
             continue
         name = mech or KIND_NAMES[kind[e]]
@@ -146,10 +145,8 @@ def perceive(
             eng.queues.lease_work(e, dep.lease_work)
     eng.pst[e], eng.psh[e], eng.pwr[e], eng.pctrl[e] = st, sh, wr, ctrl
     eng.pev[e], eng.pmech[e] = ev, mech
-    if felt:
-        pos = g.opos[e]
-        if pos < eng.dpos[v]:
-            eng.dpos[v] = pos
+    if felt and g.opos[e] <= eng.brk[v]:
+        eng.dirty[v] = True
     # a down component seeing a failure gets no better: nothing can change, unless the
     # failure now derives from its own (round a cycle), which it ignores: it may recover
     if (

@@ -33,20 +33,20 @@ def noop(self: Engine, v: int) -> bool:
     ``settled`` ones (plain, last found down by their inputs, so that their warm-up,
     ramp or restart state is reset and stays so while the inputs stay the same,
     whatever timer wakes them). A change to any of those
-    (faults, triggers, perceptions at or before ``brk``) marks ``dpos``; what an edge
+    (faults, triggers, perceptions at or before ``brk``) marks it ``dirty``; what an edge
     shows is trusted as before unless a target read is or was being re-derived; and
     ``supported_by`` gives the same answers unless ``v`` got better at the instant of
     its last evaluation and time has moved on. Skipping such an evaluation leaves the
     journal byte for byte the same, only faster.
     """
-    brk = self.brk[v]
-    if self.dpos[v] <= brk or not self.skipping or self.saw_suspect[v]:
+    if self.dirty[v] or not self.skipping or self.saw_suspect[v]:
         return False
     last = self.eval_t[v]
     if last != self.now and self.good_since[v] == last:
         return False
     if self.suspect:
         dst, out, suspect = self.g.dst, self.g.out[v], self.is_suspect
+        brk = self.brk[v]
         for k in range(brk + 1 if brk < len(out) else len(out)):
             if suspect[dst[out[k]]]:
                 return False
@@ -66,7 +66,7 @@ def unfelt(self: Engine, e: int, v: int, st: int, sh: float, wr: bool, ctrl: boo
     the evaluation at 0 with the same cause, and ``wrong`` is the same. Such a
     perception is recorded and wakes ``v`` as any other (so that evaluations run at
     the same places, whatever else changes meanwhile), but does not mark ``e`` as
-    changed (``dpos``): unless something else changes first, the evaluation is
+    changed (``dirty``): unless something else changes first, the evaluation is
     skipped (:func:`noop`).
     """
     if not self.skipping:
@@ -100,7 +100,7 @@ def same(self: Engine, e: int, st: int, sh: float, wr: bool, ctrl: bool, mech: s
     (the state, share and cause read are the same, so there is no new event:
     ``Engine.set_state`` keeps one whose state, dependency and mechanism are
     unchanged). Such a perception is recorded and wakes the dependent as any other,
-    but does not mark ``e`` as changed (``dpos``), as :func:`unfelt` does not.
+    but does not mark ``v`` as changed (``dirty``), as :func:`unfelt` does not.
     """
     if not self.skipping:
         return False
