@@ -8,7 +8,9 @@ section lies) come binary sections: the integer edges of
 :class:`~blast.model.compact.Edges` (little-endian ``array`` bytes, read with
 one ``frombytes`` each), and every component and group as the JSON pydantic
 wrote when the graph was validated, one array each with the offset of every
-item.
+item; last, the simulation parameters in compact form
+(:class:`~blast.model.simparams.SimParams`, JSON parsed only when a simulation asks
+for it), so that ``blast simulate`` validates no component model either.
 
 Reading an entry builds no model: the graph's components and groups are
 :class:`~blast.model.lazymodels.LazyModels`, each validated by the same pydantic
