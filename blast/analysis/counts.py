@@ -230,13 +230,18 @@ class FailureCounts:
         """For each position, a word whose bit ``k`` says that it is affected when
         ``starts[k]`` fails (at most 64 starts): one breadth-first search per start, all
         run at once (bit-parallel), one numpy step per level. Each step gathers the rows
-        of the nodes that gained bits and merges what every node gains (a sort by node
-        and an OR-reduce), so a node is expanded once per level at which it gains.
-        ``start`` and ``dependent``: other compressed rows to search (default: the
-        "affects" edges)."""
+        of the nodes that gained bits and merges what every node gains (an OR scattered
+        into a word per node; the distinct nodes found without a sort: by a scan of the
+        words on a wide level, else by the slot each one's last write landed in), so a
+        node is expanded once per level at which it gains. ``start`` and ``dependent``:
+        other compressed rows to search (default: the "affects" edges). A sort by node
+        and an OR-reduce per level cost twice as much at 100,000 components."""
         if start is None or dependent is None:
             start, dependent = self._edges[:2]
-        seen = np.zeros(len(start) - 1, dtype=np.uint64)
+        n = len(start) - 1
+        seen = np.zeros(n, dtype=np.uint64)
+        merged = np.zeros(n, dtype=np.uint64)  # what each node gains this level; zero between
+        slot = np.zeros(n, dtype=np.int64)
         gained = np.left_shift(np.uint64(1), np.arange(len(starts), dtype=np.uint64))
         seen[starts] = gained
         frontier = starts
@@ -253,11 +258,15 @@ class FailureCounts:
             to, bits = to[fresh], bits[fresh]
             if not len(to):
                 break
-            by_node = np.argsort(to, kind="stable")
-            to, bits = to[by_node], bits[by_node]
-            heads = np.flatnonzero(np.concatenate(([True], to[1:] != to[:-1])))
-            frontier = to[heads]
-            gained = np.bitwise_or.reduceat(bits, heads)
+            np.bitwise_or.at(merged, to, bits)
+            if len(to) * 4 > n:  # a wide level: scanning every node is cheaper
+                frontier = np.flatnonzero(merged)
+            else:
+                at = np.arange(len(to), dtype=np.int64)
+                slot[to] = at  # one of each node's slots wins: that one names it once
+                frontier = to[slot[to] == at]
+            gained = merged[frontier]
+            merged[frontier] = 0
             seen[frontier] |= gained
         return seen
 

@@ -48,8 +48,11 @@ def graph_condensation_order(g: rx.PyDiGraph, *, pointing_at_needs: bool = True)
     """:func:`condensation_order` of an already built graph (node payloads unused)."""
     dag: rx.PyDiGraph = rx.condensation(g)  # type: ignore[assignment]
     order = rx.topological_sort(dag)
+    # every payload (a list of node payloads) in one call: ``dag[i]`` one by one, and a copy
+    # of each, took 0.1 s at 100,000 components
+    members: list[list[int]] = dag.nodes()
     return [
-        sorted(scc) if len(scc := dag[i]) > 1 else list(scc)
+        sorted(scc) if len(scc := members[i]) > 1 else scc
         for i in (reversed(order) if pointing_at_needs else order)
     ]
 
