@@ -11,16 +11,20 @@ mitigations with their what-ifs, then the blind spots.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from blast import __version__
 from blast.analysis.exposure import exposure, region_components
 from blast.analysis.index import FailureIndex, build_index
-from blast.analysis.propagation import Outcome, State, propagate
+from blast.analysis.propagation import down_paths
 from blast.model.graph import Graph
 from blast.report import Spof, top_spofs
 from blast.reports.blindspots import BlindSpot, blind_spots
+from blast.reports.downwave import DownWave
 from blast.reports.figures import SimulationFigures
 from blast.reports.mitigations import Mitigation, finish, plans
 from blast.reports.whatif import measure_all
@@ -124,7 +128,7 @@ class Report:
 
 
 def recovery_order(
-    index: FailureIndex, spof: str, outcome: Outcome | None = None
+    index: FailureIndex, spof: str, down: Collection[int] | None = None
 ) -> tuple[tuple[str, ...], ...]:
     """Waves in which what ``spof`` took down can come back, the SPOF first.
 
@@ -132,15 +136,15 @@ def recovery_order(
     wave ``k - 1`` (a group is back once ``min_up`` members are); members of a
     cycle of hard dependencies share a wave: they can only return together.
     Walks the strongly connected components of the hard graph needs first, only
-    those that hold something down. ``outcome``, when the caller has it, is
-    ``propagate(graph, [spof])``: what is down in it (groups included) is what
-    the index says ``spof`` takes down (the tests compare the two).
+    those that hold something down. ``down``, when the caller has it, holds the
+    positions (groups included) down when ``spof`` fails alone
+    (:class:`~blast.reports.downwave.DownWave`).
     """
     s = index.structure
-    if outcome is None:
-        outcome = propagate(index.graph, [spof])
-    position, rank, order = s.position, s.rank, s.order
-    down = {position[v] for v in outcome.nodes_in(State.DOWN)}
+    if down is None:
+        fell = DownWave(index.graph).down([s.position[spof]])
+        down = set(np.flatnonzero(fell).tolist())
+    rank, order = s.rank, s.order
     hard, min_up, n_components = s.hard_targets, s.topology.min_up, s.n_components
     level: dict[int, int] = {}
     get = level.get
@@ -281,10 +285,15 @@ def build_report(
         for spof in top_ids
         for plan in planned[spof]
     ]
-    measured = iter(measure_all(graph, requests, workers=workers, scheduler=scheduler))
+    wave = DownWave(graph)  # the down sets of the what-ifs and the recovery orders
+    measured = iter(measure_all(graph, requests, workers=workers, scheduler=scheduler, wave=wave))
     details = [
         _detail(
-            index, s, [finish(s.component, p, next(measured)) for p in planned[s.component]], sim
+            index,
+            s,
+            [finish(s.component, p, next(measured)) for p in planned[s.component]],
+            sim,
+            wave,
         )
         for s in leading
     ]
@@ -325,6 +334,7 @@ def _detail(
     row: Spof,
     found: list[Mitigation],
     sim: SimulationFigures | None,
+    wave: DownWave,
 ) -> SpofDetail:
     """One SPOF's section, from one propagation of its failure (paths, recovery order).
 
@@ -335,8 +345,9 @@ def _detail(
     spof = row.component
     c = graph.components[spof]
     victims_ids = sorted(row.user_facing_down, key=index.bit.__getitem__)
-    outcome = propagate(graph, [spof])
-    victims = tuple(Victim(v, graph.label(v), outcome.path(v)) for v in victims_ids)
+    paths = down_paths(graph, [spof], victims_ids)  # propagate's paths, one down wave
+    victims = tuple(Victim(v, graph.label(v), paths[v]) for v in victims_ids)
+    down = set(np.flatnonzero(wave.down([index.structure.position[spof]])).tolist())
     if sim:
         found = [_with_minutes(m, sim) for m in found]
     return SpofDetail(
@@ -350,7 +361,7 @@ def _detail(
         user_facing_down=victims,
         down=row.down,
         degraded=row.degraded,
-        recovery_order=recovery_order(index, spof, outcome),
+        recovery_order=recovery_order(index, spof, down),
         mitigations=tuple(found),
         outage_minutes=sim.spof_outage_minutes.get(spof) if sim else None,
     )
