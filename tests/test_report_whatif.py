@@ -5,6 +5,7 @@ SPOFs against the complete list."""
 from __future__ import annotations
 
 import random
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from blast.model import Component, Dependency, DependencyType, RedundancyGroup
 from blast.model.graph import Graph
 from blast.report import shared_spofs, top_spofs
 from blast.reports.blindspots import blind_spots
+from blast.reports.build import build_report
 from blast.reports.downwave import DownWave
 from blast.reports.mitigations import plans
 from blast.reports.whatif import Change, measure, measure_rebuilt
@@ -174,3 +176,9 @@ def test_down_wave_equals_propagation_on_shipped_graphs(path):
     for region in graph.regions:
         failed = list(region_components(graph, region))
         assert _wave_down(graph, failed) == _propagated_down(graph, failed), region
+
+
+@pytest.mark.parametrize("path", GRAPHS, ids=lambda p: p.stem)
+def test_report_to_dict_is_asdict(path):
+    report = build_report(load_graph(path))
+    assert report.to_dict() == asdict(report)
