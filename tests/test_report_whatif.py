@@ -1,24 +1,31 @@
 """The report's shortcuts against the full analysis: what-ifs laid over the graph against a
-changed copy's own failure index, the leading SPOFs against the complete list."""
+changed copy's own failure index, the numpy down wave against propagation, the leading
+SPOFs against the complete list."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blast.analysis import build_index
+from blast.analysis import build_index, propagate
+from blast.analysis.exposure import region_components
+from blast.analysis.propagation import State
 from blast.loading.loader import load_graph
 from blast.model import Component, Dependency, DependencyType, RedundancyGroup
 from blast.model.graph import Graph
 from blast.report import shared_spofs, top_spofs
 from blast.reports.blindspots import blind_spots
+from blast.reports.build import build_report
+from blast.reports.downwave import DownWave
 from blast.reports.mitigations import plans
 from blast.reports.whatif import Change, measure, measure_rebuilt
-from tests.strategies import random_graph
+from tests.strategies import graphs, random_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAPHS = [
@@ -141,3 +148,37 @@ def test_blind_spots_do_not_need_every_blast_radius():
         index = build_index(load_graph(path))
         blind_spots(index, region="us-east-1" if "us-east-1" in index.graph.regions else None)
         assert "down_of" not in index.__dict__, path
+
+
+def _propagated_down(graph: Graph, failed: list[str]) -> set[str]:
+    return set(propagate(graph, failed).nodes_in(State.DOWN))
+
+
+def _wave_down(graph: Graph, failed: list[str]) -> set[str]:
+    nodes = graph.topology.nodes
+    fell = DownWave(graph).down([graph.topology.position[f] for f in failed])
+    return {nodes[v] for v in np.flatnonzero(fell).tolist()}
+
+
+@settings(max_examples=300, deadline=None)
+@given(graphs, st.randoms(use_true_random=False))
+def test_down_wave_equals_propagation_on_random_graphs(graph, rng):
+    ids = list(graph.components)
+    for failed in [[x] for x in ids] + [rng.sample(ids, min(len(ids), 3))]:
+        assert _wave_down(graph, failed) == _propagated_down(graph, failed)
+
+
+@pytest.mark.parametrize("path", GRAPHS, ids=lambda p: p.stem)
+def test_down_wave_equals_propagation_on_shipped_graphs(path):
+    graph = load_graph(path)
+    for x in graph.components:
+        assert _wave_down(graph, [x]) == _propagated_down(graph, [x]), x
+    for region in graph.regions:
+        failed = list(region_components(graph, region))
+        assert _wave_down(graph, failed) == _propagated_down(graph, failed), region
+
+
+@pytest.mark.parametrize("path", GRAPHS, ids=lambda p: p.stem)
+def test_report_to_dict_is_asdict(path):
+    report = build_report(load_graph(path))
+    assert report.to_dict() == asdict(report)

@@ -12,12 +12,16 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from blast.analysis.exposure import region_components
 from blast.analysis.index import FailureIndex, build_index
 from blast.analysis.propagation import State, propagate
 from blast.model import Component, Dependency, DependencyType, RedundancyGroup
 from blast.model.graph import HARD_EDGE, Graph
+
+if TYPE_CHECKING:
+    from blast.reports.downwave import DownWave
 
 
 @dataclass(frozen=True)
@@ -104,17 +108,19 @@ def measure(
     region: str | None,
     before_region: int | None,
     in_region: Sequence[str] | None = None,
+    wave: DownWave | None = None,
 ) -> WhatIf:
     """Apply ``change`` and count again what ``spof``'s failure and the region event take down.
 
     The change is laid over ``graph`` (:mod:`blast.reports.changed`): only what the
     failures reach is walked. A change that replaces a node is applied to a copy
     (:func:`measure_rebuilt`); both give the same counts. ``in_region``, when the
-    caller has it, is ``region_components(graph, region)``.
+    caller has it, is ``region_components(graph, region)``; ``wave`` the graph's
+    :class:`~blast.reports.downwave.DownWave`, shared by many what-ifs.
     """
     from blast.reports.changed import changed_graph
 
-    changed = changed_graph(graph, change)
+    changed = changed_graph(graph, change, wave)
     if changed is None:
         return measure_rebuilt(
             graph,
@@ -130,7 +136,7 @@ def measure(
             in_region = region_components(graph, region)
         failed = changed.region_components(region, in_region)
         after_region = changed.user_facing_down(failed)
-    after_spof = changed.user_facing_down([spof]) - (changed.position(spof) in changed.user_facing)
+    after_spof = changed.user_facing_down([spof]) - int(changed.user_facing[changed.position(spof)])
     return WhatIf(
         spof_down_before=before_spof,
         spof_down_after=after_spof,
@@ -220,14 +226,19 @@ def measure_all(
     *,
     workers: int = 1,
     scheduler: str | None = None,
+    wave: DownWave | None = None,
 ) -> list[WhatIf]:
     """Measure many what-ifs ``(change, spof, before_spof, region, before_region)``, in order.
 
     Runs through the project's parallel runner (:mod:`blast.parallel.runner`): in
     this process with one worker, on local processes or on a Dask cluster
-    otherwise. Results do not depend on where they ran.
+    otherwise. Results do not depend on where they ran. ``wave``: the graph's
+    :class:`~blast.reports.downwave.DownWave` when the caller has it.
     """
     if workers == 1 and scheduler is None:
+        from blast.reports.downwave import DownWave
+
+        wave = wave or DownWave(graph)  # the graph's reverse edges, for every what-if
         members: dict[str, tuple[str, ...]] = {}  # each region's components, listed once
 
         def in_region(region: str | None) -> tuple[str, ...] | None:
@@ -246,6 +257,7 @@ def measure_all(
                 region=region,
                 before_region=br,
                 in_region=in_region(region),
+                wave=wave,
             )
             for change, spof, b, region, br in requests
         ]
