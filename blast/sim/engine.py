@@ -50,6 +50,7 @@ class Engine:
         self.ctrl = vec[bool]([True] * n)
         self.ev = vec[i64]([-1] * n)
         self.active: list[dict[int, tuple[float, bool, bool, str]]] = [{} for _ in range(n)]
+        self.faulted = vec[bool]([False] * n)  # whether active[v] holds any (read unboxed)
         self.stuck = vec[bool]([False] * n)
         self.auto = vec[bool]([True] * n)
         self.rec_at = vec[float]([-1.0] * n)
@@ -91,7 +92,7 @@ class Engine:
         # the inputs (upstream event, factor) each degraded event took in (see set_state)
         self.ev_also: dict[int, list[tuple[int, float, bool]]] = {}
         self.contrib: list[tuple[int, float, bool]] = []  # ... of the last evaluation, by edge
-        self.node_events: list[list[int]] = [[] for _ in range(n)]
+        self.ev_prev = vec[i64]()  # per event, the node's event before it (-1: none)
         self.suspect: set[int] = set()
         self.is_suspect = vec[bool]([False] * n)  # the same, read by index (hot paths)
         self.bad_from = vec[i64]([-1] * n)  # first event of each node's current stretch of badness
@@ -107,6 +108,12 @@ class Engine:
             [(c.timing.recovery_time or 0.0) if c.timing else 0.0 for c in comps]
         )
         self.checks = [c.health_check for c in comps]
+        # whether a node's health checks shift traffic away (read unboxed on hot paths)
+        self.hc_failover = vec[bool](
+            [bool(c.health_check and c.health_check.failover) for c in comps]
+            + [False] * (n - g.n_components)
+        )
+        self.queued = vec[bool]([v in self.queues.q for v in range(n)])
         self.plain = vec[bool](  # components whose evaluation has no timers of its own
             [
                 c.queue is None and not any(d.buffer or d.attrition for d in c.depends_on)
@@ -366,7 +373,7 @@ class Engine:
         self.ev_node = append(self.ev_node, v)
         self.ev_kids = append(self.ev_kids, vec[i64]())
         self.ev_mark = append(self.ev_mark, 0)
-        self.node_events[v].append(index)
+        self.ev_prev = append(self.ev_prev, ev[v])
         if upstream >= 0:
             self.ev_kids[upstream] = append(self.ev_kids[upstream], index)
         if also:
@@ -398,6 +405,6 @@ class Engine:
         )
         if was_bad and better:
             retraction.retract(self, v, since)
-        if v in self.queues.q:
+        if self.queued[v]:
             self.queues.changed(v)
         perception.feed_all(self, v, self.g.into[v])

@@ -45,9 +45,8 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
     # a cause is (mechanism, edge) for an edge, (mechanism, -1 - fault) for a fault
     worst: Found = None
     soft_cause: Found = None
-    active = eng.active[v]
-    if active:
-        for i, (fshare, fwrong, fcontrol, mech) in sorted(active.items()):
+    if eng.faulted[v]:
+        for i, (fshare, fwrong, fcontrol, mech) in sorted(eng.active[v].items()):
             if fcontrol:
                 degraded = True
                 soft_cause = soft_cause or ("control-plane", -1 - i)
@@ -185,8 +184,7 @@ def cause_of(eng: Engine, found: tuple[str, int]) -> Cause:
 
 def eval_component(eng: Engine, v: int, reason: Cause) -> None:
     share, degraded, wrong, worst_in, soft_in = inputs(eng, v)
-    active = eng.active[v]
-    control = not active or not any(c for _, _, c, _ in active.values())
+    control = not eng.faulted[v] or not any(c for _, _, c, _ in eng.active[v].values())
     stuck_cause: Cause | None = None
     if eng.stuck[v] and share > EPS:  # what it needs is back, but it waits for an operator
         share = 0.0
@@ -194,7 +192,7 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
     queues = eng.queues
     qcause: Cause | None = None
     queue_worst = False
-    if v in queues.q:
+    if eng.queued[v]:
         share = queues.adjust(v, share)  # a stuck component serves nothing: its queue fills
         qcause = queues.cause(v)
         if qcause is not None:
@@ -217,8 +215,7 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
             cause = qcause
         elif soft_in is not None:
             cause = cause_of(eng, soft_in)
-    check = eng.checks[v] if v < eng.g.n_components else None
-    if state == 0 and check is not None and check.failover and not eng.auto[v]:
+    if state == 0 and eng.hc_failover[v] and not eng.auto[v]:
         # serves all its work, without its automatic failover: a loss of margin, its own
         state, cause = 1, Cause(LOCAL, detail="automatic health-check failover switched off")
     prev = eng.st[v]

@@ -18,7 +18,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from blast.sim.clock import EPS
-from blast.sim.edges import ASYNC
 from blast.sim.journal import Cause
 
 if TYPE_CHECKING:
@@ -27,15 +26,8 @@ if TYPE_CHECKING:
 
 def is_held(engine: Engine, e: int) -> bool:
     """Whether edge ``e`` is an async dependency with a holding buffer."""
-    g = engine.g
-    dep = g.dep[e]
-    return (
-        g.kind[e] == ASYNC
-        and dep is not None
-        and dep.buffer is not None
-        and dep.buffer.hold
-        and e in engine.queues.buffers
-    )
+    held = engine.queues.held  # read unboxed, not from the dependency's model
+    return e < len(held) and held[e]
 
 
 def held_factor(engine: Engine, e: int) -> float | None:

@@ -38,7 +38,6 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
     """
     g, now = eng.g, eng.now
     st0, sh0, wr0, ctrl0, ev = eng.st[x], eng.sh[x], eng.wr[x], eng.ctrl[x], eng.ev[x]
-    check = eng.checks[x] if x < g.n_components else None
     if (
         st0 == 1
         and sh0 >= 1 - EPS
@@ -48,7 +47,8 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
         and eng.events[ev].cause.mechanism == LOCAL
     ):
         st0 = 0  # degraded by a loss of margin only (automation off): nothing is lost
-    removing = check is not None and check.failover and eng.auto[x]
+    removing = eng.hc_failover[x] and eng.auto[x]
+    check = eng.checks[x] if removing else None
     alive, fmech, fdelay, stale, kind = g.alive, g.fmech, g.fdelay, g.stale, g.kind
     pst, pwr, pctrl, ver, bad_since = eng.pst, eng.pwr, eng.pctrl, eng.ver, eng.bad_since
     psh, pev, pmech, src, opos, dirty = eng.psh, eng.pev, eng.pmech, g.src, g.opos, eng.dirty

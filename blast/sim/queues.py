@@ -27,10 +27,12 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from librt.vecs import vec
+
 from blast.errors import ScenarioError
 from blast.sim.backoff import RetryWaves
 from blast.sim.clock import EPS
-from blast.sim.edges import HARD
+from blast.sim.edges import ASYNC, HARD
 from blast.sim.journal import Cause, QueuePoint
 from blast.sim.scenario import ActionKind
 
@@ -114,10 +116,15 @@ class QueueModel:
             self.points[v] = []
         self.buffers: dict[int, _Buffer] = {}
         self.buffer_points: dict[int, list[QueuePoint]] = {}
+        held: list[bool] = [False] * len(g.dep)
         for e, dep in enumerate(g.dep):
             if dep is not None and dep.buffer is not None:
                 b = dep.buffer
                 self.buffers[e] = _Buffer(b.size, b.fill_rate, b.drain_rate, b.when_full != "drop")
+                held[e] = g.kind[e] == ASYNC and b.hold
+        # per edge at the start of the run, whether it is async with a holding buffer
+        # (edges a reroute adds have no buffer of their own)
+        self.held = vec[bool](held)
 
     # --- queues ---------------------------------------------------------------------
 

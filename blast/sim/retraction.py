@@ -19,7 +19,6 @@ components 80% of the walk's steps, growing faster than the events.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from librt.vecs import append, pop, vec
@@ -40,12 +39,16 @@ def retract(eng: Engine, u: int, since: int) -> None:
     reason = Cause("recovered", eng.g.nodes[u], eng.ev[u], detail="what it needed is back")
     ev, node, kids = eng.ev, eng.ev_node, eng.ev_kids
     st, wr, ctrl = eng.st, eng.wr, eng.ctrl
-    mine = eng.node_events[u]  # ascending: the slice is found by bisection, not a scan
-    live = eng.ev_live
-    stack = vec[i64]()
-    for k in mine[bisect_left(mine, since) : bisect_left(mine, ev[u])]:
+    live, prev = eng.ev_live, eng.ev_prev
+    mine = vec[i64]()  # u's events from since, before its current one, newest first
+    k = prev[ev[u]]
+    while k >= 0 and k >= since:
         if live[k]:
-            stack = append(stack, k)
+            mine = append(mine, k)
+        k = prev[k]
+    stack = vec[i64]()
+    for i in range(len(mine) - 1, -1, -1):  # pushed oldest first, as they were numbered
+        stack = append(stack, mine[i])
     eng.retracts += 1
     seen, stamp = eng.ev_mark, eng.retracts  # not a set: a mark per event
     suspect, is_suspect, now = eng.suspect, eng.is_suspect, eng.now

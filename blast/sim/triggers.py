@@ -40,6 +40,7 @@ def fault_on(eng: Engine, i: int) -> None:
     for node in pf.targets:
         v = eng.pos[node]
         eng.active[v][i] = (share, wrong, control, mech)
+        eng.faulted[v] = True
         eng.wake(v, eng.now, reason)
     if f.mode is FaultMode.FLAPPING:
         assert f.bad is not None and f.good is not None
@@ -52,6 +53,7 @@ def clear_fault(eng: Engine, i: int, reason: Cause) -> None:
     for node in eng.plan.faults[i].targets:
         v = eng.pos[node]
         if eng.active[v].pop(i, None) is not None:
+            eng.faulted[v] = len(eng.active[v]) > 0
             eng.wake(v, eng.now, reason)
 
 
@@ -84,6 +86,7 @@ def action(eng: Engine, i: int) -> None:
                 hit = [eng.pos[x] for x in pf.targets if x in pa.targets]
                 for v in hit:
                     eng.active[v].pop(k, None)
+                    eng.faulted[v] = len(eng.active[v]) > 0
                 if set(pf.targets) <= set(pa.targets):
                     eng.fault_ended.add(k)
     if a.do in (ActionKind.REPAIR, ActionKind.RESTART):
