@@ -114,11 +114,9 @@ class Engine:
             + [False] * (n - g.n_components)
         )
         self.queued = vec[bool]([v in self.queues.q for v in range(n)])
+        timer, out = g.timer, g.out
         self.plain = vec[bool](  # components whose evaluation has no timers of its own
-            [
-                c.queue is None and not any(d.buffer or d.attrition for d in c.depends_on)
-                for c in comps
-            ]
+            [c.queue is None and not any(timer[e] for e in out[v]) for v, c in enumerate(comps)]
             + [False] * (n - g.n_components)
         )
         # components whose evaluation is a function of their inputs alone (see _noop)

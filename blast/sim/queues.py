@@ -118,7 +118,7 @@ class QueueModel:
         self.buffer_points: dict[int, list[QueuePoint]] = {}
         held: list[bool] = [False] * len(g.dep)
         for e, dep in enumerate(g.dep):
-            if dep is not None and dep.buffer is not None:
+            if g.timer[e] and dep is not None and dep.buffer is not None:
                 b = dep.buffer
                 self.buffers[e] = _Buffer(b.size, b.fill_rate, b.drain_rate, b.when_full != "drop")
                 held[e] = g.kind[e] == ASYNC and b.hold
