@@ -296,6 +296,20 @@ def top_spofs(index: FailureIndex, top: int) -> tuple[tuple[Spof, ...], int]:
     return found[0], found[2]
 
 
+def spof_victim_counts(index: FailureIndex) -> tuple[tuple[str, int], ...]:
+    """Every SPOF of :func:`shared_spofs` (in its order) with how many user-facing
+    components it takes down, itself excluded: from
+    :class:`~blast.analysis.counts.FailureCounts`, no blast-radius set built."""
+    from blast.analysis.counts import FailureCounts
+
+    counts = FailureCounts(index)
+    others = counts.victims_down - counts.is_user_facing
+    bits = np.flatnonzero(others > 0)
+    order = np.lexsort((counts.name_rank[bits], -counts.down[bits], -others[bits]))
+    ids = index.ids
+    return tuple((ids[b], int(others[b])) for b in bits[order].tolist())
+
+
 def _leading(
     index: FailureIndex, top: int, *, with_degraders: bool
 ) -> tuple[tuple[Spof, ...], tuple[Degrader, ...], int, int] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,17 +90,25 @@ def _instances(index: FailureIndex, policy: Policy) -> list[tuple[str, str, tupl
     return out
 
 
-def component_locations(files: tuple[str, ...]) -> dict[str, Location]:
-    """Where each component's ``id`` is written, read again from the graph's files."""
+def component_locations(
+    files: tuple[str, ...], wanted: Collection[str] | None = None
+) -> dict[str, Location]:
+    """Where each component's ``id`` is written, read again from the graph's files.
+
+    ``wanted``: only these components' (the files are not read when it is empty).
+    """
     from blast.loading.yamlsource import read_yaml
 
     found: dict[str, Location] = {}
+    if wanted is not None and not wanted:
+        return found
     for file in files:
         doc = read_yaml(Path(file), file)
         items = doc.data.get("components") if isinstance(doc.data, dict) else None
         for i, item in enumerate(items if isinstance(items, list) else []):
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                found.setdefault(item["id"], doc.locate(("components", i, "id")))
+            cid = item.get("id") if isinstance(item, dict) else None
+            if isinstance(cid, str) and (wanted is None or cid in wanted):
+                found.setdefault(cid, doc.locate(("components", i, "id")))
     return found
 
 
@@ -122,10 +131,11 @@ def run_check(
         )
         for code, rule, found in _instances(index, policy)
     )
+    named = {v.component for r in results for v in r.violations}  # all that is located
     return CheckResult(
         graph=graph.name or (graph.files[0] if graph.files else ""),
         files=graph.files,
         results=results,
         baseline=baseline,
-        locations=component_locations(graph.files),
+        locations=component_locations(graph.files, named),
     )

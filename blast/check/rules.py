@@ -15,7 +15,7 @@ from blast.analysis.exposure import exposure
 from blast.analysis.index import FailureIndex
 from blast.analysis.propagation import propagate
 from blast.model import Plane, Scope
-from blast.report import shared_spofs
+from blast.report import shared_spofs, spof_victim_counts
 from blast.reports.blindspots import blind_spots
 
 RULES = {
@@ -47,7 +47,7 @@ class Violation:
 
 def max_spofs(index: FailureIndex, limit: int) -> tuple[Violation, ...]:
     """BLAST001: more than ``limit`` SPOFs; every SPOF is then a violation (baseline them)."""
-    found = shared_spofs(index)
+    found = spof_victim_counts(index)
     if len(found) <= limit:
         return ()
     n = len(index.graph.user_facing)
@@ -55,13 +55,13 @@ def max_spofs(index: FailureIndex, limit: int) -> tuple[Violation, ...]:
         Violation(
             "BLAST001",
             RULES["BLAST001"],
-            s.component,
-            s.component,
-            f"{s.component} is a single point of failure: it takes down "
-            f"{len(s.user_facing_down)} of {n} user-facing components alone "
+            spof,
+            spof,
+            f"{spof} is a single point of failure: it takes down "
+            f"{victims} of {n} user-facing components alone "
             f"({len(found)} SPOFs, at most {limit} allowed)",
         )
-        for s in found
+        for spof, victims in found
     )
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from blast.analysis.index import build_index
 from blast.model.graph import Graph
-from blast.report import shared_spofs
+from blast.report import spof_victim_counts
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -32,7 +32,7 @@ def annotated(graph: Graph) -> nx.DiGraph:
     """The graph as a networkx DiGraph with the attributes above (scalars only)."""
     import networkx as nx
 
-    spofs = {s.component: len(s.user_facing_down) for s in shared_spofs(build_index(graph))}
+    spofs = dict(spof_victim_counts(build_index(graph)))
     g = nx.DiGraph(name=graph.name)
     for cid, c in graph.components.items():
         g.add_node(
