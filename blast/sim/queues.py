@@ -138,9 +138,11 @@ class QueueModel:
 
     def _amplification(self, v: int) -> float:
         """Load multiplier from queued callers whose own arrivals are amplified."""
-        g, amp = self.engine.g, 1.0
+        g, amp, queued = self.engine.g, 1.0, self.engine.queued
         for e in g.into[v]:
             s = g.src[e]
+            if not queued[s]:  # read unboxed: most callers have no queue
+                continue
             caller = self.q.get(s)
             if caller is not None and g.kind[e] == HARD and g.alive[e] and caller.arrival > 0:
                 amp = max(amp, caller.offered / caller.arrival)
