@@ -51,7 +51,7 @@ def stretch_start(eng: Engine, v: int) -> int:
 
 def derives(eng: Engine, k: int, v: int, start: int) -> bool:
     """Whether event ``k`` descends from an event of ``v`` numbered ``start`` or later."""
-    up, node, also = eng.ev_up, eng.ev_node, eng.ev_also
+    up, node, also, has_also = eng.ev_up, eng.ev_node, eng.ev_also, eng.ev_has_also
     stack: list[int] = []
     seen: set[int] = set()  # branch points already queued (most chains have none)
     while True:
@@ -59,13 +59,11 @@ def derives(eng: Engine, k: int, v: int, start: int) -> bool:
             if node[k] == v:
                 return True
             nxt = up[k]
-            if also:
-                more = also.get(k)
-                if more is not None:
-                    for j, _, _ in more:  # the cause is among them: walked next anyway
-                        if j >= start and j != nxt and j not in seen:
-                            seen.add(j)
-                            stack.append(j)
+            if has_also[k]:  # a flag first: most events record no inputs
+                for j, _, _ in also[k]:  # the cause is among them: walked next anyway
+                    if j >= start and j != nxt and j not in seen:
+                        seen.add(j)
+                        stack.append(j)
             k = nxt
             if seen and k in seen:
                 break  # queued already: its chain is walked from there

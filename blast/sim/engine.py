@@ -91,6 +91,7 @@ class Engine:
         self.ev_bad = vec[bool]()  # whether the event is bad (bad, wrong or control lost)
         # the inputs (upstream event, factor) each degraded event took in (see set_state)
         self.ev_also: dict[int, list[tuple[int, float, bool]]] = {}
+        self.ev_has_also = vec[bool]()  # per event, whether ev_also holds it (read unboxed)
         self.contrib: list[tuple[int, float, bool]] = []  # ... of the last evaluation, by edge
         self.ev_prev = vec[i64]()  # per event, the node's event before it (-1: none)
         self.suspect: set[int] = set()
@@ -376,6 +377,7 @@ class Engine:
             self.ev_kids[upstream] = append(self.ev_kids[upstream], index)
         if also:
             self.ev_also[index] = also
+        self.ev_has_also = append(self.ev_has_also, bool(also))
         st[v], sh[v], wr[v], ctrl[v] = state, share, wrong, control
         bad = state != 0 or wrong or not control
         self.ev_live = append(self.ev_live, 0)
