@@ -29,6 +29,7 @@ from blast.sim.records import Cause, Event, QueuePoint
 STATES = ("up", "degraded", "down")
 """Component states, from best to worst (their index is their severity)."""
 
+_SEVERITY = {state: i for i, state in enumerate(STATES)}
 JOURNAL_VERSION = 1
 _T = TypeVar("_T")
 _INT64 = range(-(2**63), 2**64)  # the integers orjson writes itself
@@ -240,32 +241,42 @@ class Journal:
         return tuple(chain)
 
     def windows(self) -> tuple[Window, ...]:
-        """Impact windows of every component: maximal stretches not ``up``, in time order."""
+        """Impact windows of every component: maximal stretches not ``up``, in time order.
+
+        Changes undone within the same instant are not observable: of each instant only
+        its last event counts, and a window opens at the instant's first event (when that
+        one is bad, its cause explains the window). One pass per component, the first
+        event of each instant looked up in a table built when a window first opens (a
+        scan from the start for each window and ``STATES.index`` per event took 0.9 s
+        at 100,000 components).
+        """
         out: list[Window] = []
+        severity_of = _SEVERITY
         for component, all_events in self._by_component.items():
-            # changes undone within the same instant are not observable: keep each instant's last
-            events = [
-                e
-                for i, e in enumerate(all_events)
-                if i + 1 == len(all_events) or all_events[i + 1].t != e.t
-            ]
+            last = len(all_events) - 1
+            firsts: dict[float, Event] | None = None
             opened: Event | None = None
             worst, low = 0, 1.0
-            for e in events:
-                severity = STATES.index(e.state)
-                if severity and opened is None:
-                    first = next(x for x in all_events if x.t == e.t)  # the instant's first cause
-                    opened, worst, low = (
-                        (first if STATES.index(first.state) else e),
-                        severity,
-                        e.share_ok,
-                    )
-                elif severity and opened is not None:
-                    worst, low = max(worst, severity), min(low, e.share_ok)
-                elif not severity and opened is not None:
+            for i, e in enumerate(all_events):
+                t = e.t
+                if i < last and all_events[i + 1].t == t:
+                    continue  # not the last change of its instant
+                severity = severity_of[e.state]
+                if severity:
+                    if opened is None:
+                        if firsts is None:
+                            firsts = {}
+                            for x in all_events:
+                                firsts.setdefault(x.t, x)
+                        first = firsts[t]  # the instant's first cause
+                        opened = first if severity_of[first.state] else e
+                        worst, low = severity, e.share_ok
+                    else:
+                        worst, low = max(worst, severity), min(low, e.share_ok)
+                elif opened is not None:
                     out.append(
                         Window(
-                            component, opened.t, e.t, STATES[worst], low, opened.cause, opened.index
+                            component, opened.t, t, STATES[worst], low, opened.cause, opened.index
                         )
                     )
                     opened = None
