@@ -34,10 +34,14 @@ from blast.model.spec import Component, Dependency
 
 class SimDependency:
     """A dependency's simulation parameters (the fields of
-    :class:`~blast.model.spec.Dependency` but target, type and documentation): the
-    defaults are class attributes, the fields set the instance's."""
+    :class:`~blast.model.spec.Dependency` but target, type and documentation).
+
+    Every field is in the instance's dictionary, defaults included, as in a pydantic
+    model's: the engine's set-up reads dependencies through ``vars`` (``sim/edges.py``).
+    There is one per distinct set of parameters, so the copy of the defaults is cheap."""
 
     def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(_dependency_defaults())
         self.__dict__.update(values)
 
 
@@ -63,6 +67,12 @@ def _defaults() -> None:
     ):
         for name in names:
             setattr(cls, name, model.model_fields[name].default)
+
+
+@cache
+def _dependency_defaults() -> dict[str, Any]:
+    """The default of every simulation field of a dependency, by name."""
+    return {name: Dependency.model_fields[name].default for name in simulation_fields()[1]}
 
 
 def _converter(model: type[BaseModel], name: str) -> Callable[[Any], Any] | None:
