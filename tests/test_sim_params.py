@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from blast.errors import GraphFileError
 from blast.loading.cache import load_graph_cached
 from blast.loading.loader import load_graph
+from blast.model.dependency import Timing
 from blast.model.graph import Graph
 from blast.model.simparams import SimParams
 from blast.model.spec import Component
@@ -70,7 +72,8 @@ def test_a_generated_graph_gives_the_same_journals_from_the_compact_form(tmp_pat
         assert simulate(cached, scenario, resolution=60.0).to_json() == expected
 
 
-def test_a_non_finite_parameter_keeps_no_compact_form_and_the_models_are_read(tmp_path):
+def test_a_non_finite_parameter_is_refused_where_it_is_written(tmp_path):
+    """JSON has no infinity (orjson writes null): a file's .inf never reaches the cache."""
     path = tmp_path / "inf.yaml"
     path.write_text(
         "components:\n"
@@ -78,13 +81,19 @@ def test_a_non_finite_parameter_keeps_no_compact_form_and_the_models_are_read(tm
         "    timing: {recovery_time: 60, recovery_rate: .inf}\n"
         "  - id: app\n    kind: app\n    region: us-east-1\n    depends_on: [db]\n"
     )
-    graph = load_graph(path)
-    assert graph.compact is not None and graph.compact.sim is None
-    assert engine_graph(graph) is graph
-    timed = Component(
-        id="db", kind="database", region="us-east-1", timing={"recovery_rate": math.inf}
-    )
+    with pytest.raises(GraphFileError, match=r"inf.yaml:5:48: .*recovery_rate: must be a finite"):
+        load_graph(path)
+
+
+def test_a_model_built_without_validation_with_an_infinity_keeps_no_compact_form():
+    """The guard behind the models' own rule: a non-finite value gives no compact form."""
+    timing = Timing.model_construct(recovery_rate=math.inf)
+    timed = Component.model_construct(id="db", kind="database", timing=timing, depends_on=())
     assert SimParams.of_models(1, [0, 0], [(0, timed)]) is None
+    finite = Component.model_construct(
+        id="db", kind="database", timing=Timing(recovery_rate=2.0), depends_on=()
+    )
+    assert SimParams.of_models(1, [0, 0], [(0, finite)]) is not None
 
 
 def test_malformed_stored_parameters_are_refused():

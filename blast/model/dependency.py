@@ -151,6 +151,7 @@ class Timing(_Frozen):
             "Units of capacity returned per hour once what it needs is back (ramped recovery); "
             "all at once when unset."
         ),
+        allow_inf_nan=False,
     )
     restart_required: bool = Field(
         False,
@@ -164,12 +165,20 @@ class Timing(_Frozen):
 class Buffer(_Frozen):
     """The buffer of an async dependency (simulation parameter)."""
 
-    size: float = Field(..., gt=0, description="Items it holds before it is full.")
+    size: float = Field(
+        ..., gt=0, description="Items it holds before it is full.", allow_inf_nan=False
+    )
     fill_rate: float = Field(
-        ..., gt=0, description="Items per second written to it while the target is down."
+        ...,
+        gt=0,
+        description="Items per second written to it while the target is down.",
+        allow_inf_nan=False,
     )
     drain_rate: float = Field(
-        ..., gt=0, description="Items per second the target takes from it once back."
+        ...,
+        gt=0,
+        description="Items per second the target takes from it once back.",
+        allow_inf_nan=False,
     )
     when_full: Literal["block", "error", "drop"] = Field(
         "block",
@@ -204,6 +213,7 @@ class Attrition(_Frozen):
             "Share of the dependent's capacity lost per hour while the target is perceived "
             "impaired (degraded or down)."
         ),
+        allow_inf_nan=False,
     )
     headroom: float = Field(
         0.0,
@@ -213,6 +223,7 @@ class Attrition(_Frozen):
             "Share of its capacity the dependent can lose unnoticed (spare capacity); it is "
             "impaired only beyond it."
         ),
+        allow_inf_nan=False,
     )
     restore_rate: float | None = Field(
         None,
@@ -222,6 +233,7 @@ class Attrition(_Frozen):
             "on; none: all of it at once when the target is fine again (removed, not "
             "destroyed)."
         ),
+        allow_inf_nan=False,
     )
     restore_via: str | None = Field(
         None,
@@ -285,6 +297,7 @@ class Dependency(_Frozen):
         description=(
             "Work items (on the dependent's queue) to re-establish its leases after they lapsed."
         ),
+        allow_inf_nan=False,
     )
     buffer: Buffer | None = Field(
         None, description="The buffer of an async dependency: fills while the target is down."

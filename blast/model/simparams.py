@@ -24,8 +24,9 @@ components that have such parameters) also keeps them here, as data:
 Big graphs repeat a few sets (a detection delay, a cache TTL): the tables stay small
 and the per-item parts are integers. The values come from validated models, and a
 reader validates the nested models back with the same pydantic models
-(:mod:`blast.sim.params`). A graph with a non-finite number among them keeps no
-compact form (JSON has no infinity): the engine then reads its models.
+(:mod:`blast.sim.params`). The models refuse non-finite numbers (JSON has none); a
+model built without validation that holds one keeps no compact form, and the engine
+then reads its models.
 
 This module imports pydantic only to list the fields, when given models.
 """
