@@ -27,7 +27,7 @@ from blast.sim.clock import EPS, P_EVAL, P_TRIGGER
 from blast.sim.derivation import derives, stretch_start
 from blast.sim.edges import Compiled
 from blast.sim.journal import STATES, Cause, Event, Journal
-from blast.sim.plan import Plan, triggers_of
+from blast.sim.plan import Plan, journal_of
 from blast.sim.queues import QueueModel
 
 MAX_EVALS_PER_INSTANT: Final = 200
@@ -255,25 +255,16 @@ class Engine:
                 triggers.fault_end(self, args[0])
             else:
                 triggers.action(self, args[0])
-        journal = self._journal()
+        journal = journal_of(
+            self.plan,
+            self.seed,
+            self.g.nodes,
+            tuple(self.events),
+            self.queues.series(),
+            self.queues.buffer_series(),
+        )
         self.queues.detach()
         return journal
-
-    def _journal(self) -> Journal:
-        plan, g = self.plan, self.g
-        return Journal(
-            graph=plan.graph.name or (plan.graph.files[0] if plan.graph.files else ""),
-            scenario=plan.name,
-            start=plan.start,
-            horizon=plan.horizon,
-            seed=self.seed,
-            components=g.nodes,
-            user_facing=plan.graph.user_facing,
-            triggers=triggers_of(plan),
-            events=tuple(self.events),
-            queues=self.queues.series(),
-            buffers=self.queues.buffer_series(),
-        )
 
     # --- perception -----------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from blast.errors import ScenarioError, UnknownComponentError
 from blast.model.graph import Graph
 from blast.model.spec import Component, Dependency
-from blast.sim.journal import Trigger
+from blast.sim.journal import Event, Journal, QueuePoint, Trigger
 from blast.sim.params import engine_graph
 from blast.sim.scenario import Action, Fault, ScenarioDocument, Target
 
@@ -170,3 +170,29 @@ def triggers_of(plan: Plan) -> tuple[Trigger, ...]:
         for pa in plan.actions
     ]
     return tuple(faults + actions)
+
+
+def journal_of(
+    plan: Plan,
+    seed: int,
+    components: tuple[str, ...],
+    events: tuple[Event, ...],
+    queues: dict[str, tuple[QueuePoint, ...]],
+    buffers: dict[tuple[str, str], tuple[QueuePoint, ...]],
+) -> Journal:
+    """The journal of a finished run of ``plan``: its events and queue series, with the
+    plan's names, times and triggers."""
+    graph = plan.graph
+    return Journal(
+        graph=graph.name or (graph.files[0] if graph.files else ""),
+        scenario=plan.name,
+        start=plan.start,
+        horizon=plan.horizon,
+        seed=seed,
+        components=components,
+        user_facing=graph.user_facing,
+        triggers=triggers_of(plan),
+        events=events,
+        queues=queues,
+        buffers=buffers,
+    )
