@@ -79,6 +79,14 @@ class LazyModels(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self.ids)
 
+    def stored(self, key: str) -> bytes:
+        """The JSON ``key``'s model is (or would be) validated from, without validating it:
+        for a cheap look at what the file wrote (a key absent there is at its default)."""
+        i = self._index(key)
+        if i is None:
+            raise KeyError(key)
+        return self._blob[self._offsets[i] : self._offsets[i + 1] - 1]
+
     @property
     def built(self) -> int:
         """How many models have been validated so far."""
