@@ -35,7 +35,6 @@ from blast.analysis.killers import killers_below
 from blast.analysis.propagation import (
     Outcome,
     State,
-    down_paths,
     down_paths_each,
     propagate,
 )
@@ -185,7 +184,7 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
                     region=None,
                     watched_down=victims,
                     watched_total=len(watched),
-                    path=(),  # below: one down wave per shared dependency
+                    path=(),  # below: one (confined) down wave per shared dependency
                     shared_dependency=nearest,
                 )
             )
@@ -206,9 +205,8 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
                         shared_dependency=f"region {region}",
                     )
                 )
-    paths = {
-        w: p for name, ws in by_cause.items() for w, p in down_paths(graph, [name], ws).items()
-    }
+    # the waves confined to what the watchers need (the same paths, not whole-graph waves)
+    paths = {w: p for found in down_paths_each(graph, by_cause).values() for w, p in found.items()}
     found = [replace(b, path=paths[b.watcher]) if b.cause == "component" else b for b in found]
     found.sort(key=lambda s: (s.cause != "component", s.watcher))
     return tuple(found)
