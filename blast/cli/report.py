@@ -91,9 +91,7 @@ def run_report(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     if fmt == "json":
-        import json
-
-        text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        text = report.to_json()
     elif fmt == "html":
         from blast.reports.html import render_html
 

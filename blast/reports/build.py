@@ -11,6 +11,7 @@ mitigations with their what-ifs, then the blind spots.
 from __future__ import annotations
 
 import copy
+import math
 from collections import deque
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -126,26 +127,55 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON, keys as documented: what :func:`dataclasses.asdict` gives,
         without its deep copy of every string (a second of 100,000 components' report)."""
-        plain = _plain(self)
+        plain = _plain(self, [])
         assert isinstance(plain, dict)
         return plain
+
+    def to_json(self) -> str:
+        """``json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\\n"``, the same text,
+        written by orjson (native code; the standard library's encoder took 1.5 s of a
+        100,000-component report) whenever orjson is sure to write what it would: every
+        value a plain str, int, bool, None or float with the same repr in both (finite,
+        zero or at least 1e-4: below that orjson writes ``0.00001`` where Python writes
+        ``1e-05``). Anything else, or anything orjson refuses (keys that are not strings,
+        integers past 64 bits), takes the standard library's encoder."""
+        import json
+
+        import orjson
+
+        odd: list[object] = []
+        plain = _plain(self, odd)
+        if not odd:
+            try:
+                return orjson.dumps(plain, option=orjson.OPT_INDENT_2).decode() + "\n"
+            except orjson.JSONEncodeError:
+                pass
+        return json.dumps(plain, indent=2, ensure_ascii=False) + "\n"
 
 
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def _plain(value: object) -> object:
-    """:func:`dataclasses.asdict`'s conversion, immutable scalars passed as they are."""
-    if type(value) in _SCALARS:
+def _plain(value: object, odd: list[object]) -> object:
+    """:func:`dataclasses.asdict`'s conversion, immutable scalars passed as they are; ``odd``
+    collects the values whose JSON orjson might write differently (see
+    :meth:`Report.to_json`)."""
+    kind = type(value)
+    if kind in _SCALARS:
+        if kind is float and not (
+            value == 0.0 or 1e-4 <= abs(value) < math.inf  # type: ignore[arg-type]
+        ):
+            odd.append(value)
         return value
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+        return {f.name: _plain(getattr(value, f.name), odd) for f in fields(value)}
     if isinstance(value, tuple) and hasattr(value, "_fields"):
-        return cast(Any, type(value))(*[_plain(v) for v in value])
+        return cast(Any, type(value))(*[_plain(v, odd) for v in value])
     if isinstance(value, (list, tuple)):
-        return type(value)(_plain(v) for v in value)
+        return type(value)(_plain(v, odd) for v in value)
     if isinstance(value, dict):
-        return type(value)((_plain(k), _plain(v)) for k, v in value.items())
+        return type(value)((_plain(k, odd), _plain(v, odd)) for k, v in value.items())
+    odd.append(value)
     return copy.deepcopy(value)
 
 
