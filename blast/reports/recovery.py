@@ -38,35 +38,40 @@ def recovery_order(
         down = set(np.flatnonzero(fell).tolist())
     rank, order = s.rank, s.order
     hard, min_up, n_components = s.hard_targets, s.topology.min_up, s.n_components
-    level: dict[int, int] = {}
-    get = level.get
+    # each node's wave, -1 while it has none (not down, or not reached yet): a list read
+    # through ``map`` costs a third of a dict's ``get(t, -1)`` per edge
+    level = [-1] * len(s.nodes)
+    at = level.__getitem__
+    placed: list[int] = []
     for i in sorted({rank[v] for v in down}):
         scc = order[i]
         if len(scc) == 1:  # most of them: no cycle to share a wave with
             v = scc[0]
             if v >= n_components:  # a group: back when enough members are
-                member_levels = sorted([get(t, -1) for t in hard[v]])
+                member_levels = sorted(map(at, hard[v]))
                 wave = max(0, member_levels[min_up[v] - 1]) if member_levels else 0
             else:
-                wave = max([get(t, -1) + 1 for t in hard[v] if t != v], default=0)
-                wave = max(wave, 0)
+                # a self-edge, if any, reads -1 here (v has no wave yet): it adds nothing
+                wave = max(map(at, hard[v]), default=-1) + 1
             level[v] = wave
+            placed.append(v)
             continue
         members = [v for v in scc if v in down]
         inside = set(scc)
         wave = 0
         for v in members:
             if v >= n_components:
-                member_levels = sorted(get(t, -1) for t in hard[v])
+                member_levels = sorted(map(at, hard[v]))
                 wave = max(wave, member_levels[min_up[v] - 1] if member_levels else 0)
                 continue
             for t in hard[v]:
                 if t not in inside:
-                    wave = max(wave, get(t, -1) + 1)
+                    wave = max(wave, level[t] + 1)
         for v in members:
             level[v] = wave
+        placed.extend(members)
     waves: dict[int, list[str]] = {}
-    for v, w in level.items():
+    for v in placed:
         if v < n_components:
-            waves.setdefault(w, []).append(s.nodes[v])
+            waves.setdefault(level[v], []).append(s.nodes[v])
     return tuple(tuple(sorted(waves[w])) for w in sorted(waves))
