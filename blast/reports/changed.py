@@ -64,20 +64,35 @@ class ChangedGraph:
             dependent.append(source)
             kinds.append(kind)
 
-        soften = set(change.soften) | set(change.serve_stale)
-        retarget = dict(change.retarget)
+        # per changed dependent, its changed edges by target position: None when softened
+        # (an edge both softened and retargeted is softened), else the new target's id
+        special: dict[str, dict[int, str | None]] = {}
+        for (cid, target), new_target in change.retarget:
+            t = position.get(target)
+            changed = special.setdefault(cid, {})
+            if t is not None:
+                changed[t] = new_target
+        for cid, target in (*change.soften, *change.serve_stale):
+            t = position.get(target)
+            changed = special.setdefault(cid, {})
+            if t is not None:
+                changed[t] = None
         redone = np.zeros(n, dtype=bool)  # components whose own edges are all rewritten
-        nodes, hard_targets = topo.nodes, topo.hard_targets
-        for cid in sorted({d for d, _ in (*soften, *retarget)}):
+        hard_targets = topo.hard_targets
+        for cid in sorted(special):
             v = position.get(cid, n)
             if v >= topo.n_components:
                 continue
             redone[v] = True
-            for t in hard_targets[v]:  # its hard edges, each one kept
-                key = (cid, nodes[t])
-                if key not in soften:
-                    target = retarget.get(key)
-                    edge(t if target is None else at(target), v, HARD_EDGE)
+            changed = special[cid]
+            kept = [  # its hard edges, in order, each one kept: -1 marks a softened one
+                t if t not in changed else (-1 if (x := changed[t]) is None else at(x))
+                for t in hard_targets[v]
+            ]
+            kept = [t for t in kept if t != -1]
+            needed.extend(kept)
+            dependent.extend([v] * len(kept))
+            kinds.extend([HARD_EDGE] * len(kept))
         for c in change.add_components:
             for dep in c.depends_on:
                 if dep.type.value == "hard":
