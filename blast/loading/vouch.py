@@ -39,6 +39,7 @@ from blast.model.compact import EDGE_CODE
 from blast.model.durations import parse_duration
 from blast.model.enums import DependencyType, Kind, Plane, RedundancyMode, Scope
 from blast.model.rules import GLOBAL_REGION, ID_PATTERN, az_problem, region_problem
+from blast.model.simparams import NOT_SIMULATION
 
 if TYPE_CHECKING:
     from blast.model.spec import Component
@@ -61,25 +62,9 @@ Row = tuple[
 COLUMNS = 8
 """The first fields of a :data:`Row`: those of :class:`~blast.model.compact.Columns`, in order."""
 
-_COMPONENT_KEYS = frozenset(
-    {
-        "id",
-        "name",
-        "kind",
-        "provider",
-        "region",
-        "scope",
-        "az",
-        "plane",
-        "user_facing",
-        "assumed",
-        "tags",
-        "notes",
-        "sources",
-        "depends_on",
-    }
-)
-_DEPENDENCY_KEYS = frozenset({"target", "type", "purpose", "assumed", "notes", "sources"})
+# what the models validate but no simulation parameter; facts need the models too
+_COMPONENT_KEYS = NOT_SIMULATION["component"] - {"facts"}
+_DEPENDENCY_KEYS = NOT_SIMULATION["dependency"]
 _ID = re.compile(ID_PATTERN.removeprefix("^").removesuffix("$"))
 """The id pattern, matched in full (``fullmatch``: no trailing line break passes)."""
 _KINDS: dict[str, Kind] = {k.value: k for k in Kind}

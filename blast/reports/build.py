@@ -11,7 +11,6 @@ mitigations with their what-ifs, then the blind spots.
 from __future__ import annotations
 
 import copy
-import math
 from collections import deque
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -22,6 +21,7 @@ from blast import __version__
 from blast.analysis.exposure import exposure, region_components
 from blast.analysis.index import FailureIndex, build_index
 from blast.analysis.propagation import down_paths
+from blast.jsonalike import float_alike
 from blast.model.graph import Graph
 from blast.report import Spof, top_spofs
 from blast.reports.blindspots import BlindSpot, blind_spots
@@ -162,9 +162,7 @@ def _plain(value: object, odd: list[object]) -> object:
     :meth:`Report.to_json`)."""
     kind = type(value)
     if kind in _SCALARS:
-        if kind is float and not (
-            value == 0.0 or 1e-4 <= abs(value) < math.inf  # type: ignore[arg-type]
-        ):
+        if kind is float and not float_alike(value):  # type: ignore[arg-type]
             odd.append(value)
         return value
     if is_dataclass(value) and not isinstance(value, type):

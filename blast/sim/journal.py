@@ -24,6 +24,7 @@ from typing import Any, TypeVar, cast
 
 import orjson
 
+from blast.jsonalike import SMALLEST_ALIKE, float_alike
 from blast.sim.records import Cause, Event, QueuePoint
 
 STATES = ("up", "degraded", "down")
@@ -48,7 +49,7 @@ def _as_json_does(node: dict[Any, Any] | list[Any]) -> None:
     for key, value in items:
         kind = type(value)
         if kind is float:
-            if not (value == 0.0 or 1e-4 <= abs(value) < math.inf):
+            if not float_alike(value):
                 node[key] = orjson.Fragment(json.dumps(value))
         elif kind is int:
             if value not in _INT64:
@@ -346,7 +347,7 @@ def _column_alike(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> bool:
     the slow way)."""
     for key in keys:
         sizes = [abs(v) for v in map(operator.itemgetter(key), rows) if v]
-        if sizes and not (min(sizes) >= 1e-4 and math.isfinite(sum(sizes))):
+        if sizes and not (min(sizes) >= SMALLEST_ALIKE and math.isfinite(sum(sizes))):
             return False
     return True
 
@@ -357,7 +358,7 @@ def _numbers_alike(data: dict[str, Any]) -> bool:
     refuses one beyond 64 bits: :meth:`Journal.to_json_bytes` catches it) and event
     indices (fewer than the events)."""
     horizon = data["horizon"]
-    if horizon and not (abs(horizon) >= 1e-4 and math.isfinite(horizon)):
+    if horizon and not float_alike(horizon):
         return False
     points = [p for q in (*data["queues"], *data["buffers"]) for p in q["points"]]
     return (
