@@ -103,9 +103,23 @@ def _cmd_otel(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from blast.interop.export import export
+    from blast.interop.export import export_lines
 
-    _write(export(load_graph_arg(args), args.format), args.output)
+    pieces = export_lines(load_graph_arg(args), args.format)
+    if args.output in (None, "-"):
+        for piece in pieces:  # streamed: the whole text is never held
+            sys.stdout.write(piece)
+        return 0
+    from blast.errors import BadInputError
+
+    first = next(pieces)  # the analysis is done before the file is opened
+    try:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(first)
+            for piece in pieces:
+                handle.write(piece)
+    except OSError as exc:
+        raise BadInputError(f"cannot write '{args.output}': {exc.strerror}") from None
     return 0
 
 
