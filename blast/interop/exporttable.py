@@ -11,11 +11,11 @@ needs (:mod:`blast.model.compact`): the components' columns, the group names and
 read from a component's model, and built only for the components whose stored JSON
 names a ``plane`` at all (elsewhere it is at its default, None).
 
-The edges are those networkx kept: a ``DiGraph`` has one edge per ordered pair, in
-the order the pair was first added, with the type it was given last. A graph that
-lists a target twice under one dependent is reduced the same way here, so the
-output does not change (tests/test_export.py compares every format with the
-networkx writers on the shipped graphs and on generated ones).
+The edges are the graph's, in its order: networkx's ``DiGraph`` keeps one edge per
+ordered pair, and the loader refuses a target listed twice in one ``depends_on`` or a
+member listed twice in one group, so it kept them all, in the order they were added.
+tests/test_export.py compares every format with the networkx writers, on the shipped
+graphs and generated ones, read from the YAML and from the cache.
 """
 
 from __future__ import annotations
@@ -103,7 +103,6 @@ def export_table(graph: Graph) -> ExportTable:
     else:
         group_labels = [g.label for g in graph.groups.values()]
     edges = graph.edge_arrays
-    start, target, types = _kept_edges(edges.start, edges.target, edges.kind)
     return ExportTable(
         name=graph.name,
         nodes=nodes,
@@ -117,9 +116,9 @@ def export_table(graph: Graph) -> ExportTable:
         user_facing=list(columns.user_facing),
         spof_down=spof_down,
         min_up=edges.min_up,
-        start=start,
-        target=target,
-        types=types,
+        start=edges.start,
+        target=edges.target,
+        types=list(map(EDGE_TYPE.__getitem__, edges.kind)),
     )
 
 
@@ -134,21 +133,3 @@ def _planes(graph: Graph) -> list[str]:
             plane = components[cid].plane
             planes[i] = plane.value if plane else ""
     return planes
-
-
-def _kept_edges(
-    start: list[int], target: list[int], kind: list[int]
-) -> tuple[list[int], list[int], list[str]]:
-    """The edges a networkx ``DiGraph`` keeps (see the module docstring), types named."""
-    spans = list(map(slice, start[:-1], start[1:]))
-    if all(len(set(targets)) == len(targets) for targets in map(target.__getitem__, spans)):
-        return start, target, list(map(EDGE_TYPE.__getitem__, kind))
-    kept_start, kept_target, kept_types = [0], list[int](), list[str]()
-    for span in spans:
-        last: dict[int, str] = {}  # insertion order: first added; value: last type
-        for t, k in zip(target[span], kind[span], strict=True):
-            last[t] = EDGE_TYPE[k]
-        kept_target.extend(last)
-        kept_types.extend(last.values())
-        kept_start.append(len(kept_target))
-    return kept_start, kept_target, kept_types
