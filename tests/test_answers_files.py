@@ -179,3 +179,27 @@ def test_an_export_to_a_file_is_written_on_every_run(tmp_path):
         assert out.read_text(encoding="utf-8") == expected
         out.unlink()
     assert len(_stored(cache)) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "GRAPH", "--max-spofs", "0"],
+        ["report", "GRAPH", "-o", "-"],
+        ["export", "GRAPH", "--format", "dot"],
+    ],
+    ids=lambda v: v[0],
+)
+def test_a_stored_answer_imports_no_analysis(argv, tmp_path):
+    cache = tmp_path / "cache"
+    argv = [str(SHOP) if a == "GRAPH" else a for a in argv]
+    code = _run(argv, cache).returncode
+    run = _run(argv, cache, importtime=True)
+    assert run.returncode == code and _stored(cache)
+    imported = {line.split("|")[-1].strip() for line in run.stderr.splitlines()}
+    assert "blast.cli.answers" in imported
+    assert not {"numpy", "networkx", "pydantic", "yaml", "orjson"} & imported
+    assert not any(
+        name.startswith(("blast.analysis", "blast.check.", "blast.reports.", "blast.interop."))
+        for name in imported
+    )
