@@ -21,9 +21,8 @@ the same (tests/test_export.py compares the two on shipped and generated graphs)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from itertools import chain
+from itertools import chain, repeat
 
 # ElementTree's own escaping, which networkx's writer goes through (not in typeshed's stubs)
 from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # type: ignore[attr-defined]
@@ -47,8 +46,9 @@ _NODE_KEYS = (
     ("spof", "boolean"),
     ("spof_user_facing_down", "long"),
 )
-_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e]")
-"""What ``str.splitlines`` splits on besides ``\\n``, among ASCII characters."""
+_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e"
+"""What ``str.splitlines`` splits on besides ``\\n``, among ASCII characters (six substring
+searches take a fifth of one regular expression's search)."""
 
 
 def _keys(table: ExportTable) -> list[tuple[str, str, str]]:
@@ -74,7 +74,7 @@ def _as_written(piece: str) -> str:
     """``piece`` (whole lines) as networkx's output has it (see the module docstring)."""
     if not piece.isascii():
         piece = piece.encode("ascii", "xmlcharrefreplace").decode("ascii")
-    if _OTHER_BREAKS.search(piece):
+    if any(brk in piece for brk in _OTHER_BREAKS):
         piece = "\n".join(piece.splitlines()) + "\n"
     return piece
 
@@ -95,26 +95,34 @@ def graphml_lines(table: ExportTable) -> Iterator[str]:
     attribute = [_escape_attrib(node) for node in table.nodes]
     truth = ("False", "True")
 
-    def components() -> Iterator[str]:
-        for v, cid in enumerate(table.nodes[:at]):
-            spof = cid in spof_down
-            yield (
-                "\n      ".join(
-                    (
-                        f'    <node id="{attribute[v]}">',
-                        _data(k[0], table.labels[v]),
-                        _data(k[1], table.kinds[v]),
-                        _data(k[2], table.regions[v]),
-                        _data(k[3], table.scopes[v]),
-                        _data(k[4], table.planes[v]),
-                        _data(k[5], truth[table.user_facing[v]]),
-                        f'<data key="{k[6]}">False</data>',
-                        _data(k[7], truth[spof]),
-                        _data(k[8], str(spof_down.get(cid, 0))),
-                    )
-                )
-                + "\n    </node>"
-            )
+    # A component's label, kind and scope are never empty (a label falls back on the id),
+    # its booleans and count never: only region and plane may be "" (<data key=… />).
+    node = (
+        '    <node id="{}">\n'
+        f'      <data key="{k[0]}">{{}}</data>\n'
+        f'      <data key="{k[1]}">{{}}</data>\n'
+        "      {}\n"
+        f'      <data key="{k[3]}">{{}}</data>\n'
+        "      {}\n"
+        f'      <data key="{k[5]}">{{}}</data>\n'
+        f'      <data key="{k[6]}">False</data>\n'
+        f'      <data key="{k[7]}">{{}}</data>\n'
+        f'      <data key="{k[8]}">{{}}</data>\n'
+        "    </node>"
+    )
+    component_ids = table.nodes[:at]
+    components = map(
+        node.format,
+        attribute[:at],
+        map(_escape_cdata, table.labels[:at]),
+        map(_escape_cdata, table.kinds),
+        map(_data, repeat(k[2]), table.regions),
+        map(_escape_cdata, table.scopes),
+        map(_data, repeat(k[4]), table.planes),
+        map(truth.__getitem__, table.user_facing),
+        (truth[cid in spof_down] for cid in component_ids),
+        (spof_down.get(cid, 0) for cid in component_ids),
+    )
 
     group = (
         '    <node id="{}">\n      {}\n'
@@ -147,4 +155,4 @@ def graphml_lines(table: ExportTable) -> Iterator[str]:
         table.types,
     )
     tail = [f"    {_data('d0', table.name)}", "  </graph>", "</graphml>"]
-    yield from map(_as_written, line_pieces(chain(components(), groups, edges, tail)))
+    yield from map(_as_written, line_pieces(chain(components, groups, edges, tail)))
