@@ -13,8 +13,10 @@ fixpoint of those rules, so it does not depend on the order of the walk: the
 tests compare it with :func:`~blast.analysis.propagation.propagate`.
 
 A what-if's changed edges (:mod:`blast.reports.changed`) come as an overlay:
-dependents whose own edges are all rewritten (their old reverse edges are
-skipped), extra reverse edges, and new nodes after the graph's own.
+reverse edges of the graph to skip (flagged one by one), extra reverse edges,
+and new nodes after the graph's own. Each level's new nodes are made distinct
+with a scratch array, not ``np.unique``: sorting or hashing them every level
+was half the wave.
 """
 
 from __future__ import annotations
@@ -46,14 +48,14 @@ class DownWave:
         self,
         failed: Iterable[int],
         *,
-        redone: np.ndarray | None = None,
+        dropped: np.ndarray | None = None,
         extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
         added_slack: np.ndarray | None = None,
     ) -> np.ndarray:
         """Whether each position is down when ``failed`` fail together (a boolean array).
 
-        The overlay: ``redone`` flags (by position) the components whose reverse
-        edges from this graph are skipped; ``extra`` holds more reverse edges as
+        The overlay: ``dropped`` flags (by index) the reverse edges of this graph that
+        are skipped; ``extra`` holds more reverse edges as
         arrays ``(needed, dependent, kind)``; ``added_slack`` the slack of the
         nodes after this graph's (0 for components).
         """
@@ -62,8 +64,10 @@ class DownWave:
         total = len(slack)
         down = np.zeros(total, dtype=bool)
         hits = np.zeros(total, dtype=np.int64)
-        frontier = np.unique(np.fromiter(failed, dtype=np.int64))
-        down[frontier] = True
+        first = np.zeros(total, dtype=np.int64)  # scratch: where each node last stood in ``fell``
+        fresh_now = np.zeros(total, dtype=bool)  # scratch: the frontier, for the extra edges
+        down[np.fromiter(failed, dtype=np.int64)] = True
+        frontier = np.flatnonzero(down)
         start, dependent, kind = self.start, self.dependent, self.kind
         while len(frontier):
             own = frontier[frontier < n]
@@ -71,12 +75,13 @@ class DownWave:
             sizes = start[own + 1] - lo
             count = int(sizes.sum())
             at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(count, dtype=np.int64)
+            if dropped is not None:
+                at = at[~dropped[at]]
             d, k = dependent[at], kind[at]
-            if redone is not None:
-                kept = ~redone[d]
-                d, k = d[kept], k[kept]
             if extra is not None and len(extra[0]):
-                mine = np.isin(extra[0], frontier)
+                fresh_now[frontier] = True
+                mine = fresh_now[extra[0]]
+                fresh_now[frontier] = False
                 d = np.concatenate((d, extra[1][mine]))
                 k = np.concatenate((k, extra[2][mine]))
             fresh = ~down[d]
@@ -84,9 +89,11 @@ class DownWave:
             fell = d[k == HARD_EDGE]
             members = d[k == MEMBER_EDGE]
             if len(members):
-                np.add.at(hits, members, 1)
-                groups = np.unique(members)
+                groups, times = np.unique(members, return_counts=True)
+                hits[groups] += times
                 fell = np.concatenate((fell, groups[hits[groups] > slack[groups]]))
-            frontier = np.unique(fell)
-            down[frontier] = True
+            # distinct without sorting (np.unique hashed or sorted each level: half the wave)
+            down[fell] = True
+            first[fell] = np.arange(len(fell))
+            frontier = fell[first[fell] == np.arange(len(fell))]
         return down
