@@ -25,7 +25,7 @@ from blast.jsonalike import float_alike
 from blast.model.graph import Graph
 from blast.report import Spof, top_spofs
 from blast.reports.blindspots import BlindSpot, blind_spots
-from blast.reports.downwave import DownWave
+from blast.reports.downwave import DownWave, path_of
 from blast.reports.figures import SimulationFigures
 from blast.reports.mitigations import Mitigation, finish, plans
 from blast.reports.recovery import recovery_order
@@ -342,9 +342,16 @@ def _detail(
     spof = row.component
     c = graph.components[spof]
     victims_ids = sorted(row.user_facing_down, key=index.bit.__getitem__)
-    paths = down_paths(graph, [spof], victims_ids)  # propagate's paths, one down wave
+    topo = graph.topology
+    fell, cause = wave.causes([topo.position[spof]])  # propagate's down wave, in numpy
+    victims_at = [topo.position[v] for v in victims_ids]
+    if all(fell[victims_at]):  # always, as the index says (else the reference walk)
+        chains = [path_of(cause, topo.nodes, p) for p in victims_at]
+        paths = dict(zip(victims_ids, chains, strict=True))
+    else:
+        paths = down_paths(graph, [spof], victims_ids)
     victims = tuple(Victim(v, graph.label(v), paths[v]) for v in victims_ids)
-    down = set(np.flatnonzero(wave.down([index.structure.position[spof]])).tolist())
+    down = set(np.flatnonzero(fell).tolist())
     if sim:
         found = [_with_minutes(m, sim) for m in found]
     return SpofDetail(

@@ -21,7 +21,7 @@ was half the wave.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -97,3 +97,61 @@ class DownWave:
             first[fell] = np.arange(len(fell))
             frontier = fell[first[fell] == np.arange(len(fell))]
         return down
+
+    def causes(self, starts: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`~blast.analysis.propagation.spread`'s down wave from ``starts`` (positions,
+        in the order their ids sort), causes included: whether each position is down, and
+        the position that took it down (``-1`` for none).
+
+        The breadth-first walk is replayed one level at a time. A level's edges come in
+        the walk's order (the frontier in queue order, each node's reverse edges in
+        order), so a node that falls through a hard edge falls by its first one there; a
+        group falls by the member edge that takes its losses past its slack (counted
+        across levels); and the next frontier is what fell, in the order of the edges
+        that took it down, as the queue would hold it. The tests compare the paths with
+        :func:`~blast.analysis.propagation.propagate`'s.
+        """
+        n, slack = self.n_nodes, self.slack
+        down = np.zeros(n, dtype=bool)
+        cause = np.full(n, -1, dtype=np.int64)
+        hits = np.zeros(n, dtype=np.int64)
+        frontier = np.asarray(starts, dtype=np.int64)
+        down[frontier] = True
+        start, dependent, kind = self.start, self.dependent, self.kind
+        while len(frontier):
+            lo = start[frontier]
+            sizes = start[frontier + 1] - lo
+            count = int(sizes.sum())
+            at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(count, dtype=np.int64)
+            source = np.repeat(frontier, sizes)
+            d, k = dependent[at], kind[at]
+            live = ~down[d]
+            hard = np.flatnonzero(live & (k == HARD_EDGE))
+            fell, first = np.unique(d[hard], return_index=True)  # first: a stable sort
+            trigger = hard[first]
+            member = np.flatnonzero(live & (k == MEMBER_EDGE))
+            if len(member):
+                order = np.argsort(d[member], kind="stable")  # each group's edges, in order
+                groups = d[member][order]
+                runs = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+                lengths = np.diff(np.r_[runs, len(groups)])
+                rank = np.arange(len(groups)) - np.repeat(runs, lengths)
+                # the member edge that takes the group's losses past its slack
+                falls = np.flatnonzero(rank == np.maximum(slack[groups] - hits[groups], 0))
+                hits[groups[runs]] += lengths
+                fell = np.concatenate((fell, groups[falls]))
+                trigger = np.concatenate((trigger, member[order[falls]]))
+            queued = np.argsort(trigger)
+            frontier = fell[queued]
+            cause[frontier] = source[trigger[queued]]
+            down[frontier] = True
+        return down, cause
+
+
+def path_of(cause: np.ndarray, nodes: Sequence[str], v: int) -> tuple[str, ...]:
+    """The chain of ids from position ``v`` along ``cause`` (:meth:`DownWave.causes`) to a
+    failed component: :meth:`~blast.analysis.propagation.Outcome.path`'s."""
+    chain = [v]
+    while (v := int(cause[v])) >= 0:
+        chain.append(v)
+    return tuple(nodes[u] for u in chain)
