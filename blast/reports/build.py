@@ -15,8 +15,6 @@ from collections import deque
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-import numpy as np
-
 from blast import __version__
 from blast.analysis.exposure import exposure, region_components
 from blast.analysis.index import FailureIndex, build_index
@@ -28,7 +26,7 @@ from blast.reports.blindspots import BlindSpot, blind_spots
 from blast.reports.downwave import DownWave, path_of
 from blast.reports.figures import SimulationFigures
 from blast.reports.mitigations import Mitigation, finish, plans
-from blast.reports.recovery import recovery_order
+from blast.reports.recovery import RecoveryWaves
 from blast.reports.whatif import measure_all
 
 if TYPE_CHECKING:
@@ -283,6 +281,7 @@ def build_report(
         for plan in planned[spof]
     ]
     wave = DownWave(graph)  # the down sets of the what-ifs and the recovery orders
+    recovery = RecoveryWaves(index, wave)
     measured = iter(measure_all(graph, requests, workers=workers, scheduler=scheduler, wave=wave))
     details = [
         _detail(
@@ -291,6 +290,7 @@ def build_report(
             [finish(s.component, p, next(measured)) for p in planned[s.component]],
             sim,
             wave,
+            recovery,
         )
         for s in leading
     ]
@@ -332,6 +332,7 @@ def _detail(
     found: list[Mitigation],
     sim: SimulationFigures | None,
     wave: DownWave,
+    recovery: RecoveryWaves,
 ) -> SpofDetail:
     """One SPOF's section, from one propagation of its failure (paths, recovery order).
 
@@ -351,7 +352,6 @@ def _detail(
     else:
         paths = down_paths(graph, [spof], victims_ids)
     victims = tuple(Victim(v, graph.label(v), paths[v]) for v in victims_ids)
-    down = set(np.flatnonzero(fell).tolist())
     if sim:
         found = [_with_minutes(m, sim) for m in found]
     return SpofDetail(
@@ -365,7 +365,7 @@ def _detail(
         user_facing_down=victims,
         down=row.down,
         degraded=row.degraded,
-        recovery_order=recovery_order(index, spof, down),
+        recovery_order=recovery.order(fell),
         mitigations=tuple(found),
         outage_minutes=sim.spof_outage_minutes.get(spof) if sim else None,
     )
