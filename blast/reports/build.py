@@ -308,7 +308,7 @@ def build_report(
         blind_spots=0,
         region_outage_minutes=sim.region_total() if sim else None,
     )
-    spots = blind_spots(index, region=region)
+    spots = blind_spots(index, region=region, wave=wave)
     return Report(
         schema=SCHEMA,
         blast_version=__version__,
