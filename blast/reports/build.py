@@ -24,12 +24,12 @@ from blast.model.graph import Graph
 from blast.report import Spof, top_spofs
 from blast.reports.blindspots import BlindSpot, blind_spots
 from blast.reports.downwave import DownWave, path_of
-from blast.reports.figures import SimulationFigures
 from blast.reports.mitigations import Mitigation, finish, plans
 from blast.reports.recovery import RecoveryWaves
 from blast.reports.whatif import measure_all
 
 if TYPE_CHECKING:
+    from blast.reports.figures import SimulationFigures
     from blast.sim import ScenarioDocument
 
 
@@ -152,6 +152,7 @@ class Report:
 
 
 _SCALARS = (str, int, float, bool, type(None))
+_STR_ONLY = frozenset({str})
 
 
 def _plain(value: object, odd: list[object]) -> object:
@@ -163,6 +164,8 @@ def _plain(value: object, odd: list[object]) -> object:
         if kind is float and not float_alike(value):  # type: ignore[arg-type]
             odd.append(value)
         return value
+    if kind is tuple and set(map(type, cast("tuple[object, ...]", value))) <= _STR_ONLY:
+        return value  # ids and names (recovery waves, paths): immutable, no copy to make
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name), odd) for f in fields(value)}
     if isinstance(value, tuple) and hasattr(value, "_fields"):
