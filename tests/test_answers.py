@@ -45,12 +45,11 @@ def _run(
     )
 
 
-def _forge(path: Path, output: bytes) -> None:
-    """Replace a stored answer's output, keeping its checksum valid."""
+def _forge(path: Path, output: bytes, code: int = 0) -> None:
+    """Replace a stored answer's output (and exit code), keeping its checksum valid."""
     digest = answers._digest(output)
-    path.write_bytes(
-        json.dumps({"format": answers.FORMAT, "digest": digest}).encode() + b"\n" + output
-    )
+    header = {"format": answers.FORMAT, "digest": digest, "code": code}
+    path.write_bytes(json.dumps(header).encode() + b"\n" + output)
 
 
 COMMANDS = [
@@ -167,7 +166,7 @@ def test_at_most_max_answers_are_kept(tmp_path, monkeypatch):
     assert len(kept) == answers.MAX_ANSWERS
     assert answers.read(f"{0:040x}") is None
     last = answers.MAX_ANSWERS + 4
-    assert answers.read(f"{last:040x}") == f"answer {last}\n".encode()
+    assert answers.read(f"{last:040x}") == (0, f"answer {last}\n".encode())
 
 
 def test_text_answers_are_stored_per_output_encoding(tmp_path):

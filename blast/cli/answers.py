@@ -1,29 +1,43 @@
 """Stored answers of the analysis commands: a repeated run on an unchanged graph prints
 what the first one printed, without analysing again.
 
-``blast spof``, ``blast radius`` and ``blast exposure`` are deterministic: what they
-print depends only on the graph, the command's options, the working directory
-(file names are shown relative to it) and Blast's code. When the graph comes
-through the cache (:mod:`blast.loading.cache`: every file of its include tree
-has the bytes it had when the entry was written), the command's standard output
-is stored beside the graph's entry, under a key made of
+``blast spof``, ``radius``, ``exposure``, ``check``, ``report`` and ``export`` are
+deterministic: what they print, and their exit code, depend only on the graph, the
+other files they read, the command's options, the working directory (file names are
+shown relative to it) and Blast's code. When the graph comes through the cache
+(:mod:`blast.loading.cache`: every file of its include tree has the bytes it had when
+the entry was written), the command's standard output and exit code are stored beside
+the graph's entry, under a key made of
 
 * the digest of the entry's payload (the validated graph itself) and the entry's
   file paths,
+* the bytes of every other file the command reads, each by its path as given (or
+  that it does not exist): ``check --policy`` and ``--baseline``, ``report
+  --scenario`` and ``--figures``,
 * the digest of every Python source file of the ``blast`` package and Python's
   version (any change of code, even one that should not change an answer, is a
   new key),
 * the command and every option as parsed, the working directory and standard
   output's encoding.
 
-A later run with the same key writes the stored bytes and exits 0: the same
-output byte for byte (tests/test_answers.py compares stored and computed runs).
-Only a run that exits 0 and writes nothing to standard error is stored, and only
-when its output is at most :data:`MAX_BYTES` (a ``--full`` listing of a large
-graph is recomputed and streamed each time). Entries are written like the
-graph's (temporary file, then an atomic rename; a checksum in the header, so a
-truncated or corrupted one is ignored); at most :data:`MAX_ANSWERS` are kept.
-``--no-cache`` bypasses stored answers as it bypasses stored graphs.
+A later run with the same key writes the stored bytes and exits with the stored code:
+the same output byte for byte (tests/test_answers.py and tests/test_answers_files.py
+compare stored and computed runs). Only a run that exits 0 or 1 (``check``: a rule is
+broken, which is an answer too) and writes nothing to standard error is stored, and
+only when its output is at most :data:`MAX_BYTES` (a ``--full`` listing or an export of
+a large graph is recomputed and streamed each time), and when the other files it read
+have the same bytes after the run as before. Entries are written like the graph's
+(temporary file, then an atomic rename; a checksum in the header, so a truncated or
+corrupted one is ignored); at most :data:`MAX_ANSWERS` are kept. ``--no-cache``
+bypasses stored answers as it bypasses stored graphs.
+
+A run that writes a file (``check --junit FILE`` or ``--update-baseline``, ``report
+-o FILE``, ``export -o FILE``: anything but standard output) is always computed,
+never served from nor kept in the store: its files are written by the command
+itself, every time, as without stored answers. So is a run whose other input is
+standard input (``-``), which cannot be read twice, and a ``report`` that runs its
+what-ifs in other processes (``--workers`` above 1, ``--scheduler``), whose output
+the store would not see whole if one of them printed.
 
 Why whole outputs rather than intermediate results: the analysis's largest
 intermediate result, the killer sets, holds 40 M component pairs at 100,000
@@ -40,7 +54,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -49,12 +63,14 @@ if TYPE_CHECKING:
     from blast.loading.cache import Entry
     from blast.model.graph import Graph
 
-FORMAT = 1
+FORMAT = 2
 MAX_BYTES = 16_000_000
 """Largest output stored (bytes); a longer one is printed and not kept."""
 MAX_ANSWERS = 128
 """Stored answers kept in the cache directory (least recently written removed first)."""
 SUFFIX = ".answer"
+ANSWER_CODES = (0, 1)
+"""Exit codes that are answers (``check`` exits 1 when a rule is broken); 2 is bad input."""
 
 
 def _digest(data: bytes) -> str:
@@ -80,8 +96,28 @@ def code_digest() -> str | None:
     return h.hexdigest() if found else None
 
 
-def answer_key(entry: Entry, args: argparse.Namespace) -> str | None:
-    """The key of the answer to ``args`` on ``entry``'s graph (see the module docstring)."""
+def input_digests(paths: Sequence[str]) -> list[tuple[str, str]] | None:
+    """``(path, digest of its bytes)`` of each file, ``absent`` for one that does not exist;
+    None when one cannot be keyed (standard input, an unreadable file): then nothing is
+    stored or served."""
+    digests = []
+    for path in paths:
+        if path == "-":
+            return None
+        try:
+            digests.append((path, _digest(Path(path).read_bytes())))
+        except FileNotFoundError:
+            digests.append((path, "absent"))
+        except OSError:
+            return None
+    return digests
+
+
+def answer_key(
+    entry: Entry, args: argparse.Namespace, inputs: Sequence[tuple[str, str]] = ()
+) -> str | None:
+    """The key of the answer to ``args`` on ``entry``'s graph, the other files read having
+    the digests ``inputs`` (from :func:`input_digests`; see the module docstring)."""
     code = code_digest()
     if code is None:
         return None
@@ -93,6 +129,7 @@ def answer_key(entry: Entry, args: argparse.Namespace) -> str | None:
         "files": [str(p) for p in entry.files],
         "cwd": os.getcwd(),
         "options": options,
+        "inputs": [list(pair) for pair in inputs],
         # text output's bytes depend on how standard output encodes it
         "stdout": [getattr(sys.stdout, "encoding", None), getattr(sys.stdout, "errors", None)],
     }
@@ -106,22 +143,26 @@ def _where(key: str) -> Path:
     return cache_dir() / f"{key}{SUFFIX}"
 
 
-def read(key: str) -> bytes | None:
-    """The stored output under ``key``, or None (missing, truncated or corrupted)."""
+def read(key: str) -> tuple[int, bytes] | None:
+    """The exit code and output stored under ``key``, or None (missing, truncated or
+    corrupted)."""
     try:
         blob = _where(key).read_bytes()
         head, _, body = blob.partition(b"\n")
         header = json.loads(head)
         if header.get("format") != FORMAT or header.get("digest") != _digest(body):
             return None
-        return body
+        code = header.get("code")
+        return (code, body) if code in ANSWER_CODES and type(code) is int else None
     except (OSError, ValueError, AttributeError):
         return None
 
 
-def write(key: str, output: bytes) -> None:
-    """Store ``output`` under ``key`` (best effort: a cache that cannot be written is skipped)."""
-    blob = json.dumps({"format": FORMAT, "digest": _digest(output)}).encode() + b"\n" + output
+def write(key: str, output: bytes, code: int = 0) -> None:
+    """Store ``output`` and the exit code under ``key`` (best effort: a cache that cannot be
+    written is skipped)."""
+    header = {"format": FORMAT, "digest": _digest(output), "code": code}
+    blob = json.dumps(header).encode() + b"\n" + output
     import tempfile  # only a run that stores pays for it
 
     where = _where(key)
@@ -184,7 +225,8 @@ class _Tee(io.BufferedIOBase):
 
 def _recorded(run: Callable[[], int]) -> tuple[int, bytes | None]:
     """Run ``run`` with standard output copied: its exit code, and what it printed if the run
-    can be stored (exit 0, nothing on standard error, output within :data:`MAX_BYTES`)."""
+    can be stored (exit code in :data:`ANSWER_CODES`, nothing on standard error, output
+    within :data:`MAX_BYTES`)."""
     real_out, real_err = sys.stdout, sys.stderr
     buffer = getattr(real_out, "buffer", None)
     if buffer is None:  # a text-only stream (some embedding): run without storing
@@ -217,7 +259,7 @@ def _recorded(run: Callable[[], int]) -> tuple[int, bytes | None]:
                 wrapper.detach()  # never closes the real stream
         if err.size and err.out is None:  # a text-only standard error: passed on now
             real_err.write(b"".join(err.parts).decode(err_encoding, "replace"))
-    stored = code == 0 and out.whole and not err.size
+    stored = code in ANSWER_CODES and out.whole and not err.size
     return code, b"".join(out.parts) if stored else None
 
 
@@ -226,48 +268,72 @@ def run_with_answers(
 ) -> int:
     """Run ``run`` on the graph of ``files`` (as :func:`blast.cli.common.load_graph_arg` loads
     it), or print its stored answer (see the module docstring)."""
+    return answered(args, files, lambda load: run(load()))
+
+
+def answered(
+    args: argparse.Namespace,
+    files: list[str],
+    compute: Callable[[Callable[[], Graph]], int],
+    *,
+    inputs: Sequence[str] = (),
+    writes: bool = False,
+) -> int:
+    """Print the stored answer of the command ``args`` on the graph of ``files``, or run
+    ``compute`` and store what it prints (see the module docstring).
+
+    ``compute`` gets a function that loads the graph (once), so that it checks its
+    options and reads its other files before the graph, as without stored answers;
+    ``inputs`` are those files (their bytes join the key); ``writes``: the run writes a
+    file, and is always computed."""
     from blast.cli.common import load_graph_arg
 
-    if args.no_cache:
-        return run(load_graph_arg(args))
+    before = None if args.no_cache or writes else input_digests(inputs)
+    if before is None:
+        return compute(lambda: load_graph_arg(args))
     from blast.loading.cache import load_and_store, lookup
 
     entry = lookup(files)
-    key = None if entry is None else answer_key(entry, args)
+    key = None if entry is None else answer_key(entry, args, before)
     if key is not None:
         stored = read(key)
         buffer = getattr(sys.stdout, "buffer", None)
         if stored is not None and buffer is not None:
             sys.stdout.flush()
-            buffer.write(stored)
+            buffer.write(stored[1])
             buffer.flush()
-            return 0
-    graph = None
-    if entry is not None:
-        try:
-            graph = entry.graph()
-        except ValueError:
-            entry = key = None  # a malformed entry: loaded afresh below, and rewritten
-    if graph is None:
-        graph, entry = load_and_store(files)  # the answer is stored beside the new entry
-        key = None if entry is None else answer_key(entry, args)
-    from blast.cli import KEEP_UNTIL_EXIT
+            return stored[0]
 
-    KEEP_UNTIL_EXIT.append(graph)  # freed by the operating system at exit (see exit_fast)
-    if key is None:
-        return run(graph)
-    loaded = graph
-    code, output = _recorded(lambda: run(loaded))
-    if output is not None:
-        write(key, output)
+    def load() -> Graph:
+        nonlocal entry, key
+        graph = None
+        if entry is not None:
+            try:
+                graph = entry.graph()
+            except ValueError:
+                entry = key = None  # a malformed entry: loaded afresh below, and rewritten
+        if graph is None:
+            graph, entry = load_and_store(files)  # the answer is stored beside the new entry
+            key = None if entry is None else answer_key(entry, args, before)
+        from blast.cli import KEEP_UNTIL_EXIT
+
+        KEEP_UNTIL_EXIT.append(graph)  # freed by the operating system at exit (see exit_fast)
+        return graph
+
+    code, output = _recorded(lambda: compute(load))
+    if output is not None and key is not None and input_digests(inputs) == before:
+        write(key, output, code)
     return code
 
 
 __all__ = [
+    "ANSWER_CODES",
     "MAX_ANSWERS",
     "MAX_BYTES",
     "answer_key",
+    "answered",
     "code_digest",
+    "input_digests",
     "read",
     "run_with_answers",
     "write",

@@ -6,10 +6,13 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from blast.cli.common import add_command, add_graph_argument, count, load_graph_arg, whole_number
+from blast.cli.common import add_command, add_graph_argument, count, graph_files, whole_number
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from blast.model import Kind
+    from blast.model.graph import Graph
 
 DESCRIPTION = (
     "Check a graph against rules, for CI: at most N SPOFs (BLAST001), no user-facing component "
@@ -35,6 +38,19 @@ def _non_negative(text: str) -> int:
 
 
 def run_check_command(args: argparse.Namespace) -> int:
+    """``blast check``, or its stored answer (:mod:`blast.cli.answers`: keyed by the bytes of
+    ``--policy`` and ``--baseline`` too; a run with ``--junit`` or ``--update-baseline``
+    writes a file, and is always computed)."""
+    from blast.cli.answers import answered
+
+    inputs = [path for path in (args.policy, args.baseline) if path]
+    writes = bool(args.junit) or args.update_baseline
+    return answered(
+        args, graph_files(args), lambda load: _check(args, load), inputs=inputs, writes=writes
+    )
+
+
+def _check(args: argparse.Namespace, load: Callable[[], Graph]) -> int:
     from blast.check import Policy, load_baseline, load_policy, run_check, write_baseline
     from blast.check.output import render_github, render_junit, render_text, to_dict
     from blast.errors import BadInputError
@@ -55,7 +71,7 @@ def run_check_command(args: argparse.Namespace) -> int:
             "--forbid-region-hard, --forbid-global-control-plane, --require-redundancy, "
             "--forbid-blind-spots)"
         )
-    graph = load_graph_arg(args)
+    graph = load()
     if args.update_baseline:
         result = run_check(graph, policy)
         n = write_baseline(args.baseline, result.violations())

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from blast.cli.common import add_graph_argument, count, load_graph_arg
+from blast.cli.common import add_graph_argument, count, graph_files
+
+if TYPE_CHECKING:
+    from blast.model.graph import Graph
 
 IMPORT_DESCRIPTION = (
     "Build a graph file from where dependencies already live: a Backstage catalog "
@@ -103,9 +106,32 @@ def _cmd_otel(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from blast.interop.export import export
+    """``blast export``, or its stored answer (:mod:`blast.cli.answers`); written to a file
+    (``-o FILE``), always computed."""
+    from blast.cli.answers import answered
 
-    _write(export(load_graph_arg(args), args.format), args.output)
+    writes = args.output not in (None, "-")
+    return answered(args, graph_files(args), lambda load: _export(args, load()), writes=writes)
+
+
+def _export(args: argparse.Namespace, graph: Graph) -> int:
+    from blast.interop.export import export_lines
+
+    pieces = export_lines(graph, args.format)
+    if args.output in (None, "-"):
+        for piece in pieces:  # streamed: the whole text is never held
+            sys.stdout.write(piece)
+        return 0
+    from blast.errors import BadInputError
+
+    first = next(pieces)  # the analysis is done before the file is opened
+    try:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(first)
+            for piece in pieces:
+                handle.write(piece)
+    except OSError as exc:
+        raise BadInputError(f"cannot write '{args.output}': {exc.strerror}") from None
     return 0
 
 

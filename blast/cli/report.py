@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from blast.cli.common import add_command, add_graph_argument, load_graph_arg, positive_int
+from blast.cli.common import add_command, add_graph_argument, graph_files, positive_int
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from blast.model.graph import Graph
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json"}
 
@@ -61,12 +67,26 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def run_report(args: argparse.Namespace) -> int:
+    """``blast report``, or its stored answer (:mod:`blast.cli.answers`: keyed by the bytes of
+    ``--scenario`` and ``--figures`` too). A report written to a file (``-o FILE``) or whose
+    what-ifs run in other processes (``--workers`` above 1, ``--scheduler``) is always
+    computed."""
+    from blast.cli.answers import answered
+
+    inputs = [path for path in (args.scenario, args.figures) if path]
+    writes = args.output != "-" or args.workers > 1 or bool(args.scheduler)
+    return answered(
+        args, graph_files(args), lambda load: _report(args, load), inputs=inputs, writes=writes
+    )
+
+
+def _report(args: argparse.Namespace, load: Callable[[], Graph]) -> int:
     from blast.errors import BadInputError
     from blast.reports.build import DEFAULT_REGION, build_report
     from blast.reports.figures import load_figures
 
     fmt = _format(args)
-    graph = load_graph_arg(args)
+    graph = load()
     if args.figures and args.scenario:
         raise BadInputError("give --scenario (simulate now) or --figures (minutes from a file)")
     figures = load_figures(args.figures) if args.figures else None
