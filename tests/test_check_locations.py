@@ -283,3 +283,27 @@ def test_both_layouts_are_scanned_where_the_parse_puts_them(tmp_path):
         assert scanned is not None and scanned.ids == ["a", "b"]
         assert scanned.lines([0, 1]) == lines and scanned.column == 3
     assert scan_component_ids(twice) is None  # two ``id`` keys: YAML refuses it, so does the scan
+
+
+@pytest.mark.parametrize("indent", [1, 2, 4])
+def test_items_indented_by_any_width_are_scanned(tmp_path, indent):
+    pad = " " * indent
+    text = (
+        HEADER
+        + "components:\n"
+        + "".join(
+            f"{pad}- id: {cid}\n{pad}  kind: app\n{pad}  provider: aws\n{pad}  region: us-east-1\n"
+            for cid in ("a", "b")
+        )
+    )
+    main = tmp_path / "main.yaml"
+    main.write_text(text + "redundancy_groups:\n- id: g\n  members:\n  - a\n  - b\n")
+    scanned = scan_component_ids(main.read_text())
+    assert scanned is not None and scanned.ids == ["a", "b"]
+    assert positions(scanned, str(main)) == list(parsed_positions(str(main)).values())
+    stray = text.replace(f"{pad}  kind: app\n", f"{pad[1:]}kind: app\n", 1)  # left of the dash
+    found = scan_component_ids(stray)
+    if indent > 1:
+        assert found is None
+    else:  # at column 0 it ends the block: one item, which the graph's ids refuse
+        assert found is not None and found.ids == ["a"]

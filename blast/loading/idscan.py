@@ -105,7 +105,8 @@ def _patterns(k: int) -> _Patterns:
         odd_line = None
     else:  # ... and no line may stand left of the dashes, or at them without a dash
         end = re.compile(r"\n[^ \n#]")
-        odd_line = re.compile(rf"\n(?: {{1,{k - 1}}}[^ \n#]| {{{k}}}(?:[^ \n#-]|-[^ \n]))")
+        left = rf" {{1,{k - 1}}}[^ \n#]|" if k > 1 else ""  # a line left of the dashes
+        odd_line = re.compile(rf"\n(?:{left} {{{k}}}(?:[^ \n#-]|-[^ \n]))")
     return _Patterns(
         end=end,
         odd_line=odd_line,
