@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from blast.check.engine import component_locations
 from blast.errors import GraphFileError, Location
@@ -307,3 +309,40 @@ def test_items_indented_by_any_width_are_scanned(tmp_path, indent):
         assert found is None
     else:  # at column 0 it ends the block: one item, which the graph's ids refuse
         assert found is not None and found.ids == ["a"]
+
+
+LINES = [
+    "components:", "components:  # c", "redundancy_groups:", "version: 1", "- id: a", "- id: b",
+    "  id: c", "- kind: app", "  kind: app", "  - id: d", "    id: e", " - id: f", "   kind: x",
+    "  notes: |", "    - id: g", "  id: h", '  notes: "x', '- id: i"', "- {id: j}",
+    "  depends_on: [a,", "  b]", "#- id: k", "  # 'q", "", "   ", "- &x", "- *x", "  <<: *x",
+    "---", "- id: yes", "- id: 12", "-", "  - b", "\t- id: m", "- id: n # c", "id: o",
+    "  name: a", "    more", "- id:", "    p", "- |", "  id: q", "  notes: >1", "   id: r",
+    "- id: s\r", "- id: t\x85", "  name: é☕",
+]  # fmt: skip
+"""Lines of block YAML, valid and not, that a scan could misread."""
+
+texts = st.tuples(
+    st.lists(st.sampled_from(LINES), max_size=14),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+).map(lambda t: ("\ufeff" if t[2] else "") + t[1].join(t[0]) + t[1])
+
+
+@settings(max_examples=800, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_a_scan_never_crashes_and_never_misplaces_an_id(text):
+    scanned = scan_component_ids(text)  # never raises, whatever the text
+    try:
+        doc = parse_yaml(text.encode("utf-8"), "g.yaml")
+    except GraphFileError:
+        return
+    if scanned is None:
+        return
+    items = doc.data.get("components") if isinstance(doc.data, dict) else None
+    items = items if isinstance(items, list) else []
+    ids = [item.get("id") if isinstance(item, dict) else None for item in items]
+    if scanned.ids != ids:
+        return  # the engine's check against the graph's ids refuses it
+    located = [doc.locate(("components", i, "id")) for i in range(len(items))]
+    assert positions(scanned, "g.yaml") == located
