@@ -16,11 +16,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from blast.check.engine import component_locations
 from blast.errors import GraphFileError, Location
 from blast.loading.files import decode
-from blast.loading.idscan import scan_component_ids
+from blast.loading.idscan import ScannedIds, scan_component_ids
 from blast.loading.loader import load_graph
 from blast.loading.yamlsource import parse_yaml
 from tests.clirun import ROOT, blast
@@ -164,6 +166,12 @@ def write(root: Path, files: dict[str, str]) -> Path:
     return root / "main.yaml"
 
 
+def positions(scanned: ScannedIds, file: str) -> list[Location]:
+    """Every scanned item's ``id`` position."""
+    lines = scanned.lines(range(len(scanned.ids)))
+    return [Location(file, line, scanned.column) for line in lines]
+
+
 def parsed_positions(file: str) -> dict[str, Location]:
     """Each component's ``id`` position by the located parse of the whole file."""
     doc = parse_yaml(Path(file).read_bytes(), file)
@@ -238,11 +246,11 @@ def test_scan_equals_the_located_parse_on_every_yaml_file_of_the_repository():
         if scanned is None:
             continue
         ids = [item.get("id") if isinstance(item, dict) else None for item in items]
-        if [s.id for s in scanned] != ids:
+        if scanned.ids != ids:
             continue  # the caller's check refuses it
         located = [doc.locate(("components", i, "id")) for i in range(len(items))]
-        assert [Location(name, s.line, s.column) for s in scanned] == located, name
-        answered += bool(scanned)
+        assert positions(scanned, name) == located, name
+        answered += bool(scanned.ids)
     assert answered >= 5
 
 
@@ -254,6 +262,87 @@ def test_generated_graphs_are_scanned_and_located_alike(tmp_path, shape):
     scanned = scan_component_ids(out.read_text())
     assert scanned is not None
     graph = load_graph(out)
-    assert [s.id for s in scanned] == list(graph.components)
+    assert scanned.ids == list(graph.components)
     where = parsed_positions(str(out))
-    assert [Location(str(out), s.line, s.column) for s in scanned] == list(where.values())
+    assert positions(scanned, str(out)) == list(where.values())
+
+
+@pytest.mark.parametrize(
+    "written", ["yes", "No", "on", "null", "0x1F", "1_000", "12:30", "2025-01-01"]
+)
+def test_an_id_yaml_reads_as_no_text_is_left_to_the_parse(written):
+    text = HEADER + f"components:\n- id: web\n  kind: app\n- id: {written}\n  kind: api\n"
+    assert scan_component_ids(text) is None
+    assert scan_component_ids(text.replace(written, "web-2")) is not None
+
+
+def test_both_layouts_are_scanned_where_the_parse_puts_them(tmp_path):
+    first = HEADER + "components:\n- id: a\n  kind: app\n- id: b\n  kind: api\n"
+    later = HEADER + "components:\n- id: a\n  kind: app\n- kind: api\n  name: B\n  id: b\n"
+    twice = HEADER + "components:\n- id: a\n  kind: app\n  id: c\n- id: b\n"
+    for text, lines in ((first, [4, 6]), (later, [4, 8])):
+        scanned = scan_component_ids(text)
+        assert scanned is not None and scanned.ids == ["a", "b"]
+        assert scanned.lines([0, 1]) == lines and scanned.column == 3
+    assert scan_component_ids(twice) is None  # two ``id`` keys: YAML refuses it, so does the scan
+
+
+@pytest.mark.parametrize("indent", [1, 2, 4])
+def test_items_indented_by_any_width_are_scanned(tmp_path, indent):
+    pad = " " * indent
+    text = (
+        HEADER
+        + "components:\n"
+        + "".join(
+            f"{pad}- id: {cid}\n{pad}  kind: app\n{pad}  provider: aws\n{pad}  region: us-east-1\n"
+            for cid in ("a", "b")
+        )
+    )
+    main = tmp_path / "main.yaml"
+    main.write_text(text + "redundancy_groups:\n- id: g\n  members:\n  - a\n  - b\n")
+    scanned = scan_component_ids(main.read_text())
+    assert scanned is not None and scanned.ids == ["a", "b"]
+    assert positions(scanned, str(main)) == list(parsed_positions(str(main)).values())
+    stray = text.replace(f"{pad}  kind: app\n", f"{pad[1:]}kind: app\n", 1)  # left of the dash
+    found = scan_component_ids(stray)
+    if indent > 1:
+        assert found is None
+    else:  # at column 0 it ends the block: one item, which the graph's ids refuse
+        assert found is not None and found.ids == ["a"]
+
+
+LINES = [
+    "components:", "components:  # c", "redundancy_groups:", "version: 1", "- id: a", "- id: b",
+    "  id: c", "- kind: app", "  kind: app", "  - id: d", "    id: e", " - id: f", "   kind: x",
+    "  notes: |", "    - id: g", "  id: h", '  notes: "x', '- id: i"', "- {id: j}",
+    "  depends_on: [a,", "  b]", "#- id: k", "  # 'q", "", "   ", "- &x", "- *x", "  <<: *x",
+    "---", "- id: yes", "- id: 12", "-", "  - b", "\t- id: m", "- id: n # c", "id: o",
+    "  name: a", "    more", "- id:", "    p", "- |", "  id: q", "  notes: >1", "   id: r",
+    "- id: s\r", "- id: t\x85", "  name: é☕",
+]  # fmt: skip
+"""Lines of block YAML, valid and not, that a scan could misread."""
+
+texts = st.tuples(
+    st.lists(st.sampled_from(LINES), max_size=14),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+).map(lambda t: ("\ufeff" if t[2] else "") + t[1].join(t[0]) + t[1])
+
+
+@settings(max_examples=800, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_a_scan_never_crashes_and_never_misplaces_an_id(text):
+    scanned = scan_component_ids(text)  # never raises, whatever the text
+    try:
+        doc = parse_yaml(text.encode("utf-8"), "g.yaml")
+    except GraphFileError:
+        return
+    if scanned is None:
+        return
+    items = doc.data.get("components") if isinstance(doc.data, dict) else None
+    items = items if isinstance(items, list) else []
+    ids = [item.get("id") if isinstance(item, dict) else None for item in items]
+    if scanned.ids != ids:
+        return  # the engine's check against the graph's ids refuses it
+    located = [doc.locate(("components", i, "id")) for i in range(len(items))]
+    assert positions(scanned, "g.yaml") == located

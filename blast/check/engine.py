@@ -163,10 +163,10 @@ def _scanned_locations(
             if scanned is None:
                 seen += _parsed_locations(raw, file, wanted, found)
                 continue
-            for cid, line, column in scanned:
-                seen.append(cid)
-                if cid in wanted and cid not in found:
-                    found[cid] = Location(file, line, column)
+            picked = [i for i, cid in enumerate(scanned.ids) if cid in wanted]
+            for i, line in zip(picked, scanned.lines(picked), strict=True):
+                found.setdefault(scanned.ids[i], Location(file, line, scanned.column))
+            seen += scanned.ids
     except (BlastError, OSError, FileProblem):
         return None  # the parse of every file tells what is wrong, as before
     return found if seen == list(order) else None

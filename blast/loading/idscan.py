@@ -33,10 +33,12 @@ module, proves the items are the real ones.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cache
 from typing import NamedTuple
 
-from blast.loading.fastyaml import _reads_as_text
+from blast.loading.fastyaml import _FIRST_CHARACTERS, _reads_as_text
 
 _MULTI_LINE_OPENERS = ('"', "'", "[", "{", "\t")
 """What may open a construct whose continuation lines ignore indentation (a tab is
@@ -62,12 +64,28 @@ _ID = r"[A-Za-z0-9](?:[A-Za-z0-9_.:/-]*[A-Za-z0-9_./-])?"
 (which would make it a key)."""
 
 
-class ScannedId(NamedTuple):
-    """One ``components`` item's id and where its ``id`` key is written (1-based)."""
+@dataclass(frozen=True)
+class ScannedIds:
+    """A file's ``components`` items' ids, in order, and where their ``id`` keys stand."""
 
-    id: str
-    line: int
+    ids: list[str]
     column: int
+    """The 1-based column of every ``id`` key (the items' keys all stand there)."""
+    text: str = field(repr=False)
+    offsets: list[int] = field(repr=False)
+    """Where in ``text`` the line of each item's ``id`` key starts (its preceding "\\n")."""
+
+    def lines(self, indices: Iterable[int]) -> list[int]:
+        """The 1-based lines of the ``id`` keys of the items at ``indices`` (ascending):
+        only their lines are counted, one C-level count between two of them."""
+        out, line, counted = [], 0, 0
+        text, offsets = self.text, self.offsets
+        for i in indices:
+            at = offsets[i] + 1
+            line += text.count("\n", counted, at)
+            counted = at
+            out.append(line)
+        return out
 
 
 class _Patterns(NamedTuple):
@@ -76,6 +94,7 @@ class _Patterns(NamedTuple):
     item: re.Pattern[str]
     mapping_item: re.Pattern[str]
     id_key: re.Pattern[str]
+    first_key_id: re.Pattern[str]
 
 
 @cache
@@ -86,7 +105,8 @@ def _patterns(k: int) -> _Patterns:
         odd_line = None
     else:  # ... and no line may stand left of the dashes, or at them without a dash
         end = re.compile(r"\n[^ \n#]")
-        odd_line = re.compile(rf"\n(?: {{1,{k - 1}}}[^ \n#]| {{{k}}}(?:[^ \n#-]|-[^ \n]))")
+        left = rf" {{1,{k - 1}}}[^ \n#]|" if k > 1 else ""  # a line left of the dashes
+        odd_line = re.compile(rf"\n(?:{left} {{{k}}}(?:[^ \n#-]|-[^ \n]))")
     return _Patterns(
         end=end,
         odd_line=odd_line,
@@ -95,10 +115,11 @@ def _patterns(k: int) -> _Patterns:
         id_key=re.compile(
             rf"\n(?: {{{k}}}- | {{{k + 2}}})id:[ ]+({_ID})(?:[ ]+#[^\n]*)?[ ]*(?=\n)"
         ),
+        first_key_id=re.compile(rf"\n {{{k}}}- id:[ ]+({_ID})(?:[ ]+#[^\n]*)?[ ]*(?=\n)"),
     )
 
 
-def scan_component_ids(text: str) -> list[ScannedId] | None:
+def scan_component_ids(text: str) -> ScannedIds | None:
     """Each ``components`` item's id and ``id`` key position, in order; None when declined.
 
     ``text`` is the decoded file. Positions count as libyaml does (lines from 1,
@@ -114,7 +135,7 @@ def scan_component_ids(text: str) -> list[ScannedId] | None:
     text = f"\n{text}\n"  # every line starts after a "\n"; "\n" count = line number
     at = text.find("\ncomponents:")
     if at < 0:
-        return []  # no plain ``components`` key (a miss is caught by the caller's check)
+        return _none()  # no plain ``components`` key (a miss is caught by the caller's check)
     start = at + 1
     if _HEADER.match(text, start) is None or text.find("\ncomponents:", start) >= 0:
         return None
@@ -123,10 +144,10 @@ def scan_component_ids(text: str) -> list[ScannedId] | None:
     body = text.index("\n", start)  # the "\n" ending the header line
     first = _FIRST_LINE.match(text, body)
     if first is None or first.end() >= len(text):
-        return []  # nothing follows the header
+        return _none()  # nothing follows the header
     k = len(first[1])
     if first[2] is None:
-        return [] if k == 0 else None  # ``components:`` holds null, or not a sequence
+        return _none() if k == 0 else None  # ``components:`` holds null, or not a sequence
     patterns = _patterns(k)
     found_end = patterns.end.search(text, body)
     end = found_end.start() + 1 if found_end else len(text)  # past the "\n" ending the block
@@ -135,10 +156,29 @@ def scan_component_ids(text: str) -> list[ScannedId] | None:
         return None
     if patterns.odd_line is not None and patterns.odd_line.search(text, body, end):
         return None
-    return _ids(text, body, end, k, patterns)
+    found = _first_key_ids(text, body, end, k, patterns) or _ids(text, body, end, patterns)
+    if found is None or not _all_text(found[0]):
+        return None
+    return ScannedIds(found[0], k + 3, text, found[1])  # "\n", dash or spaces, then "id"
 
 
-def _ids(text: str, body: int, end: int, k: int, patterns: _Patterns) -> list[ScannedId] | None:
+def _first_key_ids(
+    text: str, body: int, end: int, k: int, patterns: _Patterns
+) -> tuple[list[str], list[int]] | None:
+    """The common layout, one pass: every item starts ``- id: value`` and no other line
+    of the block holds an item's ``id`` key. None when that is not so."""
+    dash = "\n" + " " * k + "-"
+    if text.find(dash + "\n", body, end) >= 0 or text.find(f"\n{' ' * (k + 2)}id:", body, end) >= 0:
+        return None
+    matches = patterns.first_key_id.finditer(text, body, end)
+    ids, offsets = [], []
+    for m in matches:
+        ids.append(m[1])
+        offsets.append(m.start())
+    return (ids, offsets) if len(ids) == text.count(dash + " ", body, end) else None
+
+
+def _ids(text: str, body: int, end: int, patterns: _Patterns) -> tuple[list[str], list[int]] | None:
     """The ids of the items between ``body`` and ``end``: exactly one per item, or None."""
     starts = [m.start() for m in patterns.item.finditer(text, body, end)]
     mappings = sum(1 for _ in patterns.mapping_item.finditer(text, body, end))
@@ -146,13 +186,18 @@ def _ids(text: str, body: int, end: int, k: int, patterns: _Patterns) -> list[Sc
     if not (len(starts) == mappings == len(keys)):
         return None
     bounds = [*starts[1:], end]
-    out: list[ScannedId] = []
-    line, counted = 0, 0
-    column = k + 3  # the "\n" at the match start, the dash (or spaces), then "id"
-    for item_start, next_start, (key_at, value) in zip(starts, bounds, keys, strict=True):
-        if not (item_start <= key_at < next_start) or not _reads_as_text(value):
+    for item_start, next_start, (key_at, _) in zip(starts, bounds, keys, strict=True):
+        if not item_start <= key_at < next_start:
             return None
-        line += text.count("\n", counted, key_at + 1)
-        counted = key_at + 1
-        out.append(ScannedId(value, line, column))
-    return out
+    return [value for _, value in keys], [at for at, _ in keys]
+
+
+def _all_text(ids: list[str]) -> bool:
+    """Whether YAML 1.1 reads every plain id as text (``yes``, ``0x1F``, ``2025-01-01``
+    are not; only ids starting as an implicit type can be, the rest are not looked at)."""
+    return all(_reads_as_text(cid) for cid in ids if cid[0] in _FIRST_CHARACTERS)
+
+
+def _none() -> ScannedIds:
+    """A file without ``components`` items."""
+    return ScannedIds([], 0, "", [])
