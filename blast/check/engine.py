@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from blast.analysis.index import FailureIndex, build_index
 from blast.check import rules
 from blast.check.policy import Policy
 from blast.check.rules import Violation
 from blast.errors import BlastError, Location
-from blast.loading.files import FileProblem, read_bounded
+from blast.loading.files import FileProblem, read_again
 from blast.model.graph import Graph
 
 
@@ -111,7 +110,7 @@ def component_locations(
         if scanned is not None:
             return scanned
     for file in files:
-        _parsed_locations(read_bounded(Path(file)), file, wanted, found)
+        _parsed_locations(read_again(file), file, wanted, found)
     return found
 
 
@@ -158,7 +157,7 @@ def _scanned_locations(
     seen: list[str | None] = []
     try:
         for file in files:
-            raw = read_bounded(Path(file))
+            raw = read_again(file)
             scanned = scan_component_ids(decode(raw, file))
             if scanned is None:
                 seen += _parsed_locations(raw, file, wanted, found)
