@@ -199,3 +199,27 @@ def test_json_keys_are_documented():
     section = docs[docs.index("## `blast check`") : docs.index("## `blast import`")]
     missing = sorted(k for k in _keys(json.loads(run.stdout)) if f"`{k}`" not in section)
     assert not missing, f"docs/cli.md, blast check: keys not explained: {missing}"
+
+
+def test_a_graph_on_standard_input_is_located_in_it():
+    """``blast check -``: standard input is read once, and the violations are located
+    in the bytes read (``<stdin>:line:column``), the same lines and columns as the file's."""
+    from_file = blast("check", PR, "--max-spofs", "0", "--format", "json")
+    piped = subprocess.run(
+        [sys.executable, "-m", "blast", "check", "-", "--max-spofs", "0", "--format", "json"],
+        input=PR.read_text(encoding="utf-8"),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert piped.returncode == from_file.returncode == 1, piped.stderr
+    name = str(PR.relative_to(ROOT))
+
+    def located(run: subprocess.CompletedProcess[str]) -> dict[str, str]:
+        rules = json.loads(run.stdout)["rules"]
+        return {v["fingerprint"]: v["location"] for r in rules for v in r["violations"]}
+
+    expected = {f: at.replace(name, "<stdin>", 1) for f, at in located(from_file).items()}
+    assert expected and all(at.startswith("<stdin>:") for at in expected.values())
+    assert located(piped) == expected

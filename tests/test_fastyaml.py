@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from blast.errors import GraphFileError
-from blast.loading import loader, yamlsource
+from blast.loading import fastyaml, loader, yamlsource
 from blast.loading.fastyaml import DECLINED, fast_load
 from blast.loading.yamlsource import parse_yaml
 from blast.model.shapes import generate
@@ -321,3 +321,32 @@ def test_fastyaml_imports_no_pyyaml():
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "False"
+
+
+NUMBER_TOKENS = [
+    "a: 30.0", "b: -2", "c: 012", "d: 1e3", "e: 2s", "f: 1:30", "g: [1, 2.5]", "h: {x: 3}",
+    "i: 1 2", "j: 5 012", "- 7", "  ", "\n", "\n", ",", " #", "k: .5", "l: +1.5", "m: 1_000",
+]  # fmt: skip
+
+
+@settings(max_examples=800)
+@given(st.lists(st.sampled_from(NUMBER_TOKENS), max_size=40).map("".join))
+def test_many_numbers_are_judged_on_distinct_lines_alike(text):
+    """Past ``_MANY_NUMBERS`` scalars starting like numbers, ``_odd_number`` reads each
+    distinct line once: the same answer as reading them all."""
+    raw = text.encode("utf-8")
+    assert fastyaml._odd_scalar(raw, 0) in (None, fastyaml._odd_scalar(raw, None))
+    assert fastyaml._odd_number(raw) is fastyaml._odd_scalar(raw, None)
+    lines = raw.split(b"\n")
+    distinct = b"\n".join([lines[0], *set(lines[1:])])
+    assert fastyaml._odd_scalar(distinct, None) is fastyaml._odd_scalar(raw, None)
+
+
+def test_a_graph_with_millions_of_numbers_reads_its_distinct_lines(monkeypatch):
+    text = "components:\n" + "".join(
+        f"- id: c{i}\n  kind: app\n  depends_on:\n  - target: c{i - 1}\n    timeout: 30.0\n"
+        for i in range(1, 400)
+    )
+    monkeypatch.setattr(fastyaml, "_MANY_NUMBERS", 10)
+    assert fast_load(text) is not DECLINED
+    assert fast_load(text + "- id: odd\n  kind: app\n  notes: 012\n") is DECLINED

@@ -347,3 +347,25 @@ def test_a_graph_without_user_facing_components_says_so():
 def test_whatifs_on_worker_processes_give_the_same_report():
     graph = load_graph(AWS)
     assert build_report(graph, workers=2).to_dict() == build_report(graph).to_dict()
+
+
+def test_report_of_a_graph_on_standard_input_keeps_its_description():
+    """``blast report -``: the description is read from the bytes standard input gave
+    (it can be read only once); the report equals the file's but for the file's name."""
+
+    def report(source: str, stdin: str | None = None) -> str:
+        run = subprocess.run(
+            [sys.executable, "-m", "blast", "report", source, "--format", "markdown", "-o", "-"],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+        assert run.returncode == 0, run.stderr
+        return run.stdout
+
+    from_file = report(str(SHOP.relative_to(ROOT)))
+    piped = report("-", SHOP.read_text(encoding="utf-8"))
+    assert "Everything is invented." in piped
+    assert piped == from_file.replace(str(SHOP.relative_to(ROOT)), "<stdin>")

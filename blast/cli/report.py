@@ -36,12 +36,10 @@ def _description(path: str) -> str:
     """
     from pathlib import Path
 
-    from blast.loading.files import STDIN, read_bounded
+    from blast.loading.files import read_bounded
     from blast.loading.yamlsource import parse_yaml
 
-    if path == STDIN:  # read once already, by the loader
-        return ""
-    raw = read_bounded(Path(path))
+    raw = read_bounded(Path(path))  # standard input: the bytes the loader read
     if b"description" not in raw and b"\\" not in raw:
         return ""
     data = parse_yaml(raw, path, located=False).data

@@ -127,15 +127,24 @@ def inspect(path: Path, *, streams: bool) -> FileKind:
     )
 
 
+_read_from_stdin: list[bytes] = []
+"""What this process read from standard input (at most one item): standard input can
+be read once, and a command that reads a graph's files again (``blast check`` to
+locate its violations, ``blast report`` for the description) gets the same bytes."""
+
+
 def read_bounded(path: Path) -> bytes:
     """The bytes of ``path`` (or standard input for ``-``), refusing more than the limit.
 
     The limit is enforced on what is read, not on the size the file claims.
+    Standard input is read once; a second call returns what the first one read.
     """
     limit = max_file_bytes()
     try:
         if str(path) == STDIN:
-            raw = sys.stdin.buffer.read(limit + 1)
+            if not _read_from_stdin:
+                _read_from_stdin.append(sys.stdin.buffer.read(limit + 1))
+            raw = _read_from_stdin[0]
         else:
             with open(path, "rb") as handle:
                 raw = handle.read(limit + 1)
@@ -148,6 +157,12 @@ def read_bounded(path: Path) -> bytes:
             at_start=True,
         )
     return raw
+
+
+def read_again(file: str) -> bytes:
+    """The bytes of a graph file named as :attr:`Graph.files <blast.model.graph.Graph.files>`
+    names it (standard input is shown as ``<stdin>``), read again for a second look."""
+    return read_bounded(Path(STDIN if file == STDIN_DISPLAY else file))
 
 
 def decode(raw: bytes, file: str) -> str:

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from blast.reports.blindspots import BlindSpot, blind_spots, watched_by, watchers
-    from blast.reports.build import DEFAULT_REGION, SCHEMA, Report, build_report, recovery_order
+    from blast.reports.build import DEFAULT_REGION, SCHEMA, Report, build_report
     from blast.reports.figures import SimulationFigures, load_figures
     from blast.reports.mitigations import KINDS, Mitigation, mitigations
+    from blast.reports.recovery import recovery_order
 
 _HOME = {
     "BlindSpot": "blindspots",
@@ -29,7 +30,7 @@ _HOME = {
     "SCHEMA": "build",
     "Report": "build",
     "build_report": "build",
-    "recovery_order": "build",
+    "recovery_order": "recovery",
     "SimulationFigures": "figures",
     "load_figures": "figures",
     "KINDS": "mitigations",

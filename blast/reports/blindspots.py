@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from pyroaring import BitMap, FrozenBitMap
@@ -41,6 +42,7 @@ from blast.analysis.propagation import (
 from blast.analysis.setpasses import occurrences
 from blast.model import Kind
 from blast.model.graph import Graph
+from blast.reports.downwave import DownWave, path_of
 
 WATCHER_KINDS = (Kind.MONITORING, Kind.STATUS_PAGE)
 WATCHER_TAGS = frozenset({"monitoring", "status-page", "observability"})
@@ -114,26 +116,29 @@ def _distances(graph: Graph, start: str) -> dict[str, int]:
     return {topo.nodes[v]: d for v, d in seen.items()}
 
 
-def _shared_hits(index: FailureIndex, watcher: str, watched: Sequence[str]) -> dict[str, int]:
+def _shared_hits(
+    index: FailureIndex, watcher: str, watched: Sequence[str], tally: np.ndarray | None = None
+) -> dict[str, int]:
     """The components (the watcher aside) whose failure alone takes down ``watcher`` and
     some of ``watched``, with how many of ``watched`` each takes down.
 
     Read from killer sets: ``b`` takes ``x`` down exactly when ``b`` is in
     ``killers(x)``, so no blast-radius set is built. Watched components behind the
     same infrastructure share their killers: each distinct set counts once, times
-    how many have it.
+    how many have it. ``tally``, when watchers share ``watched`` (status pages watch
+    every user-facing component), is how many of ``watched`` each bit kills, counted
+    once for all of them (:func:`~blast.analysis.setpasses.occurrences`).
     """
     mine = BitMap(index.killers(watcher))
     mine.discard(index.bit[watcher])
-    sets = Counter(FrozenBitMap(index.killers(x) & mine) for x in watched)
-    counts: Counter[int] = Counter()
-    for bits, times in sets.items():
-        for b in bits:
-            counts[b] += times
-    return {index.ids[b]: k for b, k in counts.items()}
+    if tally is not None:
+        return _hits_in(tally, mine, index.ids)
+    return _hits_of(index.killers_of, watched, mine, index.ids)
 
 
-def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[BlindSpot, ...]:
+def blind_spots(
+    index: FailureIndex, *, region: str | None = None, wave: DownWave | None = None
+) -> tuple[BlindSpot, ...]:
     """Every watcher that fails together with something it watches.
 
     Parameters
@@ -143,6 +148,8 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
     region
         Also fail this region whole (global services anchored there included)
         and report watchers that go down with watched components.
+    wave
+        The graph's :class:`~blast.reports.downwave.DownWave`, when the caller has one.
 
     Returns
     -------
@@ -150,29 +157,48 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
         Component causes first, then region causes, each by watcher id.
     """
     graph = index.graph
+    topo = graph.topology
     found: list[BlindSpot] = []
     region_down: set[str] = set()
     region_paths: dict[str, tuple[str, ...]] = {}
     listed = watchers(graph)
     if region is not None and region in graph.regions:
-        outcome = propagate(graph, region_components(graph, region))
-        region_down = set(outcome.nodes_in(State.DOWN))
-        region_paths = {w: outcome.path(w) for w in listed if w in region_down}
+        # propagate's down wave and paths, in numpy (a region event takes most of the graph)
+        wave = wave or DownWave(graph)
+        starts = sorted(set(region_components(graph, region)))
+        fell, cause = wave.causes([topo.position[x] for x in starts])
+        region_down = set(map(topo.nodes.__getitem__, np.flatnonzero(fell).tolist()))
+        region_paths = {
+            w: path_of(cause, topo.nodes, topo.position[w]) for w in listed if w in region_down
+        }
     every = set(listed)
+    watched_of = {w: watched_by(graph, w, every) for w in listed}
+    uses = Counter(watched_of.values())
+    tallies: dict[tuple[str, ...], np.ndarray] = {}
+    victims_of: dict[tuple[tuple[str, ...], int], tuple[str, ...]] = {}
     by_cause: dict[str, list[str]] = {}  # watchers by their first shared dependency
     for w in listed:
-        watched = watched_by(graph, w, every)
+        watched = watched_of[w]
         if not watched:
             continue
         c = graph.briefs[w]
-        hits = _shared_hits(index, w, watched)
+        tally = None
+        if uses[watched] > 1:  # status pages: every user-facing component, counted once
+            tally = tallies.get(watched)
+            if tally is None:
+                killers = map(index.killers_of.__getitem__, watched)
+                tally = tallies[watched] = occurrences(killers, len(index.ids))
+        hits = _shared_hits(index, w, watched, tally)
         shared = sorted(hits)
         if shared:
             dist = _distances(graph, w)
             shared.sort(key=lambda s: (-hits[s], dist.get(s, 1 << 30), s))
             nearest = shared[0]  # takes down the most watched components
             bit = index.bit[nearest]
-            victims = tuple(x for x in watched if bit in index.killers(x))
+            victims = victims_of.get((watched, bit), ())
+            if not victims:
+                victims = tuple(x for x in watched if bit in index.killers_of[x])
+                victims_of[watched, bit] = victims
             by_cause.setdefault(nearest, []).append(w)
             found.append(
                 BlindSpot(
@@ -213,9 +239,13 @@ def blind_spots(index: FailureIndex, *, region: str | None = None) -> tuple[Blin
 
 
 def _hits_of(
-    killers: Mapping[int, FrozenBitMap], victims: Sequence[int], mine: BitMap, nodes: Sequence[str]
+    killers: Mapping[Any, FrozenBitMap],
+    victims: Sequence[Any],
+    mine: BitMap,
+    nodes: Sequence[str],
 ) -> dict[str, int]:
-    """For each component of ``mine``, how many of ``victims`` (positions) it kills.
+    """For each component of ``mine``, how many of ``victims`` (keys of ``killers``: positions,
+    or ids) it kills.
 
     Victims behind the same infrastructure share their killers: each distinct set of
     shared killers is counted once, times how many victims have it.

@@ -15,8 +15,6 @@ from collections import deque
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-import numpy as np
-
 from blast import __version__
 from blast.analysis.exposure import exposure, region_components
 from blast.analysis.index import FailureIndex, build_index
@@ -25,13 +23,13 @@ from blast.jsonalike import float_alike
 from blast.model.graph import Graph
 from blast.report import Spof, top_spofs
 from blast.reports.blindspots import BlindSpot, blind_spots
-from blast.reports.downwave import DownWave
-from blast.reports.figures import SimulationFigures
+from blast.reports.downwave import DownWave, path_of
 from blast.reports.mitigations import Mitigation, finish, plans
-from blast.reports.recovery import recovery_order
+from blast.reports.recovery import RecoveryWaves
 from blast.reports.whatif import measure_all
 
 if TYPE_CHECKING:
+    from blast.reports.figures import SimulationFigures
     from blast.sim import ScenarioDocument
 
 
@@ -154,6 +152,7 @@ class Report:
 
 
 _SCALARS = (str, int, float, bool, type(None))
+_STR_ONLY = frozenset({str})
 
 
 def _plain(value: object, odd: list[object]) -> object:
@@ -165,6 +164,8 @@ def _plain(value: object, odd: list[object]) -> object:
         if kind is float and not float_alike(value):  # type: ignore[arg-type]
             odd.append(value)
         return value
+    if kind is tuple and set(map(type, cast("tuple[object, ...]", value))) <= _STR_ONLY:
+        return value  # ids and names (recovery waves, paths): immutable, no copy to make
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name), odd) for f in fields(value)}
     if isinstance(value, tuple) and hasattr(value, "_fields"):
@@ -283,6 +284,7 @@ def build_report(
         for plan in planned[spof]
     ]
     wave = DownWave(graph)  # the down sets of the what-ifs and the recovery orders
+    recovery = RecoveryWaves(index, wave)
     measured = iter(measure_all(graph, requests, workers=workers, scheduler=scheduler, wave=wave))
     details = [
         _detail(
@@ -291,6 +293,7 @@ def build_report(
             [finish(s.component, p, next(measured)) for p in planned[s.component]],
             sim,
             wave,
+            recovery,
         )
         for s in leading
     ]
@@ -308,7 +311,7 @@ def build_report(
         blind_spots=0,
         region_outage_minutes=sim.region_total() if sim else None,
     )
-    spots = blind_spots(index, region=region)
+    spots = blind_spots(index, region=region, wave=wave)
     return Report(
         schema=SCHEMA,
         blast_version=__version__,
@@ -332,6 +335,7 @@ def _detail(
     found: list[Mitigation],
     sim: SimulationFigures | None,
     wave: DownWave,
+    recovery: RecoveryWaves,
 ) -> SpofDetail:
     """One SPOF's section, from one propagation of its failure (paths, recovery order).
 
@@ -342,9 +346,15 @@ def _detail(
     spof = row.component
     c = graph.components[spof]
     victims_ids = sorted(row.user_facing_down, key=index.bit.__getitem__)
-    paths = down_paths(graph, [spof], victims_ids)  # propagate's paths, one down wave
+    topo = graph.topology
+    fell, cause = wave.causes([topo.position[spof]])  # propagate's down wave, in numpy
+    victims_at = [topo.position[v] for v in victims_ids]
+    if all(fell[victims_at]):  # always, as the index says (else the reference walk)
+        chains = [path_of(cause, topo.nodes, p) for p in victims_at]
+        paths = dict(zip(victims_ids, chains, strict=True))
+    else:
+        paths = down_paths(graph, [spof], victims_ids)
     victims = tuple(Victim(v, graph.label(v), paths[v]) for v in victims_ids)
-    down = set(np.flatnonzero(wave.down([index.structure.position[spof]])).tolist())
     if sim:
         found = [_with_minutes(m, sim) for m in found]
     return SpofDetail(
@@ -358,7 +368,7 @@ def _detail(
         user_facing_down=victims,
         down=row.down,
         degraded=row.degraded,
-        recovery_order=recovery_order(index, spof, down),
+        recovery_order=recovery.order(fell),
         mitigations=tuple(found),
         outage_minutes=sim.spof_outage_minutes.get(spof) if sim else None,
     )

@@ -13,13 +13,15 @@ fixpoint of those rules, so it does not depend on the order of the walk: the
 tests compare it with :func:`~blast.analysis.propagation.propagate`.
 
 A what-if's changed edges (:mod:`blast.reports.changed`) come as an overlay:
-dependents whose own edges are all rewritten (their old reverse edges are
-skipped), extra reverse edges, and new nodes after the graph's own.
+reverse edges of the graph to skip (flagged one by one), extra reverse edges,
+and new nodes after the graph's own. Each level's new nodes are made distinct
+with a scratch array, not ``np.unique``: sorting or hashing them every level
+was half the wave.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -46,14 +48,14 @@ class DownWave:
         self,
         failed: Iterable[int],
         *,
-        redone: np.ndarray | None = None,
+        dropped: np.ndarray | None = None,
         extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
         added_slack: np.ndarray | None = None,
     ) -> np.ndarray:
         """Whether each position is down when ``failed`` fail together (a boolean array).
 
-        The overlay: ``redone`` flags (by position) the components whose reverse
-        edges from this graph are skipped; ``extra`` holds more reverse edges as
+        The overlay: ``dropped`` flags (by index) the reverse edges of this graph that
+        are skipped; ``extra`` holds more reverse edges as
         arrays ``(needed, dependent, kind)``; ``added_slack`` the slack of the
         nodes after this graph's (0 for components).
         """
@@ -62,8 +64,10 @@ class DownWave:
         total = len(slack)
         down = np.zeros(total, dtype=bool)
         hits = np.zeros(total, dtype=np.int64)
-        frontier = np.unique(np.fromiter(failed, dtype=np.int64))
-        down[frontier] = True
+        first = np.zeros(total, dtype=np.int64)  # scratch: where each node last stood in ``fell``
+        fresh_now = np.zeros(total, dtype=bool)  # scratch: the frontier, for the extra edges
+        down[np.fromiter(failed, dtype=np.int64)] = True
+        frontier = np.flatnonzero(down)
         start, dependent, kind = self.start, self.dependent, self.kind
         while len(frontier):
             own = frontier[frontier < n]
@@ -71,12 +75,13 @@ class DownWave:
             sizes = start[own + 1] - lo
             count = int(sizes.sum())
             at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(count, dtype=np.int64)
+            if dropped is not None:
+                at = at[~dropped[at]]
             d, k = dependent[at], kind[at]
-            if redone is not None:
-                kept = ~redone[d]
-                d, k = d[kept], k[kept]
             if extra is not None and len(extra[0]):
-                mine = np.isin(extra[0], frontier)
+                fresh_now[frontier] = True
+                mine = fresh_now[extra[0]]
+                fresh_now[frontier] = False
                 d = np.concatenate((d, extra[1][mine]))
                 k = np.concatenate((k, extra[2][mine]))
             fresh = ~down[d]
@@ -84,9 +89,69 @@ class DownWave:
             fell = d[k == HARD_EDGE]
             members = d[k == MEMBER_EDGE]
             if len(members):
-                np.add.at(hits, members, 1)
-                groups = np.unique(members)
+                groups, times = np.unique(members, return_counts=True)
+                hits[groups] += times
                 fell = np.concatenate((fell, groups[hits[groups] > slack[groups]]))
-            frontier = np.unique(fell)
-            down[frontier] = True
+            # distinct without sorting (np.unique hashed or sorted each level: half the wave)
+            down[fell] = True
+            first[fell] = np.arange(len(fell))
+            frontier = fell[first[fell] == np.arange(len(fell))]
         return down
+
+    def causes(self, starts: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`~blast.analysis.propagation.spread`'s down wave from ``starts`` (positions,
+        in the order their ids sort), causes included: whether each position is down, and
+        the position that took it down (``-1`` for none).
+
+        The breadth-first walk is replayed one level at a time. A level's edges come in
+        the walk's order (the frontier in queue order, each node's reverse edges in
+        order), so a node that falls through a hard edge falls by its first one there; a
+        group falls by the member edge that takes its losses past its slack (counted
+        across levels); and the next frontier is what fell, in the order of the edges
+        that took it down, as the queue would hold it. The tests compare the paths with
+        :func:`~blast.analysis.propagation.propagate`'s.
+        """
+        n, slack = self.n_nodes, self.slack
+        down = np.zeros(n, dtype=bool)
+        cause = np.full(n, -1, dtype=np.int64)
+        hits = np.zeros(n, dtype=np.int64)
+        frontier = np.asarray(starts, dtype=np.int64)
+        down[frontier] = True
+        start, dependent, kind = self.start, self.dependent, self.kind
+        while len(frontier):
+            lo = start[frontier]
+            sizes = start[frontier + 1] - lo
+            count = int(sizes.sum())
+            at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(count, dtype=np.int64)
+            source = np.repeat(frontier, sizes)
+            d, k = dependent[at], kind[at]
+            live = ~down[d]
+            hard = np.flatnonzero(live & (k == HARD_EDGE))
+            fell, first = np.unique(d[hard], return_index=True)  # first: a stable sort
+            trigger = hard[first]
+            member = np.flatnonzero(live & (k == MEMBER_EDGE))
+            if len(member):
+                order = np.argsort(d[member], kind="stable")  # each group's edges, in order
+                groups = d[member][order]
+                runs = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+                lengths = np.diff(np.r_[runs, len(groups)])
+                rank = np.arange(len(groups)) - np.repeat(runs, lengths)
+                # the member edge that takes the group's losses past its slack
+                falls = np.flatnonzero(rank == np.maximum(slack[groups] - hits[groups], 0))
+                hits[groups[runs]] += lengths
+                fell = np.concatenate((fell, groups[falls]))
+                trigger = np.concatenate((trigger, member[order[falls]]))
+            queued = np.argsort(trigger)
+            frontier = fell[queued]
+            cause[frontier] = source[trigger[queued]]
+            down[frontier] = True
+        return down, cause
+
+
+def path_of(cause: np.ndarray, nodes: Sequence[str], v: int) -> tuple[str, ...]:
+    """The chain of ids from position ``v`` along ``cause`` (:meth:`DownWave.causes`) to a
+    failed component: :meth:`~blast.analysis.propagation.Outcome.path`'s."""
+    chain = [v]
+    while (v := int(cause[v])) >= 0:
+        chain.append(v)
+    return tuple(nodes[u] for u in chain)
