@@ -122,7 +122,7 @@ def _vouch_all(items: list[Any]) -> list[Row] | None:
     types = set(map(type, flat))
     if types <= _STR:  # bare ids only: every dependency hard
         codes = list(map(operator.mul, repeat([_HARD]), map(len, needs)))
-    elif types == {str, dict}:
+    elif types <= {str, dict}:  # bare ids and mappings, or mappings only
         written = _mappings(flat)
         if written is None:
             return None

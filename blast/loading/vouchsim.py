@@ -2,31 +2,33 @@
 
 A graph for the time engine gives most components and dependencies a few parameters
 (``timeout: 30.0``, ``detection_delay: 60.0``, a ``timing`` with a recovery time), and
-big graphs repeat a few sets of them: the bench's generated graph writes 600,000
-dependency sets at 100,000 components, 90 of them distinct. Sending every such
+big graphs repeat a few sets of them: the bench's generated graph writes 500,000
+dependency sets at 100,000 components, 63 of them distinct (and 24,000 components' own,
+634 distinct). Sending every such
 component to pydantic cost a cold ``blast simulate`` at 100,000 components about 4 s
 (a model per component and dependency, then the compact form written back from them:
 docs/benchmarks.md). Here the plain fields go through :func:`blast.loading.vouch.vouch`
-as before and the parameters set by set: a set is keyed by its JSON as written (keys
-sorted), and the first time a key is met the set is validated by the very pydantic
+as before and the parameters set by set: a set is keyed by its ``repr`` as parsed, and
+the first time a key is met the set is validated by the very pydantic
 models the loader uses (:class:`~blast.model.spec.Component` or
 :class:`~blast.model.spec.Dependency`, with a placeholder id and kind: no validator of
 theirs reads a parameter together with another field), which give its key in the
 compact form (:func:`blast.model.simparams.set_key`), or None when it does not validate.
 
-The memo is exact: orjson writes ``1`` and ``1.0``, ``true`` and ``1``, ``"1"`` and ``1``
-differently, and the one value it writes for two (``null`` for None, an infinity or a
-NaN) is declined here, so equal keys are equal values. Declined (pydantic then validates
-the whole component, whose errors are the ones users see): a set that does not validate
-or writes ``null``, and ``attrition``, whose ``restore_via`` the component checks
-against its other dependencies (:meth:`Component._whole <blast.model.spec.Component>`).
+The memo is exact: a set is keyed by its ``repr``, which writes ``1``, ``1.0``,
+``True`` and ``'1'`` differently, and ``None``, ``inf`` and ``nan`` too, so equal keys
+are equal values of equal types (the parsed data holds dicts, lists, text, numbers,
+booleans and None only). ``repr`` costs a set a quarter of what orjson's JSON does
+(keys in the order written: a file writing them in several orders only meets more
+sets). Declined (pydantic then validates the whole component, whose errors are the
+ones users see): a set that does not validate, and ``attrition``, whose
+``restore_via`` the component checks against its other dependencies
+(:meth:`Component._whole <blast.model.spec.Component>`).
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-import orjson
 
 from blast.model.simparams import SIMULATION, set_key, simulation_fields
 
@@ -37,32 +39,32 @@ DEPENDENCY_SETS = SIMULATION["dependency"] - {"attrition"}
 MEMO_MAX = 1 << 16
 """Distinct sets remembered, per kind; the memo is emptied when it would grow past it."""
 
-_COMPONENTS: dict[bytes, bytes | None] = {}
-_DEPENDENCIES: dict[bytes, bytes | None] = {}
+_COMPONENTS: dict[str, bytes | None] = {}
+_DEPENDENCIES: dict[str, bytes | None] = {}
 _UNSEEN = b"?"  # no set_key is this: every key is JSON of a mapping or NOT_FINITE
 
 
 def component_key(written: dict[str, Any]) -> bytes | None:
     """The compact key of a component's parameters ``written`` (some of
     :data:`COMPONENT_SETS`, as parsed), or None when pydantic would not surely accept them."""
-    raw = orjson.dumps(written, option=orjson.OPT_SORT_KEYS)
+    raw = repr(written)
     key = _COMPONENTS.get(raw, _UNSEEN)
     if key is _UNSEEN:
-        key = _remember(_COMPONENTS, raw, None if b"null" in raw else _component(written))
+        key = _remember(_COMPONENTS, raw, _component(written))
     return key
 
 
 def dependency_key(written: dict[str, Any]) -> bytes | None:
     """The compact key of a dependency's parameters ``written`` (some of
     :data:`DEPENDENCY_SETS`, as parsed), or None when pydantic would not surely accept them."""
-    raw = orjson.dumps(written, option=orjson.OPT_SORT_KEYS)
+    raw = repr(written)
     key = _DEPENDENCIES.get(raw, _UNSEEN)
     if key is _UNSEEN:
-        key = _remember(_DEPENDENCIES, raw, None if b"null" in raw else _dependency(written))
+        key = _remember(_DEPENDENCIES, raw, _dependency(written))
     return key
 
 
-def _remember(memo: dict[bytes, bytes | None], raw: bytes, key: bytes | None) -> bytes | None:
+def _remember(memo: dict[str, bytes | None], raw: str, key: bytes | None) -> bytes | None:
     if len(memo) >= MEMO_MAX:
         memo.clear()
     memo[raw] = key
