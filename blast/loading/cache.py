@@ -58,6 +58,7 @@ _CODE = (
     "loading/catalogs.py",
     "loading/vouch.py",
     "loading/vouchbulk.py",
+    "loading/vouchsim.py",
     "loading/fastgraph.py",
     "loading/fastpass.py",
     "model/spec.py",

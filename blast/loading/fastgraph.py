@@ -23,8 +23,8 @@ took 2.5 s, after 3 s less of pydantic (docs/benchmarks.md).
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Sequence
-from itertools import accumulate, chain
+from collections.abc import Sequence
+from itertools import accumulate, chain, compress
 from typing import TYPE_CHECKING, Any
 
 from blast.gcpause import gc_paused
@@ -36,7 +36,7 @@ from blast.model.lazymodels import LazyModels
 from blast.model.simparams import SimParams
 
 if TYPE_CHECKING:
-    from blast.model.spec import Component, RedundancyGroup
+    from blast.model.spec import RedundancyGroup
 
 _URL = ("http://", "https://")
 
@@ -59,15 +59,13 @@ def assemble(
     *,
     name: str,
     files: tuple[str, ...],
-    validated: Iterable[tuple[int, Component]] = (),
 ) -> Graph | None:
     """The graph of these components (in file order), groups and reference tables, or None
     when a check across items or files fails (see the module docstring).
 
     ``written`` holds each component's and group's JSON in the same order
-    (:attr:`blast.loading.loader.Checked.written`); ``validated`` the components pydantic
-    validated, with their positions: only they may set simulation parameters, which
-    the graph keeps in compact form (:mod:`blast.model.simparams`).
+    (:attr:`blast.loading.loader.Checked.written`); the rows' simulation parameters make
+    the graph's compact form of them (:mod:`blast.model.simparams`).
     """
     references = _references(tables)
     if references is None:
@@ -107,7 +105,7 @@ def assemble(
             return None  # a dependency or member naming no component or group
         del needs, target
         columns = Columns(*_columns(rows, ids))
-        sim = SimParams.of_models(len(ids), edges.start, validated)
+        sim = SimParams.of_keys(len(ids), edges.start, _sim_keys(rows))
     components = LazyModels(ids, *_chunks_joined(written[0]), *_validators("components"), position)
     group_ids = nodes[len(ids) :]
     blob, offsets = _chunks_joined(written[1])
@@ -120,6 +118,13 @@ def assemble(
         references=references,
         compact=Compact(columns, edges, nodes, position, tuple(g.name for g in groups), sim),
     )
+
+
+def _sim_keys(rows: list[Row]) -> list[tuple[int, bytes, list[bytes]]]:
+    """The simulation parameters of the rows that set some, with their positions."""
+    sims = list(map(operator.itemgetter(11), rows))
+    at = compress(range(len(sims)), sims)
+    return [(i, *sims[i]) for i in at]
 
 
 def _columns(rows: list[Row], ids: tuple[str, ...]) -> list[tuple[Any, ...]]:

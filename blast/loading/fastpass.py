@@ -153,11 +153,6 @@ def fast_check(paths: Sequence[str | Path], sources: dict[Path, bytes]) -> Check
         return None
     rows = [row for entry in entries for row in entry.rows]
     groups: list[GroupRow | Any] = [g for entry in entries for g in entry.group_rows]
-    validated: list[tuple[int, Any]] = []
-    offset = 0
-    for entry in entries:  # positions in the whole graph of the components pydantic validated
-        validated.extend((offset + i, model) for i, model in entry.components)
-        offset += len(entry.rows)
     with gc_paused():
         graph = assemble(
             rows,
@@ -166,7 +161,6 @@ def fast_check(paths: Sequence[str | Path], sources: dict[Path, bytes]) -> Check
             written,
             name=entries[0].name,
             files=tuple(entry.doc.file for entry in entries),
-            validated=validated,
         )
     if graph is None:
         return None

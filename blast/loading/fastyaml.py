@@ -185,7 +185,7 @@ def _block_body(lines: list[str], header: int, key_column: int) -> bool:
     return False
 
 
-_MANY_NUMBERS = 20_000
+_MANY_NUMBERS = 2_000
 """Scalars starting like a number past which :func:`_odd_number` looks at distinct lines only."""
 
 

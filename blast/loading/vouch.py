@@ -11,9 +11,9 @@ returns None and the loader validates that component with pydantic as before
 (:func:`row_of` then reads the same row from the model). The form vouched for:
 
 - a mapping whose keys are among ``id, name, kind, provider, region, scope, az,
-  plane, user_facing, assumed, tags, notes, sources, depends_on`` (a component
-  with ``facts``, ``timing``, ``queue``, ``health_check`` or any other key goes
-  to pydantic);
+  plane, user_facing, assumed, tags, notes, sources, depends_on`` and the simulation
+  parameters ``timing``, ``queue``, ``health_check`` (a component with ``facts`` or
+  any other key goes to pydantic);
 - every value of exactly the type the model takes (text is ``str``, flags are
   ``bool``, lists are lists of text), enums among their values, the id matching
   :data:`~blast.model.vocabulary.ID_PATTERN` in full, the region and zone checked
@@ -21,7 +21,10 @@ returns None and the loader validates that component with pydantic as before
   :func:`~blast.model.rules.az_problem`), the default scope and the checks across
   fields as :meth:`Component._whole <blast.model.spec.Component>` has them;
 - each dependency a bare id, or a mapping of ``target``, ``type``, ``purpose``,
-  ``assumed``, ``notes`` and ``sources`` only.
+  ``assumed``, ``notes`` and ``sources`` and simulation parameters but ``attrition``;
+- the simulation parameters, a set at a time, as :mod:`blast.loading.vouchsim` vouches
+  for them (each distinct set validated once by pydantic), which gives the row their
+  keys in the compact form (:mod:`blast.model.simparams`).
 
 A dependency's target is not matched against the id pattern here: the checks
 across files (:mod:`blast.loading.fastgraph`) require every target to be the id
@@ -35,14 +38,19 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from blast.loading.vouchsim import COMPONENT_SETS, DEPENDENCY_SETS, component_key, dependency_key
 from blast.model.compact import EDGE_CODE
 from blast.model.durations import parse_duration
 from blast.model.enums import DependencyType, Kind, Plane, RedundancyMode, Scope
 from blast.model.rules import GLOBAL_REGION, ID_PATTERN, az_problem, region_problem
-from blast.model.simparams import NOT_SIMULATION
+from blast.model.simparams import NOT_SIMULATION, model_keys
 
 if TYPE_CHECKING:
     from blast.model.spec import Component
+
+SimKeys = tuple[bytes, list[bytes]]
+"""A component's simulation parameters: the key of its own set and of each of its
+dependencies' in the compact form (:func:`blast.model.simparams.set_key`)."""
 
 Row = tuple[
     str,  # id
@@ -56,8 +64,10 @@ Row = tuple[
     list[str],  # the dependencies' targets, in order
     list[int],  # their kinds (blast.model.compact.EDGE_CODE)
     list[str],  # every source the component cites (its own, its facts', its dependencies')
+    SimKeys | None,  # its simulation parameters, None when it sets none
 ]
-"""What the loader keeps of a valid component: the columns, the edges, the sources."""
+"""What the loader keeps of a valid component: the columns, the edges, the sources, the
+simulation parameters."""
 
 COLUMNS = 8
 """The first fields of a :data:`Row`: those of :class:`~blast.model.compact.Columns`, in order."""
@@ -75,6 +85,8 @@ _HARD = EDGE_CODE[DependencyType.HARD]
 _ZONAL, _REGIONAL, _GLOBAL = Scope.ZONAL, Scope.REGIONAL, Scope.GLOBAL
 _STR_ONLY = {str}
 _EMPTY: list[str] = []
+_NO_SET = b"{}"
+"""The key of the empty parameter set."""
 
 
 def _texts(value: object) -> bool:
@@ -91,8 +103,14 @@ def vouch(item: Any) -> Row | None:
 
 
 def _vouch(item: Any) -> Row | None:
-    if type(item) is not dict or not _COMPONENT_KEYS.issuperset(item):
+    if type(item) is not dict:
         return None
+    own = None  # the component's simulation parameters, as written
+    if not _COMPONENT_KEYS.issuperset(item):
+        extra = item.keys() - _COMPONENT_KEYS
+        if not COMPONENT_SETS.issuperset(extra):
+            return None
+        own = {key: item[key] for key in extra}
     get = item.get
     cid, name, provider = get("id"), get("name", ""), get("provider", "")
     region = get("region", GLOBAL_REGION)
@@ -140,26 +158,42 @@ def _vouch(item: Any) -> Row | None:
         sources = _EMPTY
     elif not _texts(sources):
         return None
+    own_key = _NO_SET if own is None else component_key(own)
+    if own_key is None:
+        return None
     deps = get("depends_on")
     if deps is None:
         if "depends_on" in item:
             return None
-        return (cid, name, kind, region, scope, provider, user_facing, tags, _EMPTY, [], sources)
-    if type(deps) is not list:
+        deps = _EMPTY
+    elif type(deps) is not list:
         return None
+    head = (cid, name, kind, region, scope, provider, user_facing, tags)
     if set(map(type, deps)) <= _STR_ONLY:  # bare ids, the usual case: hard dependencies
-        hard = [_HARD] * len(deps)
-        return (cid, name, kind, region, scope, provider, user_facing, tags, deps, hard, sources)
+        sim = None if own_key == _NO_SET else (own_key, [_NO_SET] * len(deps))
+        return (*head, deps, [_HARD] * len(deps), sources, sim)
     targets: list[str] = []
     kinds: list[int] = []
+    sets: list[bytes] = []
     cited = list(sources)
     for dep in deps:
         if type(dep) is str:
             targets.append(dep)
             kinds.append(_HARD)
+            sets.append(_NO_SET)
             continue
-        if type(dep) is not dict or not _DEPENDENCY_KEYS.issuperset(dep):
+        if type(dep) is not dict:
             return None
+        if _DEPENDENCY_KEYS.issuperset(dep):
+            sets.append(_NO_SET)
+        else:
+            extra = dep.keys() - _DEPENDENCY_KEYS
+            if not DEPENDENCY_SETS.issuperset(extra):
+                return None
+            key = dependency_key({k: dep[k] for k in extra})
+            if key is None:
+                return None
+            sets.append(key)
         target, code = dep.get("target"), _CODES.get(dep.get("type", "hard"))
         if type(target) is not str or code is None:
             return None
@@ -176,7 +210,7 @@ def _vouch(item: Any) -> Row | None:
             return None
         targets.append(target)
         kinds.append(code)
-    return (cid, name, kind, region, scope, provider, user_facing, tags, targets, kinds, cited)
+    return (*head, targets, kinds, cited, _sim_keys(own_key, sets))
 
 
 class GroupRow(NamedTuple):
@@ -270,4 +304,12 @@ def row_of(model: Component) -> Row:
         [dep.target for dep in deps],
         [EDGE_CODE[dep.type] for dep in deps],
         cited,
+        _sim_keys(*model_keys(model)),
     )
+
+
+def _sim_keys(own: bytes, deps: list[bytes]) -> SimKeys | None:
+    """A component's :data:`SimKeys`, None when every set is empty."""
+    if own == _NO_SET and deps.count(_NO_SET) == len(deps):
+        return None
+    return own, deps

@@ -122,7 +122,7 @@ def _vouch_all(items: list[Any]) -> list[Row] | None:
     types = set(map(type, flat))
     if types <= _STR:  # bare ids only: every dependency hard
         codes = list(map(operator.mul, repeat([_HARD]), map(len, needs)))
-    elif types == {str, dict}:
+    elif types <= {str, dict}:  # bare ids and mappings, or mappings only
         written = _mappings(flat)
         if written is None:
             return None
@@ -134,7 +134,7 @@ def _vouch_all(items: list[Any]) -> list[Row] | None:
         return None
     tag_tuples = list(map(tuple, tags))
     columns = (ids, names, kinds, regions, scopes, providers, user_facing, tag_tuples)
-    return list(zip(*columns, needs, codes, sources, strict=True))
+    return list(zip(*columns, needs, codes, sources, repeat(None, n), strict=True))
 
 
 def _mappings(flat: list[Any]) -> list[int] | None:

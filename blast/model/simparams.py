@@ -66,8 +66,35 @@ NOT_SIMULATION = {
     "dependency": frozenset({"target", "type", "purpose", "assumed", "notes", "sources"}),
 }
 """The fields of a component and of a dependency that are not simulation parameters
-(the loader's fast pass vouches for components that set no other: see
-:mod:`blast.loading.vouch`)."""
+(the loader's fast pass vouches for them without pydantic: see :mod:`blast.loading.vouch`)."""
+
+SIMULATION = {
+    "component": frozenset({"timing", "queue", "health_check"}),
+    "dependency": frozenset(
+        {
+            "timeout",
+            "retry",
+            "cache_ttl",
+            "lease_timeout",
+            "detection_delay",
+            "negative_cache_ttl",
+            "serve_stale",
+            "plane",
+            "lease_work",
+            "buffer",
+            "on_wrong_data",
+            "withdraw",
+            "through_failover",
+            "attrition",
+        }
+    ),
+}
+"""The other fields: the simulation parameters (the fast pass validates each distinct set
+of them once: :mod:`blast.loading.vouchsim`). A test checks that the two tables split
+the models' fields."""
+
+NOT_FINITE = b""
+"""The key of a parameter set holding a number that is not finite (see :func:`set_key`)."""
 
 
 @cache
@@ -120,42 +147,71 @@ class SimParams:
         ``edge_start`` (:attr:`Edges.start <blast.model.compact.Edges>`), from ``models``
         (position, validated model): every component that may set a simulation parameter
         (the others set none). None when a parameter is not a finite number."""
+        keyed: list[tuple[int, bytes, list[bytes]]] = []
+        for position, model in models:
+            keyed.append((position, *model_keys(model)))
+        return cls.of_keys(n_components, edge_start, keyed)
+
+    @classmethod
+    def of_keys(
+        cls,
+        n_components: int,
+        edge_start: Sequence[int],
+        keyed: Iterable[tuple[int, bytes, Sequence[bytes]]],
+    ) -> SimParams | None:
+        """The compact form from the :func:`set_key` s of components (position, the
+        component's set, its dependencies' sets in order): every component that may set a
+        simulation parameter (the others set none). None when a set is :data:`NOT_FINITE`."""
         component_at = [0] * n_components
         dependency_at = [0] * edge_start[n_components]
-        tables: list[dict[bytes, int]] = [{b"{}": 0}, {b"{}": 0}]
-        include: dict[str, Any] = {}
-        for position, model in models:
-            if not include:  # the fields (pydantic imported) only when a model is given
-                component_fields, dependency_fields = simulation_fields()
-                include = dict.fromkeys(component_fields, True)
-                include["depends_on"] = {"__all__": set(dependency_fields)}
-            data = model.__pydantic_serializer__.to_python(  # python mode: JSON mode writes
-                model,
-                include=include,
-                exclude_defaults=True,  # an infinity as null
-            )
-            if not _finite(data):
-                return None
-            deps = data.pop("depends_on", ())
-            component_at[position] = _index(tables[0], data)
+        components: dict[bytes, int] = {b"{}": 0}
+        dependencies: dict[bytes, int] = {b"{}": 0}
+        for position, component, deps in keyed:
+            component_at[position] = components.setdefault(component, len(components))
             first = edge_start[position]
             for j, dep in enumerate(deps):
-                dependency_at[first + j] = _index(tables[1], dep)
+                dependency_at[first + j] = dependencies.setdefault(dep, len(dependencies))
+        if NOT_FINITE in components or NOT_FINITE in dependencies:
+            return None
         return cls(
             {
-                "components": list(map(orjson.loads, tables[0])),
-                "dependencies": list(map(orjson.loads, tables[1])),
+                "components": list(map(orjson.loads, components)),
+                "dependencies": list(map(orjson.loads, dependencies)),
                 "component_at": component_at,
                 "dependency_at": dependency_at,
             }
         )
 
 
-def _index(table: dict[bytes, int], data: dict[str, Any]) -> int:
-    """The index of ``data`` in ``table`` (by its JSON: orjson writes an enum as its value,
-    a tuple as an array), added at the end when new."""
-    key = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
-    return table.setdefault(key, len(table))
+@cache
+def _include() -> dict[str, Any]:
+    """What :func:`model_keys` has pydantic write of a component: its simulation fields."""
+    component_fields, dependency_fields = simulation_fields()
+    include: dict[str, Any] = dict.fromkeys(component_fields, True)
+    include["depends_on"] = {"__all__": set(dependency_fields)}
+    return include
+
+
+def model_keys(model: Component) -> tuple[bytes, list[bytes]]:
+    """The :func:`set_key` of a validated component's parameters and of each of its
+    dependencies' (what pydantic writes of the fields that differ from their defaults)."""
+    data = model.__pydantic_serializer__.to_python(  # python mode: JSON mode writes
+        model,
+        include=_include(),
+        exclude_defaults=True,  # an infinity as null
+    )
+    deps = data.pop("depends_on", None)
+    if deps is None:
+        return set_key(data), [b"{}"] * len(model.depends_on)
+    return set_key(data), list(map(set_key, deps))
+
+
+def set_key(data: dict[str, Any]) -> bytes:
+    """A parameter set's key in the tables: its JSON (orjson writes an enum as its value, a
+    tuple as an array), keys sorted; :data:`NOT_FINITE` when a number is not finite."""
+    if not _finite(data):
+        return NOT_FINITE
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
 
 
 def _finite(data: object) -> bool:
