@@ -98,6 +98,22 @@ class DownWave:
             frontier = fell[first[fell] == np.arange(len(fell))]
         return down
 
+    def reached(self, starts: Iterable[int], kinds: Sequence[int]) -> np.ndarray:
+        """Whether each position is ``starts`` or a dependent of them, directly or not,
+        through reverse edges of ``kinds`` (a boolean array): a breadth-first closure."""
+        seen = np.zeros(self.n_nodes, dtype=bool)
+        seen[np.fromiter(starts, dtype=np.int64)] = True
+        frontier = np.flatnonzero(seen)
+        start, dependent, kind = self.start, self.dependent, self.kind
+        while len(frontier):
+            lo = start[frontier]
+            sizes = start[frontier + 1] - lo
+            at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+            d = dependent[at[np.isin(kind[at], kinds)]]
+            frontier = np.unique(d[~seen[d]])
+            seen[frontier] = True
+        return seen
+
     def causes(self, starts: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """:func:`~blast.analysis.propagation.spread`'s down wave from ``starts`` (positions,
         in the order their ids sort), causes included: whether each position is down, and
