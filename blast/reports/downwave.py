@@ -29,16 +29,27 @@ from blast.model.graph import HARD_EDGE, MEMBER_EDGE, Graph
 
 
 class DownWave:
-    """The reverse edges of ``graph`` as compressed rows, and each group's slack."""
+    """The reverse edges of ``graph`` as compressed rows, and each group's slack.
+
+    ``start``, ``dependent`` and ``kind`` hold only the hard and membership edges, the
+    ones a down wave follows (a fifth of the generated graphs' edges are soft or async),
+    in the graph's order; ``every_start``, ``every_dependent`` and ``every_kind`` all
+    of them.
+    """
 
     def __init__(self, graph: Graph) -> None:
         edges = graph.edge_arrays
         topo = graph.topology
-        self.n_nodes = len(topo.nodes)
+        self.n_nodes = n = len(topo.nodes)
         self.n_components = topo.n_components
-        self.start = np.asarray(edges.in_start, dtype=np.int64)
-        self.dependent = np.asarray(edges.source, dtype=np.int64)
-        self.kind = np.asarray(edges.in_kind, dtype=np.int64)
+        self.every_start = np.asarray(edges.in_start, dtype=np.int64)[: n + 1]
+        self.every_dependent = np.asarray(edges.source, dtype=np.int64)
+        self.every_kind = np.asarray(edges.in_kind, dtype=np.int64)
+        kept = (self.every_kind == HARD_EDGE) | (self.every_kind == MEMBER_EDGE)
+        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.every_start))
+        self.start = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows[kept], minlength=n), out=self.start[1:])
+        self.dependent, self.kind = self.every_dependent[kept], self.every_kind[kept]
         out_degree = np.diff(np.asarray(edges.start, dtype=np.int64))[: self.n_nodes]
         # a group falls once more members are down than it can lose: len(members) - min_up
         self.slack = out_degree - np.asarray(topo.min_up, dtype=np.int64)
@@ -104,7 +115,7 @@ class DownWave:
         seen = np.zeros(self.n_nodes, dtype=bool)
         seen[np.fromiter(starts, dtype=np.int64)] = True
         frontier = np.flatnonzero(seen)
-        start, dependent, kind = self.start, self.dependent, self.kind
+        start, dependent, kind = self.every_start, self.every_dependent, self.every_kind
         while len(frontier):
             lo = start[frontier]
             sizes = start[frontier + 1] - lo
