@@ -142,6 +142,7 @@ class DownWave:
         down = np.zeros(n, dtype=bool)
         cause = np.full(n, -1, dtype=np.int64)
         hits = np.zeros(n, dtype=np.int64)
+        first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
         frontier = np.asarray(starts, dtype=np.int64)
         down[frontier] = True
         start, dependent, kind = self.start, self.dependent, self.kind
@@ -154,12 +155,17 @@ class DownWave:
             d, k = dependent[at], kind[at]
             live = ~down[d]
             hard = np.flatnonzero(live & (k == HARD_EDGE))
-            fell, first = np.unique(d[hard], return_index=True)  # first: a stable sort
-            trigger = hard[first]
+            # each node by its first hard edge (a component falls at one level only, so
+            # ``first`` needs no reset): the edges are in order, so are the first ones
+            dh = d[hard]
+            order = np.arange(len(hard), dtype=np.int64)
+            np.minimum.at(first, dh, order)
+            firsts = first[dh] == order
+            fell, trigger = dh[firsts], hard[firsts]
             member = np.flatnonzero(live & (k == MEMBER_EDGE))
             if len(member):
-                order = np.argsort(d[member], kind="stable")  # each group's edges, in order
-                groups = d[member][order]
+                by_group = np.argsort(d[member], kind="stable")  # each group's edges, in order
+                groups = d[member][by_group]
                 runs = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
                 lengths = np.diff(np.r_[runs, len(groups)])
                 rank = np.arange(len(groups)) - np.repeat(runs, lengths)
@@ -167,7 +173,7 @@ class DownWave:
                 falls = np.flatnonzero(rank == np.maximum(slack[groups] - hits[groups], 0))
                 hits[groups[runs]] += lengths
                 fell = np.concatenate((fell, groups[falls]))
-                trigger = np.concatenate((trigger, member[order[falls]]))
+                trigger = np.concatenate((trigger, member[by_group[falls]]))
             queued = np.argsort(trigger)
             frontier = fell[queued]
             cause[frontier] = source[trigger[queued]]
