@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blast.analysis import build_index, propagate
+from blast.analysis.exposure import region_components
 from blast.analysis.propagation import State
 from blast.loading.loader import load_graph
-from blast.model.graph import Graph
+from blast.model.graph import ASYNC_EDGE, HARD_EDGE, MEMBER_EDGE, SOFT_EDGE, Graph
 from blast.reports.downwave import DownWave, path_of
 from blast.reports.recovery import RecoveryWaves, recovery_order, recovery_order_walk
 from tests.strategies import graphs, random_graph
@@ -93,3 +94,25 @@ def test_recovery_rounds_equal_the_walk_on_shipped_graphs(path):
     index = build_index(load_graph(path))
     for x in index.graph.components:
         _same_recovery(index, x)
+
+
+def _reached_by_walk(graph: Graph, starts: list[int], kinds: tuple[int, ...]) -> set[int]:
+    seen, queue = set(starts), list(starts)
+    while queue:
+        for d, kind in graph.topology.dependents[queue.pop()]:
+            if kind in kinds and d not in seen:
+                seen.add(d)
+                queue.append(d)
+    return seen
+
+
+@pytest.mark.parametrize("path", GRAPHS, ids=lambda p: p.stem)
+def test_reached_equals_a_walk_of_the_dependents(path):
+    graph = load_graph(path)
+    wave = DownWave(graph)
+    position = graph.topology.position
+    for kinds in [(HARD_EDGE, MEMBER_EDGE, ASYNC_EDGE), (HARD_EDGE,), (SOFT_EDGE,)]:
+        for region in graph.regions:
+            starts = [position[c] for c in region_components(graph, region)]
+            found = set(np.flatnonzero(wave.reached(starts, kinds)).tolist())
+            assert found == _reached_by_walk(graph, starts, kinds), (region, kinds)

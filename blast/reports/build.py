@@ -11,16 +11,17 @@ mitigations with their what-ifs, then the blind spots.
 from __future__ import annotations
 
 import copy
-from collections import deque
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
 
 from blast import __version__
 from blast.analysis.exposure import exposure, region_components
 from blast.analysis.index import FailureIndex, build_index
 from blast.analysis.propagation import down_paths
 from blast.jsonalike import float_alike
-from blast.model.graph import Graph
+from blast.model.graph import ASYNC_EDGE, HARD_EDGE, MEMBER_EDGE, Graph
 from blast.report import Spof, top_spofs
 from blast.reports.blindspots import BlindSpot, blind_spots
 from blast.reports.downwave import DownWave, path_of
@@ -178,19 +179,12 @@ def _plain(value: object, odd: list[object]) -> object:
     return copy.deepcopy(value)
 
 
-def _hard_reach_region(graph: Graph, region: str) -> set[str]:
-    """Components with a path of hard edges (any group member) into ``region``."""
-    topo = graph.topology
-    start = [topo.position[c] for c in region_components(graph, region)]
-    seen = set(start)
-    queue = deque(start)
-    while queue:
-        v = queue.popleft()
-        for d, kind in topo.dependents[v]:
-            if kind != 1 and d not in seen:
-                seen.add(d)
-                queue.append(d)
-    return {topo.nodes[v] for v in seen if v < topo.n_components}
+def _hard_reach_region(graph: Graph, region: str, wave: DownWave) -> np.ndarray:
+    """Whether each position has a path of hard, async or membership edges into ``region``
+    (a boolean array)."""
+    position = graph.topology.position
+    start = map(position.__getitem__, region_components(graph, region))
+    return wave.reached(start, (HARD_EDGE, MEMBER_EDGE, ASYNC_EDGE))
 
 
 def build_report(
@@ -251,6 +245,7 @@ def build_report(
             workers=workers,
             scheduler=scheduler,
         )
+    wave = DownWave(graph)  # the down waves of the region, the what-ifs and the SPOFs
     uf = graph.user_facing
     region_entries: tuple[RegionEntry, ...] = ()
     down_ids: tuple[str, ...] = ()
@@ -274,8 +269,9 @@ def build_report(
         )
         down_ids = tuple(e.component for e in result.exposures if e.state == "down")
         concentrated = down_ids
-        reach = _hard_reach_region(graph, region)
-        protected = tuple(u for u in uf if u in reach and u not in down_ids)
+        reach = _hard_reach_region(graph, region, wave).tolist()
+        position = graph.topology.position
+        protected = tuple(u for u in uf if reach[position[u]] and u not in down_ids)
     before = {s.component: len(s.user_facing_down) for s in leading}
     before_region = len(down_ids) if region is not None else None
     requests = [
@@ -283,7 +279,6 @@ def build_report(
         for spof in top_ids
         for plan in planned[spof]
     ]
-    wave = DownWave(graph)  # the down sets of the what-ifs and the recovery orders
     recovery = RecoveryWaves(index, wave)
     measured = iter(measure_all(graph, requests, workers=workers, scheduler=scheduler, wave=wave))
     details = [

@@ -20,6 +20,7 @@ position. The tests compare every count with the copy's failure index.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
@@ -64,18 +65,12 @@ class ChangedGraph:
             dependent.append(source)
             kinds.append(kind)
 
-        # the changed hard edges, by (dependent, old target) position: the new target, or
-        # None when softened (an edge both softened and retargeted is softened)
-        rewritten: dict[tuple[int, int], str | None] = {}
-        for (cid, target), new_target in change.retarget:
-            v, t = position.get(cid, n), position.get(target)
-            if v < topo.n_components and t is not None:
-                rewritten[v, t] = new_target
-        for cid, target in (*change.soften, *change.serve_stale):
-            v, t = position.get(cid, n), position.get(target)
-            if v < topo.n_components and t is not None:
-                rewritten[v, t] = None
-        self._dropped = self._drop(rewritten, needed, dependent, kinds)
+        # the changed hard edges: (dependent, old target) and the new target's id, or None
+        # when softened (an edge both softened and retargeted is softened: listed last)
+        softened = (*change.soften, *change.serve_stale)
+        old = [pair for pair, _ in change.retarget] + list(softened)
+        new: list[str | None] = [x for _, x in change.retarget] + [None] * len(softened)
+        self._dropped = self._drop(old, new, needed, dependent, kinds)
         for c in change.add_components:
             for dep in c.depends_on:
                 if dep.type.value == "hard":
@@ -92,27 +87,39 @@ class ChangedGraph:
 
     def _drop(
         self,
-        rewritten: dict[tuple[int, int], str | None],
+        old: list[tuple[str, str]],
+        new: list[str | None],
         needed: list[int],
         dependent: list[int],
         kinds: list[int],
     ) -> np.ndarray | None:
-        """Flag the graph's reverse hard edges that ``rewritten`` changes (a boolean per
-        reverse edge, or None for none) and add the retargeted ones to the extra edges.
+        """Flag the graph's reverse hard edges that the changed edges ``old`` (``(dependent,
+        target)``: the last entry of a pair counts) rewrite (a boolean per reverse edge, or
+        None for none), and add the retargeted ones (``new``: the new target's id, None for
+        softened) to the extra edges.
 
         Found with arrays over the reverse rows of the old targets, each row read once
-        (a hub's 10,000 dependents all moved to a new group: one row, not 10,000 lists).
+        (a hub's 50,000 dependents all moved to a new group: one row, not 50,000 lists).
         """
-        if not rewritten:
-            return None
         wave = self._wave
-        pairs = np.array(list(rewritten), dtype=np.int64).reshape(-1, 2)
-        softened = np.fromiter((x is None for x in rewritten.values()), dtype=bool)
+        n, width = wave.n_nodes, np.int64(wave.n_nodes)
+        if not old:
+            return None
+        sources, targets_of = zip(*old, strict=True)
+        v = np.fromiter(map(self._position.get, sources, repeat(n)), np.int64, len(old))
+        t = np.fromiter(map(self._position.get, targets_of, repeat(-1)), np.int64, len(old))
+        rows = np.flatnonzero((v < wave.n_components) & (t >= 0))
+        if not len(rows):
+            return None
+        keys = v[rows] * width + t[rows]
+        _, last = np.unique(keys[::-1], return_index=True)  # the last entry of each pair
+        rows = np.sort(rows[len(rows) - 1 - last])
+        pairs = np.stack((v[rows], t[rows]), axis=1)
+        softened = np.fromiter((new[i] is None for i in rows.tolist()), dtype=bool, count=len(rows))
         targets = np.unique(pairs[:, 1])
         lo = wave.start[targets]
         sizes = wave.start[targets + 1] - lo
         at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-        width = np.int64(wave.n_nodes)
         edge_keys = wave.dependent[at] * width + np.repeat(targets, sizes)
         pair_keys = pairs[:, 0] * width + pairs[:, 1]
         hit = np.isin(edge_keys, pair_keys) & (wave.kind[at] == HARD_EDGE)
@@ -120,8 +127,7 @@ class ChangedGraph:
         dropped[at[hit]] = True
         # a retargeted hard edge needs its new target (a soft one, or a softened one, nothing)
         moved = np.flatnonzero(np.isin(pair_keys, edge_keys[hit]) & ~softened).tolist()
-        new_targets = list(rewritten.values())
-        needed.extend(self.position(cast(str, new_targets[i])) for i in moved)
+        needed.extend(self.position(cast(str, new[i])) for i in rows[moved].tolist())
         dependent.extend(pairs[moved, 0].tolist())
         kinds.extend([HARD_EDGE] * len(moved))
         return dropped
@@ -144,16 +150,18 @@ class ChangedGraph:
     def user_facing_down(self, failed: Sequence[str]) -> int:
         """How many user-facing components are down when ``failed`` fail (themselves
         included when user-facing)."""
-        at = list(map(self._position.get, failed))  # a region's 40,000: one C-level pass
-        if None in at:  # added components
-            at = [p if p is not None else self._added[f] for f, p in zip(failed, at, strict=True)]
-        down = self.down(cast("list[int]", at))
-        return int(np.count_nonzero(down & self.user_facing))
+        return self.user_facing_down_at(list(map(self.position, failed)))
 
-    def region_components(self, region: str, existing: Sequence[str]) -> list[str]:
-        """The changed graph's components in ``region``: ``existing`` (the original
-        graph's, :func:`~blast.analysis.exposure.region_components`) and the added ones."""
-        return [*existing, *(c.id for c in self.added_components if c.region == region)]
+    def user_facing_down_at(self, failed: Iterable[int]) -> int:
+        """:meth:`user_facing_down` of positions."""
+        return int(np.count_nonzero(self.down(failed) & self.user_facing))
+
+    def region_at(self, region: str, existing: np.ndarray) -> np.ndarray:
+        """The positions of the changed graph's components in ``region``: ``existing`` (the
+        original graph's, :func:`~blast.analysis.exposure.region_components`) and the
+        added ones."""
+        added = [self._added[c.id] for c in self.added_components if c.region == region]
+        return np.concatenate((existing, np.asarray(added, dtype=np.int64)))
 
 
 def changed_graph(

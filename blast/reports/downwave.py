@@ -29,16 +29,27 @@ from blast.model.graph import HARD_EDGE, MEMBER_EDGE, Graph
 
 
 class DownWave:
-    """The reverse edges of ``graph`` as compressed rows, and each group's slack."""
+    """The reverse edges of ``graph`` as compressed rows, and each group's slack.
+
+    ``start``, ``dependent`` and ``kind`` hold only the hard and membership edges, the
+    ones a down wave follows (a fifth of the generated graphs' edges are soft or async),
+    in the graph's order; ``every_start``, ``every_dependent`` and ``every_kind`` all
+    of them.
+    """
 
     def __init__(self, graph: Graph) -> None:
         edges = graph.edge_arrays
         topo = graph.topology
-        self.n_nodes = len(topo.nodes)
+        self.n_nodes = n = len(topo.nodes)
         self.n_components = topo.n_components
-        self.start = np.asarray(edges.in_start, dtype=np.int64)
-        self.dependent = np.asarray(edges.source, dtype=np.int64)
-        self.kind = np.asarray(edges.in_kind, dtype=np.int64)
+        self.every_start = np.asarray(edges.in_start, dtype=np.int64)[: n + 1]
+        self.every_dependent = np.asarray(edges.source, dtype=np.int64)
+        self.every_kind = np.asarray(edges.in_kind, dtype=np.int64)
+        kept = (self.every_kind == HARD_EDGE) | (self.every_kind == MEMBER_EDGE)
+        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.every_start))
+        self.start = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows[kept], minlength=n), out=self.start[1:])
+        self.dependent, self.kind = self.every_dependent[kept], self.every_kind[kept]
         out_degree = np.diff(np.asarray(edges.start, dtype=np.int64))[: self.n_nodes]
         # a group falls once more members are down than it can lose: len(members) - min_up
         self.slack = out_degree - np.asarray(topo.min_up, dtype=np.int64)
@@ -98,6 +109,22 @@ class DownWave:
             frontier = fell[first[fell] == np.arange(len(fell))]
         return down
 
+    def reached(self, starts: Iterable[int], kinds: Sequence[int]) -> np.ndarray:
+        """Whether each position is ``starts`` or a dependent of them, directly or not,
+        through reverse edges of ``kinds`` (a boolean array): a breadth-first closure."""
+        seen = np.zeros(self.n_nodes, dtype=bool)
+        seen[np.fromiter(starts, dtype=np.int64)] = True
+        frontier = np.flatnonzero(seen)
+        start, dependent, kind = self.every_start, self.every_dependent, self.every_kind
+        while len(frontier):
+            lo = start[frontier]
+            sizes = start[frontier + 1] - lo
+            at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+            d = dependent[at[np.isin(kind[at], kinds)]]
+            frontier = np.unique(d[~seen[d]])
+            seen[frontier] = True
+        return seen
+
     def causes(self, starts: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """:func:`~blast.analysis.propagation.spread`'s down wave from ``starts`` (positions,
         in the order their ids sort), causes included: whether each position is down, and
@@ -115,6 +142,7 @@ class DownWave:
         down = np.zeros(n, dtype=bool)
         cause = np.full(n, -1, dtype=np.int64)
         hits = np.zeros(n, dtype=np.int64)
+        first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
         frontier = np.asarray(starts, dtype=np.int64)
         down[frontier] = True
         start, dependent, kind = self.start, self.dependent, self.kind
@@ -127,12 +155,17 @@ class DownWave:
             d, k = dependent[at], kind[at]
             live = ~down[d]
             hard = np.flatnonzero(live & (k == HARD_EDGE))
-            fell, first = np.unique(d[hard], return_index=True)  # first: a stable sort
-            trigger = hard[first]
+            # each node by its first hard edge (a component falls at one level only, so
+            # ``first`` needs no reset): the edges are in order, so are the first ones
+            dh = d[hard]
+            order = np.arange(len(hard), dtype=np.int64)
+            np.minimum.at(first, dh, order)
+            firsts = first[dh] == order
+            fell, trigger = dh[firsts], hard[firsts]
             member = np.flatnonzero(live & (k == MEMBER_EDGE))
             if len(member):
-                order = np.argsort(d[member], kind="stable")  # each group's edges, in order
-                groups = d[member][order]
+                by_group = np.argsort(d[member], kind="stable")  # each group's edges, in order
+                groups = d[member][by_group]
                 runs = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
                 lengths = np.diff(np.r_[runs, len(groups)])
                 rank = np.arange(len(groups)) - np.repeat(runs, lengths)
@@ -140,7 +173,7 @@ class DownWave:
                 falls = np.flatnonzero(rank == np.maximum(slack[groups] - hits[groups], 0))
                 hits[groups[runs]] += lengths
                 fell = np.concatenate((fell, groups[falls]))
-                trigger = np.concatenate((trigger, member[order[falls]]))
+                trigger = np.concatenate((trigger, member[by_group[falls]]))
             queued = np.argsort(trigger)
             frontier = fell[queued]
             cause[frontier] = source[trigger[queued]]

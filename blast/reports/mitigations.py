@@ -27,8 +27,10 @@ applied to a copy of the graph and the analysis re-run.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import compress, pairwise, repeat
+from operator import contains, eq
 
 from blast.analysis.index import FailureIndex
 from blast.model import GLOBAL_REGION, Component, Kind, Plane, RedundancyGroup, Scope
@@ -74,15 +76,9 @@ class Plan:
 def other_region(graph: Graph, component: Component) -> str | None:
     """A region of the graph to put a replica in: the same provider's first, then any."""
     regions = [r for r in graph.regions if r not in (GLOBAL_REGION, component.region)]
-    columns = graph.columns  # no model built: a pass over two columns
-    provider = component.provider
-    same = sorted(
-        {
-            region
-            for region, p in zip(columns.regions, columns.providers, strict=True)
-            if p == provider and region in regions
-        }
-    )
+    columns = graph.columns  # no model built: C-level passes over two columns
+    mine = compress(columns.regions, map(eq, columns.providers, repeat(component.provider)))
+    same = sorted(set(mine).intersection(regions))
     choices = same or regions
     return choices[0] if choices else None
 
@@ -125,31 +121,31 @@ def _redundancy(graph: Graph, spof: Component, dependents: tuple[str, ...]) -> t
 
 def _regional(graph: Graph, spof: Component, dependents: tuple[str, ...]) -> tuple[Change, str]:
     clones: dict[str, Component] = {}
-    retarget = []
-    elsewhere: list[str] = []  # other_region's answer, found once
-    for d in dependents:
-        region = graph.briefs[d].region
-        if region in (GLOBAL_REGION, spof.region):
-            if not elsewhere:
-                elsewhere.append(other_region(graph, spof) or f"outside-{spof.region}")
-            region = elsewhere[0]
-        if region not in clones:
-            clones[region] = spof.model_copy(
-                update={
-                    "id": f"{spof.id}.regional.{region}",
-                    "name": f"{spof.label} regional endpoint ({region})",
-                    "region": region,
-                    "scope": Scope.REGIONAL,
-                    "user_facing": False,
-                    "depends_on": tuple(
-                        dep
-                        for dep in spof.depends_on
-                        if dep.target not in graph.components
-                        or graph.components[dep.target].region != spof.region
-                    ),
-                }
-            )
-        retarget.append(((d, spof.id), clones[region].id))
+    anchor, edge_of = spof.region, {}  # each clone's retarget, by region
+    columns, position = graph.columns, graph.topology.position  # no brief per dependent
+    regions = list(map(columns.regions.__getitem__, map(position.__getitem__, dependents)))
+    if GLOBAL_REGION in regions or anchor in regions:  # other_region's answer, found once
+        elsewhere = other_region(graph, spof) or f"outside-{anchor}"
+        regions = [elsewhere if r in (GLOBAL_REGION, anchor) else r for r in regions]
+    for region in dict.fromkeys(regions):  # in the order the dependents first name them
+        clones[region] = spof.model_copy(
+            update={
+                "id": f"{spof.id}.regional.{region}",
+                "name": f"{spof.label} regional endpoint ({region})",
+                "region": region,
+                "scope": Scope.REGIONAL,
+                "user_facing": False,
+                "depends_on": tuple(
+                    dep
+                    for dep in spof.depends_on
+                    if dep.target not in graph.components
+                    or graph.components[dep.target].region != anchor
+                ),
+            }
+        )
+        edge_of[region] = clones[region].id
+    old = [(d, spof.id) for d in dependents]
+    retarget = list(zip(old, map(edge_of.__getitem__, regions), strict=True))
     action = (
         f"{spof.label} is global but anchored in {spof.region}: have "
         f"{_names(graph, dependents)} call a regional endpoint in their own region "
@@ -189,15 +185,17 @@ def _closing_edge(graph: Graph, cycle: tuple[str, ...]) -> tuple[str, str] | Non
     return None
 
 
-def _may_set(graph: Graph, component: str, key: bytes) -> bool:
-    """False when ``component``'s stored JSON (a graph read lazily, from a file or the
-    cache) does not hold ``key`` (a quoted JSON key) anywhere: then every field of that
-    name in its model, its dependencies' included, is at its default (None), and no model
-    need be built to know it (about 1 s at 100,000 components on the hubs shape, where a
-    read-kind hub has some 10,000 dependents). True when it may be set, or when the graph
-    holds its models already (then reading the model is cheap)."""
-    components = graph.components
-    return not isinstance(components, LazyModels) or key in components.stored(component)
+def _may_set(graph: Graph, components: Sequence[str], key: bytes) -> list[bool]:
+    """For each of ``components``, False when its stored JSON (a graph read lazily, from a
+    file or the cache) does not hold ``key`` (a quoted JSON key) anywhere: then every
+    field of that name in its model, its dependencies' included, is at its default
+    (None), and no model need be built to know it (about 1 s at 100,000 components on the
+    hubs shape, where a read-kind hub has some 10,000 dependents). True when it may be
+    set, or when the graph holds its models already (then reading the model is cheap)."""
+    models = graph.components
+    if not isinstance(models, LazyModels):
+        return [True] * len(components)
+    return list(map(contains, map(models.stored, components), repeat(key)))
 
 
 def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
@@ -237,8 +235,8 @@ def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
     uncached = (
         tuple(
             d
-            for d in dependents
-            if not _may_set(graph, d, b'"cache_ttl"')
+            for d, may in zip(dependents, _may_set(graph, dependents, b'"cache_ttl"'), strict=True)
+            if not may
             or any(
                 dep.target == spof and dep.cache_ttl is None
                 for dep in graph.components[d].depends_on
@@ -263,8 +261,8 @@ def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
     data_side = (
         tuple(
             d
-            for d in dependents
-            if not _may_set(graph, d, b'"plane"') or graph.components[d].plane is not Plane.CONTROL
+            for d, may in zip(dependents, _may_set(graph, dependents, b'"plane"'), strict=True)
+            if not may or graph.components[d].plane is not Plane.CONTROL
         )
         if control
         else ()

@@ -121,7 +121,14 @@ class RecoveryWaves:
         kind = np.asarray(edges.kind, dtype=np.int64)
         needed = (kind == HARD_EDGE) | (kind == MEMBER_EDGE)
         source = np.repeat(np.arange(n, dtype=np.int64), np.diff(start))
-        self._source, self._target = source[needed], target[needed]  # what each node needs
+        rank = self._rank
+        # what each node needs outside its own strongly connected component, both ways
+        needed &= rank[source] != rank[target]
+        self._source, self._target = source[needed], target[needed]
+        self._needed_by_start = np.zeros(n + 1, dtype=np.int64)
+        order = np.argsort(self._target, kind="stable")
+        np.cumsum(np.bincount(self._target, minlength=n), out=self._needed_by_start[1:])
+        self._needed_by = self._source[order]
         self._start, self._members = start, target  # a group's members: its out-edges
         self._min_up = np.asarray(s.topology.min_up, dtype=np.int64)
         self._names = np.array(s.nodes, dtype=object)
@@ -134,7 +141,7 @@ class RecoveryWaves:
         included: what one failure takes down), each sorted by id."""
         rank, cyclic = self._rank, self._cyclic
         source, target = self._source, self._target
-        outside = down[source] & down[target] & (rank[source] != rank[target])
+        outside = down[source] & down[target]
         # each strongly connected component waits for its edges into the rest of what is down
         pending = np.bincount(rank[source[outside]], minlength=len(self._order))
         level = np.full(self.n_nodes, -1, dtype=np.int64)
@@ -142,15 +149,15 @@ class RecoveryWaves:
         seen = np.zeros(self.n_nodes, dtype=np.int64)
         ready = np.flatnonzero(down & (pending[rank] == 0))
         frontier = self._with_cycles(ready[~cyclic[ready]], ready[cyclic[ready]], down)
-        start, dependent, kind = self.wave.start, self.wave.dependent, self.wave.kind
+        start, needed_by = self._needed_by_start, self._needed_by
         while len(frontier):
             self._place(frontier, level, best, down)
             lo = start[frontier]
             sizes = start[frontier + 1] - lo
             at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
             came = np.repeat(frontier, sizes)
-            d, k = dependent[at], kind[at]
-            keep = ((k == HARD_EDGE) | (k == MEMBER_EDGE)) & down[d] & (rank[d] != rank[came])
+            d = needed_by[at]
+            keep = down[d]
             d, came = d[keep], came[keep]
             np.maximum.at(best, d, level[came] + 1)
             units = rank[d]

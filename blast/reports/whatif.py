@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from blast.analysis.exposure import region_components
 from blast.analysis.index import FailureIndex, build_index
 from blast.analysis.propagation import State, propagate
@@ -109,14 +111,16 @@ def measure(
     before_region: int | None,
     in_region: Sequence[str] | None = None,
     wave: DownWave | None = None,
+    in_region_at: np.ndarray | None = None,
 ) -> WhatIf:
     """Apply ``change`` and count again what ``spof``'s failure and the region event take down.
 
     The change is laid over ``graph`` (:mod:`blast.reports.changed`): only what the
     failures reach is walked. A change that replaces a node is applied to a copy
     (:func:`measure_rebuilt`); both give the same counts. ``in_region``, when the
-    caller has it, is ``region_components(graph, region)``; ``wave`` the graph's
-    :class:`~blast.reports.downwave.DownWave`, shared by many what-ifs.
+    caller has it, is ``region_components(graph, region)`` (``in_region_at`` their
+    positions); ``wave`` the graph's :class:`~blast.reports.downwave.DownWave`, shared
+    by many what-ifs.
     """
     from blast.reports.changed import changed_graph
 
@@ -134,8 +138,10 @@ def measure(
     if region is not None and before_region is not None:
         if in_region is None:
             in_region = region_components(graph, region)
-        failed = changed.region_components(region, in_region)
-        after_region = changed.user_facing_down(failed)
+        if in_region_at is None:
+            position = graph.topology.position
+            in_region_at = np.fromiter(map(position.__getitem__, in_region), dtype=np.int64)
+        after_region = changed.user_facing_down_at(changed.region_at(region, in_region_at))
     after_spof = changed.user_facing_down([spof]) - int(changed.user_facing[changed.position(spof)])
     return WhatIf(
         spof_down_before=before_spof,
@@ -240,12 +246,16 @@ def measure_all(
 
         wave = wave or DownWave(graph)  # the graph's reverse edges, for every what-if
         members: dict[str, tuple[str, ...]] = {}  # each region's components, listed once
+        members_at: dict[str, np.ndarray] = {}  # and their positions
 
         def in_region(region: str | None) -> tuple[str, ...] | None:
             if region is None or region not in graph.regions:
                 return None
             if region not in members:
-                members[region] = region_components(graph, region)
+                members[region] = found = region_components(graph, region)
+                position = graph.topology.position
+                at = np.fromiter(map(position.__getitem__, found), np.int64, len(found))
+                members_at[region] = at
             return members[region]
 
         return [
@@ -258,6 +268,7 @@ def measure_all(
                 before_region=br,
                 in_region=in_region(region),
                 wave=wave,
+                in_region_at=members_at.get(region) if region is not None else None,
             )
             for change, spof, b, region, br in requests
         ]
