@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from blast.loading import cache, vouchsim, yamlsource
+from blast.loading import vouch as vouch_module
 from blast.loading.vouch import row_of, vouch
 from blast.loading.vouchbulk import vouch_all
 from blast.model.simparams import NOT_SIMULATION, SIMULATION, SimParams
@@ -205,8 +206,16 @@ def test_the_fields_split_into_parameters_and_the_rest():
 def test_the_memo_is_bounded(monkeypatch):
     monkeypatch.setattr(vouchsim, "MEMO_MAX", 3)
     for seconds in range(10):
-        assert vouchsim.dependency_key({"timeout": seconds}) is not None
+        assert vouchsim.dependency_key(("timeout",), (seconds,)) is not None
     assert len(vouchsim._DEPENDENCIES) <= 3
+    monkeypatch.setattr(vouch_module, "MEMO_MAX", 2)
+    shapes = [("timeout",), ("purpose", "timeout"), ("cache_ttl",), ("notes",), ("serve_stale",)]
+    for names in shapes:
+        dep = {"target": "b", **dict.fromkeys(names, "5s")}
+        dep = {k: (True if k == "serve_stale" else v) for k, v in dep.items()}
+        item = {"id": "a", "kind": "app", "depends_on": [dep]}
+        assert vouch(item) == row_of(Component.model_validate(item))
+    assert len(vouch_module._SHAPES) <= 2
 
 
 @pytest.mark.parametrize("n", [1500])

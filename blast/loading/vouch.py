@@ -38,7 +38,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from blast.loading.vouchsim import COMPONENT_SETS, DEPENDENCY_SETS, component_key, dependency_key
+from blast.loading.vouchsim import (
+    COMPONENT_SETS,
+    DEPENDENCY_SETS,
+    MEMO_MAX,
+    component_key,
+    dependency_key,
+)
 from blast.model.compact import EDGE_CODE
 from blast.model.durations import parse_duration
 from blast.model.enums import DependencyType, Kind, Plane, RedundancyMode, Scope
@@ -184,33 +190,58 @@ def _vouch(item: Any) -> Row | None:
             continue
         if type(dep) is not dict:
             return None
-        if _DEPENDENCY_KEYS.issuperset(dep):
-            sets.append(_NO_SET)
-        else:
-            extra = dep.keys() - _DEPENDENCY_KEYS
-            if not DEPENDENCY_SETS.issuperset(extra):
+        names = tuple(dep)
+        shape = _SHAPES.get(names)
+        if shape is None:
+            shape = _shape(names)
+            if shape is None:
                 return None
-            key = dependency_key({k: dep[k] for k in extra})
+        parameters, documented = shape
+        if parameters:
+            key = dependency_key(parameters, tuple(map(dep.__getitem__, parameters)))
             if key is None:
                 return None
             sets.append(key)
+        else:
+            sets.append(_NO_SET)
         target, code = dep.get("target"), _CODES.get(dep.get("type", "hard"))
         if type(target) is not str or code is None:
             return None
-        if type(dep.get("purpose", "")) is not str or type(dep.get("notes", "")) is not str:
-            return None
-        if type(dep.get("assumed", False)) is not bool:
-            return None
-        written = dep.get("sources")
-        if written is not None:
-            if not _texts(written):
+        if documented:
+            if type(dep.get("purpose", "")) is not str or type(dep.get("notes", "")) is not str:
                 return None
-            cited.extend(written)
-        elif "sources" in dep:
-            return None
+            if type(dep.get("assumed", False)) is not bool:
+                return None
+            written = dep.get("sources")
+            if written is not None:
+                if not _texts(written):
+                    return None
+                cited.extend(written)
+            elif "sources" in dep:
+                return None
         targets.append(target)
         kinds.append(code)
     return (*head, targets, kinds, cited, _sim_keys(own_key, sets))
+
+
+_SHAPES: dict[tuple[str, ...], tuple[tuple[str, ...], bool]] = {}
+"""A dependency mapping's keys (in the order written) -> :func:`_shape` of them."""
+_DOCUMENTATION = frozenset({"purpose", "notes", "assumed", "sources"})
+
+
+def _shape(names: tuple[str, ...]) -> tuple[tuple[str, ...], bool] | None:
+    """Its simulation parameters' names (in order) and whether it has documentation fields,
+    for a dependency mapping with keys ``names``; None when :func:`vouch` does not take one
+    of them. Remembered (a big graph writes a few shapes), bounded like the sets' memo."""
+    if not all(type(name) is str for name in names):
+        return None
+    parameters = tuple(name for name in names if name not in _DEPENDENCY_KEYS)
+    if not DEPENDENCY_SETS.issuperset(parameters):
+        return None
+    if len(_SHAPES) >= MEMO_MAX:
+        _SHAPES.clear()
+    shape = _SHAPES[names] = (parameters, not _DOCUMENTATION.isdisjoint(names))
+    return shape
 
 
 class GroupRow(NamedTuple):

@@ -15,7 +15,8 @@ models the loader uses (:class:`~blast.model.spec.Component` or
 theirs reads a parameter together with another field), which give its key in the
 compact form (:func:`blast.model.simparams.set_key`), or None when it does not validate.
 
-The memo is exact: a set is keyed by its ``repr``, which writes ``1``, ``1.0``,
+The memo is exact: a set is keyed by its ``repr`` (a dependency's by its names in the
+order written and the ``repr`` of its values), which writes ``1``, ``1.0``,
 ``True`` and ``'1'`` differently, and ``None``, ``inf`` and ``nan`` too, so equal keys
 are equal values of equal types (the parsed data holds dicts, lists, text, numbers,
 booleans and None only). ``repr`` costs a set a quarter of what orjson's JSON does
@@ -40,7 +41,7 @@ MEMO_MAX = 1 << 16
 """Distinct sets remembered, per kind; the memo is emptied when it would grow past it."""
 
 _COMPONENTS: dict[str, bytes | None] = {}
-_DEPENDENCIES: dict[str, bytes | None] = {}
+_DEPENDENCIES: dict[tuple[tuple[str, ...], str], bytes | None] = {}
 _UNSEEN = b"?"  # no set_key is this: every key is JSON of a mapping or NOT_FINITE
 
 
@@ -54,17 +55,18 @@ def component_key(written: dict[str, Any]) -> bytes | None:
     return key
 
 
-def dependency_key(written: dict[str, Any]) -> bytes | None:
-    """The compact key of a dependency's parameters ``written`` (some of
-    :data:`DEPENDENCY_SETS`, as parsed), or None when pydantic would not surely accept them."""
-    raw = repr(written)
+def dependency_key(names: tuple[str, ...], values: tuple[Any, ...]) -> bytes | None:
+    """The compact key of a dependency's parameters (``names``, some of
+    :data:`DEPENDENCY_SETS`, in the order written, and their ``values`` as parsed), or None
+    when pydantic would not surely accept them."""
+    raw = (names, repr(values))
     key = _DEPENDENCIES.get(raw, _UNSEEN)
     if key is _UNSEEN:
-        key = _remember(_DEPENDENCIES, raw, _dependency(written))
+        key = _remember(_DEPENDENCIES, raw, _dependency(dict(zip(names, values, strict=True))))
     return key
 
 
-def _remember(memo: dict[str, bytes | None], raw: str, key: bytes | None) -> bytes | None:
+def _remember(memo: dict[Any, bytes | None], raw: object, key: bytes | None) -> bytes | None:
     if len(memo) >= MEMO_MAX:
         memo.clear()
     memo[raw] = key

@@ -128,8 +128,8 @@ class SimParams:
             for table, where in zip(tables, at, strict=True):
                 if not all(type(item) is dict for item in table) or not table or table[0]:
                     raise ValueError("a parameter table is malformed")
-                if not set(map(type, where)) <= {int} or not all(
-                    0 <= i < len(table) for i in where
+                if not set(map(type, where)) <= {int} or (
+                    where and not 0 <= min(where) <= max(where) < len(table)
                 ):
                     raise ValueError("a parameter index is out of range")
         except (KeyError, TypeError) as exc:
