@@ -300,7 +300,7 @@ def test_the_yaml_1_1_types_classify_scalars_as_pyyaml_does():
     200,000 strings made of the characters the types are built from."""
     import random
 
-    from blast.loading.fastyaml import _SPECIAL_STRING, _reads_as_text
+    from blast.loading.fastyaml import _SPECIAL_STRING, reads_as_text
 
     texts = {"", "yes", "~", "<<", "=", "._5", "0b1", "0x_", "1:30", "2025-1-1 1:02:03 Z"}
     for path in YAML_FILES[:60]:
@@ -309,7 +309,7 @@ def test_the_yaml_1_1_types_classify_scalars_as_pyyaml_does():
     rng = random.Random(14)
     texts.update("".join(rng.choices(alphabet, k=rng.randint(1, 9))) for _ in range(200_000))
     for text in texts:
-        assert _reads_as_text(text) == _pyyaml_reads_as_text(text), repr(text)
+        assert reads_as_text(text) == _pyyaml_reads_as_text(text), repr(text)
         if text and not set(text) & set('\n"\\'):  # escaped in JSON: a false alarm at worst
             found = _SPECIAL_STRING.search(orjson.dumps([text])) is not None
             assert found == (not _pyyaml_reads_as_text(text)), repr(text)

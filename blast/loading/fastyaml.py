@@ -268,7 +268,9 @@ PyYAML; ``tests/test_fastyaml.py`` checks that it classifies every scalar of the
 repository and thousands of generated ones exactly as ``yaml.resolver.Resolver`` does."""
 
 
-_FIRST_CHARACTERS = frozenset("".join(chars for _, chars, _ in YAML11_IMPLICIT))
+IMPLICIT_FIRST_CHARACTERS = frozenset("".join(chars for _, chars, _ in YAML11_IMPLICIT))
+"""The characters a plain scalar that YAML 1.1 reads as something else than text can start
+with: a scalar starting otherwise is text, without a pattern tried."""
 
 
 @cache
@@ -281,11 +283,11 @@ def _implicit() -> re.Pattern[str]:
     return re.compile(f"(?:{bodies}|~|null|Null|NULL)$")
 
 
-def _reads_as_text(text: str) -> bool:
+def reads_as_text(text: str) -> bool:
     """Whether YAML 1.1 reads the plain scalar ``text`` as text (:data:`YAML11_IMPLICIT`)."""
     if not text:
         return False  # the empty scalar is null
-    return text[0] not in _FIRST_CHARACTERS or _implicit().match(text) is None
+    return text[0] not in IMPLICIT_FIRST_CHARACTERS or _implicit().match(text) is None
 
 
 def _yaml11_special_in_json() -> re.Pattern[bytes]:
@@ -347,7 +349,7 @@ def fast_load(text: str) -> Any:
     except (ValueError, RecursionError, OverflowError):  # YAMLDecodeError is a ValueError
         return DECLINED
     if type(data) is str:
-        return data if _reads_as_text(data) else DECLINED
+        return data if reads_as_text(data) else DECLINED
     if type(data) is dict or type(data) is list:
         return data if _agrees(data) else DECLINED
     return DECLINED  # a bare number, true/false or nothing: rare, let libyaml read it

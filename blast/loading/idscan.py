@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import NamedTuple
 
-from blast.loading.fastyaml import _FIRST_CHARACTERS, _reads_as_text
+from blast.loading.fastyaml import IMPLICIT_FIRST_CHARACTERS, reads_as_text
 
 _MULTI_LINE_OPENERS = ('"', "'", "[", "{", "\t")
 """What may open a construct whose continuation lines ignore indentation (a tab is
@@ -195,7 +195,7 @@ def _ids(text: str, body: int, end: int, patterns: _Patterns) -> tuple[list[str]
 def _all_text(ids: list[str]) -> bool:
     """Whether YAML 1.1 reads every plain id as text (``yes``, ``0x1F``, ``2025-01-01``
     are not; only ids starting as an implicit type can be, the rest are not looked at)."""
-    return all(_reads_as_text(cid) for cid in ids if cid[0] in _FIRST_CHARACTERS)
+    return all(reads_as_text(cid) for cid in ids if cid[0] in IMPLICIT_FIRST_CHARACTERS)
 
 
 def _none() -> ScannedIds:
