@@ -81,13 +81,16 @@ def run_report(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace, load: Callable[[], Graph]) -> int:
     from blast.errors import BadInputError
     from blast.reports.build import DEFAULT_REGION, build_report
-    from blast.reports.figures import load_figures
 
     fmt = _format(args)
     graph = load()
     if args.figures and args.scenario:
         raise BadInputError("give --scenario (simulate now) or --figures (minutes from a file)")
-    figures = load_figures(args.figures) if args.figures else None
+    figures = None
+    if args.figures:  # imported only then: the figures' pydantic model
+        from blast.reports.figures import load_figures
+
+        figures = load_figures(args.figures)
     scenario = None
     if args.scenario:
         from blast.sim.loader import load_scenario
