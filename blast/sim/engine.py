@@ -22,7 +22,7 @@ from librt.vecs import append, vec
 from mypy_extensions import i64
 
 from blast.errors import ScenarioError
-from blast.sim import agenda, cycles, evaluation, perception, retraction, skip, triggers
+from blast.sim import agenda, cycles, evaluation, pages, perception, retraction, skip, triggers
 from blast.sim.clock import EPS, P_EVAL, P_TRIGGER
 from blast.sim.derivation import derives, stretch_start
 from blast.sim.edges import Compiled
@@ -133,25 +133,22 @@ class Engine:
         # a plain component whose last evaluation found it down from its inputs alone:
         # timers of its own (warm-up, ramp) cannot change that while its inputs stay
         self.settled = vec[bool]([False] * n)
-        self.brk_zero = vec[bool](
-            [False] * n
-        )  # ... and whether that edge alone took it to 0 (see unfelt)
+        self.brk_zero = vec[bool]([False] * n)  # ... and whether that edge alone took it to 0
         # whether something it read (an edge up to brk, a fault, ...) changed since then:
         # a flag, not the lowest position changed, so that a skip reads one packed byte
         self.dirty = vec[bool]([True] * n)
-        self.brk = vec[i64](
-            [0] * n
-        )  # out-position where the last evaluation stopped reading inputs
-        self.saw_suspect = vec[bool](
-            [False] * n
-        )  # ... and whether it read an edge into a suspect node
+        self.brk = vec[i64]([0] * n)  # out-position where the last evaluation stopped reading
+        self.saw_suspect = vec[bool]([False] * n)  # ... and whether it read a suspect's edge
         self.eval_t = vec[float]([-1.0] * n)  # ... and when
         self.skipping = skip.ENABLED  # whether the checks of blast.sim.skip are on
-        self.scc, self.scc_edges = vec[i64](), -1  # see supported_by
+        self.off, self.scc_edges = vec[bool](), -1  # see off_cycle
         self._position: dict[str, int] | None = None  # see pos
         # built on first use by blast.sim.attrition
         self._attrition: dict[int, list[Any]] | None = None
         self._capacity_edges: dict[int, frozenset[int]] | None = None
+        # huge pages for the per-edge arrays (several MB, read at random): blast.sim.pages
+        columns: list[object] = [g.src, g.dst, g.kind, g.opos, g.fdelay, g.neg_ttl, g.wrong_mode]
+        pages.advise([*columns, self.pst, self.psh, self.pev, self.ver, self.bad_since])
 
     # --- scheduling -----------------------------------------------------------------
 
@@ -287,8 +284,8 @@ class Engine:
         """Whether edge ``e`` lies on no dependency cycle (:mod:`blast.sim.cycles`)."""
         g = self.g
         if self.scc_edges != len(g.src):  # the first call, or a reroute added edges
-            self.scc, self.scc_edges = cycles.components(g), len(g.src)
-        return self.scc[g.src[e]] != self.scc[g.dst[e]]
+            self.off, self.scc_edges = cycles.off_cycle(g), len(g.src)
+        return self.off[e]
 
     # --- evaluation -----------------------------------------------------------------
 
