@@ -19,6 +19,7 @@ from blast.sim.derivation import member_apart, members_of, share_apart, stretch_
 from blast.sim.edges import ASYNC, HARD, KIND_NAMES, MEMBER
 from blast.sim.holds import held_factor, is_held
 from blast.sim.journal import Cause
+from blast.sim.slots import BRK, BRK_ZERO, INTS
 
 LOCAL: Final = "automation-disabled"
 """The cause of a degradation that is a loss of margin only: dependents lose no work and
@@ -71,8 +72,8 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
             if worst is None or pool_share < worst_factor - EPS:
                 worst, worst_factor = found, pool_share
     out = g.out[v]
-    eng.brk[v] = len(out)
-    eng.brk_zero[v] = False
+    rec, b = eng.per_node, v * INTS  # where it stops reading (blast.sim.slots)
+    rec[b + BRK], rec[b + BRK_ZERO] = len(out), 0
     plain, pst, psh, pwr, pctrl = eng.plain[v], eng.pst, eng.psh, eng.pwr, eng.pctrl
     alive, kinds = g.alive, g.kind
     suspect, is_suspect = eng.suspect, eng.is_suspect
@@ -167,8 +168,8 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
                 zero_apart = True
                 if worst_apart:
                     continue  # no input down that does not derive from v yet: read on
-            eng.brk[v] = pos  # the edges after it are not read: their changes change nothing
-            eng.brk_zero[v] = factor == 0.0 and worst[1] == e
+            rec[b + BRK] = pos  # the edges after it are not read: their changes change nothing
+            rec[b + BRK_ZERO] = int(factor == 0.0 and worst[1] == e)
             break
     return max(0.0, share), degraded, wrong, worst, soft_cause
 
