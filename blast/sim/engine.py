@@ -106,6 +106,7 @@ class Engine:
             [(c.timing.recovery_time or 0.0) if c.timing else 0.0 for c in comps]
         )
         self.checks = [c.health_check for c in comps]
+        self.ramp_step, self.ramp_steps = evaluation.ramp_steps(comps, n)  # see evaluation.ramp
         # whether a node's health checks shift traffic away (read unboxed on hot paths)
         self.hc_failover = vec[bool](
             [bool(c.health_check and c.health_check.failover) for c in comps]

@@ -11,8 +11,13 @@ k-of-n redundancy with failover time. They read and write the state arrays of
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
+from librt.vecs import vec
+from mypy_extensions import i64
+
+from blast.model.spec import Component
 from blast.sim import attrition
 from blast.sim.clock import EPS
 from blast.sim.derivation import member_apart, members_of, share_apart, stretch_start
@@ -268,15 +273,29 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
     eng.set_state(v, state, share, wrong, control, cause, also)
 
 
+def ramp_steps(components: Sequence[Component], n: int) -> tuple[vec[float], vec[i64]]:
+    """Per node, the seconds of each step of a ramped recovery (-1: none) and the steps.
+
+    Read once (a model's attribute goes through pydantic's ``__getattr__``): :func:`ramp`
+    runs at every evaluation of a component that ever recovered from down.
+    """
+    per_step, steps = [-1.0] * n, [1] * n
+    for v, c in enumerate(components):
+        timing = c.timing
+        if timing is not None and timing.recovery_rate is not None:
+            units = timing.capacity_units or 100
+            steps[v] = min(units, 10)
+            per_step[v] = units / steps[v] / timing.recovery_rate * 3600.0
+    return vec[float](per_step), vec[i64](steps)
+
+
 def ramp(eng: Engine, v: int, share: float) -> float:
     """Capacity back so far during a ramped recovery (quantised to tenths, or units)."""
     start = eng.ramp_from[v]
-    timing = eng.g.components[v].timing
-    if start < 0 or timing is None or timing.recovery_rate is None:
+    per_step = eng.ramp_step[v]
+    if start < 0 or per_step < 0:
         return share
-    units = timing.capacity_units or 100
-    steps = min(units, 10)
-    per_step = units / steps / timing.recovery_rate * 3600.0
+    steps: int = eng.ramp_steps[v]
     done = math.floor((eng.now - start) / per_step + EPS)
     if done >= steps:
         eng.ramp_from[v] = -1.0

@@ -46,9 +46,15 @@ def noop(self: Engine, v: int) -> bool:
     last = self.per_node_t[v * FLOATS + EVAL_T]
     if last != self.now and self.good_since[v] == last:
         return False
-    if self.suspect:
-        dst, out, suspect = self.g.dst, self.g.out[v], self.is_suspect
-        brk = rec[b + BRK]
+    if self.suspect:  # a target read up to brk being re-derived: it may read otherwise
+        g, suspect, brk = self.g, self.is_suspect, rec[b + BRK]
+        dst, first, count = g.dst, g.span[2 * v], g.span[2 * v + 1]
+        if first >= 0:  # its out-edges are numbered in a row: the list of them is not read
+            for e in range(first, first + (brk + 1 if brk < count else count)):
+                if suspect[dst[e]]:
+                    return False
+            return True
+        out = g.out[v]
         for k in range(brk + 1 if brk < len(out) else len(out)):
             if suspect[dst[out[k]]]:
                 return False
