@@ -78,6 +78,7 @@ class Engine:
         self.pending_mech = [""] * n
         self.now = 0.0
         self.events: list[Event] = []
+        self.causes: list[Cause] = []  # each event's cause, read without reaching the event
         self.ev_up = vec[i64]()
         self.ev_node = vec[i64]()
         self.ev_kids = vec[vec[i64]]()  # events each event caused
@@ -346,12 +347,13 @@ class Engine:
         ):
             if state == 0 or ev[v] < 0:
                 return
-            old = self.events[ev[v]].cause
+            old = self.causes[ev[v]]
             if old.dependency == cause.dependency and old.mechanism == cause.mechanism:
                 return
         events = self.events
         index = len(events)
         events.append(Event(index, self.now, self.g.nodes[v], STATES[state], share, wrong, cause))
+        self.causes.append(cause)
         upstream = -1 if cause.upstream is None else cause.upstream
         self.ev_up = append(self.ev_up, upstream)
         self.ev_node = append(self.ev_node, v)

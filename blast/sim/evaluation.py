@@ -76,9 +76,12 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
             share *= pool_share
             if worst is None or pool_share < worst_factor - EPS:
                 worst, worst_factor = found, pool_share
-    out = g.out[v]
+    # its out-edges: numbered in a row from ``first`` unless a reroute added one (edges.py)
+    first, n_out = g.span[2 * v], g.span[2 * v + 1]
+    if first < 0:
+        n_out = len(g.out[v])
     rec, b = eng.per_node, v * INTS  # where it stops reading (blast.sim.slots)
-    rec[b + BRK], rec[b + BRK_ZERO] = len(out), 0
+    rec[b + BRK], rec[b + BRK_ZERO] = n_out, 0
     plain, pst, psh, pwr, pctrl = eng.plain[v], eng.pst, eng.psh, eng.pwr, eng.pctrl
     alive, kinds = g.alive, g.kind
     suspect, is_suspect = eng.suspect, eng.is_suspect
@@ -87,7 +90,8 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
     # an input down apart from v that derives partly from v is read past: a later input
     # down that does not derive from v is then the cause, both are recorded (derivation.py)
     zero_apart = worst_apart = False
-    for pos, e in enumerate(out):
+    for pos in range(n_out):
+        e = first + pos if first >= 0 else g.out[v][pos]
         ps, pw, pc = pst[e], pwr[e], pctrl[e]
         if plain:  # no buffers: an edge seen good (or dead) changes nothing
             if ps == 0 and not pw and pc:

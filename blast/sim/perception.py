@@ -45,7 +45,7 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
         and not wr0
         and ctrl0
         and ev >= 0
-        and eng.events[ev].cause.mechanism == LOCAL
+        and eng.causes[ev].mechanism == LOCAL
     ):
         st0 = 0  # degraded by a loss of margin only (automation off): nothing is lost
     removing = eng.hc_failover[x] and eng.auto[x]
