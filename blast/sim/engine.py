@@ -96,7 +96,6 @@ class Engine:
         self.is_suspect = vec[bool]([False] * n)  # the same, read by index (hot paths)
         self.bad_from = vec[i64]([-1] * n)  # first event of each node's current stretch of badness
         self.last_bad_from = vec[i64]([-1] * n)  # ... of its last stretch, and when that ended
-        self.good_since = vec[float]([-1.0] * n)
         self.fault_ended: set[int] = set()
         self.queues = QueueModel(self)
         comps = g.components
@@ -378,11 +377,12 @@ class Engine:
         since = self.bad_from[v]
         if not (state or wrong or not control):
             if since >= 0:
-                self.last_bad_from[v], self.good_since[v] = since, self.now
+                self.last_bad_from[v] = since
+                self.per_node_t[v * slots.FLOATS + slots.GOOD_SINCE] = self.now
             self.bad_from[v] = -1
         elif not was_bad:
             self.bad_from[v] = index
-            if self.good_since[v] == self.now:  # supported_by reads a new stretch from now on
+            if self.per_node_t[v * slots.FLOATS + slots.GOOD_SINCE] == self.now:  # supported_by
                 self.per_node[v * slots.INTS + slots.DIRTY] = 1
         better = (
             state < old_state

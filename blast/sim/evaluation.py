@@ -24,7 +24,7 @@ from blast.sim.derivation import member_apart, members_of, share_apart, stretch_
 from blast.sim.edges import ASYNC, HARD, KIND_NAMES, MEMBER
 from blast.sim.holds import held_factor, is_held
 from blast.sim.journal import Cause
-from blast.sim.slots import BRK, BRK_ZERO, INTS
+from blast.sim.slots import BRK, BRK_ZERO, FLOATS, GOOD_SINCE, INTS
 
 LOCAL: Final = "automation-disabled"
 """The cause of a degradation that is a loss of margin only: dependents lose no work and
@@ -86,7 +86,9 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
     alive, kinds = g.alive, g.kind
     suspect, is_suspect = eng.suspect, eng.is_suspect
     # whether v has a bad stretch its inputs' badness could derive from (supported_by)
-    own = eng.bad_from[v] >= 0 or (eng.good_since[v] == eng.now and eng.last_bad_from[v] >= 0)
+    own = eng.bad_from[v] >= 0 or (
+        eng.per_node_t[v * FLOATS + GOOD_SINCE] == eng.now and eng.last_bad_from[v] >= 0
+    )
     # an input down apart from v that derives partly from v is read past: a later input
     # down that does not derive from v is then the cause, both are recorded (derivation.py)
     zero_apart = worst_apart = False

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from blast.sim.edges import HARD, MEMBER
-from blast.sim.slots import BRK, BRK_ZERO, DIRTY, EVAL_T, FLOATS, INTS
+from blast.sim.slots import BRK, BRK_ZERO, DIRTY, EVAL_T, FLOATS, GOOD_SINCE, INTS
 
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
@@ -44,7 +44,7 @@ def noop(self: Engine, v: int) -> bool:
     if rec[b + DIRTY] or not self.skipping or self.saw_suspect[v]:
         return False
     last = self.per_node_t[v * FLOATS + EVAL_T]
-    if last != self.now and self.good_since[v] == last:
+    if last != self.now and self.per_node_t[v * FLOATS + GOOD_SINCE] == last:
         return False
     if self.suspect:  # a target read up to brk being re-derived: it may read otherwise
         g, suspect, brk = self.g, self.is_suspect, rec[b + BRK]

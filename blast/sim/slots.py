@@ -47,7 +47,9 @@ DUE: Final = 0
 EVALS_T: Final = 1
 """the instant ``EVALS`` counts;"""
 EVAL_T: Final = 2
-"""when its last evaluation ran (-1: never); slot 3 is spare (alignment)."""
+"""when its last evaluation ran (-1: never);"""
+GOOD_SINCE: Final = 3
+"""when its last bad stretch ended (-1: never bad)."""
 
 
 def ints(n: int) -> vec[i64]:
