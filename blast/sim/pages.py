@@ -26,6 +26,8 @@ from __future__ import annotations
 import ctypes
 import sys
 from collections.abc import Iterable
+from functools import cache
+from typing import Any
 
 HUGE_PAGE = 2 << 20
 """The x86-64 and arm64 (4 KB base pages) size of a transparent huge page, in bytes."""
@@ -72,26 +74,37 @@ def advise(arrays: Iterable[object]) -> int:
 
     Returns the bytes advised (0 where the system offers no such thing). Errors of
     ``madvise`` are ignored: the advice is a hint, the run does not depend on it.
+    Buffers under 2 MB (every one of a small graph's) cost a length check, no more.
     """
     if sys.platform != "linux":
         return 0
-    try:
-        madvise = ctypes.CDLL(None, use_errno=True).madvise
-    except (OSError, AttributeError):
-        return 0
-    madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
-    madvise.restype = ctypes.c_int
     advised = 0
     for array in arrays:
         try:
+            with memoryview(array) as whole:  # type: ignore[arg-type]  # TypeError: none
+                if whole.nbytes < HUGE_PAGE:
+                    continue
             start, length = _span(array)
         except (TypeError, BufferError, ValueError):
             continue
         low = -(-start // HUGE_PAGE) * HUGE_PAGE  # the first huge page boundary inside
         high = (start + length) // HUGE_PAGE * HUGE_PAGE
-        if not start or high <= low:
+        madvise = _madvise()
+        if madvise is None or not start or high <= low:
             continue
         if madvise(low, high - low, MADV_HUGEPAGE) == 0:
             madvise(low, high - low, MADV_COLLAPSE)  # fails on kernels before 6.1: a hint
             advised += high - low
     return advised
+
+
+@cache
+def _madvise() -> Any:
+    """The C library's ``madvise`` (None where it has none)."""
+    try:
+        madvise = ctypes.CDLL(None, use_errno=True).madvise
+    except (OSError, AttributeError):
+        return None
+    madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    madvise.restype = ctypes.c_int
+    return madvise
