@@ -368,6 +368,8 @@ class Engine:
         bad = state != 0 or wrong or not control
         self.ev_live = append(self.ev_live, 0)
         self.ev_bad = append(self.ev_bad, bad)
+        if index & 0xFFFF == 0xFFFF:  # the event arrays, read at random, as they grow (pages)
+            huge_pages([self.ev_up, self.ev_node, self.ev_mark, self.ev_prev, self.ev_live])
         old_ev = ev[v]
         retraction.relive(
             self, old_ev if old_ev >= 0 and self.ev_bad[old_ev] else -1, index if bad else -1
