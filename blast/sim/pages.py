@@ -12,8 +12,8 @@ allocated itself and on nothing else: only the whole 2 MB pages *inside* each bu
 (a buffer under 4 MB may hold one or none), so no other memory of the process changes
 its policy. The buffers are already written (the arrays are built filled), so it then
 asks the kernel to collapse those pages now (``MADV_COLLAPSE``, Linux 6.1) rather than
-whenever ``khugepaged`` passes by. Where any of this is missing (another system, an
-older kernel, THP switched off, no ``ctypes``) it does nothing: the run is the same,
+whenever ``khugepaged`` passes by. Where any of this is missing (another system or
+processor, an older kernel, THP switched off) it does nothing: the run is the same,
 byte for byte, only the memory layout differs.
 
 The arrays are :mod:`librt.vecs` vectors, whose item buffer is exported through the
@@ -24,6 +24,7 @@ from any knowledge of the vector's layout.
 from __future__ import annotations
 
 import ctypes
+import platform
 import sys
 from collections.abc import Iterable
 from functools import cache
@@ -33,7 +34,9 @@ HUGE_PAGE = 2 << 20
 """The x86-64 and arm64 (4 KB base pages) size of a transparent huge page, in bytes."""
 MADV_HUGEPAGE = 14
 MADV_COLLAPSE = 25
-"""``madvise`` advice values from ``<linux/mman.h>`` (the same on every architecture)."""
+"""``madvise`` advice values of ``<asm-generic/mman-common.h>`` (used on :data:`MACHINES`)."""
+MACHINES = ("x86_64", "aarch64")
+"""Processors whose Linux uses those values and 2 MB huge pages; elsewhere nothing is asked."""
 
 
 class _PyBuffer(ctypes.Structure):
@@ -76,7 +79,7 @@ def advise(arrays: Iterable[object]) -> int:
     ``madvise`` are ignored: the advice is a hint, the run does not depend on it.
     Buffers under 2 MB (every one of a small graph's) cost a length check, no more.
     """
-    if sys.platform != "linux":
+    if sys.platform != "linux" or platform.machine() not in MACHINES:
         return 0
     advised = 0
     for array in arrays:
