@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from blast.sim.journal import Cause
+from blast.sim.slots import FLOATS, GOOD_SINCE
 
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
@@ -90,7 +91,9 @@ def _counts(eng: Engine, e: int, v: int) -> bool:
     g = eng.g
     if not g.alive[e]:
         return False
-    own = eng.bad_from[v] >= 0 or (eng.good_since[v] == eng.now and eng.last_bad_from[v] >= 0)
+    own = eng.bad_from[v] >= 0 or (
+        eng.per_node_t[v * FLOATS + GOOD_SINCE] == eng.now and eng.last_bad_from[v] >= 0
+    )
     if own and eng.supported_by(e, v):
         return False
     return not (eng.suspect and g.dst[e] in eng.suspect and not eng.trusted(e))

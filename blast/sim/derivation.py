@@ -36,6 +36,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from blast.sim.clock import EPS
+from blast.sim.slots import FLOATS, GOOD_SINCE
 
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 def stretch_start(eng: Engine, v: int) -> int:
     """The first event of ``v``'s current bad stretch (-1: none, nothing derives from it)."""
     start = eng.bad_from[v]
-    if start < 0 and eng.good_since[v] == eng.now:
+    if start < 0 and eng.per_node_t[v * FLOATS + GOOD_SINCE] == eng.now:
         start = eng.last_bad_from[v]  # bad until this instant: still no reason for itself
     return start
 

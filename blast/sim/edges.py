@@ -78,6 +78,9 @@ class Compiled:
     failover_time: vec[float]
     opos: vec[i64]  # position of each edge in its source's ``out`` list
     timer: vec[bool]  # whether the edge has a buffer or attrition (timers of the dependent)
+    # per node, its first out-edge and how many it has, side by side, while they are
+    # numbered in a row (-1 once a reroute added one): read without the list of them
+    span: vec[i64]
 
     def add_edge(self, s: int, t: int, kind: int, dep: Dependency | None) -> int:
         """Append an edge from dependent ``s`` to target ``t``; returns its index."""
@@ -100,6 +103,7 @@ class Compiled:
             self.timer, bool(dep and (dep.buffer is not None or dep.attrition is not None))
         )
         self.out[s] = append(self.out[s], e)
+        self.span[2 * s] = -1
         self.into[t] = append(self.into[t], e)
         return e
 
@@ -126,9 +130,11 @@ class Compiled:
         out: list[vec[i64]] = []
         src: list[int] = []
         opos: list[int] = []
+        span: list[int] = []
         for v in range(n):
             lo, hi = start[v], start[v + 1]
             out.append(vec[i64](list(range(lo, hi))))
+            span.extend((lo, hi - lo))
             src.extend([v] * (hi - lo))
             opos.extend(range(hi - lo))
         into: list[list[int]] = [[] for _ in range(n)]
@@ -187,6 +193,7 @@ class Compiled:
             failover_time=vec[float]([0.0] * nc + [g.failover_time or 0.0 for g in groups]),
             opos=vec[i64](opos),
             timer=timer,
+            span=vec[i64](span),
         )
 
 

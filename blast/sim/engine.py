@@ -22,11 +22,12 @@ from librt.vecs import append, vec
 from mypy_extensions import i64
 
 from blast.errors import ScenarioError
-from blast.sim import agenda, cycles, evaluation, perception, retraction, skip, triggers
+from blast.sim import agenda, cycles, evaluation, perception, retraction, skip, slots, triggers
 from blast.sim.clock import EPS, P_EVAL, P_TRIGGER
 from blast.sim.derivation import derives, stretch_start
 from blast.sim.edges import Compiled
 from blast.sim.journal import STATES, Cause, Event, Journal
+from blast.sim.pages import advise as huge_pages
 from blast.sim.plan import Plan, journal_of
 from blast.sim.queues import QueueModel
 
@@ -68,19 +69,16 @@ class Engine:
         self.bad_since = vec[float]([-1.0] * n_edges)
         self.ver = vec[i64]([0] * n_edges)
         self.agenda = agenda.Agenda()
-        self.pending_eval = vec[float]([-1.0] * n)
-        # why: a cause (pending_cause), or, when that is None, the parts of one seen through
-        # an edge (mechanism, dependency node, upstream event), made a Cause only if it runs
+        # the fields each wake-up and evaluation reads, packed per node (blast.sim.slots):
+        # when it is due, why (pending_cause, or, when CAUSED is 0, the parts of a reason
+        # seen through an edge: mechanism, dependency node, upstream event; made a Cause
+        # only if it runs), evaluations per instant, what its last evaluation read
+        self.per_node, self.per_node_t = slots.ints(n), slots.floats(n)
         self.pending_cause: list[Cause | None] = [None] * n
         self.pending_mech = [""] * n
-        self.pending_dep = vec[i64]([0] * n)
-        self.pending_up = vec[i64]([-1] * n)
-        # whether that reason is only "recovered" (a precise one replaces it): read without
-        # reaching the reason itself
-        self.pending_vague = vec[bool]([True] * n)
-        self.evals_n, self.evals_t = vec[i64]([0] * n), vec[float]([-1.0] * n)  # per instant
         self.now = 0.0
         self.events: list[Event] = []
+        self.causes: list[Cause] = []  # each event's cause, read without reaching the event
         self.ev_up = vec[i64]()
         self.ev_node = vec[i64]()
         self.ev_kids = vec[vec[i64]]()  # events each event caused
@@ -98,7 +96,6 @@ class Engine:
         self.is_suspect = vec[bool]([False] * n)  # the same, read by index (hot paths)
         self.bad_from = vec[i64]([-1] * n)  # first event of each node's current stretch of badness
         self.last_bad_from = vec[i64]([-1] * n)  # ... of its last stretch, and when that ended
-        self.good_since = vec[float]([-1.0] * n)
         self.fault_ended: set[int] = set()
         self.queues = QueueModel(self)
         comps = g.components
@@ -109,6 +106,7 @@ class Engine:
             [(c.timing.recovery_time or 0.0) if c.timing else 0.0 for c in comps]
         )
         self.checks = [c.health_check for c in comps]
+        self.ramp_step, self.ramp_steps = evaluation.ramp_steps(comps, n)  # see evaluation.ramp
         # whether a node's health checks shift traffic away (read unboxed on hot paths)
         self.hc_failover = vec[bool](
             [bool(c.health_check and c.health_check.failover) for c in comps]
@@ -133,25 +131,17 @@ class Engine:
         # a plain component whose last evaluation found it down from its inputs alone:
         # timers of its own (warm-up, ramp) cannot change that while its inputs stay
         self.settled = vec[bool]([False] * n)
-        self.brk_zero = vec[bool](
-            [False] * n
-        )  # ... and whether that edge alone took it to 0 (see unfelt)
-        # whether something it read (an edge up to brk, a fault, ...) changed since then:
-        # a flag, not the lowest position changed, so that a skip reads one packed byte
-        self.dirty = vec[bool]([True] * n)
-        self.brk = vec[i64](
-            [0] * n
-        )  # out-position where the last evaluation stopped reading inputs
-        self.saw_suspect = vec[bool](
-            [False] * n
-        )  # ... and whether it read an edge into a suspect node
-        self.eval_t = vec[float]([-1.0] * n)  # ... and when
+        self.saw_suspect = vec[bool]([False] * n)  # whether its last evaluation read a suspect
         self.skipping = skip.ENABLED  # whether the checks of blast.sim.skip are on
-        self.scc, self.scc_edges = vec[i64](), -1  # see supported_by
+        self.off, self.scc_edges = vec[bool](), -1  # see off_cycle
         self._position: dict[str, int] | None = None  # see pos
         # built on first use by blast.sim.attrition
         self._attrition: dict[int, list[Any]] | None = None
         self._capacity_edges: dict[int, frozenset[int]] | None = None
+        # huge pages for the arrays of several MB read at random: blast.sim.pages
+        columns: list[object] = [g.src, g.dst, g.kind, g.opos, g.fdelay, g.neg_ttl, g.wrong_mode]
+        huge_pages([*columns, self.pst, self.psh, self.pev, self.ver, self.bad_since])
+        huge_pages([self.per_node, self.per_node_t])
 
     # --- scheduling -----------------------------------------------------------------
 
@@ -163,7 +153,7 @@ class Engine:
 
     def wake(self, v: int, t: float, reason: Cause) -> None:
         """Re-evaluate node ``v`` at ``t``: something it reads besides its edges changed."""
-        self.dirty[v] = True
+        self.per_node[v * slots.INTS + slots.DIRTY] = 1
         self.recheck(v, t, reason)
 
     def recheck(self, v: int, t: float, reason: Cause) -> None:
@@ -172,35 +162,37 @@ class Engine:
         Unlike :meth:`wake`, this marks nothing as changed: the evaluation is skipped
         when nothing it read has changed since (:func:`blast.sim.skip.noop`).
         """
-        if self.pending_eval[v] == t:
-            if self.pending_vague[v] and reason.mechanism != "recovered":
+        rec, b = self.per_node, v * slots.INTS
+        if self.per_node_t[v * slots.FLOATS + slots.DUE] == t:
+            if rec[b + slots.VAGUE] and reason.mechanism != "recovered":
                 self.pending_cause[v] = reason
-                self.pending_vague[v] = False
+                rec[b + slots.CAUSED], rec[b + slots.VAGUE] = 1, 0
             return
-        self.pending_eval[v] = t
+        self.per_node_t[v * slots.FLOATS + slots.DUE] = t
         self.pending_cause[v] = reason
-        self.pending_vague[v] = reason.mechanism == "recovered"
+        rec[b + slots.CAUSED], rec[b + slots.VAGUE] = 1, int(reason.mechanism == "recovered")
         self._push_pending(v, t)
 
     def recheck_edge(self, v: int, t: float, mech: str, dep: int, upstream: int) -> None:
         """:meth:`recheck` for what ``v`` perceives of node ``dep`` (event ``upstream``, -1:
         none): the cause is kept as its parts, no object built unless the evaluation runs."""
-        if self.pending_eval[v] == t:
-            if self.pending_vague[v] and mech != "recovered":
+        if self.per_node_t[v * slots.FLOATS + slots.DUE] == t:
+            if self.per_node[v * slots.INTS + slots.VAGUE] and mech != "recovered":
                 self.set_pending(v, mech, dep, upstream)
             return
-        self.pending_eval[v] = t
+        self.per_node_t[v * slots.FLOATS + slots.DUE] = t
         self.set_pending(v, mech, dep, upstream)
         self._push_pending(v, t)
 
     def set_pending(self, v: int, mech: str, dep: int, upstream: int) -> None:
         """Keep the parts of the reason of ``v``'s pending evaluation (see recheck_edge)."""
-        if self.pending_cause[v] is not None:
+        rec, b = self.per_node, v * slots.INTS
+        if rec[b + slots.CAUSED]:
             self.pending_cause[v] = None
+            rec[b + slots.CAUSED] = 0
         self.pending_mech[v] = mech
-        self.pending_dep[v] = dep
-        self.pending_up[v] = upstream
-        self.pending_vague[v] = mech == "recovered"
+        rec[b + slots.DEP], rec[b + slots.UP] = dep, upstream
+        rec[b + slots.VAGUE] = int(mech == "recovered")
 
     def _push_pending(self, v: int, t: float) -> None:
         if self.resolution:  # as schedule does; the reason is kept beside: no tuple per push
@@ -287,18 +279,19 @@ class Engine:
         """Whether edge ``e`` lies on no dependency cycle (:mod:`blast.sim.cycles`)."""
         g = self.g
         if self.scc_edges != len(g.src):  # the first call, or a reroute added edges
-            self.scc, self.scc_edges = cycles.components(g), len(g.src)
-        return self.scc[g.src[e]] != self.scc[g.dst[e]]
+            self.off, self.scc_edges = cycles.off_cycle(g), len(g.src)
+        return self.off[e]
 
     # --- evaluation -----------------------------------------------------------------
 
     def _eval_event(self, v: int, reason: Cause | None) -> None:
+        rec, b, times, bt = self.per_node, v * slots.INTS, self.per_node_t, v * slots.FLOATS
         if reason is None:  # woken through recheck(): the reason is kept beside (read if run)
-            self.pending_eval[v] = -1.0
-        if self.evals_t[v] != self.now:
-            self.evals_t[v], self.evals_n[v] = self.now, 0
-        count = self.evals_n[v] + 1
-        self.evals_n[v] = count
+            times[bt + slots.DUE] = -1.0
+        if times[bt + slots.EVALS_T] != self.now:
+            times[bt + slots.EVALS_T], rec[b + slots.EVALS] = self.now, 0
+        count = rec[b + slots.EVALS] + 1
+        rec[b + slots.EVALS] = count
         if count > MAX_EVALS_PER_INSTANT:
             raise ScenarioError(
                 f"the simulation does not settle: '{self.g.nodes[v]}' changed state "
@@ -310,14 +303,15 @@ class Engine:
             self.is_suspect[v] = False
         before = len(self.events)
         if not ((self.simple[v] or self.settled[v]) and skip.noop(self, v)):
-            self.dirty[v] = False
-            self.eval_t[v] = self.now
-            cause = reason if reason is not None else self.pending_cause[v]
+            rec[b + slots.DIRTY] = 0
+            times[bt + slots.EVAL_T] = self.now
+            cause = reason
+            if cause is None and rec[b + slots.CAUSED]:
+                cause = self.pending_cause[v]
             if cause is None:  # seen through an edge: built from its parts now
-                up = self.pending_up[v]
-                cause = Cause(
-                    self.pending_mech[v], self.g.nodes[self.pending_dep[v]], up if up >= 0 else None
-                )
+                up = rec[b + slots.UP]
+                dep = self.g.nodes[rec[b + slots.DEP]]
+                cause = Cause(self.pending_mech[v], dep, up if up >= 0 else None)
             if v >= self.n_components:
                 evaluation.eval_group(self, v, cause)
             else:
@@ -352,12 +346,13 @@ class Engine:
         ):
             if state == 0 or ev[v] < 0:
                 return
-            old = self.events[ev[v]].cause
+            old = self.causes[ev[v]]
             if old.dependency == cause.dependency and old.mechanism == cause.mechanism:
                 return
         events = self.events
         index = len(events)
         events.append(Event(index, self.now, self.g.nodes[v], STATES[state], share, wrong, cause))
+        self.causes.append(cause)
         upstream = -1 if cause.upstream is None else cause.upstream
         self.ev_up = append(self.ev_up, upstream)
         self.ev_node = append(self.ev_node, v)
@@ -373,6 +368,8 @@ class Engine:
         bad = state != 0 or wrong or not control
         self.ev_live = append(self.ev_live, 0)
         self.ev_bad = append(self.ev_bad, bad)
+        if index & 0xFFFF == 0xFFFF:  # the event arrays, read at random, as they grow (pages)
+            huge_pages([self.ev_up, self.ev_node, self.ev_mark, self.ev_prev, self.ev_live])
         old_ev = ev[v]
         retraction.relive(
             self, old_ev if old_ev >= 0 and self.ev_bad[old_ev] else -1, index if bad else -1
@@ -382,12 +379,13 @@ class Engine:
         since = self.bad_from[v]
         if not (state or wrong or not control):
             if since >= 0:
-                self.last_bad_from[v], self.good_since[v] = since, self.now
+                self.last_bad_from[v] = since
+                self.per_node_t[v * slots.FLOATS + slots.GOOD_SINCE] = self.now
             self.bad_from[v] = -1
         elif not was_bad:
             self.bad_from[v] = index
-            if self.good_since[v] == self.now:  # supported_by reads a new stretch from now on
-                self.dirty[v] = True
+            if self.per_node_t[v * slots.FLOATS + slots.GOOD_SINCE] == self.now:  # supported_by
+                self.per_node[v * slots.INTS + slots.DIRTY] = 1
         better = (
             state < old_state
             or share > old_share + EPS

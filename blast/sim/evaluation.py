@@ -11,14 +11,20 @@ k-of-n redundancy with failover time. They read and write the state arrays of
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
+from librt.vecs import vec
+from mypy_extensions import i64
+
+from blast.model.spec import Component
 from blast.sim import attrition
 from blast.sim.clock import EPS
 from blast.sim.derivation import member_apart, members_of, share_apart, stretch_start
 from blast.sim.edges import ASYNC, HARD, KIND_NAMES, MEMBER
 from blast.sim.holds import held_factor, is_held
 from blast.sim.journal import Cause
+from blast.sim.slots import BRK, BRK_ZERO, FLOATS, GOOD_SINCE, INTS
 
 LOCAL: Final = "automation-disabled"
 """The cause of a degradation that is a loss of margin only: dependents lose no work and
@@ -70,18 +76,24 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
             share *= pool_share
             if worst is None or pool_share < worst_factor - EPS:
                 worst, worst_factor = found, pool_share
-    out = g.out[v]
-    eng.brk[v] = len(out)
-    eng.brk_zero[v] = False
+    # its out-edges: numbered in a row from ``first`` unless a reroute added one (edges.py)
+    first, n_out = g.span[2 * v], g.span[2 * v + 1]
+    if first < 0:
+        n_out = len(g.out[v])
+    rec, b = eng.per_node, v * INTS  # where it stops reading (blast.sim.slots)
+    rec[b + BRK], rec[b + BRK_ZERO] = n_out, 0
     plain, pst, psh, pwr, pctrl = eng.plain[v], eng.pst, eng.psh, eng.pwr, eng.pctrl
     alive, kinds = g.alive, g.kind
     suspect, is_suspect = eng.suspect, eng.is_suspect
     # whether v has a bad stretch its inputs' badness could derive from (supported_by)
-    own = eng.bad_from[v] >= 0 or (eng.good_since[v] == eng.now and eng.last_bad_from[v] >= 0)
+    own = eng.bad_from[v] >= 0 or (
+        eng.per_node_t[v * FLOATS + GOOD_SINCE] == eng.now and eng.last_bad_from[v] >= 0
+    )
     # an input down apart from v that derives partly from v is read past: a later input
     # down that does not derive from v is then the cause, both are recorded (derivation.py)
     zero_apart = worst_apart = False
-    for pos, e in enumerate(out):
+    for pos in range(n_out):
+        e = first + pos if first >= 0 else g.out[v][pos]
         ps, pw, pc = pst[e], pwr[e], pctrl[e]
         if plain:  # no buffers: an edge seen good (or dead) changes nothing
             if ps == 0 and not pw and pc:
@@ -167,8 +179,8 @@ def inputs(eng: Engine, v: int) -> tuple[float, bool, bool, Found, Found]:
                 zero_apart = True
                 if worst_apart:
                     continue  # no input down that does not derive from v yet: read on
-            eng.brk[v] = pos  # the edges after it are not read: their changes change nothing
-            eng.brk_zero[v] = factor == 0.0 and worst[1] == e
+            rec[b + BRK] = pos  # the edges after it are not read: their changes change nothing
+            rec[b + BRK_ZERO] = int(factor == 0.0 and worst[1] == e)
             break
     return max(0.0, share), degraded, wrong, worst, soft_cause
 
@@ -267,15 +279,29 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
     eng.set_state(v, state, share, wrong, control, cause, also)
 
 
+def ramp_steps(components: Sequence[Component], n: int) -> tuple[vec[float], vec[i64]]:
+    """Per node, the seconds of each step of a ramped recovery (-1: none) and the steps.
+
+    Read once (a model's attribute goes through pydantic's ``__getattr__``): :func:`ramp`
+    runs at every evaluation of a component that ever recovered from down.
+    """
+    per_step, steps = [-1.0] * n, [1] * n
+    for v, c in enumerate(components):
+        timing = c.timing
+        if timing is not None and timing.recovery_rate is not None:
+            units = timing.capacity_units or 100
+            steps[v] = min(units, 10)
+            per_step[v] = units / steps[v] / timing.recovery_rate * 3600.0
+    return vec[float](per_step), vec[i64](steps)
+
+
 def ramp(eng: Engine, v: int, share: float) -> float:
     """Capacity back so far during a ramped recovery (quantised to tenths, or units)."""
     start = eng.ramp_from[v]
-    timing = eng.g.components[v].timing
-    if start < 0 or timing is None or timing.recovery_rate is None:
+    per_step = eng.ramp_step[v]
+    if start < 0 or per_step < 0:
         return share
-    units = timing.capacity_units or 100
-    steps = min(units, 10)
-    per_step = units / steps / timing.recovery_rate * 3600.0
+    steps: int = eng.ramp_steps[v]
     done = math.floor((eng.now - start) / per_step + EPS)
     if done >= steps:
         eng.ramp_from[v] = -1.0

@@ -50,6 +50,7 @@ COMPILED = (
     "records",
     "retraction",
     "skip",
+    "slots",
     "triggers",
 )
 """The modules of ``blast.sim`` compiled to C: the engine's hot path and what it calls."""

@@ -6,7 +6,7 @@ timeout, negative caching, health-check removal and restoration, serve-stale). A
 change seen at once is applied here and then; a delayed one is scheduled as a
 ``perceive`` event that a later change of the same edge supersedes (``ver``).
 Applying a perception records what the dependent now sees of the edge, marks that
-edge as changed for the dependent when it is read (``Engine.dirty``, which lets an
+edge as changed for the dependent when it is read (``slots.DIRTY``, which lets an
 evaluation that cannot change anything be skipped) and wakes the dependent.
 
 :func:`feed_all` is the hot path of the engine (one call per state change, one loop
@@ -26,6 +26,7 @@ from blast.sim.clock import EPS, P_PERCEIVE
 from blast.sim.edges import KIND_NAMES, MEMBER
 from blast.sim.evaluation import LOCAL
 from blast.sim.skip import same, unfelt
+from blast.sim.slots import BRK, BRK_ZERO, DIRTY, DUE, FLOATS, INTS, VAGUE
 
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
@@ -44,18 +45,17 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
         and not wr0
         and ctrl0
         and ev >= 0
-        and eng.events[ev].cause.mechanism == LOCAL
+        and eng.causes[ev].mechanism == LOCAL
     ):
         st0 = 0  # degraded by a loss of margin only (automation off): nothing is lost
     removing = eng.hc_failover[x] and eng.auto[x]
     check = eng.checks[x] if removing else None
     alive, fmech, fdelay, stale, kind = g.alive, g.fmech, g.fdelay, g.stale, g.kind
     pst, pwr, pctrl, ver, bad_since = eng.pst, eng.pwr, eng.pctrl, eng.ver, eng.bad_since
-    psh, pev, pmech, src, opos, dirty = eng.psh, eng.pev, eng.pmech, g.src, g.opos, eng.dirty
-    brk = eng.brk
+    psh, pev, pmech, src, opos = eng.psh, eng.pev, eng.pmech, g.src, g.opos
+    rec, times = eng.per_node, eng.per_node_t  # the dependent's fields (blast.sim.slots)
     vst, plain, suspect = eng.st, eng.plain, eng.is_suspect  # methods called on eng: native
-    pending_eval, vague = eng.pending_eval, eng.pending_vague
-    todo, resolution, brk_zero = eng.agenda, eng.resolution, eng.brk_zero
+    todo, resolution = eng.agenda, eng.resolution
     bad0 = st0 != 0 or wr0 or not ctrl0
     answers = st0 == 1 and sh0 >= 1 - EPS and not wr0 and ctrl0  # renews leases
     # an evaluation due now is pushed at now rounded as Engine.schedule rounds it (once
@@ -105,9 +105,10 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
             continue
         # most edges: seen at once, applied here as :func:`perceive` would (inlined: hot)
         v = src[e]
+        b = v * INTS
         vdown = vst[v] == 2
         felt = not (
-            (vdown and brk_zero[v] and unfelt(eng, e, v, st, sh, wr, ctrl))
+            (vdown and rec[b + BRK_ZERO] and unfelt(eng, e, v, st, sh, wr, ctrl))
             or same(eng, e, st, sh, wr, ctrl, mech)
         )
         if st == 0 and fm == "lease" and pmech[e] == "lease" and (pst[e] or pwr[e] or not pctrl[e]):
@@ -116,16 +117,16 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
                 eng.queues.lease_work(e, dep.lease_work)
         pst[e], psh[e], pwr[e], pctrl[e] = st, sh, wr, ctrl
         pev[e], pmech[e] = ev, mech
-        if felt and opos[e] <= brk[v]:  # read by its last evaluation (the later ones not)
-            dirty[v] = True
+        if felt and opos[e] <= rec[b + BRK]:  # read by its last evaluation (the later ones not)
+            rec[b + DIRTY] = 1
         if st == 2 and vdown and plain[v] and not suspect[v] and not eng.supported_by(e, v):
             continue
         name = mech or KIND_NAMES[kind[e]]
-        if pending_eval[v] == now:  # as Engine.recheck_edge does, inlined
-            if vague[v] and name != "recovered":
+        if times[v * FLOATS + DUE] == now:  # as Engine.recheck_edge does, inlined
+            if rec[b + VAGUE] and name != "recovered":
                 eng.set_pending(v, name, x, ev)
             continue
-        pending_eval[v] = now
+        times[v * FLOATS + DUE] = now
         eng.set_pending(v, name, x, ev)
         todo.push_node(due, v)
 
@@ -145,8 +146,8 @@ def perceive(
             eng.queues.lease_work(e, dep.lease_work)
     eng.pst[e], eng.psh[e], eng.pwr[e], eng.pctrl[e] = st, sh, wr, ctrl
     eng.pev[e], eng.pmech[e] = ev, mech
-    if felt and g.opos[e] <= eng.brk[v]:
-        eng.dirty[v] = True
+    if felt and g.opos[e] <= eng.per_node[v * INTS + BRK]:
+        eng.per_node[v * INTS + DIRTY] = 1
     # a down component seeing a failure gets no better: nothing can change, unless the
     # failure now derives from its own (round a cycle), which it ignores: it may recover
     if (
@@ -158,6 +159,6 @@ def perceive(
     ):
         return
     now = eng.now
-    if eng.pending_eval[v] == now and not eng.pending_vague[v]:
+    if eng.per_node_t[v * FLOATS + DUE] == now and not eng.per_node[v * INTS + VAGUE]:
         return  # due already, for a reason at least as precise
     eng.recheck_edge(v, now, mech or KIND_NAMES[g.kind[e]], g.dst[e], ev)

@@ -24,7 +24,7 @@ drains at ``drain_rate``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
 from librt.vecs import vec
@@ -66,6 +66,7 @@ class _Queue:
     relax_since: float = 0.0
     relax_wake: float = -1.0
     limit: float | None = None  # the throttle in force now (``throttle`` while it relaxes)
+    points: list[QueuePoint] = field(default_factory=list)  # its series (QueueModel.points)
 
 
 @dataclass
@@ -113,7 +114,10 @@ class QueueModel:
             )
             if backoff and self.q[v].attempts > 1:
                 self.q[v].waves = RetryWaves(backoff, self.q[v].attempts)
-            self.points[v] = []
+            self.points[v] = self.q[v].points
+        # the same queues by node (an evaluation reads one several times: no int boxed
+        # and hashed each time)
+        self.at: list[_Queue | None] = [self.q.get(v) for v in range(len(g.nodes))]
         self.buffers: dict[int, _Buffer] = {}
         self.buffer_points: dict[int, list[QueuePoint]] = {}
         held: list[bool] = [False] * len(g.dep)
@@ -143,14 +147,14 @@ class QueueModel:
             s = g.src[e]
             if not queued[s]:  # read unboxed: most callers have no queue
                 continue
-            caller = self.q.get(s)
+            caller = self.at[s]
             if caller is not None and g.kind[e] == HARD and g.alive[e] and caller.arrival > 0:
                 amp = max(amp, caller.offered / caller.arrival)
         return amp
 
     def adjust(self, v: int, share: float) -> float:
         """Advance ``v``'s queue to now with ``share`` of its capacity; its share of work done."""
-        q = self.q.get(v)
+        q = self.at[v]
         if q is None:
             return share
         now = self.engine.now
@@ -225,14 +229,14 @@ class QueueModel:
             round(goodput, 6),
             round(delay, 6) if delay != float("inf") else -1.0,
         )
-        pts = self.points[v]
+        pts = q.points
         if pts and pts[-1].t == point.t:
             pts[-1] = point
         elif not pts or _differs(pts[-1], point):
             pts.append(point)
 
     def share(self, v: int) -> float:
-        q = self.q.get(v)
+        q = self.at[v]
         if q is None:
             return 1.0
         if q.collapsed:
@@ -243,7 +247,7 @@ class QueueModel:
 
     def cause(self, v: int) -> Cause | None:
         """Why the queue impairs ``v`` now (collapse, throttle, backlog), or None."""
-        q = self.q.get(v)
+        q = self.at[v]
         if q is None:
             return None
         if q.collapsed:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from blast.sim.edges import HARD, MEMBER
+from blast.sim.slots import BRK, BRK_ZERO, DIRTY, EVAL_T, FLOATS, GOOD_SINCE, INTS
 
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
@@ -33,20 +34,27 @@ def noop(self: Engine, v: int) -> bool:
     ``settled`` ones (plain, last found down by their inputs, so that their warm-up,
     ramp or restart state is reset and stays so while the inputs stay the same,
     whatever timer wakes them). A change to any of those
-    (faults, triggers, perceptions at or before ``brk``) marks it ``dirty``; what an edge
+    (faults, triggers, perceptions at or before ``brk``) marks it ``DIRTY``; what an edge
     shows is trusted as before unless a target read is or was being re-derived; and
     ``supported_by`` gives the same answers unless ``v`` got better at the instant of
     its last evaluation and time has moved on. Skipping such an evaluation leaves the
     journal byte for byte the same, only faster.
     """
-    if self.dirty[v] or not self.skipping or self.saw_suspect[v]:
+    rec, b = self.per_node, v * INTS
+    if rec[b + DIRTY] or not self.skipping or self.saw_suspect[v]:
         return False
-    last = self.eval_t[v]
-    if last != self.now and self.good_since[v] == last:
+    last = self.per_node_t[v * FLOATS + EVAL_T]
+    if last != self.now and self.per_node_t[v * FLOATS + GOOD_SINCE] == last:
         return False
-    if self.suspect:
-        dst, out, suspect = self.g.dst, self.g.out[v], self.is_suspect
-        brk = self.brk[v]
+    if self.suspect:  # a target read up to brk being re-derived: it may read otherwise
+        g, suspect, brk = self.g, self.is_suspect, rec[b + BRK]
+        dst, first, count = g.dst, g.span[2 * v], g.span[2 * v + 1]
+        if first >= 0:  # its out-edges are numbered in a row: the list of them is not read
+            for e in range(first, first + (brk + 1 if brk < count else count)):
+                if suspect[dst[e]]:
+                    return False
+            return True
+        out = g.out[v]
         for k in range(brk + 1 if brk < len(out) else len(out)):
             if suspect[dst[out[k]]]:
                 return False
@@ -57,7 +65,7 @@ def unfelt(self: Engine, e: int, v: int, st: int, sh: float, wr: bool, ctrl: boo
     """Whether ``v`` is certain to stay as it is when edge ``e`` shows ``(st, sh, wr, ctrl)``.
 
     True when ``v`` is down through an edge read after ``e`` that alone took it to 0
-    (``brk_zero``), its last evaluation still holds (:func:`noop`), ``e`` is read
+    (``BRK_ZERO``), its last evaluation still holds (:func:`noop`), ``e`` is read
     before that edge, showed no wrong data and now shows nothing that lowers a share
     or makes data wrong (its factor becomes exactly 1: anything but down through a
     hard, control-plane or ``withdraw`` edge, or a partial share through a hard one;
@@ -71,10 +79,11 @@ def unfelt(self: Engine, e: int, v: int, st: int, sh: float, wr: bool, ctrl: boo
     """
     if not self.skipping:
         return False
-    if wr or not ctrl or self.st[v] != 2 or not self.brk_zero[v] or self.pwr[e]:
+    b = v * INTS
+    if wr or not ctrl or self.st[v] != 2 or not self.per_node[b + BRK_ZERO] or self.pwr[e]:
         return False
     g = self.g
-    if g.opos[e] >= self.brk[v]:
+    if g.opos[e] >= self.per_node[b + BRK]:
         return False
     if g.control[e]:
         if st == 2:
