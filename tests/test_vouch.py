@@ -223,6 +223,12 @@ def _documents(draw):
 )
 @given(doc=_documents())
 def test_random_graphs_check_the_same_either_way(doc, tmp_path, monkeypatch):
+    checked_the_same_either_way(doc, tmp_path, monkeypatch)
+
+
+def checked_the_same_either_way(doc: dict, tmp_path: Path, monkeypatch) -> tuple:
+    """Write ``doc`` as YAML and check it with and without the fast pass: the same
+    located problems, or the same graph; returns both results (fast, usual)."""
     monkeypatch.setattr(yamlsource, "FAST_PARSE_MIN_BYTES", 0)
     path = tmp_path / "g.yaml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
@@ -232,6 +238,7 @@ def test_random_graphs_check_the_same_either_way(doc, tmp_path, monkeypatch):
         assert fast.graph is None
     else:
         _same_graph(fast, usual)
+    return fast, usual
 
 
 _GROUP_FIELDS = {

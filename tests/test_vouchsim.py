@@ -10,19 +10,18 @@ again is answered from it, as in a big graph."""
 from __future__ import annotations
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from blast.loading import cache, vouchsim, yamlsource
+from blast.loading import cache, vouchsim
 from blast.loading import vouch as vouch_module
 from blast.loading.vouch import row_of, vouch
 from blast.loading.vouchbulk import vouch_all
 from blast.model.simparams import NOT_SIMULATION, SIMULATION, SimParams
 from blast.model.spec import Component, Dependency
 from blast.model.synthetic import service_graph, to_yaml, with_sim_parameters
-from tests.test_vouch import _both, _same_graph
+from tests.test_vouch import _both, _same_graph, checked_the_same_either_way
 
 DURATIONS = ["30s", "1h30m", "200ms", 45, 2.5, 0, -1, "soon", "", True, None, [], {}, "5"]
 RATES = [1, 2.5, 0, -1, 0.0, True, "2", None, 10**30, 1e300]
@@ -256,15 +255,9 @@ def _documents(draw):
 @given(doc=_documents())
 def test_random_sim_graphs_check_the_same_either_way(doc, tmp_path, monkeypatch):
     """Located problems, or the graph and its compact parameters: the same either way."""
-    monkeypatch.setattr(yamlsource, "FAST_PARSE_MIN_BYTES", 0)
-    path = tmp_path / "g.yaml"
-    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
-    fast, usual = _both(path, monkeypatch)
-    assert fast.problems == usual.problems
+    fast, usual = checked_the_same_either_way(doc, tmp_path, monkeypatch)
     if usual.graph is None:
-        assert fast.graph is None
         return
-    _same_graph(fast, usual)
     models = usual.graph.components.values()
     edges = usual.graph.edge_arrays.start
     expected = SimParams.of_models(len(models), edges, enumerate(models))
