@@ -61,7 +61,7 @@ def test_json_fits_the_documented_schema(written):
     schema = json.loads((ROOT / "docs" / "report.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(data, schema)
-    assert data["schema"] == "blast-report/1"
+    assert data["schema"] == "blast-report/2"
 
 
 def test_schema_file_is_current():

@@ -110,6 +110,7 @@ def _report(args: argparse.Namespace, load: Callable[[], Graph]) -> int:
         scenario=scenario,
         scenario_source=args.scenario or "",
         seed=args.seed,
+        full=args.full,
     )
     if fmt == "json":
         text = report.to_json()
@@ -179,6 +180,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--figures",
         metavar="FILE",
         help="simulation figures (JSON or YAML, see docs/report.md) to add outage minutes",
+    )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="every id of the long lists (recovery waves, mitigations' changes, blind spots' "
+        "watched components); by default each keeps its first 50 and its true size",
     )
     p.add_argument(
         "--workers",

@@ -23,7 +23,8 @@ from blast.analysis.propagation import down_paths
 from blast.jsonalike import float_alike
 from blast.model.graph import ASYNC_EDGE, HARD_EDGE, MEMBER_EDGE, Graph
 from blast.report import Spof, top_spofs
-from blast.reports.blindspots import BlindSpot, blind_spots
+from blast.reports.blindspots import blind_spots
+from blast.reports.bounded import LIST_CAP, ReportBlindSpot, capped_spot, capped_waves
 from blast.reports.downwave import DownWave, path_of
 from blast.reports.mitigations import Mitigation, finish, plans
 from blast.reports.recovery import RecoveryWaves
@@ -44,7 +45,8 @@ def json_schema() -> dict[str, Any]:
     return {"$schema": DRAFT, **schema}
 
 
-SCHEMA = "blast-report/1"
+SCHEMA = "blast-report/2"
+"""``/2``: the long lists capped by default, their sizes beside them (:mod:`.bounded`)."""
 DEFAULT_REGION = "us-east-1"
 
 
@@ -72,6 +74,7 @@ class SpofDetail:
     down: int
     degraded: int
     recovery_order: tuple[tuple[str, ...], ...]
+    recovery_wave_sizes: tuple[int, ...]
     mitigations: tuple[Mitigation, ...]
     outage_minutes: float | None
 
@@ -120,7 +123,7 @@ class Report:
     summary: Summary
     region_event: tuple[RegionEntry, ...]
     spofs: tuple[SpofDetail, ...]
-    blind_spots: tuple[BlindSpot, ...]
+    blind_spots: tuple[ReportBlindSpot, ...]
     simulation: str | None
 
     def to_dict(self) -> dict[str, Any]:
@@ -200,6 +203,7 @@ def build_report(
     scenario: ScenarioDocument | None = None,
     scenario_source: str = "",
     seed: int = 0,
+    full: bool = False,
 ) -> Report:
     """Analyse ``graph`` for the report.
 
@@ -220,6 +224,10 @@ def build_report(
         A scenario to simulate (instead of ``simulation``): every minute of the
         report then comes from :func:`blast.reports.simulated.simulate_figures`;
         ``scenario_source`` says where it came from (a file name).
+    full
+        Keep every id of the long lists (recovery waves, mitigations' changes, blind
+        spots' watched components); by default each keeps its first
+        :data:`~blast.reports.bounded.LIST_CAP`, its true size beside it.
 
     Raises
     ------
@@ -280,15 +288,17 @@ def build_report(
         for plan in planned[spof]
     ]
     recovery = RecoveryWaves(index, wave)
+    cap = None if full else LIST_CAP
     measured = iter(measure_all(graph, requests, workers=workers, scheduler=scheduler, wave=wave))
     details = [
         _detail(
             index,
             s,
-            [finish(s.component, p, next(measured)) for p in planned[s.component]],
+            [finish(s.component, p, next(measured), cap) for p in planned[s.component]],
             sim,
             wave,
             recovery,
+            cap,
         )
         for s in leading
     ]
@@ -306,7 +316,7 @@ def build_report(
         blind_spots=0,
         region_outage_minutes=sim.region_total() if sim else None,
     )
-    spots = blind_spots(index, region=region, wave=wave)
+    spots = tuple(capped_spot(b, cap) for b in blind_spots(index, region=region, wave=wave))
     return Report(
         schema=SCHEMA,
         blast_version=__version__,
@@ -331,6 +341,7 @@ def _detail(
     sim: SimulationFigures | None,
     wave: DownWave,
     recovery: RecoveryWaves,
+    cap: int | None,
 ) -> SpofDetail:
     """One SPOF's section, from one propagation of its failure (paths, recovery order).
 
@@ -352,6 +363,7 @@ def _detail(
     victims = tuple(Victim(v, graph.label(v), paths[v]) for v in victims_ids)
     if sim:
         found = [_with_minutes(m, sim) for m in found]
+    waves, sizes = capped_waves(recovery.order(fell), cap)
     return SpofDetail(
         component=spof,
         name=c.label,
@@ -363,7 +375,8 @@ def _detail(
         user_facing_down=victims,
         down=row.down,
         degraded=row.degraded,
-        recovery_order=recovery.order(fell),
+        recovery_order=waves,
+        recovery_wave_sizes=sizes,
         mitigations=tuple(found),
         outage_minutes=sim.spof_outage_minutes.get(spof) if sim else None,
     )

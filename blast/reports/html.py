@@ -10,6 +10,7 @@ import re
 from html import escape
 
 from blast.reports import svg
+from blast.reports.bounded import more
 from blast.reports.build import Report, SpofDetail
 from blast.reports.text import (
     KIND_LABELS,
@@ -199,6 +200,12 @@ def _chips(ids: tuple[str, ...], strong: set[str]) -> str:
     return " ".join([m + e + "</span>" for m, e in zip(marks, safe, strict=True)])
 
 
+def _more(shown: int, total: int) -> str:
+    """`` … and N more`` after a capped list (:mod:`blast.reports.bounded`), else nothing."""
+    left = more(shown, total)
+    return f" <span class='note'>… and {left} more (--full lists them)</span>" if left else ""
+
+
 def _why(s: SpofDetail) -> str:
     rows = []
     for names, rest in grouped_paths(s.user_facing_down):
@@ -243,8 +250,11 @@ def _spof(report: Report, n: int, s: SpofDetail) -> str:
     sim = f" · {spof_minutes_text(s.outage_minutes)}"
     victims = {v.component for v in s.user_facing_down}
     waves = "".join(
-        f"<tr><td class='wave'>{i}</td><td>{_chips(wave, victims)}</td></tr>"
-        for i, wave in enumerate(s.recovery_order, 1)
+        f"<tr><td class='wave'>{i}</td><td>{_chips(wave, victims)}"
+        f"{_more(len(wave), size)}</td></tr>"
+        for i, (wave, size) in enumerate(
+            zip(s.recovery_order, s.recovery_wave_sizes, strict=True), 1
+        )
     )
     return (
         f'<section class="spof"><h3>{n}. {escape(s.name)} <code>{escape(s.component)}</code></h3>'

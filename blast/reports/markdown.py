@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from blast.reports.bounded import more
 from blast.reports.build import Report, SpofDetail
 from blast.reports.text import (
     KIND_LABELS,
@@ -47,8 +48,12 @@ def _spof(report: Report, n: int, s: SpofDetail) -> list[str]:
         via = " → ".join(rest) + " (failed)" if rest else "fails itself"
         out.append(f"- {', '.join(names)}: → {via}")
     out += ["", "**Recovery order** (each wave needs the previous ones back):", ""]
-    for i, wave in enumerate(s.recovery_order):
-        out.append(f"{i + 1}. {', '.join(f'`{c}`' for c in wave)}")
+    for i, (wave, size) in enumerate(zip(s.recovery_order, s.recovery_wave_sizes, strict=True)):
+        left = more(len(wave), size)
+        out.append(
+            f"{i + 1}. {', '.join(f'`{c}`' for c in wave)}"
+            + (f" … and {left} more" if left else "")
+        )
     out += ["", "**Mitigations**", ""]
     if not s.mitigations:
         out.append("No structural mitigation applies: it has no direct hard dependents.")

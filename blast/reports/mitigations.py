@@ -57,6 +57,7 @@ class Mitigation:
     title: str
     action: str
     changes: tuple[str, ...]
+    changes_total: int
     assumes: str
     whatif: WhatIf
 
@@ -298,15 +299,18 @@ def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
     return tuple(found)
 
 
-def finish(spof: str, plan: Plan, whatif: WhatIf) -> Mitigation:
-    """A measured plan."""
+def finish(spof: str, plan: Plan, whatif: WhatIf, cap: int | None = None) -> Mitigation:
+    """A measured plan; its ``changes`` (one per rewritten edge) cut to the first ``cap``
+    (all when ``None``), ``changes_total`` counting them all (:mod:`blast.reports.bounded`)."""
+    touched = plan.touched if cap is None else plan.touched[:cap]
     return Mitigation(
         id=f"{plan.kind}:{spof}",
         kind=plan.kind,
         spof=spof,
         title=plan.title,
         action=plan.action,
-        changes=tuple(f"{d} -> {spof}" for d in plan.touched),
+        changes=tuple(f"{d} -> {spof}" for d in touched),
+        changes_total=len(plan.touched),
         assumes=plan.assumes,
         whatif=whatif,
     )

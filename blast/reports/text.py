@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from blast.reports.blindspots import BlindSpot
+from blast.reports.bounded import ReportBlindSpot
 from blast.reports.build import Report, Victim
 
 KIND_LABELS = {
@@ -118,10 +118,9 @@ def concentration_sentence(report: Report) -> str:
     return text + "."
 
 
-def blind_spot_sentence(b: BlindSpot) -> str:
-    watched = ", ".join(b.watched_down[:5]) + (
-        f" and {len(b.watched_down) - 5} more" if len(b.watched_down) > 5 else ""
-    )
+def blind_spot_sentence(b: ReportBlindSpot) -> str:
+    total = b.watched_down_total  # the report may hold only the first ids
+    watched = ", ".join(b.watched_down[:5]) + (f" and {total - 5} more" if total > 5 else "")
     where = path_text(b.path)
     if b.cause == "region":
         why = f"the {b.region} event takes it down"
@@ -133,7 +132,7 @@ def blind_spot_sentence(b: BlindSpot) -> str:
             why += f" (and {len(b.shared) - 1} more shared dependencies)"
     return (
         f"**{b.name}** (`{b.watcher}`, {b.kind}) goes dark together with "
-        f"{len(b.watched_down)} of the {b.watched_total} components it watches ({watched}): "
+        f"{total} of the {b.watched_total} components it watches ({watched}): "
         f"{why}. Path: {where}."
     )
 
