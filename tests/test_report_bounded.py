@@ -57,6 +57,7 @@ def _cut(full: dict[str, Any]) -> dict[str, Any]:
             m["changes"] = m["changes"][:LIST_CAP]
     for b in data["blind_spots"]:
         b["watched_down"] = b["watched_down"][:LIST_CAP]
+        b["shared"] = b["shared"][:LIST_CAP]
     return data
 
 
@@ -100,6 +101,8 @@ def test_full_lists_are_the_analysis_lists_and_the_totals_their_sizes(runs):
     assert [b["watched_down_total"] for b in full["blind_spots"]] == [
         len(b.watched_down) for b in spots
     ]
+    assert [b["shared"] for b in full["blind_spots"]] == [list(b.shared) for b in spots]
+    assert [b["shared_total"] for b in full["blind_spots"]] == [len(b.shared) for b in spots]
 
 
 def test_markdown_and_html_say_how_many_ids_they_leave_out(runs):

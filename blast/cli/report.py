@@ -185,7 +185,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--full",
         action="store_true",
         help="every id of the long lists (recovery waves, mitigations' changes, blind spots' "
-        "watched components); by default each keeps its first 50 and its true size",
+        "watched components and shared dependencies); by default each keeps its first 50 "
+        "and its true size",
     )
     p.add_argument(
         "--workers",

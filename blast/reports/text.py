@@ -128,8 +128,8 @@ def blind_spot_sentence(b: ReportBlindSpot) -> str:
             where = f"{b.path[0]} (runs in {b.region})"
     else:
         why = f"it shares **{b.shared_dependency}** with them"
-        if len(b.shared) > 1:
-            why += f" (and {len(b.shared) - 1} more shared dependencies)"
+        if b.shared_total > 1:
+            why += f" (and {b.shared_total - 1} more shared dependencies)"
     return (
         f"**{b.name}** (`{b.watcher}`, {b.kind}) goes dark together with "
         f"{total} of the {b.watched_total} components it watches ({watched}): "
