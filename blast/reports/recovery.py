@@ -13,8 +13,8 @@ of what is down, and is placed once they are all placed. A hub's failure at
 100,000 components is ~100,000 nodes in about 90 waves: a Python walk over every
 down node's edges took 0.16-0.25 s a SPOF, the rounds a tenth of that. The few
 cycles (strongly connected components of several nodes) are placed one by one in
-Python. :func:`recovery_order_walk`, the walk one strongly connected component at
-a time needs first, is the reference the tests compare it with.
+Python. tests/test_report_downwave.py compares it with a walk of one strongly
+connected component at a time, needs first.
 
 Whole-array passes (every down node raised to what its dependencies say until
 nothing changes) were tried before: one pass over the whole graph per wave
@@ -49,56 +49,6 @@ def recovery_order(
     else:
         fell[list(down)] = True
     return waves.order(fell)
-
-
-def recovery_order_walk(
-    index: FailureIndex, spof: str, down: Collection[int] | None = None
-) -> tuple[tuple[str, ...], ...]:
-    """:func:`recovery_order` by a walk of the strongly connected components of the hard
-    graph, needs first, only those that hold something down: the reference."""
-    s = index.structure
-    if down is None:
-        fell = DownWave(index.graph).down([s.position[spof]])
-        down = set(np.flatnonzero(fell).tolist())
-    rank, order = s.rank, s.order
-    hard, min_up, n_components = s.hard_targets, s.topology.min_up, s.n_components
-    # each node's wave, -1 while it has none (not down, or not reached yet): a list read
-    # through ``map`` costs a third of a dict's ``get(t, -1)`` per edge
-    level = [-1] * len(s.nodes)
-    at = level.__getitem__
-    placed: list[int] = []
-    for i in sorted({rank[v] for v in down}):
-        scc = order[i]
-        if len(scc) == 1:  # most of them: no cycle to share a wave with
-            v = scc[0]
-            if v >= n_components:  # a group: back when enough members are
-                member_levels = sorted(map(at, hard[v]))
-                wave = max(0, member_levels[min_up[v] - 1]) if member_levels else 0
-            else:
-                # a self-edge, if any, reads -1 here (v has no wave yet): it adds nothing
-                wave = max(map(at, hard[v]), default=-1) + 1
-            level[v] = wave
-            placed.append(v)
-            continue
-        members = [v for v in scc if v in down]
-        inside = set(scc)
-        wave = 0
-        for v in members:
-            if v >= n_components:
-                member_levels = sorted(map(at, hard[v]))
-                wave = max(wave, member_levels[min_up[v] - 1] if member_levels else 0)
-                continue
-            for t in hard[v]:
-                if t not in inside:
-                    wave = max(wave, level[t] + 1)
-        for v in members:
-            level[v] = wave
-        placed.extend(members)
-    waves: dict[int, list[str]] = {}
-    for v in placed:
-        if v < n_components:
-            waves.setdefault(level[v], []).append(s.nodes[v])
-    return tuple(tuple(sorted(waves[w])) for w in sorted(waves))
 
 
 class RecoveryWaves:
@@ -207,7 +157,7 @@ class RecoveryWaves:
     def _place_cycle(
         self, scc: tuple[int, ...], level: np.ndarray, best: np.ndarray, down: np.ndarray
     ) -> None:
-        """One wave for the down nodes of a cycle: as :func:`recovery_order_walk` places it
+        """One wave for the down nodes of a cycle, as the tests' reference walk places it
         (a group in it reads its members in the cycle as not down)."""
         members = [v for v in scc if down[v]]
         wave = 0
