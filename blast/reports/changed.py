@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import repeat
-from typing import TYPE_CHECKING, cast
+from operator import itemgetter
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -65,12 +66,12 @@ class ChangedGraph:
             dependent.append(source)
             kinds.append(kind)
 
-        # the changed hard edges: (dependent, old target) and the new target's id, or None
-        # when softened (an edge both softened and retargeted is softened: listed last)
-        softened = (*change.soften, *change.serve_stale)
-        old = [pair for pair, _ in change.retarget] + list(softened)
-        new: list[str | None] = [x for _, x in change.retarget] + [None] * len(softened)
-        self._dropped = self._drop(old, new, needed, dependent, kinds)
+        # the changed hard edges: (dependent, old target), the retargeted ones first, then
+        # the softened (an edge both softened and retargeted is softened: listed last)
+        old = [pair for pair, _ in change.retarget]
+        old += change.soften
+        old += change.serve_stale
+        self._dropped, moved_to, moved_from = self._drop(old, [x for _, x in change.retarget])
         for c in change.add_components:
             for dep in c.depends_on:
                 if dep.type.value == "hard":
@@ -78,59 +79,65 @@ class ChangedGraph:
         for g in change.add_groups:
             for member in g.members:
                 edge(at(member), added[g.id], MEMBER_EDGE)
-        self._extra = tuple(np.asarray(x, dtype=np.int64) for x in (needed, dependent, kinds))
+        self._extra = (
+            np.concatenate((moved_to, np.asarray(needed, dtype=np.int64))),
+            np.concatenate((moved_from, np.asarray(dependent, dtype=np.int64))),
+            np.concatenate((np.full(len(moved_to), HARD_EDGE), np.asarray(kinds, np.int64))),
+        )
         facing = np.zeros(n + len(added), dtype=bool)
-        facing[[position[u] for u in graph.user_facing]] = True
+        facing[:n] = self._wave.user_facing(graph)
         facing[[added[c.id] for c in change.add_components if c.user_facing]] = True
         self.user_facing = facing
         self.added_components = change.add_components
 
     def _drop(
-        self,
-        old: list[tuple[str, str]],
-        new: list[str | None],
-        needed: list[int],
-        dependent: list[int],
-        kinds: list[int],
-    ) -> np.ndarray | None:
+        self, old: list[tuple[str, str]], new: list[str]
+    ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
         """Flag the graph's reverse hard edges that the changed edges ``old`` (``(dependent,
         target)``: the last entry of a pair counts) rewrite (a boolean per reverse edge, or
-        None for none), and add the retargeted ones (``new``: the new target's id, None for
-        softened) to the extra edges.
+        None for none), and list the retargeted ones as extra hard edges: their new
+        targets' positions and their dependents'. Entry ``i`` of ``old`` moves to
+        ``new[i]``; the entries past ``new`` are softened.
 
-        Found with arrays over the reverse rows of the old targets, each row read once
-        (a hub's 50,000 dependents all moved to a new group: one row, not 50,000 lists).
+        Found with arrays: the ids become positions in C-level passes (the few distinct
+        new targets looked up once), and each old target's reverse row is read once (a
+        hub's 50,000 dependents all moved to a new group: one row, not 50,000 lists), its
+        edges matched to the pairs by a binary search over their sorted keys.
         """
         wave = self._wave
         n, width = wave.n_nodes, np.int64(wave.n_nodes)
+        none = np.zeros(0, dtype=np.int64)
         if not old:
-            return None
-        sources, targets_of = zip(*old, strict=True)
-        v = np.fromiter(map(self._position.get, sources, repeat(n)), np.int64, len(old))
-        t = np.fromiter(map(self._position.get, targets_of, repeat(-1)), np.int64, len(old))
+            return None, none, none
+        count, position = len(old), self._position
+        v = np.fromiter(map(position.get, map(itemgetter(0), old), repeat(n)), np.int64, count)
+        t = np.fromiter(map(position.get, map(itemgetter(1), old), repeat(-1)), np.int64, count)
         rows = np.flatnonzero((v < wave.n_components) & (t >= 0))
         if not len(rows):
-            return None
+            return None, none, none
         keys = v[rows] * width + t[rows]
-        _, last = np.unique(keys[::-1], return_index=True)  # the last entry of each pair
-        rows = np.sort(rows[len(rows) - 1 - last])
-        pairs = np.stack((v[rows], t[rows]), axis=1)
-        softened = np.fromiter((new[i] is None for i in rows.tolist()), dtype=bool, count=len(rows))
-        targets = np.unique(pairs[:, 1])
+        pair_keys, last = np.unique(keys[::-1], return_index=True)  # sorted, each pair once
+        rows = rows[len(rows) - 1 - last]  # the last entry of each pair, in key order
+        targets = np.unique(t[rows])
         lo = wave.start[targets]
         sizes = wave.start[targets + 1] - lo
         at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
         edge_keys = wave.dependent[at] * width + np.repeat(targets, sizes)
-        pair_keys = pairs[:, 0] * width + pairs[:, 1]
-        hit = np.isin(edge_keys, pair_keys) & (wave.kind[at] == HARD_EDGE)
+        pair = np.minimum(np.searchsorted(pair_keys, edge_keys), len(pair_keys) - 1)
+        hit = (pair_keys[pair] == edge_keys) & (wave.kind[at] == HARD_EDGE)
         dropped = np.zeros(len(wave.dependent), dtype=bool)
         dropped[at[hit]] = True
         # a retargeted hard edge needs its new target (a soft one, or a softened one, nothing)
-        moved = np.flatnonzero(np.isin(pair_keys, edge_keys[hit]) & ~softened).tolist()
-        needed.extend(self.position(cast(str, new[i])) for i in rows[moved].tolist())
-        dependent.extend(pairs[moved, 0].tolist())
-        kinds.extend([HARD_EDGE] * len(moved))
-        return dropped
+        matched = np.zeros(len(pair_keys), dtype=bool)
+        matched[pair[hit]] = True
+        moved = rows[matched & (rows < len(new))]
+        if not len(moved):
+            return dropped, none, none
+        moved = np.sort(moved)
+        names = [new[i] for i in moved.tolist()]
+        found = {x: self.position(x) for x in set(names)}
+        to = np.fromiter(map(found.__getitem__, names), np.int64, len(names))
+        return dropped, to, v[moved]
 
     def position(self, node: str) -> int:
         """The position of a node of the changed graph (added nodes come last)."""

@@ -54,6 +54,17 @@ class DownWave:
         # a group falls once more members are down than it can lose: len(members) - min_up
         self.slack = out_degree - np.asarray(topo.min_up, dtype=np.int64)
         self.slack[: self.n_components] = 0  # components have no member edges into them
+        self._user_facing: np.ndarray | None = None
+
+    def user_facing(self, graph: Graph) -> np.ndarray:
+        """Whether each position of ``graph`` (the graph of this wave) is a user-facing
+        component: found once, for every what-if."""
+        if self._user_facing is None:
+            facing = np.zeros(self.n_nodes, dtype=bool)
+            position = graph.topology.position
+            facing[[position[u] for u in graph.user_facing]] = True
+            self._user_facing = facing
+        return self._user_facing
 
     def down(
         self,
@@ -77,7 +88,7 @@ class DownWave:
         hits = np.zeros(total, dtype=np.int64)
         first = np.zeros(total, dtype=np.int64)  # scratch: where each node last stood in ``fell``
         fresh_now = np.zeros(total, dtype=bool)  # scratch: the frontier, for the extra edges
-        down[np.fromiter(failed, dtype=np.int64)] = True
+        down[_positions(failed)] = True
         frontier = np.flatnonzero(down)
         start, dependent, kind = self.start, self.dependent, self.kind
         while len(frontier):
@@ -179,6 +190,13 @@ class DownWave:
             cause[frontier] = source[trigger[queued]]
             down[frontier] = True
         return down, cause
+
+
+def _positions(failed: Iterable[int]) -> np.ndarray:
+    """``failed`` as an array of positions (an array is taken as it is, not read one by one)."""
+    if isinstance(failed, np.ndarray):
+        return failed.astype(np.int64, copy=False)
+    return np.fromiter(failed, dtype=np.int64)
 
 
 def path_of(cause: np.ndarray, nodes: Sequence[str], v: int) -> tuple[str, ...]:
