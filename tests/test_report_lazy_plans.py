@@ -6,13 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from blast.analysis import build_index
 from blast.loading.loader import load_graph
-from blast.model.graph import Graph
+from blast.model.graph import HARD_EDGE, Graph
 from blast.model.lazymodels import LazyModels
 from blast.report import shared_spofs
 from blast.reports.mitigations import plans
+from blast.reports.whatif import hard_dependents
+from tests.strategies import random_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAPHS = [
@@ -58,7 +62,7 @@ def _plans_both_ways(graph: Graph, spofs: tuple[str, ...] = ()) -> int:
     assert isinstance(graph.components, LazyModels)
     built = Graph(
         dict(graph.components.items()), dict(graph.groups.items()), name=graph.name
-    )  # every model at hand: _may_set answers True and plans read the models
+    )  # every model at hand: no stored JSON to scan and plans read the models
     lazy_index, built_index = build_index(graph), build_index(built)
     compared = 0
     for spof in spofs or tuple(s.component for s in shared_spofs(built_index)):
@@ -82,3 +86,46 @@ def test_plans_read_cache_ttl_and_plane_where_the_file_sets_them(tmp_path):
     assert stale.touched == ("cached-elsewhere", "control-side", "data-side", "says-it", "plain")
     static = next(p for p in plans(index, "ctl") if p.kind == "static-stability")
     assert static.touched == ("cached", "cached-elsewhere", "data-side", "says-it", "plain")
+
+
+NEEDLES = (b'"cache_ttl"', b'"plane"', b'"id"', b'"kind":"app"', b",", b"[", b"]", b"},{", b"zzz")
+
+
+@pytest.mark.parametrize("path", GRAPHS[:6], ids=lambda p: p.stem)
+def test_mentioning_equals_asking_each_stored_model(path, tmp_path):
+    mixed = tmp_path / "mixed.yaml"
+    mixed.write_text(MIXED)
+    for graph in (load_graph(path), load_graph(mixed)):
+        models = graph.components
+        assert isinstance(models, LazyModels)
+        for needle in NEEDLES:
+            want = {cid for cid in models.ids if needle in models.stored(cid)}
+            assert models.mentioning(needle) == want
+
+
+def _hard_dependents_by_rows(graph: Graph, target: str) -> tuple[str, ...]:
+    """hard_dependents as it first read the topology's rows of (dependent, kind) pairs."""
+    topo = graph.topology
+    rows = topo.dependents[topo.position[target]]
+    found = sorted({d for d, kind in rows if kind == HARD_EDGE and d < topo.n_components})
+    return tuple(topo.nodes[d] for d in found)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(1, 40),
+    n_groups=st.integers(0, 5),
+    density=st.floats(0.05, 0.6),
+)
+def test_hard_dependents_equal_the_topology_rows_on_random_graphs(seed, n, n_groups, density):
+    graph = random_graph(seed, n, n_groups, density)
+    for node in (*graph.components, *graph.groups):
+        assert hard_dependents(graph, node) == _hard_dependents_by_rows(graph, node)
+
+
+@pytest.mark.parametrize("path", GRAPHS, ids=lambda p: p.stem)
+def test_hard_dependents_equal_the_topology_rows_on_shipped_graphs(path):
+    graph = load_graph(path)
+    for node in (*graph.components, *graph.groups):
+        assert hard_dependents(graph, node) == _hard_dependents_by_rows(graph, node)

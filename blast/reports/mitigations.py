@@ -26,17 +26,17 @@ applied to a copy of the graph and the analysis re-run.
 
 from __future__ import annotations
 
+import weakref
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import compress, pairwise, repeat
-from operator import contains, eq
+from itertools import pairwise, repeat
 
 from blast.analysis.index import FailureIndex
 from blast.model import GLOBAL_REGION, Component, Kind, Plane, RedundancyGroup, Scope
 from blast.model.graph import Graph
 from blast.model.lazymodels import LazyModels
-from blast.reports.whatif import Change, WhatIf, hard_dependents, measure
+from blast.reports.whatif import Change, WhatIf, hard_dependents_at, measure
 
 KINDS = ("redundancy", "regional-endpoint", "serve-stale", "static-stability", "break-cycle")
 """Mitigation kinds, in the order the report lists them."""
@@ -77,11 +77,58 @@ class Plan:
 def other_region(graph: Graph, component: Component) -> str | None:
     """A region of the graph to put a replica in: the same provider's first, then any."""
     regions = [r for r in graph.regions if r not in (GLOBAL_REGION, component.region)]
-    columns = graph.columns  # no model built: C-level passes over two columns
-    mine = compress(columns.regions, map(eq, columns.providers, repeat(component.provider)))
-    same = sorted(set(mine).intersection(regions))
+    same = sorted(_facts(graph).regions_of(component.provider).intersection(regions))
     choices = same or regions
     return choices[0] if choices else None
+
+
+class _Facts:
+    """What the plans of many SPOFs read of one graph, found once for all of them: each
+    provider's regions, and which stored models name a field at all."""
+
+    def __init__(self, graph: Graph) -> None:
+        self._graph = weakref.ref(graph)
+        self._regions: dict[str | None, frozenset[str]] | None = None
+        self._mentions: dict[bytes, frozenset[str] | None] = {}
+
+    def regions_of(self, provider: str | None) -> frozenset[str]:
+        """The regions of the graph's components of ``provider``."""
+        if self._regions is None:
+            graph = self._graph()
+            assert graph is not None  # the graph owns these facts
+            columns = graph.columns  # no model built: one C-level pass over two columns
+            by: dict[str | None, set[str]] = {}
+            for p, r in set(zip(columns.providers, columns.regions, strict=True)):
+                by.setdefault(p, set()).add(r)
+            self._regions = {p: frozenset(rs) for p, rs in by.items()}
+        return self._regions.get(provider, frozenset())
+
+    def mentioning(self, key: bytes) -> frozenset[str] | None:
+        """The components whose stored JSON (a graph read lazily, from a file or the cache)
+        holds ``key`` (a quoted JSON key) anywhere; None when the graph holds its models
+        already (then reading a model is cheap). A component not named has every field of
+        that name at its default (None), its dependencies' included, and no model need be
+        built to know it (about 1 s at 100,000 components on the hubs shape, where a
+        read-kind hub has some 10,000 dependents)."""
+        if key not in self._mentions:
+            graph = self._graph()
+            assert graph is not None
+            models = graph.components
+            found = models.mentioning(key) if isinstance(models, LazyModels) else None
+            self._mentions[key] = found
+        return self._mentions[key]
+
+
+_FACTS: dict[int, _Facts] = {}
+
+
+def _facts(graph: Graph) -> _Facts:
+    """``graph``'s :class:`_Facts`, kept while the graph lives."""
+    found = _FACTS.get(id(graph))
+    if found is None:
+        found = _FACTS[id(graph)] = _Facts(graph)
+        weakref.finalize(graph, _FACTS.pop, id(graph), None)
+    return found
 
 
 def _names(graph: Graph, ids: tuple[str, ...], limit: int = 4) -> str:
@@ -110,7 +157,7 @@ def _redundancy(graph: Graph, spof: Component, dependents: tuple[str, ...]) -> t
     change = Change(
         add_components=(replica,),
         add_groups=(group,),
-        retarget=tuple(((d, spof.id), group.id) for d in dependents),
+        retarget=tuple(zip(zip(dependents, repeat(spof.id)), repeat(group.id))),
     )
     target = "a second provider" if global_anchorless else (where or "a second region")
     action = (
@@ -120,11 +167,13 @@ def _redundancy(graph: Graph, spof: Component, dependents: tuple[str, ...]) -> t
     return change, action
 
 
-def _regional(graph: Graph, spof: Component, dependents: tuple[str, ...]) -> tuple[Change, str]:
+def _regional(
+    graph: Graph, spof: Component, dependents: tuple[str, ...], at: list[int]
+) -> tuple[Change, str]:
     clones: dict[str, Component] = {}
     anchor, edge_of = spof.region, {}  # each clone's retarget, by region
-    columns, position = graph.columns, graph.topology.position  # no brief per dependent
-    regions = list(map(columns.regions.__getitem__, map(position.__getitem__, dependents)))
+    # the dependents' regions from their positions ``at``: no brief, no id looked up
+    regions = list(map(graph.columns.regions.__getitem__, at))
     if GLOBAL_REGION in regions or anchor in regions:  # other_region's answer, found once
         elsewhere = other_region(graph, spof) or f"outside-{anchor}"
         regions = [elsewhere if r in (GLOBAL_REGION, anchor) else r for r in regions]
@@ -145,14 +194,14 @@ def _regional(graph: Graph, spof: Component, dependents: tuple[str, ...]) -> tup
             }
         )
         edge_of[region] = clones[region].id
-    old = [(d, spof.id) for d in dependents]
-    retarget = list(zip(old, map(edge_of.__getitem__, regions), strict=True))
+    old = zip(dependents, repeat(spof.id))
+    retarget = tuple(zip(old, map(edge_of.__getitem__, regions), strict=True))
     action = (
         f"{spof.label} is global but anchored in {spof.region}: have "
         f"{_names(graph, dependents)} call a regional endpoint in their own region "
         f"({', '.join(sorted(clones))}) instead of the global one."
     )
-    return Change(add_components=tuple(clones.values()), retarget=tuple(retarget)), action
+    return Change(add_components=tuple(clones.values()), retarget=retarget), action
 
 
 def _cycle_through(index: FailureIndex, spof: str) -> tuple[str, ...]:
@@ -186,24 +235,27 @@ def _closing_edge(graph: Graph, cycle: tuple[str, ...]) -> tuple[str, str] | Non
     return None
 
 
-def _may_set(graph: Graph, components: Sequence[str], key: bytes) -> list[bool]:
-    """For each of ``components``, False when its stored JSON (a graph read lazily, from a
-    file or the cache) does not hold ``key`` (a quoted JSON key) anywhere: then every
-    field of that name in its model, its dependencies' included, is at its default
-    (None), and no model need be built to know it (about 1 s at 100,000 components on the
-    hubs shape, where a read-kind hub has some 10,000 dependents). True when it may be
-    set, or when the graph holds its models already (then reading the model is cheap)."""
+def _unset(
+    graph: Graph, components: tuple[str, ...], key: bytes, unset: Callable[[Component], bool]
+) -> tuple[str, ...]:
+    """Those of ``components`` for which ``unset`` holds of the model, in order; a model is
+    built only when its stored JSON names ``key`` (:meth:`_Facts.mentioning`), and
+    ``unset`` is taken to hold of one that does not."""
+    mentions = _facts(graph).mentioning(key)
     models = graph.components
-    if not isinstance(models, LazyModels):
-        return [True] * len(components)
-    return list(map(contains, map(models.stored, components), repeat(key)))
+    if mentions is None:
+        return tuple(d for d in components if unset(models[d]))
+    if not mentions:
+        return components
+    return tuple(d for d in components if d not in mentions or unset(models[d]))
 
 
 def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
     """The mitigations that apply to ``spof``, not yet measured."""
     graph = index.graph
     c = graph.components[spof]
-    dependents = hard_dependents(graph, spof)
+    at = hard_dependents_at(graph, spof).tolist()
+    dependents = tuple(map(graph.topology.nodes.__getitem__, at))
     found: list[Plan] = []
     anchored_global = c.scope is Scope.GLOBAL and c.region != GLOBAL_REGION
     if dependents and not anchored_global:
@@ -220,7 +272,7 @@ def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
             )
         )
     if dependents and anchored_global:
-        change, action = _regional(graph, c, dependents)
+        change, action = _regional(graph, c, dependents, at)
         found.append(
             Plan(
                 "regional-endpoint",
@@ -232,16 +284,13 @@ def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
             )
         )
     # the dependents' models (cache_ttl, plane) are built only when the kind can use them,
-    # and only for dependents whose stored JSON names the field at all (see _may_set)
+    # and only for dependents whose stored JSON names the field at all (see _unset)
     uncached = (
-        tuple(
-            d
-            for d, may in zip(dependents, _may_set(graph, dependents, b'"cache_ttl"'), strict=True)
-            if not may
-            or any(
-                dep.target == spof and dep.cache_ttl is None
-                for dep in graph.components[d].depends_on
-            )
+        _unset(
+            graph,
+            dependents,
+            b'"cache_ttl"',
+            lambda m: any(dep.target == spof and dep.cache_ttl is None for dep in m.depends_on),
         )
         if c.kind in READ_KINDS
         else ()
@@ -251,7 +300,7 @@ def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
             Plan(
                 "serve-stale",
                 f"Serve stale answers of {c.label}",
-                Change(serve_stale=tuple((d, spof) for d in uncached)),
+                Change(serve_stale=tuple(zip(uncached, repeat(spof)))),
                 f"Cache what {_names(graph, uncached)} read from {c.label} and serve the last "
                 "good answer while it is down (set cache_ttl on each edge).",
                 uncached,
@@ -260,11 +309,7 @@ def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
         )
     control = c.plane is Plane.CONTROL or c.kind is Kind.CONTROL_PLANE
     data_side = (
-        tuple(
-            d
-            for d, may in zip(dependents, _may_set(graph, dependents, b'"plane"'), strict=True)
-            if not may or graph.components[d].plane is not Plane.CONTROL
-        )
+        _unset(graph, dependents, b'"plane"', lambda m: m.plane is not Plane.CONTROL)
         if control
         else ()
     )
@@ -273,7 +318,7 @@ def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
             Plan(
                 "static-stability",
                 f"Static stability: no {c.label} during the event",
-                Change(soften=tuple((d, spof) for d in data_side)),
+                Change(soften=tuple(zip(data_side, repeat(spof)))),
                 f"{_names(graph, data_side)} need the control plane {c.label} to keep serving: "
                 "pre-provision capacity and keep the last known good state so that nothing has "
                 "to be launched or changed while it is down.",
