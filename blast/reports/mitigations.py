@@ -30,7 +30,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress, pairwise, repeat
-from operator import contains, eq
+from operator import eq
 
 from blast.analysis.index import FailureIndex
 from blast.model import GLOBAL_REGION, Component, Kind, Plane, RedundancyGroup, Scope
@@ -196,7 +196,7 @@ def _may_set(graph: Graph, components: Sequence[str], key: bytes) -> list[bool]:
     models = graph.components
     if not isinstance(models, LazyModels):
         return [True] * len(components)
-    return list(map(contains, map(models.stored, components), repeat(key)))
+    return list(map(models.mentioning(key).__contains__, components))
 
 
 def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
