@@ -128,8 +128,9 @@ def _planes(graph: Graph) -> list[str]:
     if not isinstance(components, LazyModels):  # the models are at hand
         return [c.plane.value if c.plane else "" for c in components.values()]
     planes = [""] * len(components)
+    holding = components.mentioning(b'"plane"')  # the others are at the default: not built
     for i, cid in enumerate(components):
-        if b'"plane"' in components.stored(cid):  # else at its default: no model built
+        if cid in holding:
             plane = components[cid].plane
             planes[i] = plane.value if plane else ""
     return planes

@@ -350,23 +350,24 @@ def topology_of(
     from blast.model.graph import Topology
 
     with gc_paused():
-        start, target = edges.start, edges.target
-        spans = list(map(slice, start[:-1], start[1:]))
-        targets = tuple(map(tuple, map(target.__getitem__, spans)))
+        # Slices of a tuple are tuples: each node's row is built once (slicing a list and
+        # copying the slice into a tuple built it twice).
+        start = edges.start
+        target = tuple(edges.target)
+        starts, ends = start[:-1], start[1:]
+        targets = tuple(map(target.__getitem__, map(slice, starts, ends)))
         # Hard targets: the hard and membership edges, found with a translated byte mask.
         hard_mask = bytes(edges.kind).translate(_HARD_MASK)
         if hard_mask.count(1) == len(hard_mask):
             hard_targets = targets
         else:
-            hard_flat = list(compress(target, hard_mask))
-            hard_at = [0, *accumulate(hard_mask)]
-            hard_spans = map(
-                slice, map(hard_at.__getitem__, start[:-1]), map(hard_at.__getitem__, start[1:])
-            )
-            hard_targets = tuple(map(tuple, map(hard_flat.__getitem__, hard_spans)))
-        pairs = list(zip(edges.source, edges.in_kind, strict=True))
+            hard_flat = tuple(compress(target, hard_mask))
+            starts_of = hard_starts_numpy if len(hard_mask) >= NUMPY_FROM else hard_starts
+            at = starts_of(hard_mask, start)
+            hard_targets = tuple(map(hard_flat.__getitem__, map(slice, at[:-1], at[1:])))
+        pairs = tuple(zip(edges.source, edges.in_kind, strict=True))
         into = edges.in_start
-        dependents = tuple(map(tuple, map(pairs.__getitem__, map(slice, into[:-1], into[1:]))))
+        dependents = tuple(map(pairs.__getitem__, map(slice, into[:-1], into[1:])))
         return Topology(
             nodes=nodes,
             n_components=n_components,
@@ -376,6 +377,25 @@ def topology_of(
             dependents=dependents,
             min_up=(0,) * n_components + edges.min_up,
         )
+
+
+def hard_starts(hard_mask: bytes, start: Sequence[int]) -> list[int]:
+    """Where each node's hard edges start among the hard edges only: for each offset in
+    ``start``, how many of the edges before it are hard (``hard_mask`` holds 1 for a hard
+    edge, 0 for another), in pure Python."""
+    at = [0, *accumulate(hard_mask)]
+    return list(map(at.__getitem__, start))
+
+
+def hard_starts_numpy(hard_mask: bytes, start: Sequence[int]) -> list[int]:
+    """The same list as :func:`hard_starts`, with numpy's cumulative sum (0.015 s instead
+    of 0.06 at 680,000 edges, hubs shape; a test compares them)."""
+    import numpy as np
+
+    sums = np.zeros(len(hard_mask) + 1, dtype=np.int64)
+    np.cumsum(np.frombuffer(hard_mask, dtype=np.uint8), out=sums[1:])
+    found: list[int] = sums[np.asarray(start, dtype=np.int64)].tolist()
+    return found
 
 
 _HARD_MASK = bytes(1 if code in (_HARD, _MEMBER) else 0 for code in range(256))

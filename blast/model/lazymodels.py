@@ -27,7 +27,18 @@ class LazyModels(Mapping[str, Any]):
     already built are kept, so a model is the same object however it was reached.
     """
 
-    __slots__ = ("_all", "_base", "_blob", "_made", "_many", "_offsets", "_one", "_position", "ids")
+    __slots__ = (
+        "_all",
+        "_base",
+        "_blob",
+        "_made",
+        "_many",
+        "_mentions",
+        "_offsets",
+        "_one",
+        "_position",
+        "ids",
+    )
 
     def __init__(
         self,
@@ -52,6 +63,7 @@ class LazyModels(Mapping[str, Any]):
         self._blob, self._offsets, self._one, self._many = blob, offsets, one, many
         self._made: dict[int, Any] = {}
         self._all: dict[str, Any] | None = None
+        self._mentions: dict[bytes, frozenset[str]] = {}
 
     def _index(self, key: object) -> int | None:
         i = self._position.get(key, -1) - self._base  # type: ignore[call-overload]
@@ -88,19 +100,38 @@ class LazyModels(Mapping[str, Any]):
             raise KeyError(key)
         return self._blob[self._offsets[i] : self._offsets[i + 1] - 1]
 
-    def mentioning(self, needle: bytes) -> frozenset[str]:
-        """The ids of the models whose stored JSON holds ``needle`` (what ``needle in
-        stored(id)`` says of each), found in one scan of the stored array: a few
-        milliseconds at 100,000 models, where asking each took a fifth of a second."""
-        blob, at, ids = self._blob, self._offsets, self.ids
-        found = set()
-        i = blob.find(needle)
-        while i >= 0:
-            m = bisect_right(at, i) - 1  # the model whose bytes begin at or before i
-            if 0 <= m < len(ids) and i + len(needle) <= at[m + 1] - 1:
-                found.add(ids[m])
-            i = blob.find(needle, i + 1)
-        return frozenset(found)
+    def mentioning(self, text: bytes) -> frozenset[str]:
+        """The ids whose stored JSON (:meth:`stored`) holds ``text``: the same answer as
+        ``{k for k in self if text in self.stored(k)}``, from one scan of the stored array
+        (a few milliseconds where 140,000 calls of :meth:`stored` took 0.25 s at 100,000
+        components, hubs shape). Kept per ``text``.
+
+        >>> models = LazyModels(("a", "b"), b'[{"id":"a"},{"id":"b","x":1}]',
+        ...                     array("q", [1, 12, 29]), print, print)
+        >>> sorted(models.mentioning(b'"x"')), sorted(models.mentioning(b'"id"'))
+        (['b'], ['a', 'b'])
+        """
+        found = self._mentions.get(text)
+        if found is None:
+            found = frozenset(map(self.ids.__getitem__, self._holding(text)))
+            self._mentions[text] = found
+        return found
+
+    def _holding(self, text: bytes) -> list[int]:
+        """The indices of the models whose stored JSON holds ``text``, in order."""
+        blob, at, held = self._blob, self._offsets, []
+        first, end = at[0], at[-1] - 1 if len(self.ids) else at[0]
+        hit = blob.find(text, first, end) if text else -1
+        while hit >= 0:
+            i = bisect_right(at, hit) - 1
+            if hit + len(text) <= at[i + 1] - 1:  # within model i, not across its end
+                held.append(i)
+                hit = blob.find(text, at[i + 1], end)
+            else:
+                hit = blob.find(text, hit + 1, end)
+        if not text:
+            held = list(range(len(self.ids)))
+        return held
 
     @property
     def built(self) -> int:
