@@ -30,6 +30,7 @@ from blast.sim.journal import STATES, Cause, Event, Journal
 from blast.sim.pages import advise as huge_pages
 from blast.sim.plan import Plan, journal_of
 from blast.sim.queues import QueueModel
+from blast.sim.traits import node_traits
 
 MAX_EVALS_PER_INSTANT: Final = 200
 """Evaluations of one component at one instant before the run is declared divergent."""
@@ -98,36 +99,12 @@ class Engine:
         self.last_bad_from = vec[i64]([-1] * n)  # ... of its last stretch, and when that ended
         self.fault_ended: set[int] = set()
         self.queues = QueueModel(self)
-        comps = g.components
-        self.restart_required = vec[bool](
-            [bool(c.timing and c.timing.restart_required) for c in comps]
-        )
-        self.recovery_time = vec[float](
-            [(c.timing.recovery_time or 0.0) if c.timing else 0.0 for c in comps]
-        )
-        self.checks = [c.health_check for c in comps]
-        self.ramp_step, self.ramp_steps = evaluation.ramp_steps(comps, n)  # see evaluation.ramp
-        # whether a node's health checks shift traffic away (read unboxed on hot paths)
-        self.hc_failover = vec[bool](
-            [bool(c.health_check and c.health_check.failover) for c in comps]
-            + [False] * (n - g.n_components)
-        )
+        t = node_traits(g)  # per node, read once from the components' parameters
+        self.restart_required, self.recovery_time = t.restart_required, t.recovery_time
+        self.checks, self.hc_failover = t.checks, t.hc_failover
+        self.plain, self.simple = t.plain, t.simple  # see evaluation.inputs and skip.noop
+        self.ramp_step, self.ramp_steps = t.ramp_step, t.ramp_steps  # see evaluation.ramp
         self.queued = vec[bool]([v in self.queues.q for v in range(n)])
-        timer, out = g.timer, g.out
-        self.plain = vec[bool](  # components whose evaluation has no timers of its own
-            [c.queue is None and not any(timer[e] for e in out[v]) for v, c in enumerate(comps)]
-            + [False] * (n - g.n_components)
-        )
-        # components whose evaluation is a function of their inputs alone (see _noop)
-        self.simple = vec[bool](
-            [
-                p
-                and (c.timing is None or not (c.timing.recovery_time or c.timing.recovery_rate))
-                and not self.restart_required[k]
-                for k, (p, c) in enumerate(zip(self.plain, comps, strict=False))
-            ]
-            + [False] * (n - g.n_components)
-        )
         # a plain component whose last evaluation found it down from its inputs alone:
         # timers of its own (warm-up, ramp) cannot change that while its inputs stay
         self.settled = vec[bool]([False] * n)
