@@ -282,21 +282,26 @@ class Engine:
         if not ((self.simple[v] or self.settled[v]) and skip.noop(self, v)):
             rec[b + slots.DIRTY] = 0
             times[bt + slots.EVAL_T] = self.now
-            cause = reason
-            if cause is None and rec[b + slots.CAUSED]:
-                cause = self.pending_cause[v]
-            if cause is None:  # seen through an edge: built from its parts now
-                up = rec[b + slots.UP]
-                dep = self.g.nodes[rec[b + slots.DEP]]
-                cause = Cause(self.pending_mech[v], dep, up if up >= 0 else None)
             if v >= self.n_components:
-                evaluation.eval_group(self, v, cause)
-            else:
-                evaluation.eval_component(self, v, cause)
+                evaluation.eval_group(self, v, reason or self.pending_reason(v))
+            else:  # the reason kept beside is made a Cause only if it is used
+                evaluation.eval_component(self, v, reason)
         if was_suspect and len(self.events) == before and self.st[v]:
             again = Cause("recovered", self.g.nodes[v], self.ev[v], detail="still bad on its own")
             for e in self.g.into[v]:  # still bad on its own: dependents that ignored it look again
                 self.recheck(self.g.src[e], self.now, again)
+
+    def pending_reason(self, v: int) -> Cause:
+        """The reason of ``v``'s evaluation woken through :meth:`recheck` or an edge."""
+        rec, b = self.per_node, v * slots.INTS
+        if rec[b + slots.CAUSED]:
+            cause = self.pending_cause[v]
+            assert cause is not None
+            return cause
+        up = rec[b + slots.UP]  # seen through an edge: built from its parts now
+        return Cause(
+            self.pending_mech[v], self.g.nodes[rec[b + slots.DEP]], up if up >= 0 else None
+        )
 
     def trusted(self, e: int) -> bool:
         """Whether what edge ``e`` shows may be believed (its target is not being re-derived)."""
@@ -307,10 +312,14 @@ class Engine:
         return self.pev[e] != self.ev[x]
 
     def set_state(
-        self, v: int, state: int, share: float, wrong: bool, control: bool, cause: Cause,
-        also: list[tuple[int, float, bool]] | None = None,
+        self, v: int, state: int, share: float, wrong: bool, control: bool,
+        reason: Cause | None, also: list[tuple[int, float, bool]] | None = None,
     ) -> None:  # fmt: skip
-        """Record ``v``'s new state; ``also``: its inputs, see :mod:`blast.sim.derivation`."""
+        """Record ``v``'s new state; ``also``: its inputs, see :mod:`blast.sim.derivation`.
+
+        ``reason`` None: the reason of the evaluation (:meth:`pending_reason`), made a
+        :class:`Cause` only when the state changes.
+        """
         if share != 0.0 and share != 1.0:  # round() leaves those two as they are
             share = round(share, 9)
         st, sh, wr, ctrl, ev = self.st, self.sh, self.wr, self.ctrl, self.ev
@@ -323,9 +332,12 @@ class Engine:
         ):
             if state == 0 or ev[v] < 0:
                 return
+            cause = reason or self.pending_reason(v)
             old = self.causes[ev[v]]
             if old.dependency == cause.dependency and old.mechanism == cause.mechanism:
                 return
+        else:
+            cause = reason or self.pending_reason(v)
         events = self.events
         index = len(events)
         events.append(Event(index, self.now, self.g.nodes[v], STATES[state], share, wrong, cause))

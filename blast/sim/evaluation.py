@@ -196,7 +196,8 @@ def queue_cause(eng: Engine, v: int) -> Cause:
     return cause
 
 
-def eval_component(eng: Engine, v: int, reason: Cause) -> None:
+def eval_component(eng: Engine, v: int, reason: Cause | None) -> None:
+    """Derive component ``v``'s state; ``reason`` None: ``Engine.pending_reason``."""
     share, degraded, wrong, worst_in, soft_in = inputs(eng, v)
     control = not eng.faulted[v] or not any(c for _, _, c, _ in eng.active[v].values())
     stuck_cause: Cause | None = None
@@ -212,7 +213,7 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
             queue_worst = queues.share(v) < 1 - EPS
     state = 2 if share <= EPS else (1 if share < 1 - EPS or degraded or wrong else 0)
     eng.settled[v] = state == 2 and eng.plain[v]
-    cause = reason
+    cause = reason  # None: the reason kept beside (Engine.pending_reason), if it is used
     from_input = False
     if state:  # the worst input explains it, then its own backlog, then a degradation
         if queue_worst:
@@ -231,6 +232,7 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
         state, cause = 1, Cause(LOCAL, detail="automatic health-check failover switched off")
     prev = eng.st[v]
     if prev == 2 and state < 2:
+        cause = cause or eng.pending_reason(v)
         wait = eng.recovery_time[v]
         # a ramp under way is the recovery itself: its 0% step must not restart the warm-up
         if wait > 0 and eng.auto[v] and eng.ramp_from[v] < 0:
@@ -262,7 +264,7 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
     if capped < share - EPS:
         share = capped
         state = 2 if share <= EPS else 1
-        why = eng.ramp_reason[v] or cause
+        why = eng.ramp_reason[v] or cause or eng.pending_reason(v)
         cause = Cause(
             "ramp", why.dependency, why.upstream, why.trigger, f"{share:.0%} of capacity back"
         )
