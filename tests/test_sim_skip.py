@@ -1,10 +1,11 @@
 """The engine's skipped evaluations change nothing: same journal, byte for byte.
 
 ``blast/sim/skip.py`` lets the engine skip evaluations that cannot change a component
-(``noop``) and perceptions that cannot matter to a down component (``unfelt``). Both
-are claimed exact. These tests run the same scenarios with the skips switched off
-(``skip.ENABLED``: every evaluation runs in full) and compare the journals as JSON:
-events, causes, upstream links, queue and buffer series.
+(``noop``) and perceptions that cannot matter to a down component (``unfelt``), and
+the queue model skips points computed from the values of the last one
+(``QueueModel._record``). All are claimed exact. These tests run the same scenarios
+with the skips switched off (``skip.ENABLED``: every evaluation runs in full) and
+compare the journals as JSON: events, causes, upstream links, queue and buffer series.
 """
 
 from __future__ import annotations

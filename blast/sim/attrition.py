@@ -58,8 +58,9 @@ def _index(eng: Engine) -> dict[int, list[Pool]]:
     if pools is None:
         pools = {}
         g = eng.g
+        timer = g.timer  # attrition or a buffer: read unboxed before the model's attribute
         for e, dep in enumerate(g.dep):
-            if dep is None or dep.attrition is None:
+            if not timer[e] or dep is None or dep.attrition is None:
                 continue
             v = g.src[e]
             via = dep.attrition.restore_via

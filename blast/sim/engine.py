@@ -30,6 +30,7 @@ from blast.sim.journal import STATES, Cause, Event, Journal
 from blast.sim.pages import advise as huge_pages
 from blast.sim.plan import Plan, journal_of
 from blast.sim.queues import QueueModel
+from blast.sim.traits import node_traits
 
 MAX_EVALS_PER_INSTANT: Final = 200
 """Evaluations of one component at one instant before the run is declared divergent."""
@@ -98,36 +99,12 @@ class Engine:
         self.last_bad_from = vec[i64]([-1] * n)  # ... of its last stretch, and when that ended
         self.fault_ended: set[int] = set()
         self.queues = QueueModel(self)
-        comps = g.components
-        self.restart_required = vec[bool](
-            [bool(c.timing and c.timing.restart_required) for c in comps]
-        )
-        self.recovery_time = vec[float](
-            [(c.timing.recovery_time or 0.0) if c.timing else 0.0 for c in comps]
-        )
-        self.checks = [c.health_check for c in comps]
-        self.ramp_step, self.ramp_steps = evaluation.ramp_steps(comps, n)  # see evaluation.ramp
-        # whether a node's health checks shift traffic away (read unboxed on hot paths)
-        self.hc_failover = vec[bool](
-            [bool(c.health_check and c.health_check.failover) for c in comps]
-            + [False] * (n - g.n_components)
-        )
+        t = node_traits(g)  # per node, read once from the components' parameters
+        self.restart_required, self.recovery_time = t.restart_required, t.recovery_time
+        self.checks, self.hc_failover = t.checks, t.hc_failover
+        self.plain, self.simple = t.plain, t.simple  # see evaluation.inputs and skip.noop
+        self.ramp_step, self.ramp_steps = t.ramp_step, t.ramp_steps  # see evaluation.ramp
         self.queued = vec[bool]([v in self.queues.q for v in range(n)])
-        timer, out = g.timer, g.out
-        self.plain = vec[bool](  # components whose evaluation has no timers of its own
-            [c.queue is None and not any(timer[e] for e in out[v]) for v, c in enumerate(comps)]
-            + [False] * (n - g.n_components)
-        )
-        # components whose evaluation is a function of their inputs alone (see _noop)
-        self.simple = vec[bool](
-            [
-                p
-                and (c.timing is None or not (c.timing.recovery_time or c.timing.recovery_rate))
-                and not self.restart_required[k]
-                for k, (p, c) in enumerate(zip(self.plain, comps, strict=False))
-            ]
-            + [False] * (n - g.n_components)
-        )
         # a plain component whose last evaluation found it down from its inputs alone:
         # timers of its own (warm-up, ramp) cannot change that while its inputs stay
         self.settled = vec[bool]([False] * n)
@@ -305,21 +282,26 @@ class Engine:
         if not ((self.simple[v] or self.settled[v]) and skip.noop(self, v)):
             rec[b + slots.DIRTY] = 0
             times[bt + slots.EVAL_T] = self.now
-            cause = reason
-            if cause is None and rec[b + slots.CAUSED]:
-                cause = self.pending_cause[v]
-            if cause is None:  # seen through an edge: built from its parts now
-                up = rec[b + slots.UP]
-                dep = self.g.nodes[rec[b + slots.DEP]]
-                cause = Cause(self.pending_mech[v], dep, up if up >= 0 else None)
             if v >= self.n_components:
-                evaluation.eval_group(self, v, cause)
-            else:
-                evaluation.eval_component(self, v, cause)
+                evaluation.eval_group(self, v, reason or self.pending_reason(v))
+            else:  # the reason kept beside is made a Cause only if it is used
+                evaluation.eval_component(self, v, reason)
         if was_suspect and len(self.events) == before and self.st[v]:
             again = Cause("recovered", self.g.nodes[v], self.ev[v], detail="still bad on its own")
             for e in self.g.into[v]:  # still bad on its own: dependents that ignored it look again
                 self.recheck(self.g.src[e], self.now, again)
+
+    def pending_reason(self, v: int) -> Cause:
+        """The reason of ``v``'s evaluation woken through :meth:`recheck` or an edge."""
+        rec, b = self.per_node, v * slots.INTS
+        if rec[b + slots.CAUSED]:
+            cause = self.pending_cause[v]
+            assert cause is not None
+            return cause
+        up = rec[b + slots.UP]  # seen through an edge: built from its parts now
+        return Cause(
+            self.pending_mech[v], self.g.nodes[rec[b + slots.DEP]], up if up >= 0 else None
+        )
 
     def trusted(self, e: int) -> bool:
         """Whether what edge ``e`` shows may be believed (its target is not being re-derived)."""
@@ -330,10 +312,14 @@ class Engine:
         return self.pev[e] != self.ev[x]
 
     def set_state(
-        self, v: int, state: int, share: float, wrong: bool, control: bool, cause: Cause,
-        also: list[tuple[int, float, bool]] | None = None,
+        self, v: int, state: int, share: float, wrong: bool, control: bool,
+        reason: Cause | None, also: list[tuple[int, float, bool]] | None = None,
     ) -> None:  # fmt: skip
-        """Record ``v``'s new state; ``also``: its inputs, see :mod:`blast.sim.derivation`."""
+        """Record ``v``'s new state; ``also``: its inputs, see :mod:`blast.sim.derivation`.
+
+        ``reason`` None: the reason of the evaluation (:meth:`pending_reason`), made a
+        :class:`Cause` only when the state changes.
+        """
         if share != 0.0 and share != 1.0:  # round() leaves those two as they are
             share = round(share, 9)
         st, sh, wr, ctrl, ev = self.st, self.sh, self.wr, self.ctrl, self.ev
@@ -346,9 +332,12 @@ class Engine:
         ):
             if state == 0 or ev[v] < 0:
                 return
+            cause = reason or self.pending_reason(v)
             old = self.causes[ev[v]]
             if old.dependency == cause.dependency and old.mechanism == cause.mechanism:
                 return
+        else:
+            cause = reason or self.pending_reason(v)
         events = self.events
         index = len(events)
         events.append(Event(index, self.now, self.g.nodes[v], STATES[state], share, wrong, cause))

@@ -11,13 +11,8 @@ k-of-n redundancy with failover time. They read and write the state arrays of
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
-from librt.vecs import vec
-from mypy_extensions import i64
-
-from blast.model.spec import Component
 from blast.sim import attrition
 from blast.sim.clock import EPS
 from blast.sim.derivation import member_apart, members_of, share_apart, stretch_start
@@ -194,7 +189,15 @@ def cause_of(eng: Engine, found: tuple[str, int]) -> Cause:
     return Cause(name, eng.g.nodes[eng.g.dst[e]], ev if ev >= 0 else None)
 
 
-def eval_component(eng: Engine, v: int, reason: Cause) -> None:
+def queue_cause(eng: Engine, v: int) -> Cause:
+    """Why ``v``'s queue impairs it (``QueueModel.impairs`` said it does)."""
+    cause = eng.queues.cause(v)
+    assert cause is not None
+    return cause
+
+
+def eval_component(eng: Engine, v: int, reason: Cause | None) -> None:
+    """Derive component ``v``'s state; ``reason`` None: ``Engine.pending_reason``."""
     share, degraded, wrong, worst_in, soft_in = inputs(eng, v)
     control = not eng.faulted[v] or not any(c for _, _, c, _ in eng.active[v].values())
     stuck_cause: Cause | None = None
@@ -202,29 +205,26 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
         share = 0.0
         stuck_cause = Cause("stuck", detail="does not recover by itself (restart_required)")
     queues = eng.queues
-    qcause: Cause | None = None
-    queue_worst = False
+    queue_bad = queue_worst = False  # its queue's cause is built only if it is the one
     if eng.queued[v]:
         share = queues.adjust(v, share)  # a stuck component serves nothing: its queue fills
-        qcause = queues.cause(v)
-        if qcause is not None:
-            degraded = True
+        if queues.impairs(v):
+            queue_bad = degraded = True
             queue_worst = queues.share(v) < 1 - EPS
     state = 2 if share <= EPS else (1 if share < 1 - EPS or degraded or wrong else 0)
     eng.settled[v] = state == 2 and eng.plain[v]
-    cause = reason
+    cause = reason  # None: the reason kept beside (Engine.pending_reason), if it is used
     from_input = False
     if state:  # the worst input explains it, then its own backlog, then a degradation
         if queue_worst:
-            assert qcause is not None
-            cause = qcause
+            cause = queue_cause(eng, v)
         elif stuck_cause is not None:
             cause = stuck_cause
         elif worst_in is not None:
             cause = cause_of(eng, worst_in)
             from_input = True
-        elif qcause is not None:  # its own backlog explains it before a still-serving dependency
-            cause = qcause
+        elif queue_bad:  # its own backlog explains it before a still-serving dependency
+            cause = queue_cause(eng, v)
         elif soft_in is not None:
             cause = cause_of(eng, soft_in)
     if state == 0 and eng.hc_failover[v] and not eng.auto[v]:
@@ -232,6 +232,7 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
         state, cause = 1, Cause(LOCAL, detail="automatic health-check failover switched off")
     prev = eng.st[v]
     if prev == 2 and state < 2:
+        cause = cause or eng.pending_reason(v)
         wait = eng.recovery_time[v]
         # a ramp under way is the recovery itself: its 0% step must not restart the warm-up
         if wait > 0 and eng.auto[v] and eng.ramp_from[v] < 0:
@@ -263,7 +264,7 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
     if capped < share - EPS:
         share = capped
         state = 2 if share <= EPS else 1
-        why = eng.ramp_reason[v] or cause
+        why = eng.ramp_reason[v] or cause or eng.pending_reason(v)
         cause = Cause(
             "ramp", why.dependency, why.upstream, why.trigger, f"{share:.0%} of capacity back"
         )
@@ -277,22 +278,6 @@ def eval_component(eng: Engine, v: int, reason: Cause) -> None:
         down_in = any(e == worst_in[1] and f == 0.0 and h for e, f, h in contrib)
     also = [(pev[e], f, h) for e, f, h in contrib if pev[e] >= 0] if state == 1 or down_in else None
     eng.set_state(v, state, share, wrong, control, cause, also)
-
-
-def ramp_steps(components: Sequence[Component], n: int) -> tuple[vec[float], vec[i64]]:
-    """Per node, the seconds of each step of a ramped recovery (-1: none) and the steps.
-
-    Read once (a model's attribute goes through pydantic's ``__getattr__``): :func:`ramp`
-    runs at every evaluation of a component that ever recovered from down.
-    """
-    per_step, steps = [-1.0] * n, [1] * n
-    for v, c in enumerate(components):
-        timing = c.timing
-        if timing is not None and timing.recovery_rate is not None:
-            units = timing.capacity_units or 100
-            steps[v] = min(units, 10)
-            per_step[v] = units / steps[v] / timing.recovery_rate * 3600.0
-    return vec[float](per_step), vec[i64](steps)
 
 
 def ramp(eng: Engine, v: int, share: float) -> float:

@@ -51,6 +51,7 @@ COMPILED = (
     "retraction",
     "skip",
     "slots",
+    "traits",
     "triggers",
 )
 """The modules of ``blast.sim`` compiled to C: the engine's hot path and what it calls."""

@@ -67,6 +67,9 @@ class _Queue:
     relax_wake: float = -1.0
     limit: float | None = None  # the throttle in force now (``throttle`` while it relaxes)
     points: list[QueuePoint] = field(default_factory=list)  # its series (QueueModel.points)
+    # what the last point was computed from, and when (see QueueModel._record)
+    seen_t: float = math.nan
+    seen: tuple[float, float, float, float, float] = (math.nan,) * 5
 
 
 @dataclass
@@ -219,8 +222,29 @@ class QueueModel:
             self.engine.wake_later(v, min(times), Cause("queue", detail="threshold"))
 
     def _record(self, v: int, q: _Queue, mu: float) -> None:
+        """Add a point to ``v``'s series (or replace the last one, at the same instant).
+
+        A point at a later instant from the very values the last one was computed from
+        is skipped at once: its rounded values are those of the last point computed,
+        which is the series' last or equal to it (no point is added that does not differ
+        from the last). Rounding (``round(x, 6)``, a decimal conversion) is most of it.
+        Off with the engine's other skips (``blast.sim.skip.ENABLED``: the tests compare).
+        """
         delay = q.backlog / mu if mu > 0 else (0.0 if q.backlog <= EPS else float("inf"))
         goodput = 0.0 if q.collapsed else q.serving
+        now = self.engine.now
+        seen = q.seen
+        if (
+            self.engine.skipping
+            and now != q.seen_t
+            and q.backlog == seen[0]
+            and q.offered == seen[1]
+            and mu == seen[2]
+            and goodput == seen[3]
+            and delay == seen[4]
+        ):
+            return
+        q.seen_t, q.seen = now, (q.backlog, q.offered, mu, goodput, delay)
         point = QueuePoint(
             self.engine.now,
             round(q.backlog, 6),
@@ -244,6 +268,13 @@ class QueueModel:
         if q.limit is not None and q.offered > q.limit + EPS:
             return q.limit / q.offered
         return 1.0
+
+    def impairs(self, v: int) -> bool:
+        """Whether :meth:`cause` has a cause for ``v`` (without building its text)."""
+        q = self.at[v]
+        if q is None:
+            return False
+        return q.collapsed or (q.limit is not None and q.offered > q.limit + EPS) or q.backlog > EPS
 
     def cause(self, v: int) -> Cause | None:
         """Why the queue impairs ``v`` now (collapse, throttle, backlog), or None."""

@@ -20,10 +20,11 @@ if TYPE_CHECKING:
     from blast.sim.engine import Engine
 
 ENABLED = True
-"""Switched off by ``tests/test_sim_skip.py`` to run every evaluation in full (a module
-global, not a patched function: the compiled engine calls these functions directly).
-Read once per run (``Engine.skipping``): compiled, a module global is a dictionary
-look-up at every read, and these checks run millions of times."""
+"""Switched off by ``tests/test_sim_skip.py`` to run every evaluation in full and to
+compute every queue point (``QueueModel._record``) (a module global, not a patched
+function: the compiled engine calls these functions directly). Read once per run
+(``Engine.skipping``): compiled, a module global is a dictionary look-up at every
+read, and these checks run millions of times."""
 
 
 def noop(self: Engine, v: int) -> bool:
