@@ -144,14 +144,16 @@ class ChangedGraph:
         p = self._position.get(node)
         return p if p is not None else self._added[node]
 
-    def down(self, failed: Iterable[int]) -> np.ndarray:
-        """Whether each position is down when ``failed`` fail together."""
+    def down(self, failed: Iterable[int], leaving: np.ndarray | None = None) -> np.ndarray:
+        """Whether each position is down when ``failed`` fail together (``leaving``: see
+        :meth:`~blast.reports.downwave.DownWave.down`)."""
         extra = self._extra
         return self._wave.down(
             failed,
             dropped=self._dropped,
             extra=(extra[0], extra[1], extra[2]),
             added_slack=self._slack,
+            leaving=leaving,
         )
 
     def user_facing_down(self, failed: Sequence[str]) -> int:
@@ -159,9 +161,9 @@ class ChangedGraph:
         included when user-facing)."""
         return self.user_facing_down_at(list(map(self.position, failed)))
 
-    def user_facing_down_at(self, failed: Iterable[int]) -> int:
-        """:meth:`user_facing_down` of positions."""
-        return int(np.count_nonzero(self.down(failed) & self.user_facing))
+    def user_facing_down_at(self, failed: Iterable[int], leaving: np.ndarray | None = None) -> int:
+        """:meth:`user_facing_down` of positions (``leaving``: see :meth:`down`)."""
+        return int(np.count_nonzero(self.down(failed, leaving) & self.user_facing))
 
     def region_at(self, region: str, existing: np.ndarray) -> np.ndarray:
         """The positions of the changed graph's components in ``region``: ``existing`` (the
