@@ -6,6 +6,7 @@ softened at once, pairs listed twice, pairs both moved and softened."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from itertools import repeat
 
 import numpy as np
@@ -13,11 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from blast.analysis import build_index
 from blast.model import Component, RedundancyGroup
 from blast.model.graph import HARD_EDGE, Graph
 from blast.reports.changed import ChangedGraph
 from blast.reports.downwave import DownWave
-from blast.reports.whatif import Change, hard_dependents, measure, measure_rebuilt
+from blast.reports.mitigations import plans
+from blast.reports.whatif import Change, hard_dependents, measure, measure_all, measure_rebuilt
 from tests.strategies import random_graph
 
 
@@ -117,3 +120,62 @@ def test_bulk_changes_count_as_on_the_changed_copy(seed):
         assert measure(graph, change, spof, **kwargs) == measure_rebuilt(
             graph, change, spof, **kwargs
         )
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_measure_all_counts_as_on_the_changed_copies(seed):
+    """Many what-ifs of one region at once (their first level shared) against each copy."""
+    rng = random.Random(seed)
+    graph = random_graph(seed, rng.randint(5, 80), rng.randint(0, 6), rng.uniform(0.05, 0.4))
+    components = [
+        c.model_copy(update={"region": rng.choice(["us-east-1", "us-west-2"])})
+        for c in graph.components.values()
+    ]
+    graph = Graph.from_parts(components, tuple(graph.groups.values()))
+    requests = []
+    for _ in range(6):
+        change = _bulk_change(graph, rng)
+        spof = rng.choice(list(graph.components))
+        requests.append((change, spof, 0, rng.choice(["us-east-1", "us-west-2", None]), 0))
+    wave = DownWave(graph)
+    for got, (change, spof, b, region, br) in zip(
+        measure_all(graph, requests, wave=wave), requests, strict=True
+    ):
+        assert got == measure_rebuilt(
+            graph, change, spof, before_spof=b, region=region, before_region=br
+        )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(2, 60),
+    n_groups=st.integers(0, 6),
+    density=st.floats(0.05, 0.6),
+)
+def test_a_wave_from_its_first_level_equals_the_whole_wave(seed, n, n_groups, density):
+    graph = random_graph(seed, n, n_groups, density)
+    rng = random.Random(seed)
+    wave = DownWave(graph)
+    failed = np.asarray(sorted(rng.sample(range(len(graph.components)), rng.randint(1, n))))
+    assert wave.down(failed, leaving=wave.leaving(failed)).tolist() == wave.down(failed).tolist()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_plans_with_their_positions_count_as_on_the_changed_copy(seed):
+    """The plans' changes carry their dependents' positions: the overlay reads them instead
+    of the ids, and counts as without them and as a changed copy does."""
+    rng = random.Random(seed)
+    graph = random_graph(seed, rng.randint(5, 80), rng.randint(0, 6), rng.uniform(0.05, 0.4))
+    index = build_index(graph)
+    region = rng.choice([None, *graph.regions])
+    kwargs = {"before_spof": 0, "region": region, "before_region": 0}
+    carried = 0
+    for spof in rng.sample(list(graph.components), min(8, len(graph.components))):
+        for plan in plans(index, spof):
+            carried += plan.change.at is not None
+            without = replace(plan.change, at=None)
+            want = measure_rebuilt(graph, plan.change, spof, **kwargs)
+            assert measure(graph, plan.change, spof, **kwargs) == want
+            assert measure(graph, without, spof, **kwargs) == want
+    assert carried or not any(hard_dependents(graph, c) for c in graph.components)

@@ -68,10 +68,15 @@ class ChangedGraph:
 
         # the changed hard edges: (dependent, old target), the retargeted ones first, then
         # the softened (an edge both softened and retargeted is softened: listed last)
-        old = [pair for pair, _ in change.retarget]
+        old = list(map(itemgetter(0), change.retarget))
         old += change.soften
         old += change.serve_stale
-        self._dropped, moved_to, moved_from = self._drop(old, [x for _, x in change.retarget])
+        hint = change.at
+        known = None
+        if hint is not None and hint.nodes is topo.nodes and len(hint.dependents) == len(old):
+            known = hint.dependents
+        new = list(map(itemgetter(1), change.retarget))
+        self._dropped, moved_to, moved_from = self._drop(old, new, known)
         for c in change.add_components:
             for dep in c.depends_on:
                 if dep.type.value == "hard":
@@ -91,13 +96,14 @@ class ChangedGraph:
         self.added_components = change.add_components
 
     def _drop(
-        self, old: list[tuple[str, str]], new: list[str]
+        self, old: list[tuple[str, str]], new: list[str], known: np.ndarray | None = None
     ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
         """Flag the graph's reverse hard edges that the changed edges ``old`` (``(dependent,
         target)``: the last entry of a pair counts) rewrite (a boolean per reverse edge, or
         None for none), and list the retargeted ones as extra hard edges: their new
         targets' positions and their dependents'. Entry ``i`` of ``old`` moves to
-        ``new[i]``; the entries past ``new`` are softened.
+        ``new[i]``; the entries past ``new`` are softened. ``known``: the dependents'
+        positions, when the change carries them (:class:`~blast.reports.whatif.Positions`).
 
         Found with arrays: the ids become positions in C-level passes (the few distinct
         new targets looked up once), and each old target's reverse row is read once (a
@@ -110,7 +116,10 @@ class ChangedGraph:
         if not old:
             return None, none, none
         count, position = len(old), self._position
-        v = np.fromiter(map(position.get, map(itemgetter(0), old), repeat(n)), np.int64, count)
+        if known is None:
+            v = np.fromiter(map(position.get, map(itemgetter(0), old), repeat(n)), np.int64, count)
+        else:
+            v = known
         t = np.fromiter(map(position.get, map(itemgetter(1), old), repeat(-1)), np.int64, count)
         rows = np.flatnonzero((v < wave.n_components) & (t >= 0))
         if not len(rows):
@@ -134,7 +143,7 @@ class ChangedGraph:
         if not len(moved):
             return dropped, none, none
         moved = np.sort(moved)
-        names = [new[i] for i in moved.tolist()]
+        names = list(map(new.__getitem__, moved.tolist()))
         found = {x: self.position(x) for x in set(names)}
         to = np.fromiter(map(found.__getitem__, names), np.int64, len(names))
         return dropped, to, v[moved]
@@ -144,14 +153,16 @@ class ChangedGraph:
         p = self._position.get(node)
         return p if p is not None else self._added[node]
 
-    def down(self, failed: Iterable[int]) -> np.ndarray:
-        """Whether each position is down when ``failed`` fail together."""
+    def down(self, failed: Iterable[int], leaving: np.ndarray | None = None) -> np.ndarray:
+        """Whether each position is down when ``failed`` fail together (``leaving``: see
+        :meth:`~blast.reports.downwave.DownWave.down`)."""
         extra = self._extra
         return self._wave.down(
             failed,
             dropped=self._dropped,
             extra=(extra[0], extra[1], extra[2]),
             added_slack=self._slack,
+            leaving=leaving,
         )
 
     def user_facing_down(self, failed: Sequence[str]) -> int:
@@ -159,9 +170,9 @@ class ChangedGraph:
         included when user-facing)."""
         return self.user_facing_down_at(list(map(self.position, failed)))
 
-    def user_facing_down_at(self, failed: Iterable[int]) -> int:
-        """:meth:`user_facing_down` of positions."""
-        return int(np.count_nonzero(self.down(failed) & self.user_facing))
+    def user_facing_down_at(self, failed: Iterable[int], leaving: np.ndarray | None = None) -> int:
+        """:meth:`user_facing_down` of positions (``leaving``: see :meth:`down`)."""
+        return int(np.count_nonzero(self.down(failed, leaving) & self.user_facing))
 
     def region_at(self, region: str, existing: np.ndarray) -> np.ndarray:
         """The positions of the changed graph's components in ``region``: ``existing`` (the

@@ -73,13 +73,16 @@ class DownWave:
         dropped: np.ndarray | None = None,
         extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
         added_slack: np.ndarray | None = None,
+        leaving: np.ndarray | None = None,
     ) -> np.ndarray:
         """Whether each position is down when ``failed`` fail together (a boolean array).
 
         The overlay: ``dropped`` flags (by index) the reverse edges of this graph that
         are skipped; ``extra`` holds more reverse edges as
         arrays ``(needed, dependent, kind)``; ``added_slack`` the slack of the
-        nodes after this graph's (0 for components).
+        nodes after this graph's (0 for components). ``leaving``, when the caller has
+        it: :meth:`leaving` of the failed positions of this graph (those below
+        ``n_nodes``), the first level's edges, shared by the what-ifs of one region.
         """
         n = self.n_nodes
         slack = self.slack if added_slack is None else np.concatenate((self.slack, added_slack))
@@ -92,11 +95,14 @@ class DownWave:
         frontier = np.flatnonzero(down)
         start, dependent, kind = self.start, self.dependent, self.kind
         while len(frontier):
-            own = frontier[frontier < n]
-            lo = start[own]
-            sizes = start[own + 1] - lo
-            count = int(sizes.sum())
-            at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(count, dtype=np.int64)
+            if leaving is not None:  # the first level's edges, found by the caller
+                at, leaving = leaving, None
+            else:
+                own = frontier[frontier < n]
+                lo = start[own]
+                sizes = start[own + 1] - lo
+                count = int(sizes.sum())
+                at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(count)
             if dropped is not None:
                 at = at[~dropped[at]]
             d, k = dependent[at], kind[at]
@@ -119,6 +125,19 @@ class DownWave:
             first[fell] = np.arange(len(fell))
             frontier = fell[first[fell] == np.arange(len(fell))]
         return down
+
+    def leaving(self, failed: np.ndarray) -> np.ndarray:
+        """The reverse hard and membership edges (indices into ``dependent``) of ``failed``
+        (distinct positions of this graph) to nodes not among them: a down wave's first
+        level from ``failed``. A region event fails most of a large graph, and its first
+        level gathers nearly every edge; the what-ifs of one region share it."""
+        start = self.start
+        lo = start[failed]
+        sizes = start[failed + 1] - lo
+        at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        inside = np.zeros(self.n_nodes, dtype=bool)
+        inside[failed] = True
+        return at[~inside[self.dependent[at]]]
 
     def reached(self, starts: Iterable[int], kinds: Sequence[int]) -> np.ndarray:
         """Whether each position is ``starts`` or a dependent of them, directly or not,

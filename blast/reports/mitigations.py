@@ -29,14 +29,14 @@ from __future__ import annotations
 import weakref
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise, repeat
 
 from blast.analysis.index import FailureIndex
 from blast.model import GLOBAL_REGION, Component, Kind, Plane, RedundancyGroup, Scope
 from blast.model.graph import Graph
 from blast.model.lazymodels import LazyModels
-from blast.reports.whatif import Change, WhatIf, hard_dependents_at, measure
+from blast.reports.whatif import Change, Positions, WhatIf, hard_dependents_at, measure
 
 KINDS = ("redundancy", "regional-endpoint", "serve-stale", "static-stability", "break-cycle")
 """Mitigation kinds, in the order the report lists them."""
@@ -254,12 +254,15 @@ def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
     """The mitigations that apply to ``spof``, not yet measured."""
     graph = index.graph
     c = graph.components[spof]
-    at = hard_dependents_at(graph, spof).tolist()
-    dependents = tuple(map(graph.topology.nodes.__getitem__, at))
+    dependents_at = hard_dependents_at(graph, spof)
+    at, nodes = dependents_at.tolist(), graph.topology.nodes
+    dependents = tuple(map(nodes.__getitem__, at))
+    every = Positions(nodes, dependents_at)  # where the edges of every dependent start
     found: list[Plan] = []
     anchored_global = c.scope is Scope.GLOBAL and c.region != GLOBAL_REGION
     if dependents and not anchored_global:
         change, action = _redundancy(graph, c, dependents)
+        change = replace(change, at=every)
         found.append(
             Plan(
                 "redundancy",
@@ -273,6 +276,7 @@ def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
         )
     if dependents and anchored_global:
         change, action = _regional(graph, c, dependents, at)
+        change = replace(change, at=every)
         found.append(
             Plan(
                 "regional-endpoint",
@@ -300,7 +304,10 @@ def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
             Plan(
                 "serve-stale",
                 f"Serve stale answers of {c.label}",
-                Change(serve_stale=tuple(zip(uncached, repeat(spof)))),
+                Change(
+                    serve_stale=tuple(zip(uncached, repeat(spof))),
+                    at=every if uncached is dependents else None,
+                ),
                 f"Cache what {_names(graph, uncached)} read from {c.label} and serve the last "
                 "good answer while it is down (set cache_ttl on each edge).",
                 uncached,
@@ -318,7 +325,10 @@ def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
             Plan(
                 "static-stability",
                 f"Static stability: no {c.label} during the event",
-                Change(soften=tuple(zip(data_side, repeat(spof)))),
+                Change(
+                    soften=tuple(zip(data_side, repeat(spof))),
+                    at=every if data_side is dependents else None,
+                ),
                 f"{_names(graph, data_side)} need the control plane {c.label} to keep serving: "
                 "pre-provision capacity and keep the last known good state so that nothing has "
                 "to be launched or changed while it is down.",

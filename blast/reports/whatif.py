@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,6 +35,8 @@ class Change:
     ``serve_stale`` edges whose dependent serves stale cached answers while the
     target is down (soft for the static analysis, ``serve_stale`` for the time
     engine); ``retarget`` maps ``(dependent, old target)`` to a new target.
+    ``at``, optional and not part of the change's value: where those edges' dependents
+    stand in the graph the change was planned on (see :class:`Positions`).
     """
 
     add_components: tuple[Component, ...] = ()
@@ -42,6 +44,19 @@ class Change:
     soften: tuple[tuple[str, str], ...] = ()
     serve_stale: tuple[tuple[str, str], ...] = ()
     retarget: tuple[tuple[tuple[str, str], str], ...] = ()
+    at: Positions | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, eq=False)
+class Positions:
+    """The positions of a :class:`Change`'s edge dependents, entry by entry (``retarget``'s,
+    then ``soften``'s, then ``serve_stale``'s), in the graph whose topology lists
+    ``nodes`` (compared by identity). A plan knows them (it read the dependents from the
+    reverse edges); the overlay (:mod:`blast.reports.changed`) then looks no id up, which
+    was a tenth of a second per report on the hubs shape at 100,000 components."""
+
+    nodes: tuple[str, ...]
+    dependents: np.ndarray
 
 
 def apply(graph: Graph, change: Change) -> Graph:
@@ -112,6 +127,7 @@ def measure(
     in_region: Sequence[str] | None = None,
     wave: DownWave | None = None,
     in_region_at: np.ndarray | None = None,
+    in_region_leaving: np.ndarray | None = None,
 ) -> WhatIf:
     """Apply ``change`` and count again what ``spof``'s failure and the region event take down.
 
@@ -119,8 +135,9 @@ def measure(
     failures reach is walked. A change that replaces a node is applied to a copy
     (:func:`measure_rebuilt`); both give the same counts. ``in_region``, when the
     caller has it, is ``region_components(graph, region)`` (``in_region_at`` their
-    positions); ``wave`` the graph's :class:`~blast.reports.downwave.DownWave`, shared
-    by many what-ifs.
+    positions, ``in_region_leaving`` the edges that leave them,
+    :meth:`~blast.reports.downwave.DownWave.leaving`, with ``wave``); ``wave`` the
+    graph's :class:`~blast.reports.downwave.DownWave`, shared by many what-ifs.
     """
     from blast.reports.changed import changed_graph
 
@@ -141,7 +158,9 @@ def measure(
         if in_region_at is None:
             position = graph.topology.position
             in_region_at = np.fromiter(map(position.__getitem__, in_region), dtype=np.int64)
-        after_region = changed.user_facing_down_at(changed.region_at(region, in_region_at))
+            in_region_leaving = None  # only with the positions it was found from
+        failed = changed.region_at(region, in_region_at)
+        after_region = changed.user_facing_down_at(failed, in_region_leaving)
     after_spof = changed.user_facing_down([spof]) - int(changed.user_facing[changed.position(spof)])
     return WhatIf(
         spof_down_before=before_spof,
@@ -257,6 +276,7 @@ def measure_all(
         wave = wave or DownWave(graph)  # the graph's reverse edges, for every what-if
         members: dict[str, tuple[str, ...]] = {}  # each region's components, listed once
         members_at: dict[str, np.ndarray] = {}  # and their positions
+        leaving: dict[str, np.ndarray] = {}  # and the edges that leave them
 
         def in_region(region: str | None) -> tuple[str, ...] | None:
             if region is None or region not in graph.regions:
@@ -266,6 +286,7 @@ def measure_all(
                 position = graph.topology.position
                 at = np.fromiter(map(position.__getitem__, found), np.int64, len(found))
                 members_at[region] = at
+                leaving[region] = wave.leaving(at)
             return members[region]
 
         return [
@@ -279,6 +300,7 @@ def measure_all(
                 in_region=in_region(region),
                 wave=wave,
                 in_region_at=members_at.get(region) if region is not None else None,
+                in_region_leaving=leaving.get(region) if region is not None else None,
             )
             for change, spof, b, region, br in requests
         ]
