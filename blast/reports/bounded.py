@@ -38,13 +38,6 @@ def head(ids: tuple[str, ...], cap: int | None) -> tuple[str, ...]:
     return ids if cap is None or len(ids) <= cap else ids[:cap]
 
 
-def capped_waves(
-    waves: tuple[tuple[str, ...], ...], cap: int | None
-) -> tuple[tuple[tuple[str, ...], ...], tuple[int, ...]]:
-    """The recovery waves, each cut to ``cap`` ids, and each wave's true size."""
-    return tuple(head(w, cap) for w in waves), tuple(len(w) for w in waves)
-
-
 def capped_spot(spot: BlindSpot, cap: int | None) -> ReportBlindSpot:
     """``spot`` with its watched components and shared dependencies cut to ``cap``, their
     counts beside them."""

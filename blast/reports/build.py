@@ -24,10 +24,11 @@ from blast.jsonalike import float_alike
 from blast.model.graph import ASYNC_EDGE, HARD_EDGE, MEMBER_EDGE, Graph
 from blast.report import Spof, top_spofs
 from blast.reports.blindspots import blind_spots
-from blast.reports.bounded import LIST_CAP, ReportBlindSpot, capped_spot, capped_waves
-from blast.reports.downwave import DownWave, path_of
+from blast.reports.bounded import LIST_CAP, ReportBlindSpot, capped_spot
+from blast.reports.downwave import DownWave
 from blast.reports.mitigations import Mitigation, finish, plans
 from blast.reports.recovery import RecoveryWaves
+from blast.reports.victims import paths_of
 from blast.reports.whatif import measure_all
 
 if TYPE_CHECKING:
@@ -355,15 +356,18 @@ def _detail(
     topo = graph.topology
     fell, cause = wave.causes([topo.position[spof]])  # propagate's down wave, in numpy
     victims_at = [topo.position[v] for v in victims_ids]
-    if all(fell[victims_at]):  # always, as the index says (else the reference walk)
-        chains = [path_of(cause, topo.nodes, p) for p in victims_at]
+    if fell[victims_at].all():  # always, as the index says (else the reference walk)
+        chains = paths_of(cause, recovery.nodes, victims_at)
         paths = dict(zip(victims_ids, chains, strict=True))
     else:
         paths = down_paths(graph, [spof], victims_ids)
-    victims = tuple(Victim(v, graph.label(v), paths[v]) for v in victims_ids)
+    names = graph.columns.names  # a component's label: its name, else its id
+    victims = tuple(
+        Victim(v, names[p] or v, paths[v]) for v, p in zip(victims_ids, victims_at, strict=True)
+    )
     if sim:
         found = [_with_minutes(m, sim) for m in found]
-    waves, sizes = capped_waves(recovery.order(fell), cap)
+    waves, sizes = recovery.waves(fell, cap)
     return SpofDetail(
         component=spof,
         name=c.label,

@@ -6,14 +6,21 @@ hard dependencies share a wave: they can only return together. That is a
 longest path over the condensation of the hard graph, restricted to what is
 down.
 
-:class:`RecoveryWaves` computes it with Kahn's topological sort (Kahn, "Topological
-sorting of large networks", CACM 5(11), 1962) in rounds, one numpy step per round:
-each strongly connected component waits for as many edges as it has into the rest
-of what is down, and is placed once they are all placed. A hub's failure at
-100,000 components is ~100,000 nodes in about 90 waves: a Python walk over every
-down node's edges took 0.16-0.25 s a SPOF, the rounds a tenth of that. The few
-cycles (strongly connected components of several nodes) are placed one by one in
-Python. tests/test_report_downwave.py compares it with a walk of one strongly
+:class:`RecoveryWaves` computes it in one sweep over *layers* fixed once per graph:
+the strongly connected components of the hard graph (hard edges and group
+memberships) by height, their longest chain of needs down to something that needs
+nothing (Kahn's topological sort in rounds, Kahn, "Topological sorting of large
+networks", CACM 5(11), 1962, one numpy step per round). Everything a node needs
+outside its own cycle lies in a lower layer, so one numpy step per layer gives each
+of its nodes its wave from the waves below: a component one after the latest of what
+it needs that is down, a group the ``min_up``-th smallest of its members' waves (one
+that is up reads -1: it never left), a cycle the latest of its members' (a group in
+it reads its members in the cycle as not back). A node that is not down gets no
+wave. The layers are the same for every SPOF of the graph, so a SPOF's order costs a
+few passes over the edge arrays, where Kahn's rounds on each SPOF's own down set
+counted and released every edge again (0.05-0.07 s a SPOF at 100,000 components, a
+third of it in Python for the cycles; docs/benchmarks.md, r-detail).
+tests/test_report_downwave.py compares the waves with a walk of one strongly
 connected component at a time, needs first.
 
 Whole-array passes (every down node raised to what its dependencies say until
@@ -24,12 +31,11 @@ nothing changes) were tried before: one pass over the whole graph per wave
 from __future__ import annotations
 
 from collections.abc import Collection
-from itertools import pairwise
+from itertools import chain, pairwise
 
 import numpy as np
 
 from blast.analysis.index import FailureIndex
-from blast.model.graph import HARD_EDGE, MEMBER_EDGE
 from blast.reports.downwave import DownWave
 
 
@@ -51,121 +57,206 @@ def recovery_order(
     return waves.order(fell)
 
 
+def _rows(start: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The indexes ``start[r]..start[r + 1] - 1`` of each of ``rows``, in a row (CSR rows)."""
+    lo = start[rows]
+    sizes = start[rows + 1] - lo
+    return np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+
+
+def _run_starts(keys: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of ``keys`` starts (indexes)."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+
+
+def _heights(rank: np.ndarray, source: np.ndarray, target: np.ndarray, n: int) -> np.ndarray:
+    """Each strongly connected component's height: 0 when it needs nothing outside itself,
+    else one more than the highest it needs (``source`` needs ``target``, positions of
+    different components; ``rank`` maps positions to components, ``n`` of them)."""
+    unit_source, unit_target = rank[source], rank[target]
+    pending = np.bincount(unit_source, minlength=n)
+    start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(unit_target, minlength=n), out=start[1:])
+    needed_by = unit_source[np.argsort(unit_target, kind="stable")]
+    height = np.full(n, -1, dtype=np.int64)
+    frontier = np.flatnonzero(pending == 0)
+    level = 0
+    while len(frontier):
+        height[frontier] = level
+        waiting = needed_by[_rows(start, frontier)]
+        np.subtract.at(pending, waiting, 1)
+        frontier = np.unique(waiting[pending[waiting] == 0])
+        level += 1
+    return height
+
+
+class _Layer:
+    """The nodes of one height and what their waves are read from, as flat arrays.
+
+    ``nodes`` are the layer's components then its groups. A component's wave reads its
+    needs outside its cycle, ``needs[cuts[i]:...]`` for the ``i``-th of ``needy`` (the
+    components that have any); a group's the members ``members[member_start[j]:...]``
+    of the ``j``-th group, ``min_up`` of them. ``cyclic`` indexes the layer's nodes
+    that lie on cycles, by cycle (``cycle_cuts`` where each starts).
+    """
+
+    __slots__ = (
+        "cuts",
+        "cycle_cuts",
+        "cycle_sizes",
+        "cyclic",
+        "member_pick",
+        "member_start",
+        "members",
+        "n_components",
+        "needs",
+        "needy",
+        "nodes",
+        "owner",
+    )
+
+    def __init__(
+        self,
+        components: np.ndarray,
+        groups: np.ndarray,
+        need_start: np.ndarray,
+        needed: np.ndarray,
+        member_start: np.ndarray,
+        members: np.ndarray,
+        min_up: np.ndarray,
+        rank: np.ndarray,
+        is_cyclic: np.ndarray,
+    ) -> None:
+        self.nodes = np.concatenate((components, groups))
+        self.n_components = len(components)
+        sizes = need_start[components + 1] - need_start[components]
+        self.needy = np.flatnonzero(sizes > 0)
+        self.needs = needed[_rows(need_start, components)]
+        self.cuts = (np.cumsum(sizes) - sizes)[self.needy]
+        sizes = member_start[groups + 1] - member_start[groups]
+        self.members = members[_rows(member_start, groups)]
+        self.owner = np.repeat(np.arange(len(groups), dtype=np.int64), sizes)
+        self.member_start = np.cumsum(sizes) - sizes
+        # the min_up-th smallest member (a group with no member is back at once: wave 0)
+        self.member_pick = np.where(sizes > 0, self.member_start + min_up[groups] - 1, -1)
+        on_cycle = np.flatnonzero(is_cyclic[self.nodes])
+        by_cycle = np.argsort(rank[self.nodes[on_cycle]], kind="stable")
+        self.cyclic = on_cycle[by_cycle]
+        units = rank[self.nodes[self.cyclic]]
+        self.cycle_cuts = (
+            np.flatnonzero(np.r_[True, units[1:] != units[:-1]]) if len(units) else units
+        )
+        self.cycle_sizes = np.diff(np.r_[self.cycle_cuts, len(units)])
+
+    def place(self, level: np.ndarray, down: np.ndarray, span: int) -> None:
+        """Give the layer's down nodes their waves in ``level`` (everything below has its
+        wave; ``span`` exceeds every wave + 1)."""
+        value = np.zeros(len(self.nodes), dtype=np.int64)
+        if len(self.needy):
+            latest = np.maximum.reduceat(level[self.needs], self.cuts) + 1
+            value[self.needy] = np.maximum(latest, 0)
+        if len(self.owner):
+            key = np.sort(self.owner * span + level[self.members] + 1)
+            picked = key[self.member_pick] - self.owner[self.member_pick] * span - 1
+            value[self.n_components :] = np.where(self.member_pick >= 0, np.maximum(picked, 0), 0)
+        fell = down[self.nodes]
+        if len(self.cyclic):  # a cycle comes back at once: the latest of its down members
+            shared = np.where(fell[self.cyclic], value[self.cyclic], 0)
+            value[self.cyclic] = np.repeat(
+                np.maximum.reduceat(shared, self.cycle_cuts), self.cycle_sizes
+            )
+        level[self.nodes] = np.where(fell, value, -1)
+
+
 class RecoveryWaves:
     """The recovery order of any set of down nodes of one graph (see the module docstring):
-    the arrays every SPOF's order reads, built once."""
+    the layers every SPOF's order reads, built once."""
 
     def __init__(self, index: FailureIndex, wave: DownWave | None = None) -> None:
         s = index.structure
-        self.wave = wave or DownWave(index.graph)
+        self.wave = w = wave or DownWave(index.graph)
         self.n_nodes = n = len(s.nodes)
-        self._nodes, self._order, self._n_components = s.nodes, s.order, s.n_components
-        self._hard = s.hard_targets
-        self._min_up_of = s.topology.min_up
-        self._rank = np.asarray(s.rank, dtype=np.int64)
+        self._n_components = n_comp = s.n_components
+        rank = np.asarray(s.rank, dtype=np.int64)
         sizes = np.fromiter(map(len, s.order), dtype=np.int64, count=len(s.order))
-        self._cyclic = sizes[self._rank] > 1  # per node: in a cycle of hard dependencies
-        edges = index.graph.edge_arrays
-        start = np.asarray(edges.start, dtype=np.int64)[: n + 1]
-        target = np.asarray(edges.target, dtype=np.int64)
-        kind = np.asarray(edges.kind, dtype=np.int64)
-        needed = (kind == HARD_EDGE) | (kind == MEMBER_EDGE)
-        source = np.repeat(np.arange(n, dtype=np.int64), np.diff(start))
-        rank = self._rank
-        # what each node needs outside its own strongly connected component, both ways
-        needed &= rank[source] != rank[target]
-        self._source, self._target = source[needed], target[needed]
-        self._needed_by_start = np.zeros(n + 1, dtype=np.int64)
-        order = np.argsort(self._target, kind="stable")
-        np.cumsum(np.bincount(self._target, minlength=n), out=self._needed_by_start[1:])
-        self._needed_by = self._source[order]
-        self._start, self._members = start, target  # a group's members: its out-edges
-        self._min_up = np.asarray(s.topology.min_up, dtype=np.int64)
-        self._names = np.array(s.nodes, dtype=object)
-        by_name = sorted(range(s.n_components), key=s.nodes.__getitem__)
-        self._name_rank = np.empty(s.n_components, dtype=np.int64)
-        self._name_rank[by_name] = np.arange(s.n_components, dtype=np.int64)
+        # what each node needs outside its own strongly connected component, from the
+        # wave's reverse rows of hard and membership edges
+        needed = np.repeat(np.arange(n, dtype=np.int64), np.diff(w.start))
+        cross = rank[w.dependent] != rank[needed]
+        source, needed = w.dependent[cross], needed[cross]
+        height = _heights(rank, source, needed, len(s.order))[rank]
+        by_source = np.argsort(source, kind="stable")
+        need_start = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(source, minlength=n), out=need_start[1:])
+        needed = needed[by_source]
+        hard = s.hard_targets
+        member_sizes = np.zeros(n, dtype=np.int64)
+        member_sizes[n_comp:] = np.fromiter(map(len, hard[n_comp:]), dtype=np.int64)
+        member_start = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(member_sizes, out=member_start[1:])
+        members = np.fromiter(chain.from_iterable(hard[n_comp:]), dtype=np.int64)
+        min_up = np.asarray(s.topology.min_up, dtype=np.int64)
+        is_cyclic = sizes[rank] > 1
+        by_height = np.argsort(height, kind="stable")
+        cuts = np.searchsorted(height[by_height], np.arange(int(height.max(initial=-1)) + 2))
+        self._layers = []
+        for a, b in pairwise(cuts.tolist()):
+            layer = by_height[a:b]
+            self._layers.append(
+                _Layer(
+                    layer[layer < n_comp],
+                    layer[layer >= n_comp],
+                    need_start,
+                    needed,
+                    member_start,
+                    members,
+                    min_up,
+                    rank,
+                    is_cyclic,
+                )
+            )
+        # components by id: the name ranks the index already has, by position
+        name_rank = index.name_rank[np.asarray(s.bit_of_pos[:n_comp], dtype=np.int64)]
+        self._name_rank = name_rank
+        self._by_name = np.empty(n_comp, dtype=object)
+        self.nodes = np.asarray(s.nodes, dtype=object)
+        """Every node's id by position, as an array (to look many up at once)."""
+        self._by_name[name_rank] = self.nodes[:n_comp]
+
+    def levels(self, down: np.ndarray) -> np.ndarray:
+        """Each position's wave when the nodes flagged in ``down`` (a boolean per position,
+        groups included: what one failure takes down) are down; -1 for those up."""
+        level = np.full(self.n_nodes, -1, dtype=np.int64)
+        span = self.n_nodes + 2
+        for layer in self._layers:
+            layer.place(level, down, span)
+        return level
 
     def order(self, down: np.ndarray) -> tuple[tuple[str, ...], ...]:
-        """The waves of the components flagged in ``down`` (a boolean per position, groups
-        included: what one failure takes down), each sorted by id."""
-        rank, cyclic = self._rank, self._cyclic
-        source, target = self._source, self._target
-        outside = down[source] & down[target]
-        # each strongly connected component waits for its edges into the rest of what is down
-        pending = np.bincount(rank[source[outside]], minlength=len(self._order))
-        level = np.full(self.n_nodes, -1, dtype=np.int64)
-        best = np.zeros(self.n_nodes, dtype=np.int64)  # a component: 1 + its needs' last wave
-        seen = np.zeros(self.n_nodes, dtype=np.int64)
-        ready = np.flatnonzero(down & (pending[rank] == 0))
-        frontier = self._with_cycles(ready[~cyclic[ready]], ready[cyclic[ready]], down)
-        start, needed_by = self._needed_by_start, self._needed_by
-        while len(frontier):
-            self._place(frontier, level, best, down)
-            lo = start[frontier]
-            sizes = start[frontier + 1] - lo
-            at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-            came = np.repeat(frontier, sizes)
-            d = needed_by[at]
-            keep = down[d]
-            d, came = d[keep], came[keep]
-            np.maximum.at(best, d, level[came] + 1)
-            units = rank[d]
-            np.subtract.at(pending, units, 1)
-            fresh = d[pending[units] == 0]
-            seen[fresh] = np.arange(len(fresh))  # distinct without sorting (a scratch array)
-            fresh = fresh[seen[fresh] == np.arange(len(fresh))]
-            frontier = self._with_cycles(fresh[~cyclic[fresh]], fresh[cyclic[fresh]], down)
-        assert (level[down] >= 0).all()
-        components = np.flatnonzero(down[: self._n_components])
-        waves = level[components]
-        placed = np.lexsort((self._name_rank[components], waves))
-        components, waves = components[placed], waves[placed]
-        cuts = [0, *(np.flatnonzero(np.diff(waves)) + 1).tolist(), len(components)]
-        names = self._names[components].tolist()  # 4x faster than a tuple read per position
-        return tuple(tuple(names[a:b]) for a, b in pairwise(cuts) if b > a)
+        """The waves of the components flagged in ``down``, each sorted by id."""
+        return self.waves(down, None)[0]
 
-    def _with_cycles(self, single: np.ndarray, cyclic: np.ndarray, down: np.ndarray) -> np.ndarray:
-        """``single`` and every down node of the cycles ``cyclic``'s nodes are in."""
-        if not len(cyclic):
-            return single
-        ranks = np.unique(self._rank[cyclic]).tolist()
-        every = [v for r in ranks for v in self._order[r] if down[v]]
-        return np.concatenate((single, np.asarray(every, dtype=np.int64)))
-
-    def _place(
-        self, frontier: np.ndarray, level: np.ndarray, best: np.ndarray, down: np.ndarray
-    ) -> None:
-        """Give the ready nodes ``frontier`` their wave (everything they need has one)."""
-        cyclic = self._cyclic[frontier]
-        single = frontier[~cyclic]
-        components = single[single < self._n_components]
-        level[components] = best[components]
-        groups = single[single >= self._n_components]
-        if len(groups):  # back once min_up members are: the min_up-th smallest member wave
-            lo = self._start[groups]
-            sizes = self._start[groups + 1] - lo
-            at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-            owner = np.repeat(np.arange(len(groups)), sizes)
-            waves = level[self._members[at]][np.lexsort((level[self._members[at]], owner))]
-            pick = np.cumsum(sizes) - sizes + self._min_up[groups] - 1
-            found = waves[np.clip(pick, 0, max(len(waves) - 1, 0))] if len(waves) else pick
-            level[groups] = np.where(sizes > 0, np.maximum(found, 0), 0)
-        for r in np.unique(self._rank[frontier[cyclic]]).tolist():
-            self._place_cycle(self._order[r], level, best, down)
-
-    def _place_cycle(
-        self, scc: tuple[int, ...], level: np.ndarray, best: np.ndarray, down: np.ndarray
-    ) -> None:
-        """One wave for the down nodes of a cycle, as the tests' reference walk places it
-        (a group in it reads its members in the cycle as not down)."""
-        members = [v for v in scc if down[v]]
-        wave = 0
-        for v in members:
-            if v >= self._n_components:
-                member_levels = sorted(level[list(self._hard[v])].tolist())
-                need = self._min_up_of[v]
-                wave = max(wave, member_levels[need - 1] if member_levels else 0)
-            else:
-                wave = max(wave, int(best[v]))
-        level[members] = wave
+    def waves(
+        self, down: np.ndarray, cap: int | None
+    ) -> tuple[tuple[tuple[str, ...], ...], tuple[int, ...]]:
+        """:meth:`order`'s waves, each cut to its first ``cap`` ids (all with None), and
+        each wave's true size: only the ids kept are looked up."""
+        n_comp = self._n_components
+        components = np.flatnonzero(down[:n_comp])
+        key = self.levels(down)[components] * n_comp + self._name_rank[components]
+        key.sort()
+        waves = key // n_comp
+        places = key - waves * n_comp
+        cuts = _run_starts(waves)
+        sizes = np.diff(np.r_[cuts, len(key)])
+        if cap is not None:
+            within = np.arange(len(key)) - np.repeat(cuts, sizes)
+            places = places[within < cap]
+            kept = np.minimum(sizes, cap)
+        else:
+            kept = sizes
+        names = self._by_name[places].tolist()
+        bounds = [0, *np.cumsum(kept).tolist()]
+        return tuple(tuple(names[a:b]) for a, b in pairwise(bounds)), tuple(sizes.tolist())
