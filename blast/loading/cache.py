@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from blast.model.graph import Graph
 
 MAX_ENTRIES = 32
-FORMAT = 3
+FORMAT = 4
 _CODE = (
     "loading/loader.py",
     "loading/crosscheck.py",

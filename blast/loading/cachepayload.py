@@ -28,7 +28,7 @@ from __future__ import annotations
 import struct
 import sys
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from itertools import accumulate, chain
 from pathlib import Path
@@ -39,7 +39,8 @@ import orjson
 from blast.errors import BlastError
 from blast.gcpause import gc_paused
 from blast.loading.files import display
-from blast.model.compact import Columns, Edges
+from blast.model import compact
+from blast.model.compact import EDGE_TYPE, Columns, Edges
 from blast.model.graph import Compact, Graph
 from blast.model.lazymodels import LazyModels
 from blast.model.simparams import SimParams
@@ -159,6 +160,9 @@ def decode(data: bytes, files: Sequence[Path], entry: Path | None = None) -> Gra
         position = dict(zip(nodes, range(len(nodes)), strict=True))
         if len(position) != len(nodes):
             raise ValueError("duplicate ids")
+        large = len(arrays["target"]) >= compact.NUMPY_FROM
+        if large:  # the same checks as Edges.check, on the arrays, before any list is made
+            check_arrays(arrays, len(ids), len(group_ids), len(meta["min_up"]))
         edges = Edges(
             start=arrays["start"].tolist(),
             target=arrays["target"].tolist(),
@@ -168,7 +172,8 @@ def decode(data: bytes, files: Sequence[Path], entry: Path | None = None) -> Gra
             in_kind=arrays["in_kind"].tolist(),
             min_up=tuple(map(int, meta["min_up"])),
         )
-        edges.check(len(ids), len(group_ids))
+        if not large:
+            edges.check(len(ids), len(group_ids))
         columns = Columns.from_data(ids, meta["columns"])
         where = entry or Path("cache entry")
         components = LazyModels(
@@ -202,6 +207,42 @@ def decode(data: bytes, files: Sequence[Path], entry: Path | None = None) -> Gra
         references=references,
         compact=Compact(columns, edges, nodes, position, group_names, sim),
     )
+
+
+def check_arrays(
+    arrays: Mapping[str, array[int]], n_components: int, n_groups: int, n_min_up: int
+) -> None:
+    """:meth:`Edges.check <blast.model.compact.Edges.check>` of an entry's edge arrays (as
+    :data:`_ARRAYS` names them), with numpy: the same refusals, in a few milliseconds where
+    the lists took 0.08 s at 100,000 components (hubs shape). A test compares the two on
+    damaged arrays."""
+    import numpy as np
+
+    n, e = n_components + n_groups, len(arrays["target"])
+    if n_min_up != n_groups:
+        raise ValueError("min_up does not match the groups")
+    kind = np.frombuffer(arrays["kind"], dtype=np.int8)
+    for offsets_name, values_name, kinds_name in _EDGE_ARRAYS:
+        offsets = np.frombuffer(arrays[offsets_name], dtype=np.int32)
+        values = np.frombuffer(arrays[values_name], dtype=np.int32)
+        kinds = np.frombuffer(arrays[kinds_name], dtype=np.int8)
+        if len(offsets) != n + 1 or offsets[0] != 0 or offsets[-1] != e:
+            raise ValueError("edge offsets do not match the nodes")
+        if len(values) != e or len(kinds) != e:
+            raise ValueError("edge arrays differ in length")
+        if bool((offsets[1:] < offsets[:-1]).any()):
+            raise ValueError("edge offsets decrease")
+        if e and (int(values.min()) < 0 or int(values.max()) >= n):
+            raise ValueError("an edge points outside the graph")
+        if e and not set(np.unique(kinds).tolist()) <= EDGE_TYPE.keys():
+            raise ValueError("unknown edge kind")
+    first = int(np.frombuffer(arrays["start"], dtype=np.int32)[n_components])
+    members = int(np.count_nonzero(kind == compact.MEMBER_EDGE))
+    if members != e - first or not bool((kind[first:] == compact.MEMBER_EDGE).all()):
+        raise ValueError("membership edges out of place")
+
+
+_EDGE_ARRAYS = (("start", "target", "kind"), ("in_start", "source", "in_kind"))
 
 
 def _sim_params(graph: Graph) -> SimParams | None:

