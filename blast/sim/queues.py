@@ -222,27 +222,13 @@ class QueueModel:
             self.engine.wake_later(v, min(times), Cause("queue", detail="threshold"))
 
     def _record(self, v: int, q: _Queue, mu: float) -> None:
-        """Add a point to ``v``'s series (or replace the last one, at the same instant).
-
-        A point at a later instant from the very values the last one was computed from
-        is skipped at once: its rounded values are those of the last point computed,
-        which is the series' last or equal to it (no point is added that does not differ
-        from the last). Rounding (``round(x, 6)``, a decimal conversion) is most of it.
-        Off with the engine's other skips (``blast.sim.skip.ENABLED``: the tests compare).
-        """
         delay = q.backlog / mu if mu > 0 else (0.0 if q.backlog <= EPS else float("inf"))
         goodput = 0.0 if q.collapsed else q.serving
-        now = self.engine.now
-        seen = q.seen
-        if (
-            self.engine.skipping
-            and now != q.seen_t
-            and q.backlog == seen[0]
-            and q.offered == seen[1]
-            and mu == seen[2]
-            and goodput == seen[3]
-            and delay == seen[4]
-        ):
+        # at a later instant from the values of the last point computed (the series' last
+        # or equal to it), nothing is added: skipped before rounding (a decimal conversion)
+        now, seen, skips = self.engine.now, q.seen, self.engine.skipping  # skip.ENABLED
+        same = q.backlog == seen[0] and q.offered == seen[1] and mu == seen[2]  # == each
+        if skips and now != q.seen_t and same and goodput == seen[3] and delay == seen[4]:
             return
         q.seen_t, q.seen = now, (q.backlog, q.offered, mu, goodput, delay)
         point = QueuePoint(
