@@ -298,17 +298,17 @@ def _build_index(graph: Graph) -> FailureIndex:
     killers: list[FrozenBitMap] = [EMPTY] * n
     solve_killers(order, hard_targets, n_comp, bit_of_pos, need, killers)
 
-    ids = tuple(nodes[v] for v in comp_order)
+    ids = tuple(map(nodes.__getitem__, comp_order))
     index = FailureIndex(
         graph=graph,
         ids=ids,
-        bit={cid: b for b, cid in enumerate(ids)},
-        killers_of={nodes[v]: killers[v] for v in range(n)},
+        bit=dict(zip(ids, range(len(ids)), strict=True)),
+        killers_of=dict(zip(nodes, killers, strict=True)),
         user_facing=FrozenBitMap(bit_of_pos[pos[u]] for u in graph.user_facing),
         structure=HardStructure(
             topology=topo,
             graph=hard_graph,
-            order=tuple(tuple(scc) for scc in order),
+            order=tuple(map(tuple, order)),
             bit_of_pos=tuple(bit_of_pos),
             pos_of_bit=tuple(comp_order),
             need=need,
