@@ -179,9 +179,8 @@ class DownWave:
         while len(frontier):
             lo = start[frontier]
             sizes = start[frontier + 1] - lo
-            count = int(sizes.sum())
-            at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(count, dtype=np.int64)
-            source = np.repeat(frontier, sizes)
+            ends = np.cumsum(sizes)
+            at = np.repeat(lo - ends + sizes, sizes) + np.arange(int(ends[-1]), dtype=np.int64)
             d, k = dependent[at], kind[at]
             live = ~down[d]
             hard = np.flatnonzero(live & (k == HARD_EDGE))
@@ -204,10 +203,13 @@ class DownWave:
                 hits[groups[runs]] += lengths
                 fell = np.concatenate((fell, groups[falls]))
                 trigger = np.concatenate((trigger, member[by_group[falls]]))
-            queued = np.argsort(trigger)
-            frontier = fell[queued]
-            cause[frontier] = source[trigger[queued]]
-            down[frontier] = True
+            if len(member):  # the hard edges' triggers come in order already
+                queued = np.argsort(trigger)
+                fell, trigger = fell[queued], trigger[queued]
+            # each trigger's source: the frontier node whose edges hold it
+            cause[fell] = frontier[np.searchsorted(ends, trigger, side="right")]
+            down[fell] = True
+            frontier = fell
         return down, cause
 
 
