@@ -184,8 +184,9 @@ class DownWave:
         while len(frontier):
             lo = start[frontier]
             sizes = start[frontier + 1] - lo
-            ends = np.cumsum(sizes)
-            at = np.repeat(lo - ends + sizes, sizes) + np.arange(int(ends[-1]), dtype=np.int64)
+            count = int(sizes.sum())
+            at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(count, dtype=np.int64)
+            source = np.repeat(frontier, sizes)
             d, k = dependent[at], kind[at]
             live = ~down[d]
             hard = np.flatnonzero(live & (k == HARD_EDGE))
@@ -211,8 +212,7 @@ class DownWave:
             if len(member):  # the hard edges' triggers come in order already
                 queued = np.argsort(trigger)
                 fell, trigger = fell[queued], trigger[queued]
-            # each trigger's source: the frontier node whose edges hold it
-            cause[fell] = frontier[np.searchsorted(ends, trigger, side="right")]
+            cause[fell] = source[trigger]
             down[fell] = True
             frontier = fell
         return down, cause
