@@ -169,3 +169,16 @@ def test_reached_equals_a_walk_of_the_dependents(path):
             starts = [position[c] for c in region_components(graph, region)]
             found = set(np.flatnonzero(wave.reached(starts, kinds)).tolist())
             assert found == _reached_by_walk(graph, starts, kinds), (region, kinds)
+
+
+@settings(max_examples=150, deadline=None)
+@given(graph=graphs, data=st.data())
+def test_reached_equals_a_walk_of_the_dependents_on_random_graphs(graph, data):
+    wave = DownWave(graph)
+    n = len(graph.topology.nodes)
+    starts = data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=5))
+    kinds = data.draw(
+        st.sampled_from([(HARD_EDGE, MEMBER_EDGE, ASYNC_EDGE), (HARD_EDGE,), (SOFT_EDGE,)])
+    )
+    found = set(np.flatnonzero(wave.reached(starts, kinds)).tolist())
+    assert found == _reached_by_walk(graph, starts, kinds)

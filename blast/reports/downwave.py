@@ -143,16 +143,21 @@ class DownWave:
         """Whether each position is ``starts`` or a dependent of them, directly or not,
         through reverse edges of ``kinds`` (a boolean array): a breadth-first closure."""
         seen = np.zeros(self.n_nodes, dtype=bool)
-        seen[np.fromiter(starts, dtype=np.int64)] = True
+        seen[_positions(starts)] = True
         frontier = np.flatnonzero(seen)
         start, dependent, kind = self.every_start, self.every_dependent, self.every_kind
+        followed = np.zeros(int(kind.max(initial=0)) + 1, dtype=bool)  # a lookup, not np.isin
+        followed[[k for k in kinds if k < len(followed)]] = True
+        first = np.zeros(self.n_nodes, dtype=np.int64)  # scratch, as in down: no np.unique
         while len(frontier):
             lo = start[frontier]
             sizes = start[frontier + 1] - lo
             at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-            d = dependent[at[np.isin(kind[at], kinds)]]
-            frontier = np.unique(d[~seen[d]])
-            seen[frontier] = True
+            d = dependent[at[followed[kind[at]]]]
+            d = d[~seen[d]]
+            seen[d] = True
+            first[d] = np.arange(len(d))
+            frontier = d[first[d] == np.arange(len(d))]
         return seen
 
     def causes(self, starts: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -204,10 +209,12 @@ class DownWave:
                 hits[groups[runs]] += lengths
                 fell = np.concatenate((fell, groups[falls]))
                 trigger = np.concatenate((trigger, member[by_group[falls]]))
-            queued = np.argsort(trigger)
-            frontier = fell[queued]
-            cause[frontier] = source[trigger[queued]]
-            down[frontier] = True
+            if len(member):  # the hard edges' triggers come in order already
+                queued = np.argsort(trigger)
+                fell, trigger = fell[queued], trigger[queued]
+            cause[fell] = source[trigger]
+            down[fell] = True
+            frontier = fell
         return down, cause
 
 

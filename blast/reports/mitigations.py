@@ -176,7 +176,8 @@ def _regional(
     regions = list(map(graph.columns.regions.__getitem__, at))
     if GLOBAL_REGION in regions or anchor in regions:  # other_region's answer, found once
         elsewhere = other_region(graph, spof) or f"outside-{anchor}"
-        regions = [elsewhere if r in (GLOBAL_REGION, anchor) else r for r in regions]
+        moved = {GLOBAL_REGION: elsewhere, anchor: elsewhere}
+        regions = list(map(moved.get, regions, regions))  # the others stay
     for region in dict.fromkeys(regions):  # in the order the dependents first name them
         clones[region] = spof.model_copy(
             update={
