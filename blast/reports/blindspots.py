@@ -101,19 +101,28 @@ def watched_by(graph: Graph, watcher: str, every: Collection[str] | None = None)
     return tuple(u for u in graph.user_facing if u != watcher and u not in others)
 
 
-def _distances(graph: Graph, start: str) -> dict[str, int]:
-    """Hops from ``start`` along hard edges and group memberships."""
+def _distances(graph: Graph, start: str, wanted: Collection[str]) -> dict[str, int]:
+    """Hops from ``start`` to each of ``wanted`` along hard edges and group memberships
+    (those not below ``start`` left out): a breadth-first walk that stops once every
+    wanted node has its distance (a watcher's shared dependencies are all below it)."""
     topo = graph.topology
+    position, hard_targets = topo.position, topo.hard_targets
+    goals = {position[x] for x in wanted}
     first = topo.position[start]
     seen = {first: 0}
+    missing = len(goals) - (first in goals)
     queue = deque([first])
-    while queue:
+    while queue and missing:
         v = queue.popleft()
-        for t in topo.hard_targets[v]:
+        hops = seen[v] + 1
+        for t in hard_targets[v]:
             if t not in seen:
-                seen[t] = seen[v] + 1
+                seen[t] = hops
                 queue.append(t)
-    return {topo.nodes[v]: d for v, d in seen.items()}
+                if t in goals:
+                    missing -= 1
+    nodes = topo.nodes
+    return {nodes[v]: seen[v] for v in goals if v in seen}
 
 
 def _shared_hits(
@@ -191,7 +200,7 @@ def blind_spots(
         hits = _shared_hits(index, w, watched, tally)
         shared = sorted(hits)
         if shared:
-            dist = _distances(graph, w)
+            dist = _distances(graph, w, shared)
             shared.sort(key=lambda s: (-hits[s], dist.get(s, 1 << 30), s))
             nearest = shared[0]  # takes down the most watched components
             bit = index.bit[nearest]
@@ -332,7 +341,7 @@ def blind_spots_in(
         else:
             hits = _hits_of(killers, [pos[x] for x in victims], mine, nodes)
         if hits:
-            dist = _distances(graph, w)
+            dist = _distances(graph, w, hits)
             shared_of[w] = tuple(sorted(hits, key=lambda s: (-hits[s], dist.get(s, 1 << 30), s)))
     # one down wave per shared dependency gives the paths of all the watchers it darkens
     by_cause: dict[str, list[str]] = {}
