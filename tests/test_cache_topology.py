@@ -96,8 +96,11 @@ def test_mentioning_on_random_arrays_never_matches_across_two_models(seed):
     for text in texts:
         at += len(text) + 1
         offsets.append(at)
-    blob = b"[" + b",".join(texts) + b"]"
-    models = LazyModels(ids, blob, array("q", offsets), print, print)
+    # the array inside other bytes (as in a cache entry), which must never match
+    around = [bytes(rng.choice(alphabet) for _ in range(rng.randrange(0, 5))) for _ in "ab"]
+    blob = around[0] + b"[" + b",".join(texts) + b"]" + around[1]
+    models = LazyModels(ids, blob, array("q", offsets), print, print, origin=len(around[0]))
+    assert [models.stored(key) for key in ids] == texts
     for _ in range(20):
         needle = bytes(rng.choice(alphabet) for _ in range(rng.randrange(0, 4)))
         want = {key for key, text in zip(ids, texts, strict=True) if needle in text}

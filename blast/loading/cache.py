@@ -68,6 +68,7 @@ _CODE = (
     "model/durations.py",
     "model/graph.py",
     "model/compact.py",
+    "model/packedcolumns.py",
     "model/lazymodels.py",
     "model/simparams.py",
     "model/enums.py",

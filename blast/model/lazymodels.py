@@ -18,9 +18,10 @@ from typing import Any
 class LazyModels(Mapping[str, Any]):
     """Id -> validated pydantic model, each validated from its stored JSON on first access.
 
-    ``blob`` is a JSON array of the models (as written from a validated graph);
-    model ``i`` is ``blob[offsets[i]:offsets[i + 1] - 1]`` (what follows each one is a
-    comma, or the closing bracket).
+    ``blob`` holds, from ``origin`` on, a JSON array of the models (as written from a
+    validated graph; the blob may be a whole cache entry, which is then not copied);
+    model ``i`` is ``blob[origin + offsets[i]:origin + offsets[i + 1] - 1]`` (what follows
+    each one is a comma, or the closing bracket).
     ``one`` validates one model's bytes, ``many`` the whole array (in one bulk
     call: a loop that wants every model pays ~40 µs each instead of ~70; a loop that
     asks for them one by one switches to it once it has asked for a quarter). Models
@@ -36,6 +37,7 @@ class LazyModels(Mapping[str, Any]):
         "_mentions",
         "_offsets",
         "_one",
+        "_origin",
         "_position",
         "ids",
     )
@@ -49,11 +51,14 @@ class LazyModels(Mapping[str, Any]):
         many: Callable[[bytes], Sequence[Any]],
         position: Mapping[str, int] | None = None,
         base: int = 0,
+        origin: int = 0,
     ):
         """``position`` (optional) maps each id to ``base`` plus its index in ``ids``, and may
         hold other keys too (a graph's one map of every node, shared)."""
         if len(offsets) != len(ids) + 1:
             raise ValueError("model offsets do not match the ids")
+        if offsets[0] < 1 or origin < 0 or origin + offsets[-1] > len(blob):
+            raise ValueError("model offsets outside the stored array")
         if position is None:
             position, base = dict(zip(ids, range(len(ids)), strict=True)), 0
             if len(position) != len(ids):
@@ -61,6 +66,7 @@ class LazyModels(Mapping[str, Any]):
         self.ids = ids
         self._position, self._base = position, base
         self._blob, self._offsets, self._one, self._many = blob, offsets, one, many
+        self._origin = origin
         self._made: dict[int, Any] = {}
         self._all: dict[str, Any] | None = None
         self._mentions: dict[bytes, frozenset[str]] = {}
@@ -77,7 +83,7 @@ class LazyModels(Mapping[str, Any]):
         if model is None:
             if len(self._made) >= max(64, len(self.ids) // 4):  # a walk over them all:
                 return self._everything()[key]  # the rest in one bulk call
-            model = self._one(self._blob[self._offsets[i] : self._offsets[i + 1] - 1])
+            model = self._one(self.stored(key))
             if model.id != key:
                 raise ValueError(f"stored model {i} is '{model.id}', not '{key}'")
             self._made[i] = model
@@ -98,7 +104,8 @@ class LazyModels(Mapping[str, Any]):
         i = self._index(key)
         if i is None:
             raise KeyError(key)
-        return self._blob[self._offsets[i] : self._offsets[i + 1] - 1]
+        at = self._origin
+        return self._blob[at + self._offsets[i] : at + self._offsets[i + 1] - 1]
 
     def mentioning(self, text: bytes) -> frozenset[str]:
         """The ids whose stored JSON (:meth:`stored`) holds ``text``: the same answer as
@@ -119,14 +126,14 @@ class LazyModels(Mapping[str, Any]):
 
     def _holding(self, text: bytes) -> list[int]:
         """The indices of the models whose stored JSON holds ``text``, in order."""
-        blob, at, held = self._blob, self._offsets, []
-        first, end = at[0], at[-1] - 1 if len(self.ids) else at[0]
+        blob, at, held, origin = self._blob, self._offsets, [], self._origin
+        first, end = origin + at[0], origin + (at[-1] - 1 if len(self.ids) else at[0])
         hit = blob.find(text, first, end) if text else -1
         while hit >= 0:
-            i = bisect_right(at, hit) - 1
-            if hit + len(text) <= at[i + 1] - 1:  # within model i, not across its end
+            i = bisect_right(at, hit - origin) - 1
+            if hit + len(text) <= origin + at[i + 1] - 1:  # within model i, not past its end
                 held.append(i)
-                hit = blob.find(text, at[i + 1], end)
+                hit = blob.find(text, origin + at[i + 1], end)
             else:
                 hit = blob.find(text, hit + 1, end)
         if not text:
@@ -144,11 +151,12 @@ class LazyModels(Mapping[str, Any]):
         if self._all is None:
             rest = [i for i in range(len(self.ids)) if i not in self._made]
             if rest:
-                if len(rest) == len(self.ids):
-                    blob = self._blob
+                at, origin = self._offsets, self._origin
+                if len(rest) == len(self.ids):  # the whole array, brackets included
+                    blob = self._blob[origin + at[0] - 1 : origin + at[-1]]
                 else:
-                    at, blob = self._offsets, self._blob
-                    blob = b"[" + b",".join(blob[at[i] : at[i + 1] - 1] for i in rest) + b"]"
+                    stored = map(self.stored, map(self.ids.__getitem__, rest))
+                    blob = b"[" + b",".join(stored) + b"]"
                 models = self._many(blob)
                 if [m.id for m in models] != [self.ids[i] for i in rest]:
                     raise ValueError("stored models do not match their ids")
