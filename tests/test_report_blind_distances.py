@@ -5,7 +5,6 @@ shipped graphs: the order of a watcher's shared dependencies reads them."""
 from __future__ import annotations
 
 import random
-from collections import deque
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from blast.loading.loader import load_graph
 from blast.model.graph import Graph
 from blast.reports.blindspots import _distances
 from tests.strategies import graphs, random_graph
+from tests.test_blind_spots_shared import hops_from  # the whole walk, never cut short
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAPHS = [
@@ -24,24 +24,10 @@ GRAPHS = [
 ]
 
 
-def _every_distance(graph: Graph, start: str) -> dict[str, int]:
-    """Hops from ``start`` to everything below it: the whole walk, never cut short."""
-    topo = graph.topology
-    seen = {topo.position[start]: 0}
-    queue = deque(seen)
-    while queue:
-        v = queue.popleft()
-        for t in topo.hard_targets[v]:
-            if t not in seen:
-                seen[t] = seen[v] + 1
-                queue.append(t)
-    return {topo.nodes[v]: d for v, d in seen.items()}
-
-
 def _same(graph: Graph, rng: random.Random) -> None:
     nodes = graph.topology.nodes
     for start in graph.components:
-        every = _every_distance(graph, start)
+        every = hops_from(graph, start)
         below = list(every)
         for wanted in (below, rng.sample(below, min(3, len(below))), rng.sample(nodes, 1), []):
             expected = {x: every[x] for x in wanted if x in every}
