@@ -6,6 +6,7 @@ them from :attr:`Graph.edge_arrays` (built, or read from the cache)."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import fields
 from itertools import chain
 from pathlib import Path
@@ -19,7 +20,7 @@ from blast.loading.loader import load_graph
 from blast.model.graph import Graph
 from blast.model.spec import Dependency, RedundancyMode
 from blast.model.synthetic import service_graph, with_sim_parameters
-from blast.sim.edges import _DEPENDS_ON, _FROM_CODE, Compiled, _row
+from blast.sim.edges import _DEPENDS_ON, _FROM_CODE, Compiled, _into, _row
 from blast.sim.params import engine_graph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,3 +154,14 @@ def test_graph_with_compact_parameters(path: Path) -> None:
     engine = engine_graph(graph)
     assert engine is not graph and engine.compact is not None
     _same(Compiled.of(engine), reference_of(engine))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_incoming_edges_the_same_with_numpy(seed: int) -> None:
+    """Big graphs sort the incoming edges with numpy: the same lists as the loop."""
+    rng = random.Random(seed)
+    n = rng.randint(1, 300)
+    target = [rng.randrange(n) for _ in range(rng.randint(0, 2000))]
+    pure, fast = _into(target, n, len(target) + 1), _into(target, n, 0)
+    assert _plain(fast) == _plain(pure)
+    assert _plain(pure) == [[e for e, t in enumerate(target) if t == v] for v in range(n)]
