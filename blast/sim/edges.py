@@ -18,13 +18,14 @@ state of its target and what the dependent perceives of it (see
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import chain
+from itertools import accumulate, chain
 from operator import attrgetter
 from typing import Any, Final
 
 from librt.vecs import append, vec
 from mypy_extensions import i64
 
+from blast.model.compact import NUMPY_FROM
 from blast.model.graph import ASYNC_EDGE, HARD_EDGE, MEMBER_EDGE, SOFT_EDGE, Graph
 from blast.model.spec import Component, Dependency, DependencyType, Plane, RedundancyMode
 
@@ -112,34 +113,35 @@ class Compiled:
         """The arrays of ``graph``: dependencies in component order, then group members.
 
         The same indices :meth:`add_edge` would give edge by edge. The edges come from
-        the graph's integer arrays (:attr:`Graph.edge_arrays`, stored in a cache entry,
-        shared with the analyses) rather than from each dependency's ``target`` and
-        ``type`` (hashing a ``StrEnum`` is a Python call: two thirds of the set-up);
-        the timing filters are computed once per dependency *object*: equal
-        dependencies are one shared instance (bare ids, ``with_sim_parameters``).
+        the graph's integer arrays (:attr:`Graph.edge_arrays`) when it has them (a graph
+        read from the cache, or whose analyses built them); otherwise they are read here,
+        with the timing filters, once per dependency *object* (equal dependencies are
+        one shared instance: bare ids, ``with_sim_parameters``), from its field
+        dictionary: building ``edge_arrays`` for the engine alone (it also sorts the
+        incoming edges) cost more than the rest of this set-up at 100,000 components.
         """
         nodes = (*graph.components, *graph.groups)
         n, nc = len(nodes), len(graph.components)
-        arrays = graph.edge_arrays
-        start, target, codes = arrays.start, arrays.target, arrays.kind
-        m = len(target)
         groups = list(graph.groups.values())
         components = tuple(graph.components.values())
-        deps: list[Dependency | None] = list(chain.from_iterable(map(_DEPENDS_ON, components)))
+        needs = list(map(_DEPENDS_ON, components))
+        deps: list[Dependency | None] = list(chain.from_iterable(needs))
+        # the edges: the graph's arrays when it has them (a cache entry's, or built for
+        # the analyses), else read here with the columns, once per dependency object
+        # (Edges.of, which also sorts the incoming edges, took longer than this whole set-up)
+        own = graph.compact is None and "edge_arrays" not in graph.__dict__
+        if own:
+            position = dict(zip(nodes, range(n), strict=True))
+            start = [0, *accumulate(map(len, needs))]
+            target: list[int] = []
+            kinds: list[int] = []
+        else:
+            arrays = graph.edge_arrays
+            start, target = arrays.start, arrays.target
+            kinds = [_FROM_CODE[k] for k in arrays.kind]
+        del needs
+        m = len(deps) + sum(len(g.members) for g in groups)
         deps.extend([None] * (m - len(deps)))  # group members
-        out: list[vec[i64]] = []
-        src: list[int] = []
-        opos: list[int] = []
-        span: list[int] = []
-        for v in range(n):
-            lo, hi = start[v], start[v + 1]
-            out.append(vec[i64](list(range(lo, hi))))
-            span.extend((lo, hi - lo))
-            src.extend([v] * (hi - lo))
-            opos.extend(range(hi - lo))
-        into: list[list[int]] = [[] for _ in range(n)]
-        for e in range(m):
-            into[target[e]].append(e)
         # the columns, appended edge by edge (no tuple per edge): a dependency object
         # seen before copies the columns of its first edge
         memo: dict[int, int] = {}
@@ -162,21 +164,43 @@ class Compiled:
                 stale, withdraw = append(stale, r[3]), append(withdraw, r[4])
                 wrong_mode, control = append(wrong_mode, r[5]), append(control, r[6])
                 timer = append(timer, r[7])
+                if own and dep is not None:
+                    f: dict[str, Any] = vars(dep)
+                    target.append(position[f["target"]])
+                    kinds.append(_KIND[f["type"]])
             else:
                 fdelay, neg_ttl = append(fdelay, fdelay[k]), append(neg_ttl, neg_ttl[k])
                 fmech.append(fmech[k])
                 stale, withdraw = append(stale, stale[k]), append(withdraw, withdraw[k])
                 wrong_mode, control = append(wrong_mode, wrong_mode[k]), append(control, control[k])
                 timer = append(timer, timer[k])
+                if own and dep is not None:
+                    target.append(target[k])
+                    kinds.append(kinds[k])
+        if own:  # the groups' members, after the dependencies
+            for group in groups:
+                target.extend(map(position.__getitem__, group.members))
+                kinds.extend([MEMBER] * len(group.members))
+                start.append(len(target))
+        out: list[vec[i64]] = []
+        src: list[int] = []
+        opos: list[int] = []
+        span: list[int] = []
+        for v in range(n):
+            lo, hi = start[v], start[v + 1]
+            out.append(vec[i64](list(range(lo, hi))))
+            span.extend((lo, hi - lo))
+            src.extend([v] * (hi - lo))
+            opos.extend(range(hi - lo))
         return cls(
             nodes=nodes,
             n_components=nc,
             components=components,
             out=vec[vec[i64]](out),
-            into=vec[vec[i64]]([vec[i64](x) for x in into]),
+            into=_into(target, n),
             src=vec[i64](src),
             dst=vec[i64](target),
-            kind=vec[i64]([_FROM_CODE[k] for k in codes]),
+            kind=vec[i64](kinds),
             dep=deps,
             fdelay=fdelay,
             fmech=fmech,
@@ -195,6 +219,23 @@ class Compiled:
             timer=timer,
             span=vec[i64](span),
         )
+
+
+def _into(target: list[int], n: int, numpy_from: int = NUMPY_FROM) -> vec[vec[i64]]:
+    """Each node's incoming edges, in edge order: a stable sort of the edges by target,
+    numpy's from ``numpy_from`` edges on (as :class:`~blast.model.compact.Edges` sorts
+    them; at 500,000 edges a third of the loop's time; a test compares both ways)."""
+    if len(target) < numpy_from:
+        into: list[list[int]] = [[] for _ in range(n)]
+        for e in range(len(target)):
+            into[target[e]].append(e)
+        return vec[vec[i64]]([vec[i64](x) for x in into])
+    import numpy as np
+
+    targets = np.array(target, dtype=np.int64)
+    order: list[int] = np.argsort(targets, kind="stable").tolist()
+    bounds: list[int] = [0, *np.cumsum(np.bincount(targets, minlength=n)).tolist()]
+    return vec[vec[i64]]([vec[i64](order[bounds[v] : bounds[v + 1]]) for v in range(n)])
 
 
 _Row = tuple[float, str, float, bool, bool, int, bool, bool]
