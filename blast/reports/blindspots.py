@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pyroaring import BitMap, FrozenBitMap
@@ -43,6 +43,9 @@ from blast.analysis.setpasses import occurrences
 from blast.model import Kind
 from blast.model.graph import Graph
 from blast.reports.downwave import DownWave, path_of
+
+if TYPE_CHECKING:
+    from blast.reports.regionevent import RegionEvent
 
 WATCHER_KINDS = (Kind.MONITORING, Kind.STATUS_PAGE)
 WATCHER_TAGS = frozenset({"monitoring", "status-page", "observability"})
@@ -146,7 +149,11 @@ def _shared_hits(
 
 
 def blind_spots(
-    index: FailureIndex, *, region: str | None = None, wave: DownWave | None = None
+    index: FailureIndex,
+    *,
+    region: str | None = None,
+    wave: DownWave | None = None,
+    event: RegionEvent | None = None,
 ) -> tuple[BlindSpot, ...]:
     """Every watcher that fails together with something it watches.
 
@@ -159,6 +166,9 @@ def blind_spots(
         and report watchers that go down with watched components.
     wave
         The graph's :class:`~blast.reports.downwave.DownWave`, when the caller has one.
+    event
+        The :func:`~blast.reports.regionevent.region_event` of ``region``, when the
+        caller has it (its down wave is read, not run again).
 
     Returns
     -------
@@ -173,9 +183,12 @@ def blind_spots(
     listed = watchers(graph)
     if region is not None and region in graph.regions:
         # propagate's down wave and paths, in numpy (a region event takes most of the graph)
-        wave = wave or DownWave(graph)
-        starts = sorted(set(region_components(graph, region)))
-        fell, cause = wave.causes([topo.position[x] for x in starts])
+        if event is not None and event.region == region:
+            fell, cause = event.down, event.cause
+        else:
+            wave = wave or DownWave(graph)
+            starts = sorted(set(region_components(graph, region)))
+            fell, cause = wave.causes([topo.position[x] for x in starts])
         region_down = set(map(topo.nodes.__getitem__, np.flatnonzero(fell).tolist()))
         region_paths = {
             w: path_of(cause, topo.nodes, topo.position[w]) for w in listed if w in region_down

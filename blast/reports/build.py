@@ -14,10 +14,7 @@ import copy
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-import numpy as np
-
 from blast import __version__
-from blast.analysis.exposure import exposure, region_components
 from blast.analysis.index import FailureIndex, build_index
 from blast.analysis.propagation import down_paths
 from blast.jsonalike import float_alike
@@ -28,6 +25,7 @@ from blast.reports.bounded import LIST_CAP, ReportBlindSpot, capped_spot
 from blast.reports.downwave import DownWave
 from blast.reports.mitigations import Mitigation, finish, plans
 from blast.reports.recovery import RecoveryWaves
+from blast.reports.regionevent import region_event
 from blast.reports.victims import paths_of
 from blast.reports.whatif import measure_all
 
@@ -183,14 +181,6 @@ def _plain(value: object, odd: list[object]) -> object:
     return copy.deepcopy(value)
 
 
-def _hard_reach_region(graph: Graph, region: str, wave: DownWave) -> np.ndarray:
-    """Whether each position has a path of hard, async or membership edges into ``region``
-    (a boolean array)."""
-    position = graph.topology.position
-    start = map(position.__getitem__, region_components(graph, region))
-    return wave.reached(start, (HARD_EDGE, MEMBER_EDGE, ASYNC_EDGE))
-
-
 def build_report(
     graph: Graph,
     *,
@@ -262,10 +252,12 @@ def build_report(
     counts = {"down": 0, "degraded": 0, "safe": len(uf)}
     concentrated: tuple[str, ...] = ()
     protected: tuple[str, ...] = ()
+    recovery = RecoveryWaves(index, wave)
+    event = None
     if region is not None:
-        result = exposure(graph, region=region)
-        anchored = result.anchored_global
-        counts = {s: result.count(s) for s in counts}
+        event = region_event(graph, region, wave, recovery.nodes)
+        anchored = event.anchored_global
+        counts = {s: event.count(s) for s in counts}
         region_entries = tuple(
             RegionEntry(
                 e.component,
@@ -274,11 +266,11 @@ def build_report(
                 e.path,
                 sim.region_outage_minutes.get(e.component) if sim else None,
             )
-            for e in result.exposures
+            for e in event.states
         )
-        down_ids = tuple(e.component for e in result.exposures if e.state == "down")
+        down_ids = tuple(e.component for e in event.states if e.state == "down")
         concentrated = down_ids
-        reach = _hard_reach_region(graph, region, wave).tolist()
+        reach = wave.reached(event.failed, (HARD_EDGE, MEMBER_EDGE, ASYNC_EDGE)).tolist()
         position = graph.topology.position
         protected = tuple(u for u in uf if reach[position[u]] and u not in down_ids)
     before = {s.component: len(s.user_facing_down) for s in leading}
@@ -288,7 +280,6 @@ def build_report(
         for spof in top_ids
         for plan in planned[spof]
     ]
-    recovery = RecoveryWaves(index, wave)
     cap = None if full else LIST_CAP
     measured = iter(measure_all(graph, requests, workers=workers, scheduler=scheduler, wave=wave))
     details = [
@@ -317,7 +308,9 @@ def build_report(
         blind_spots=0,
         region_outage_minutes=sim.region_total() if sim else None,
     )
-    spots = tuple(capped_spot(b, cap) for b in blind_spots(index, region=region, wave=wave))
+    spots = tuple(
+        capped_spot(b, cap) for b in blind_spots(index, region=region, wave=wave, event=event)
+    )
     return Report(
         schema=SCHEMA,
         blast_version=__version__,

@@ -173,6 +173,13 @@ class DownWave:
         that took it down, as the queue would hold it. The tests compare the paths with
         :func:`~blast.analysis.propagation.propagate`'s.
         """
+        down, cause, _ = self.walk(starts)
+        return down, cause
+
+    def walk(self, starts: Sequence[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`causes`, and the positions that went down in the order ``spread``'s queue
+        holds them (``starts`` first): where its degraded wave begins
+        (:mod:`blast.reports.regionevent`)."""
         n, slack = self.n_nodes, self.slack
         down = np.zeros(n, dtype=bool)
         cause = np.full(n, -1, dtype=np.int64)
@@ -180,6 +187,7 @@ class DownWave:
         first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
         frontier = np.asarray(starts, dtype=np.int64)
         down[frontier] = True
+        levels = [frontier]
         start, dependent, kind = self.start, self.dependent, self.kind
         while len(frontier):
             lo = start[frontier]
@@ -215,7 +223,8 @@ class DownWave:
             cause[fell] = source[trigger]
             down[fell] = True
             frontier = fell
-        return down, cause
+            levels.append(fell)
+        return down, cause, np.concatenate(levels)
 
 
 def _positions(failed: Iterable[int]) -> np.ndarray:

@@ -1,0 +1,183 @@
+"""The report's region event: what a region's failure does to each user-facing component.
+
+:func:`~blast.analysis.exposure.exposure` answers this for ``blast exposure``, with
+every chain that explains a state; it runs
+:func:`~blast.analysis.propagation.spread`, one Python step per edge, over the whole
+graph, and builds the reasons the report does not print. At 100,000 components,
+where the region takes most of the graph down, that was 0.75 s of the report. Here
+``spread``'s three waves are replayed in numpy, one step per level, as
+:meth:`~blast.reports.downwave.DownWave.causes` replays the first:
+
+* the down wave is :meth:`~blast.reports.downwave.DownWave.walk` itself;
+* the degraded wave walks ``spread``'s queue again from its head: the nodes that are
+  down, in queue order, then each level of nodes they degrade through any edge but an
+  async one; a node is degraded by the first such edge of its level (the frontier in
+  queue order, each node's reverse edges in order), and the next level is what fell,
+  in the order of those edges, as the queue holds it;
+* the delayed pass reads once the async reverse edges of everything down or
+  degraded, in queue order; each node is delayed by its first.
+
+So every state and every cause is ``spread``'s, and the paths are
+:meth:`~blast.analysis.propagation.Outcome.path`'s (the tests compare them on random
+and shipped graphs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from blast.analysis.exposure import EXPOSURE_STATES, SAFE, region_components
+from blast.analysis.propagation import STATES
+from blast.model import Scope
+from blast.model.graph import ASYNC_EDGE, Graph
+from blast.reports.downwave import DownWave
+from blast.reports.victims import paths_of
+
+_NAMES = tuple(SAFE if i == 0 else s.value for i, s in enumerate(STATES))
+"""Severity (an index into :data:`~blast.analysis.propagation.STATES`) -> exposure state."""
+_ORDER = {state: i for i, state in enumerate(EXPOSURE_STATES)}
+
+
+@dataclass(frozen=True)
+class RegionState:
+    """One user-facing component in the region event: its state and the chain of
+    dependencies to a failed component (empty when safe)."""
+
+    component: str
+    name: str
+    state: str
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class RegionEvent:
+    """What failing ``region`` does, as the report prints it.
+
+    ``states`` are sorted down, degraded, delayed, safe, then by id (as
+    :attr:`~blast.analysis.exposure.RegionExposure.exposures`); ``anchored_global``
+    are the global-scope components that fail with the region and that user-facing
+    components depend on, directly or not. ``down`` and ``cause`` are the down wave's
+    arrays (:meth:`~blast.reports.downwave.DownWave.causes`), which the blind spots
+    read again; ``failed`` the positions of the region's components, sorted by id.
+    """
+
+    region: str
+    failed: np.ndarray
+    states: tuple[RegionState, ...]
+    anchored_global: tuple[str, ...]
+    down: np.ndarray
+    cause: np.ndarray
+
+    def count(self, state: str) -> int:
+        """How many user-facing components end in ``state`` (down, degraded, delayed, safe)."""
+        return sum(1 for e in self.states if e.state == state)
+
+
+def spread_arrays(
+    wave: DownWave, starts: Sequence[int] | np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`~blast.analysis.propagation.spread` in numpy: each position's severity (an
+    index into :data:`~blast.analysis.propagation.STATES`) and the position that explains
+    it (``-1`` for none), when the positions ``starts`` fail (in the order their ids
+    sort). See the module docstring."""
+    down, cause, order = wave.walk(starts)
+    state = np.where(down, 3, 0).astype(np.int8)
+    start, dependent, kind = wave.every_start, wave.every_dependent, wave.every_kind
+    first = np.full(wave.n_nodes, np.iinfo(np.int64).max, dtype=np.int64)
+    frontier, reached = order, [order]
+    while len(frontier):  # degraded: through any edge but an async one
+        at, source = _rows(start, frontier)
+        d = dependent[at]
+        fell, trigger = _firsts(
+            first, d, np.flatnonzero((kind[at] != ASYNC_EDGE) & (state[d] == 0))
+        )
+        state[fell], cause[fell] = 2, source[trigger]
+        frontier = fell
+        reached.append(fell)
+    at, source = _rows(start, np.concatenate(reached))  # delayed: one pass, no spreading
+    d = dependent[at]
+    fell, trigger = _firsts(first, d, np.flatnonzero((kind[at] == ASYNC_EDGE) & (state[d] == 0)))
+    state[fell], cause[fell] = 1, source[trigger]
+    return state, cause
+
+
+def _rows(start: np.ndarray, frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The reverse edges of ``frontier`` (indices, in order) and the node each leaves."""
+    lo = start[frontier]
+    sizes = start[frontier + 1] - lo
+    count = int(sizes.sum())
+    at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(count, dtype=np.int64)
+    return at, np.repeat(frontier, sizes)
+
+
+def _firsts(first: np.ndarray, d: np.ndarray, hit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct nodes of ``d[hit]``, each with its first edge of ``hit``, in that order.
+
+    ``first`` is scratch that needs no reset: every node hit falls at that level."""
+    dh = d[hit]
+    rank = np.arange(len(hit), dtype=np.int64)
+    np.minimum.at(first, dh, rank)
+    firsts = first[dh] == rank
+    return dh[firsts], hit[firsts]
+
+
+def region_event(
+    graph: Graph, region: str, wave: DownWave, nodes: np.ndarray | None = None
+) -> RegionEvent:
+    """Fail ``region`` whole (global services anchored there included) and classify every
+    user-facing component: what ``exposure(graph, region=region)`` says of each (state and
+    path, in its order), without the explaining chains. ``nodes`` are the ids by position
+    (an object array), when the caller has them.
+
+    Raises
+    ------
+    UnknownComponentError
+        When no component is in ``region`` (as :func:`exposure`).
+    """
+    topo = graph.topology
+    position = topo.position
+    failed_ids = sorted(set(region_components(graph, region)))
+    failed = np.fromiter(map(position.__getitem__, failed_ids), dtype=np.int64)
+    state, cause = spread_arrays(wave, failed)
+    if nodes is None:
+        nodes = np.asarray(topo.nodes, dtype=object)
+    uf = graph.user_facing
+    at = [position[u] for u in uf]
+    severity = state[at].tolist()
+    hit = [p for p, s in zip(at, severity, strict=True) if s]
+    paths = iter(paths_of(cause, nodes, hit))
+    names = graph.columns.names
+    states = [
+        RegionState(u, names[p] or u, _NAMES[s], next(paths) if s else ())
+        for u, p, s in zip(uf, at, severity, strict=True)
+    ]
+    states.sort(key=lambda e: (_ORDER[e.state], e.component))
+    scopes = graph.columns.scopes
+    global_failed = [c for c in failed_ids if scopes[position[c]] is Scope.GLOBAL]
+    if global_failed and uf:
+        below = _below(graph, at)
+        global_failed = [c for c in global_failed if below[position[c]]]
+    return RegionEvent(region, failed, tuple(states), tuple(global_failed), state == 3, cause)
+
+
+def _below(graph: Graph, starts: list[int]) -> np.ndarray:
+    """Whether each position is ``starts`` or something they depend on, directly or not,
+    through any edge (a boolean array): :func:`~blast.analysis.exposure.reached_from_user_facing`
+    as a breadth-first closure in numpy."""
+    edges = graph.edge_arrays
+    n = len(graph.topology.nodes)
+    start = np.asarray(edges.start, dtype=np.int64)[: n + 1]
+    target = np.asarray(edges.target, dtype=np.int64)
+    seen = np.zeros(n, dtype=bool)
+    seen[starts] = True
+    frontier = np.flatnonzero(seen)
+    while len(frontier):
+        at, _ = _rows(start, frontier)
+        t = target[at]
+        t = np.unique(t[~seen[t]])
+        seen[t] = True
+        frontier = t
+    return seen
