@@ -27,6 +27,7 @@ from blast.analysis.spof import MAX_CANDIDATES, MAX_PAIRS, CutSets, cut_sets_of
 from blast.analysis.structure import blocks_and_cuts, undirected_view
 from blast.gcpause import gc_paused
 from blast.model.graph import Graph
+from blast.reports.brief import brief
 
 CANDIDATE_BUDGET = 4096
 """Default order-2 candidates examined in one report, shared out among user-facing components."""
@@ -330,12 +331,12 @@ def _leading(
         candidates = degrader_bits[leading([-hit[degrader_bits]], top)]
         if len(candidates) > ROW_WALKS:
             return None
-    components = index.graph.briefs
+    graph = index.graph
     walked = [*first.tolist(), *candidates.tolist()]
     affected = dict(zip(walked, (w.affected for w in counts.details(walked)), strict=True))
     spofs, degraders = [], []
     for b in walked:
-        c = components[cid := index.ids[b]]
+        c = brief(graph, cid := index.ids[b])  # not every component's (graph.briefs)
         n_down, n_degraded = int(down[b]) - 1, affected[b] - int(down[b])
         if others[b]:
             victim_ids = counts.victim_ids(b)

@@ -13,13 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blast.analysis import propagate
+from blast.analysis import build_index, propagate
 from blast.analysis.exposure import exposure
 from blast.analysis.propagation import STATES
 from blast.loading.loader import load_graph
 from blast.model import Scope
 from blast.model.graph import Graph
 from blast.reports.downwave import DownWave, path_of
+from blast.reports.recovery import RecoveryWaves
 from blast.reports.regionevent import region_event, spread_arrays
 from tests.strategies import graphs, random_graph
 
@@ -80,7 +81,14 @@ def _with_regions(graph: Graph, seed: int) -> Graph:
 
 def _same_event(graph: Graph, region: str) -> None:
     reference = exposure(graph, region=region)
-    event = region_event(graph, region, DownWave(graph))
+    wave = DownWave(graph)
+    event = region_event(graph, region, wave)
+    waves = RecoveryWaves(build_index(graph), wave)  # the ids and id ranks the report has
+    ranked = region_event(graph, region, wave, waves.nodes, waves.name_rank)
+    assert [(e.component, e.state, e.path) for e in ranked.states] == [
+        (e.component, e.state, e.path) for e in event.states
+    ]
+    assert ranked.anchored_global == event.anchored_global
     assert [(e.component, e.name, e.state, e.path) for e in event.states] == [
         (e.component, e.name, e.state, e.path) for e in reference.exposures
     ]

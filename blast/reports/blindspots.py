@@ -42,6 +42,7 @@ from blast.analysis.propagation import (
 from blast.analysis.setpasses import occurrences
 from blast.model import Kind
 from blast.model.graph import Graph
+from blast.reports.brief import brief
 from blast.reports.downwave import DownWave, path_of
 
 if TYPE_CHECKING:
@@ -178,21 +179,17 @@ def blind_spots(
     graph = index.graph
     topo = graph.topology
     found: list[BlindSpot] = []
-    region_down: set[str] = set()
-    region_paths: dict[str, tuple[str, ...]] = {}
+    fall: tuple[np.ndarray, np.ndarray] | None = None  # the region's down wave, by position
     listed = watchers(graph)
     if region is not None and region in graph.regions:
         # propagate's down wave and paths, in numpy (a region event takes most of the graph)
         if event is not None and event.region == region:
-            fell, cause = event.down, event.cause
+            fall = event.down, event.cause
         else:
             wave = wave or DownWave(graph)
             starts = sorted(set(region_components(graph, region)))
-            fell, cause = wave.causes([topo.position[x] for x in starts])
-        region_down = set(map(topo.nodes.__getitem__, np.flatnonzero(fell).tolist()))
-        region_paths = {
-            w: path_of(cause, topo.nodes, topo.position[w]) for w in listed if w in region_down
-        }
+            fall = wave.causes([topo.position[x] for x in starts])
+    position = topo.position
     every = set(listed)
     watched_of = {w: watched_by(graph, w, every) for w in listed}
     uses = Counter(watched_of.values())
@@ -203,7 +200,7 @@ def blind_spots(
         watched = watched_of[w]
         if not watched:
             continue
-        c = graph.briefs[w]
+        c = brief(graph, w)
         tally = None
         if uses[watched] > 1:  # status pages: every user-facing component, counted once
             tally = tallies.get(watched)
@@ -236,8 +233,8 @@ def blind_spots(
                     shared_dependency=nearest,
                 )
             )
-        if w in region_down and not shared:  # a component cause already says it
-            victims = tuple(x for x in watched if x in region_down)
+        if fall is not None and fall[0][position[w]] and not shared:  # else a component's
+            victims = tuple(x for x in watched if fall[0][position[x]])
             if victims:
                 found.append(
                     BlindSpot(
@@ -249,7 +246,7 @@ def blind_spots(
                         region=region,
                         watched_down=victims,
                         watched_total=len(watched),
-                        path=region_paths[w],
+                        path=path_of(fall[1], topo.nodes, position[w]),
                         shared_dependency=f"region {region}",
                     )
                 )
@@ -363,7 +360,7 @@ def blind_spots_in(
     paths = {w: p for found in down_paths_each(graph, by_cause).values() for w, p in found.items()}
     found: list[BlindSpot] = []
     for w, watched, victims in dark:
-        c = graph.briefs[w]
+        c = brief(graph, w)
         if w in shared_of:
             shared = shared_of[w]
             cause, region, name = "component", None, shared[0]

@@ -255,7 +255,7 @@ def build_report(
     recovery = RecoveryWaves(index, wave)
     event = None
     if region is not None:
-        event = region_event(graph, region, wave, recovery.nodes)
+        event = region_event(graph, region, wave, recovery.nodes, recovery.name_rank)
         anchored = event.anchored_global
         counts = {s: event.count(s) for s in counts}
         region_entries = tuple(
@@ -272,7 +272,8 @@ def build_report(
         concentrated = down_ids
         reach = wave.reached(event.failed, (HARD_EDGE, MEMBER_EDGE, ASYNC_EDGE)).tolist()
         position = graph.topology.position
-        protected = tuple(u for u in uf if reach[position[u]] and u not in down_ids)
+        down_set = set(down_ids)
+        protected = tuple(u for u in uf if reach[position[u]] and u not in down_set)
     before = {s.component: len(s.user_facing_down) for s in leading}
     before_region = len(down_ids) if region is not None else None
     requests = [

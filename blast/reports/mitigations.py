@@ -36,6 +36,7 @@ from blast.analysis.index import FailureIndex
 from blast.model import GLOBAL_REGION, Component, Kind, Plane, RedundancyGroup, Scope
 from blast.model.graph import Graph
 from blast.model.lazymodels import LazyModels
+from blast.reports.brief import label
 from blast.reports.whatif import Change, Positions, WhatIf, hard_dependents_at, measure
 
 KINDS = ("redundancy", "regional-endpoint", "serve-stale", "static-stability", "break-cycle")
@@ -132,7 +133,7 @@ def _facts(graph: Graph) -> _Facts:
 
 
 def _names(graph: Graph, ids: tuple[str, ...], limit: int = 4) -> str:
-    shown = ", ".join(graph.label(i) for i in ids[:limit])
+    shown = ", ".join(label(graph, i) for i in ids[:limit])
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 

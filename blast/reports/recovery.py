@@ -219,7 +219,8 @@ class RecoveryWaves:
             )
         # components by id: the name ranks the index already has, by position
         name_rank = index.name_rank[np.asarray(s.bit_of_pos[:n_comp], dtype=np.int64)]
-        self._name_rank = name_rank
+        self.name_rank = name_rank
+        """Each component's place among the components sorted by id, by position."""
         self._by_name = np.empty(n_comp, dtype=object)
         self.nodes = np.asarray(s.nodes, dtype=object)
         """Every node's id by position, as an array (to look many up at once)."""
@@ -245,7 +246,7 @@ class RecoveryWaves:
         each wave's true size: only the ids kept are looked up."""
         n_comp = self._n_components
         components = np.flatnonzero(down[:n_comp])
-        key = self.levels(down)[components] * n_comp + self._name_rank[components]
+        key = self.levels(down)[components] * n_comp + self.name_rank[components]
         key.sort()
         waves = key // n_comp
         places = key - waves * n_comp

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from blast.analysis.exposure import EXPOSURE_STATES, SAFE, region_components
+from blast.analysis.exposure import EXPOSURE_STATES, SAFE
+from blast.analysis.names import check_region
 from blast.analysis.propagation import STATES
 from blast.model import Scope
 from blast.model.graph import ASYNC_EDGE, Graph
@@ -125,12 +126,17 @@ def _firsts(first: np.ndarray, d: np.ndarray, hit: np.ndarray) -> tuple[np.ndarr
 
 
 def region_event(
-    graph: Graph, region: str, wave: DownWave, nodes: np.ndarray | None = None
+    graph: Graph,
+    region: str,
+    wave: DownWave,
+    nodes: np.ndarray | None = None,
+    name_rank: np.ndarray | None = None,
 ) -> RegionEvent:
     """Fail ``region`` whole (global services anchored there included) and classify every
     user-facing component: what ``exposure(graph, region=region)`` says of each (state and
     path, in its order), without the explaining chains. ``nodes`` are the ids by position
-    (an object array), when the caller has them.
+    (an object array) and ``name_rank`` each component's place in id order, by position
+    (:class:`~blast.reports.recovery.RecoveryWaves` has both), when the caller has them.
 
     Raises
     ------
@@ -139,8 +145,13 @@ def region_event(
     """
     topo = graph.topology
     position = topo.position
-    failed_ids = sorted(set(region_components(graph, region)))
-    failed = np.fromiter(map(position.__getitem__, failed_ids), dtype=np.int64)
+    check_region(graph, region)
+    columns = graph.columns  # by position: the region's components are where it is named
+    failed = np.fromiter((p for p, r in enumerate(columns.regions) if r == region), np.int64)
+    if name_rank is None:
+        failed = np.asarray(sorted(failed.tolist(), key=columns.ids.__getitem__), np.int64)
+    else:
+        failed = failed[np.argsort(name_rank[failed], kind="stable")]
     state, cause = spread_arrays(wave, failed)
     if nodes is None:
         nodes = np.asarray(topo.nodes, dtype=object)
@@ -149,17 +160,18 @@ def region_event(
     severity = state[at].tolist()
     hit = [p for p, s in zip(at, severity, strict=True) if s]
     paths = iter(paths_of(cause, nodes, hit))
-    names = graph.columns.names
+    names = columns.names
     states = [
         RegionState(u, names[p] or u, _NAMES[s], next(paths) if s else ())
         for u, p, s in zip(uf, at, severity, strict=True)
     ]
     states.sort(key=lambda e: (_ORDER[e.state], e.component))
-    scopes = graph.columns.scopes
-    global_failed = [c for c in failed_ids if scopes[position[c]] is Scope.GLOBAL]
-    if global_failed and uf:
+    scopes = columns.scopes
+    global_at = [p for p in failed.tolist() if scopes[p] is Scope.GLOBAL]
+    if global_at and uf:
         below = _below(graph, at)
-        global_failed = [c for c in global_failed if below[position[c]]]
+        global_at = [p for p in global_at if below[p]]
+    global_failed = [columns.ids[p] for p in global_at]
     return RegionEvent(region, failed, tuple(states), tuple(global_failed), state == 3, cause)
 
 
