@@ -331,12 +331,11 @@ def _leading(
         candidates = degrader_bits[leading([-hit[degrader_bits]], top)]
         if len(candidates) > ROW_WALKS:
             return None
-    graph = index.graph
     walked = [*first.tolist(), *candidates.tolist()]
     affected = dict(zip(walked, (w.affected for w in counts.details(walked)), strict=True))
     spofs, degraders = [], []
     for b in walked:
-        c = brief(graph, cid := index.ids[b])  # not every component's (graph.briefs)
+        c = brief(index.graph, cid := index.ids[b])  # not every component's (graph.briefs)
         n_down, n_degraded = int(down[b]) - 1, affected[b] - int(down[b])
         if others[b]:
             victim_ids = counts.victim_ids(b)
