@@ -51,7 +51,7 @@ def retract(eng: Engine, u: int, since: int) -> None:
         stack = append(stack, mine[i])
     eng.retracts += 1
     seen, stamp = eng.ev_mark, eng.retracts  # not a set: a mark per event
-    suspect, is_suspect, now = eng.suspect, eng.is_suspect, eng.now
+    suspect, is_suspect, due = eng.suspect, eng.is_suspect, eng.due_now()
     while len(stack) > 0:
         stack, top = pop(stack)
         for j in kids[top]:
@@ -63,7 +63,7 @@ def retract(eng: Engine, u: int, since: int) -> None:
             if ev[w] == j and not is_suspect[w] and (st[w] or wr[w] or not ctrl[w]):
                 suspect.add(w)
                 is_suspect[w] = True
-                eng.recheck(w, now, reason)
+                eng.recheck_recovered(w, due, reason)
 
 
 def relive(eng: Engine, gone: int, new: int) -> None:
