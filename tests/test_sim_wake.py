@@ -1,13 +1,13 @@
-"""The engine's wake-up paths give what :meth:`Engine.recheck` gives, field for field.
+"""The engine's wake-up paths give what ``Engine.recheck`` gives, field for field.
 
-``Engine.recheck_recovered`` is the wake-up of a component for a ``recovered`` reason
-(the loops over what a retraction makes suspect and over a suspect's dependents), with
-the time it is queued at computed once per loop (``Engine.due_now``). Here two engines
-in the same state take the same random wake-ups, one through :meth:`Engine.recheck`,
-the other through the fast path, interleaved with wake-ups through edges and with
-evaluations popped from the agenda; their per-node records, pending reasons and
-agendas must stay equal. The whole-run check is ``tests/test_sim_skip.py`` (journals
-with and without the skips, on random graphs).
+``blast.sim.retraction.recheck_recovered`` wakes a component for a ``recovered``
+reason (the loops over what a retraction makes suspect and over a suspect's
+dependents), with the time it is queued at computed once per loop
+(``retraction.due_now``). Here two engines in the same state take the same random
+wake-ups, one through ``Engine.recheck``, the other through the fast path, interleaved
+with wake-ups through edges and with evaluations popped from the agenda; their
+per-node records, pending reasons and agendas must stay equal. The whole-run check is
+``tests/test_sim_skip.py`` (journals with and without the skips, on random graphs).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from blast.sim import slots
 from blast.sim.engine import Engine
 from blast.sim.journal import Cause
 from blast.sim.plan import make_plan
+from blast.sim.retraction import due_now, recheck_recovered
 from tests.test_sim_properties import build, cases, scenario
 
 
@@ -57,7 +58,7 @@ def test_recheck_recovered_is_recheck_with_a_recovered_reason(case, resolution, 
         if op < 0.5:
             reason = rng.choice(reasons)
             slow.recheck(v, now, reason)
-            fast.recheck_recovered(v, fast.due_now(), reason)
+            recheck_recovered(fast, v, due_now(fast), reason)
         elif op < 0.8:  # through an edge: a precise reason, or a vague one
             mech = rng.choice(["hard", "recovered", "detection"])
             dep, up = rng.randrange(n), rng.randrange(-1, 5)

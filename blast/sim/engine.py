@@ -176,28 +176,6 @@ class Engine:
             t = math.ceil(t / self.resolution - EPS) * self.resolution
         self.agenda.push_node(t, v)
 
-    def due_now(self) -> float:
-        """``now`` rounded as :meth:`schedule` rounds it: where an evaluation due now goes."""
-        res = self.resolution
-        return math.ceil(self.now / res - EPS) * res if res else self.now
-
-    def recheck_recovered(self, v: i64, due: float, reason: Cause) -> None:
-        """:meth:`recheck` at ``now`` for a ``recovered`` reason, ``due`` being :meth:`due_now`.
-
-        Such a reason never replaces a pending one, so a component already due is left
-        as it is: one read of its ``DUE`` (the loops over a suspect's dependents and
-        over what a retraction makes suspect, hundreds of thousands of calls at 100,000
-        components, call this with ``due`` computed once).
-        """
-        times, bt = self.per_node_t, v * slots.FLOATS
-        if times[bt + slots.DUE] == self.now:
-            return
-        times[bt + slots.DUE] = self.now
-        self.pending_cause[v] = reason
-        rec, b = self.per_node, v * slots.INTS
-        rec[b + slots.CAUSED], rec[b + slots.VAGUE] = 1, 1
-        self.agenda.push_node(due, v)
-
     def wake_later(self, v: int, t: float, reason: Cause) -> None:
         """Re-evaluate ``v`` at a later ``t`` for a timer of its own (warm-up, ramp, failover)."""
         self.schedule(t, P_EVAL, "eval", v, reason)
@@ -312,9 +290,9 @@ class Engine:
         if was_suspect and len(self.events) == before and self.st[v]:
             g = self.g
             again = Cause("recovered", g.nodes[v], self.ev[v], detail="still bad on its own")
-            due, src = self.due_now(), g.src
+            due, src = retraction.due_now(self), g.src
             for e in g.into[v]:  # still bad on its own: dependents that ignored it look again
-                self.recheck_recovered(src[e], due, again)
+                retraction.recheck_recovered(self, src[e], due, again)
 
     def pending_reason(self, v: int) -> Cause:
         """The reason of ``v``'s evaluation woken through :meth:`recheck` or an edge."""
