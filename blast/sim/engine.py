@@ -261,12 +261,13 @@ class Engine:
 
     # --- evaluation -----------------------------------------------------------------
 
-    def _eval_event(self, v: int, reason: Cause | None) -> None:
+    def _eval_event(self, v: i64, reason: Cause | None) -> None:
         rec, b, times, bt = self.per_node, v * slots.INTS, self.per_node_t, v * slots.FLOATS
+        now = self.now
         if reason is None:  # woken through recheck(): the reason is kept beside (read if run)
             times[bt + slots.DUE] = -1.0
-        if times[bt + slots.EVALS_T] != self.now:
-            times[bt + slots.EVALS_T], rec[b + slots.EVALS] = self.now, 0
+        if times[bt + slots.EVALS_T] != now:
+            times[bt + slots.EVALS_T], rec[b + slots.EVALS] = now, 0
         count = rec[b + slots.EVALS] + 1
         rec[b + slots.EVALS] = count
         if count > MAX_EVALS_PER_INSTANT:
@@ -287,9 +288,11 @@ class Engine:
             else:  # the reason kept beside is made a Cause only if it is used
                 evaluation.eval_component(self, v, reason)
         if was_suspect and len(self.events) == before and self.st[v]:
-            again = Cause("recovered", self.g.nodes[v], self.ev[v], detail="still bad on its own")
-            for e in self.g.into[v]:  # still bad on its own: dependents that ignored it look again
-                self.recheck(self.g.src[e], self.now, again)
+            g = self.g
+            again = Cause("recovered", g.nodes[v], self.ev[v], detail="still bad on its own")
+            due, src = retraction.due_now(self), g.src
+            for e in g.into[v]:  # still bad on its own: dependents that ignored it look again
+                retraction.recheck_recovered(self, src[e], due, again)
 
     def pending_reason(self, v: int) -> Cause:
         """The reason of ``v``'s evaluation woken through :meth:`recheck` or an edge."""

@@ -26,7 +26,7 @@ from blast.sim.clock import EPS, P_PERCEIVE
 from blast.sim.edges import KIND_NAMES, MEMBER
 from blast.sim.evaluation import LOCAL
 from blast.sim.skip import same, unfelt
-from blast.sim.slots import BRK, BRK_ZERO, DIRTY, DUE, FLOATS, INTS, VAGUE
+from blast.sim.slots import BRK, BRK_ZERO, CAUSED, DEP, DIRTY, DUE, FLOATS, INTS, UP, VAGUE
 
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
@@ -56,6 +56,7 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
     rec, times = eng.per_node, eng.per_node_t  # the dependent's fields (blast.sim.slots)
     vst, plain, suspect = eng.st, eng.plain, eng.is_suspect  # methods called on eng: native
     todo, resolution = eng.agenda, eng.resolution
+    pending_cause, pending_mech = eng.pending_cause, eng.pending_mech
     bad0 = st0 != 0 or wr0 or not ctrl0
     answers = st0 == 1 and sh0 >= 1 - EPS and not wr0 and ctrl0  # renews leases
     # an evaluation due now is pushed at now rounded as Engine.schedule rounds it (once
@@ -123,12 +124,17 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
             continue
         name = mech or KIND_NAMES[kind[e]]
         if times[v * FLOATS + DUE] == now:  # as Engine.recheck_edge does, inlined
-            if rec[b + VAGUE] and name != "recovered":
-                eng.set_pending(v, name, x, ev)
-            continue
-        times[v * FLOATS + DUE] = now
-        eng.set_pending(v, name, x, ev)
-        todo.push_node(due, v)
+            if not rec[b + VAGUE] or name == "recovered":
+                continue
+        else:
+            times[v * FLOATS + DUE] = now
+            todo.push_node(due, v)
+        if rec[b + CAUSED]:  # as Engine.set_pending does, inlined
+            pending_cause[v] = None
+            rec[b + CAUSED] = 0
+        pending_mech[v] = name
+        rec[b + DEP], rec[b + UP] = x, ev
+        rec[b + VAGUE] = int(name == "recovered")
 
 
 def perceive(

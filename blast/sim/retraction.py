@@ -19,12 +19,15 @@ components 80% of the walk's steps, growing faster than the events.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from librt.vecs import append, pop, vec
 from mypy_extensions import i64
 
+from blast.sim.clock import EPS
 from blast.sim.journal import Cause
+from blast.sim.slots import CAUSED, DUE, FLOATS, INTS, VAGUE
 
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
@@ -51,7 +54,7 @@ def retract(eng: Engine, u: int, since: int) -> None:
         stack = append(stack, mine[i])
     eng.retracts += 1
     seen, stamp = eng.ev_mark, eng.retracts  # not a set: a mark per event
-    suspect, is_suspect, now = eng.suspect, eng.is_suspect, eng.now
+    suspect, is_suspect, due = eng.suspect, eng.is_suspect, due_now(eng)
     while len(stack) > 0:
         stack, top = pop(stack)
         for j in kids[top]:
@@ -63,7 +66,7 @@ def retract(eng: Engine, u: int, since: int) -> None:
             if ev[w] == j and not is_suspect[w] and (st[w] or wr[w] or not ctrl[w]):
                 suspect.add(w)
                 is_suspect[w] = True
-                eng.recheck(w, now, reason)
+                recheck_recovered(eng, w, due, reason)
 
 
 def relive(eng: Engine, gone: int, new: int) -> None:
@@ -81,3 +84,27 @@ def relive(eng: Engine, gone: int, new: int) -> None:
         else:
             live[new] += 1
             new = up[new]
+
+
+def due_now(eng: Engine) -> float:
+    """``now`` rounded as ``Engine.schedule`` rounds it: where an evaluation due now goes."""
+    res = eng.resolution
+    return math.ceil(eng.now / res - EPS) * res if res else eng.now
+
+
+def recheck_recovered(eng: Engine, v: i64, due: float, reason: Cause) -> None:
+    """``Engine.recheck`` of ``v`` at ``now`` for a ``recovered`` reason; ``due``: :func:`due_now`.
+
+    Such a reason never replaces a pending one, so a component already due is one read
+    of its ``DUE``. The loops over what :func:`retract` makes suspect and over a suspect's
+    dependents (``Engine._eval_event``), 1.6 million wake-ups at 100,000 components, call
+    this with ``due`` computed once.
+    """
+    times, bt = eng.per_node_t, v * FLOATS
+    if times[bt + DUE] == eng.now:
+        return
+    times[bt + DUE] = eng.now
+    eng.pending_cause[v] = reason
+    rec, b = eng.per_node, v * INTS
+    rec[b + CAUSED], rec[b + VAGUE] = 1, 1
+    eng.agenda.push_node(due, v)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mypy_extensions import i64
+
 from blast.sim.edges import HARD, MEMBER
 from blast.sim.slots import BRK, BRK_ZERO, DIRTY, EVAL_T, FLOATS, GOOD_SINCE, INTS
 
@@ -27,7 +29,7 @@ function: the compiled engine calls these functions directly). Read once per run
 read, and these checks run millions of times."""
 
 
-def noop(self: Engine, v: int) -> bool:
+def noop(self: Engine, v: i64) -> bool:
     """Whether evaluating ``v`` now would give exactly its last evaluation's result.
 
     Only for components whose evaluation reads nothing but their active faults and
@@ -62,7 +64,7 @@ def noop(self: Engine, v: int) -> bool:
     return True
 
 
-def unfelt(self: Engine, e: int, v: int, st: int, sh: float, wr: bool, ctrl: bool) -> bool:
+def unfelt(self: Engine, e: i64, v: i64, st: int, sh: float, wr: bool, ctrl: bool) -> bool:
     """Whether ``v`` is certain to stay as it is when edge ``e`` shows ``(st, sh, wr, ctrl)``.
 
     True when ``v`` is down through an edge read after ``e`` that alone took it to 0
@@ -97,7 +99,7 @@ def unfelt(self: Engine, e: int, v: int, st: int, sh: float, wr: bool, ctrl: boo
     return (self.simple[v] or self.settled[v]) and not self.is_suspect[v] and noop(self, v)
 
 
-def same(self: Engine, e: int, st: int, sh: float, wr: bool, ctrl: bool, mech: str) -> bool:
+def same(self: Engine, e: i64, st: int, sh: float, wr: bool, ctrl: bool, mech: str) -> bool:
     """Whether edge ``e`` showing ``(st, sh, wr, ctrl, mech)`` reads exactly as it did.
 
     True when only the event behind what the edge shows changes (its target moved on
