@@ -10,7 +10,8 @@ glibc's. glibc 2.35 and later read the tunable ``glibc.malloc.hugetlb=1``, with
 which ``malloc`` aligns the heap it grows and the blocks it maps to 2 MB and asks
 for huge pages on them (``madvise(MADV_HUGEPAGE)``; glibc manual, "Memory
 Allocation Tunables"). The ``faults`` run of ``bench/sim_bench.py --one 100000``
-takes about 15% less CPU time with it (``docs/benchmarks.md``, "s-huge").
+took 17% less CPU time with it (median of 3 alternated pairs; 4-36% per pair on a
+noisy VM; ``docs/benchmarks.md``, "s-huge").
 
 **Why a re-exec.** glibc reads ``GLIBC_TUNABLES`` once, when the process starts,
 before any Python code runs: setting it in ``os.environ`` later changes nothing
@@ -31,7 +32,8 @@ TLB's reach. So the command re-executes only when it runs the engine
 (``simulate``, ``explain``, ``report --scenario``: :func:`runs_engine`) and the
 files it names weigh :data:`DEFAULT_MIN_MB` MB or more (:func:`files_mb`; the
 variable :data:`MIN_MB` moves the bound, 0 for every size). The other commands
-were measured at 100,000 components too (``docs/benchmarks.md``, "s-huge").
+were measured at 100,000 components too, with the tunable set by hand: ``spof``
+took as long, the warm ``report --format json`` 14% longer, so they run as they are.
 Processes the command starts (``report --workers``) inherit the environment.
 
 **When else.** Only on Linux on x86-64 or arm64 (2 MB huge pages), when
