@@ -94,6 +94,12 @@ def test_explain_and_report_with_a_scenario_reexecute() -> None:
     assert (_images(on.stderr), _images(off.stderr)) == (IMAGES, 1)
     assert (on.returncode, on.stdout) == (off.returncode, off.stdout)
     assert on.returncode == 0 and "aws.use1.dynamodb.endpoint" in on.stdout
+    report = ["report", GRAPH, "--scenario", SCENARIO, "--format", "json", "-o", "-"]
+    on = _python(*report, env=_env())
+    off = _python(*report, env=_env(**{OPT_OUT: "1"}))
+    assert (_images(on.stderr), _images(off.stderr)) == (IMAGES, 1)
+    assert (on.returncode, on.stdout) == (off.returncode, off.stdout)
+    assert on.returncode == 0 and on.stdout.startswith("{")
 
 
 @pytest.mark.parametrize(
