@@ -10,8 +10,8 @@ glibc's. glibc 2.35 and later read the tunable ``glibc.malloc.hugetlb=1``, with
 which ``malloc`` aligns the heap it grows and the blocks it maps to 2 MB and asks
 for huge pages on them (``madvise(MADV_HUGEPAGE)``; glibc manual, "Memory
 Allocation Tunables"). The ``faults`` run of ``bench/sim_bench.py --one 100000``
-took 17% less CPU time with it (median of 3 alternated pairs; 4-36% per pair on a
-noisy VM; ``docs/benchmarks.md``, "s-huge").
+took 17% less CPU time with it (median of 5 alternated pairs; 0-36% per pair on a
+noisy VM; the ``region`` run gained nothing; ``docs/benchmarks.md``, "s-huge").
 
 **Why a re-exec.** glibc reads ``GLIBC_TUNABLES`` once, when the process starts,
 before any Python code runs: setting it in ``os.environ`` later changes nothing
