@@ -26,6 +26,20 @@ scenario fails the whole of us-east-1 (about 70% of the components) for 2 h.
 Prints a Markdown table (the one recorded in docs/benchmarks.md). The engine is the
 mypyc-compiled one when ``make native`` has built it for the current sources, the pure
 Python one otherwise or with ``BLAST_PURE_SIM=1`` (each result says which).
+
+The engine runs the way the ``blast`` command runs it: with glibc's huge-page malloc heap
+(``GLIBC_TUNABLES=glibc.malloc.hugetlb=1``) where the system supports it, see
+:mod:`blast.cli.hugeheap`. A ``--one`` process re-executes itself once into the
+environment the command's re-exec gives (:func:`blast.cli.hugeheap.huge_heap_environment`),
+at every size (the command does so only from 16 MB of files, about 30,000 components:
+``--one 10000`` with and without shows the engine alone), and ``--cli`` runs (and the
+shipped graph's CLI runs) are the command's own processes, which decide by its rules.
+``--no-huge-heap`` measures without it: the tunable is taken out of ``GLIBC_TUNABLES``
+and ``BLAST_NO_HUGE_HEAP=1`` is set, for this process (re-executed) and its children.
+Every result says whether the huge heap was on (``huge_heap``) and, for ``--one``, how
+many MB of the process's memory sat in transparent huge pages at the end
+(``anon_huge_mb``, from ``/proc/self/smaps_rollup``; the engine's own arrays have them
+either way, :mod:`blast.sim.pages`).
 """
 
 from __future__ import annotations
@@ -46,6 +60,60 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 T0 = "2025-10-20T00:00:00-07:00"
+
+
+def environment(huge: bool) -> dict[str, str]:
+    """This process's environment as the ``blast`` command would run the engine in it
+    (``huge``), or with the huge-page heap taken out and opted out of (not ``huge``)."""
+    from blast.cli import hugeheap
+
+    env = dict(os.environ)
+    if huge:
+        return hugeheap.huge_heap_environment(env) or env
+    kept = [
+        item
+        for item in env.get("GLIBC_TUNABLES", "").split(":")
+        if item and item.split("=", 1)[0] != hugeheap.TUNABLE
+    ]
+    if kept:
+        env["GLIBC_TUNABLES"] = ":".join(kept)
+    else:
+        env.pop("GLIBC_TUNABLES", None)
+    env[hugeheap.OPT_OUT] = "1"
+    return env
+
+
+def command_environment(huge: bool) -> dict[str, str]:
+    """The environment for a child ``blast`` command: one in which it decides by its own
+    rules (``huge``: no tunable, no marker of this process's re-exec), or opted out."""
+    from blast.cli import hugeheap
+
+    env = environment(False)
+    if huge:
+        del env[hugeheap.OPT_OUT]
+        env.pop(hugeheap.MARKER, None)
+    return env
+
+
+def huge_heap(env: dict[str, str] | None = None) -> bool:
+    """Whether a process with ``env`` (this one's by default) runs with the huge-page heap,
+    itself or after the ``blast`` command's re-exec."""
+    from blast.cli import hugeheap
+
+    env = dict(os.environ) if env is None else env
+    return hugeheap.heap_is_huge(env) or hugeheap.huge_heap_environment(env) is not None
+
+
+def _anon_huge_mb() -> int | None:
+    """MB of this process's anonymous memory in transparent huge pages (None: not Linux)."""
+    try:
+        with open("/proc/self/smaps_rollup", encoding="ascii") as file:
+            for line in file:
+                if line.startswith("AnonHugePages:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        return None
+    return None
 
 
 def _rss_mb() -> float:
@@ -135,10 +203,11 @@ def measure_generated(n: int) -> dict[str, object]:
             "events_per_cpu_s": round(len(journal.events) / statistics.median(cpu)),
         }
     out["rss_peak_mb"] = round(_rss_mb())
+    out["anon_huge_mb"] = _anon_huge_mb()
     return out
 
 
-def measure_shipped() -> dict[str, object]:
+def measure_shipped(huge: bool = True) -> dict[str, object]:
     from blast.loading.loader import load_graph
     from blast.sim import simulate
     from blast.sim.loader import load_scenario
@@ -166,6 +235,7 @@ def measure_shipped() -> dict[str, object]:
                 "--json",
             ],
             cwd=ROOT,
+            env=command_environment(huge),
             check=True,
             capture_output=True,
         )
@@ -212,7 +282,7 @@ def _timed(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
     }
 
 
-def measure_cli(n: int, keep: Path | None = None) -> dict[str, object]:
+def measure_cli(n: int, keep: Path | None = None, huge: bool = True) -> dict[str, object]:
     """Whole ``blast simulate --json`` processes on the generated graph written as YAML.
 
     The files are written by a child process: a child's peak RSS (``ru_maxrss``) starts
@@ -225,8 +295,12 @@ def measure_cli(n: int, keep: Path | None = None) -> dict[str, object]:
         subprocess.run([sys.executable, __file__, "--files", str(n), str(folder)], check=True)
         graph = folder / f"graph-{n}.yaml"
         scenario_paths = {name: folder / f"scenario-{name}.yaml" for name in ("faults", "region")}
-        env = {**os.environ, "BLAST_CACHE_DIR": str(Path(tmp) / "cache")}
-        out: dict[str, object] = {"n": n, "file_mb": round(graph.stat().st_size / 1e6, 1)}
+        env = {**command_environment(huge), "BLAST_CACHE_DIR": str(Path(tmp) / "cache")}
+        from blast.cli.hugeheap import files_mb, min_mb
+
+        big = files_mb([str(graph)]) >= min_mb(env)  # the command's own size rule
+        out: dict[str, object] = {"n": n, "huge_heap": huge_heap(env) and big}
+        out["file_mb"] = round(graph.stat().st_size / 1e6, 1)
         for name, scenario in scenario_paths.items():
             cmd = [sys.executable, "-m", "blast", "simulate", str(graph), "--scenario"]
             cmd += [str(scenario), "--json"]
@@ -260,6 +334,11 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--keep", metavar="DIR", type=Path, help="with --cli: keep the files here")
     parser.add_argument(
+        "--no-huge-heap",
+        action="store_true",
+        help="run the engine without glibc's huge-page heap (see the module docstring)",
+    )
+    parser.add_argument(
         "--files", nargs=2, metavar=("N", "DIR"), help="only write --cli's files of size N into DIR"
     )
     args = parser.parse_args(argv)
@@ -275,19 +354,29 @@ def main(argv: list[str] | None = None) -> None:
     if args.files is not None:
         write_files(int(args.files[0]), Path(args.files[1]))
         return
+    huge = not args.no_huge_heap
     if args.cli is not None:
-        print(json.dumps(measure_cli(args.cli, args.keep)))
+        print(json.dumps(measure_cli(args.cli, args.keep, huge)))
         return
     if args.one is not None:
-        result = measure_shipped() if args.one == "shipped" else measure_generated(int(args.one))
-        print(json.dumps({"engine": _engine(), **result}))
+        env = environment(huge)
+        if env != dict(os.environ):  # once: the second image's environment is env itself
+            from blast.cli.hugeheap import reexec
+
+            reexec(env)
+        if args.one == "shipped":
+            result = measure_shipped(huge)
+        else:
+            result = measure_generated(int(args.one))
+        print(json.dumps({"engine": _engine(), "huge_heap": huge_heap(), **result}))
         return
     sizes = args.sizes or [10_000, 100_000]
     print(
         f"Python {platform.python_version()}, {platform.machine()}, {platform.system()}, "
-        f"{_engine()} engine"
+        f"{_engine()} engine, huge-page heap "
+        f"{'on' if huge_heap(environment(huge)) else 'off'} in the engine runs"
     )
-    one = [sys.executable, __file__, "--one"]
+    one = [sys.executable, __file__, *(["--no-huge-heap"] if args.no_huge_heap else []), "--one"]
     shipped = json.loads(
         subprocess.run([*one, "shipped"], capture_output=True, text=True, check=True).stdout
     )

@@ -100,7 +100,14 @@ def exit_fast(argv: Sequence[str] | None = None) -> NoReturn:
     memory back at once, where Python's shutdown would free every object one by one.
     Only commands that opt in do so (``validate`` and the commands that load a graph with
     :func:`blast.cli.common.load_graph_arg`, none of which starts a thread or process).
+
+    As the process's entry point (``argv`` None), a command that runs the time engine
+    first re-executes itself once with glibc's huge-page heap: see :mod:`blast.cli.hugeheap`.
     """
+    if argv is None:
+        from blast.cli.hugeheap import reexec_for_engine
+
+        reexec_for_engine(sys.argv[1:])
     code = main(argv)
     if not KEEP_UNTIL_EXIT:
         sys.exit(code)
