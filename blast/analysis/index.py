@@ -23,6 +23,7 @@ Python integers as bitsets do not.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
@@ -266,7 +267,7 @@ class FailureIndex:
 
 def dependency_order(
     topo: Topology, stored: StoredOrder | None = None
-) -> tuple[list[list[int]], list[int], list[int]]:
+) -> tuple[Sequence[Sequence[int]], list[int], list[int]]:
     """The strongly connected components of the hard-dependency graph (needs first), and
     the bit numbering of components that follows that order (``-1`` for groups).
 
@@ -276,7 +277,7 @@ def dependency_order(
     a graph cache entry kept (:mod:`blast.analysis.hardorder`), used when it is valid.
     """
     n, n_comp = len(topo.nodes), topo.n_components
-    order = stored.order(n) if stored is not None else None
+    order: Sequence[Sequence[int]] | None = stored.order(n) if stored is not None else None
     if order is None:
         order = hard_order(topo)
     flat = np.fromiter(chain.from_iterable(order), dtype=np.int64, count=n)

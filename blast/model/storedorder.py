@@ -21,8 +21,8 @@ class StoredOrder:
     sizes: array[int]
     rustworkx: str
 
-    def order(self, n: int) -> list[list[int]] | None:
-        """The strongly connected components (lists of positions), or None when this was
+    def order(self, n: int) -> list[tuple[int, ...]] | None:
+        """The strongly connected components (tuples of positions), or None when this was
         made by another rustworkx or does not order exactly the nodes ``0..n-1`` (never
         for an entry written by Blast: the entry is checksummed)."""
         import numpy as np
@@ -39,7 +39,7 @@ class StoredOrder:
         if n and (at.min() < 0 or at.max() >= n or np.bincount(at, minlength=n).max() != 1):
             return None
         ends = np.cumsum(size, dtype=np.int64).tolist()
-        flat = members.tolist()
+        flat = tuple(members)  # slices of a tuple are tuples: the index keeps them as they are
         return list(map(flat.__getitem__, map(slice, [0, *ends[:-1]], ends)))
 
 
