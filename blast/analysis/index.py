@@ -23,20 +23,22 @@ Python integers as bitsets do not.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 
 import numpy as np
 import rustworkx as rx
 from pyroaring import BitMap, FrozenBitMap
 
+from blast.analysis.hardorder import hard_graph, hard_order
 from blast.analysis.killers import KillerTable, solve_killers
 from blast.analysis.setpasses import (
     EMPTY,
     SourceBitmaps,
     at_least,
     condensation_order,
-    digraph,
     graph_condensation_order,
     occurrences,
     union_closure,
@@ -44,6 +46,7 @@ from blast.analysis.setpasses import (
 from blast.errors import UnknownComponentError
 from blast.gcpause import gc_paused
 from blast.model.graph import ASYNC_EDGE, HARD_EDGE, MEMBER_EDGE, Graph, Topology
+from blast.model.storedorder import StoredOrder
 
 SMALL = 32
 """Sets up to this size are mapped and sorted in Python; larger ones in numpy."""
@@ -58,7 +61,6 @@ class HardStructure:
     """
 
     topology: Topology
-    graph: rx.PyDiGraph
     order: tuple[tuple[int, ...], ...]
     bit_of_pos: tuple[int, ...]
     pos_of_bit: tuple[int, ...]
@@ -83,6 +85,12 @@ class HardStructure:
     def hard_targets(self) -> tuple[tuple[int, ...], ...]:
         """What each node needs for its life: hard dependencies, or a group's members."""
         return self.topology.hard_targets
+
+    @cached_property
+    def graph(self) -> rx.PyDiGraph:
+        """The hard-dependency graph (:func:`~blast.analysis.hardorder.hard_graph`), built
+        when first asked for: the order may come from the graph cache without it."""
+        return hard_graph(self.topology)
 
     @cached_property
     def source_bitmaps(self) -> SourceBitmaps:
@@ -258,23 +266,25 @@ class FailureIndex:
 
 
 def dependency_order(
-    topo: Topology,
-) -> tuple[rx.PyDiGraph, list[list[int]], list[int], list[int]]:
-    """The hard-dependency graph, its strongly connected components (needs first), and the
-    bit numbering of components that follows that order (``-1`` for groups).
+    topo: Topology, stored: StoredOrder | None = None
+) -> tuple[Sequence[Sequence[int]], list[int], list[int]]:
+    """The strongly connected components of the hard-dependency graph (needs first), and
+    the bit numbering of components that follows that order (``-1`` for groups).
 
     Bits follow the dependency order, so that a killer's bit is below its victims';
     lists of components come out in bit order. Shared with the single-component
-    radius, so that both list components in the same order.
+    radius, so that both list components in the same order. ``stored`` is the order
+    a graph cache entry kept (:mod:`blast.analysis.hardorder`), used when it is valid.
     """
-    n, n_comp, hard_targets = len(topo.nodes), topo.n_components, topo.hard_targets
-    hard_graph = digraph(n, [(a, b) for a in range(n) for b in hard_targets[a]])
-    order = graph_condensation_order(hard_graph)
-    comp_order = [v for scc in order for v in scc if v < n_comp]
-    bit_of_pos = [-1] * n
-    for b, v in enumerate(comp_order):
-        bit_of_pos[v] = b
-    return hard_graph, order, comp_order, bit_of_pos
+    n, n_comp = len(topo.nodes), topo.n_components
+    order: Sequence[Sequence[int]] | None = stored.order(n) if stored is not None else None
+    if order is None:
+        order = hard_order(topo)
+    flat = np.fromiter(chain.from_iterable(order), dtype=np.int64, count=n)
+    comp_at = flat[flat < n_comp]
+    bit_of_pos = np.full(n, -1, dtype=np.int64)
+    bit_of_pos[comp_at] = np.arange(len(comp_at), dtype=np.int64)
+    return order, comp_at.tolist(), bit_of_pos.tolist()
 
 
 def build_index(graph: Graph) -> FailureIndex:
@@ -292,7 +302,8 @@ def _build_index(graph: Graph) -> FailureIndex:
     n, n_comp = len(nodes), topo.n_components
     hard_targets, all_targets = topo.hard_targets, topo.targets
 
-    hard_graph, order, comp_order, bit_of_pos = dependency_order(topo)
+    stored = graph.compact.order if graph.compact is not None else None
+    order, comp_order, bit_of_pos = dependency_order(topo, stored)
     need = {v: len(all_targets[v]) - topo.min_up[v] + 1 for v in range(n_comp, n)}
 
     killers: list[FrozenBitMap] = [EMPTY] * n
@@ -307,7 +318,6 @@ def _build_index(graph: Graph) -> FailureIndex:
         user_facing=FrozenBitMap(bit_of_pos[pos[u]] for u in graph.user_facing),
         structure=HardStructure(
             topology=topo,
-            graph=hard_graph,
             order=tuple(map(tuple, order)),
             bit_of_pos=tuple(bit_of_pos),
             pos_of_bit=tuple(comp_order),

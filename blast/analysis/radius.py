@@ -109,7 +109,8 @@ def single_blast_radius(graph: Graph, component: str) -> BlastRadius:
         topo = graph.topology
         me = topo.position[component]
         state, _, order = spread(topo, [me])
-        bit_of_pos = np.asarray(dependency_order(topo)[3], dtype=np.int64)
+        stored = graph.compact.order if graph.compact is not None else None
+        bit_of_pos = np.asarray(dependency_order(topo, stored)[2], dtype=np.int64)
         reached = np.fromiter(order, dtype=np.int64, count=len(order))
         reached = reached[(reached < topo.n_components) & (reached != me)]
         reached = reached[np.argsort(bit_of_pos[reached])].tolist()  # bits are unique

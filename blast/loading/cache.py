@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from blast.model.graph import Graph
 
 MAX_ENTRIES = 32
-FORMAT = 4
+FORMAT = 5
 _CODE = (
     "loading/loader.py",
     "loading/crosscheck.py",
@@ -72,6 +72,9 @@ _CODE = (
     "model/lazymodels.py",
     "model/simparams.py",
     "model/enums.py",
+    "model/storedorder.py",
+    "analysis/hardorder.py",
+    "analysis/setpasses.py",
 )
 
 

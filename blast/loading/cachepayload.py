@@ -44,6 +44,7 @@ from blast.model.compact import EDGE_TYPE, Columns, Edges
 from blast.model.graph import Compact, Graph
 from blast.model.lazymodels import LazyModels
 from blast.model.simparams import SimParams
+from blast.model.storedorder import StoredOrder
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -59,6 +60,8 @@ _ARRAYS = {
     "component_at": "q",
     "group_at": "q",
 }
+_ORDER = {"order_members": "i", "order_sizes": "i"}
+"""The hard-dependency order's sections (:class:`~blast.analysis.hardorder.StoredOrder`)."""
 """Binary sections: name -> ``array`` type code (sizes 4, 1 and 8 bytes, little-endian)."""
 _SIZES = {"i": 4, "b": 1, "q": 8}
 _LENGTH = struct.Struct("<Q")
@@ -111,6 +114,11 @@ def encode(graph: Graph, written: tuple[WrittenItems, WrittenItems] | None = Non
         sim = _sim_params(graph)
         if sim is not None:
             blocks["sim"] = sim.to_json()
+        from blast.analysis.hardorder import stored_order  # the cold path only
+
+        order = stored_order(graph.topology)
+        blocks["order_members"] = _le(order.members)
+        blocks["order_sizes"] = _le(order.sizes)
         sections, at = {}, 0
         for name, block in blocks.items():
             sections[name] = [at, len(block)]
@@ -127,6 +135,7 @@ def encode(graph: Graph, written: tuple[WrittenItems, WrittenItems] | None = Non
                 "columns": graph.columns.as_data(),
                 "min_up": list(edges.min_up),
                 "sections": sections,
+                "order_by": order.rustworkx,
             }
         )
         return b"".join([_LENGTH.pack(len(meta)), meta, *blocks.values()])
@@ -204,6 +213,11 @@ def decode(data: bytes, files: Sequence[Path], entry: Path | None = None) -> Gra
             origin=origin("groups"),
         )
         sim = SimParams(block("sim")) if "sim" in sections else None
+        order = StoredOrder(
+            _array(block("order_members"), _ORDER["order_members"]),
+            _array(block("order_sizes"), _ORDER["order_sizes"]),
+            str(meta["order_by"]),
+        )
         group_names = tuple(meta["group_names"])
         if len(group_names) != len(group_ids) or not set(map(type, group_names)) <= {str}:
             raise ValueError("group names do not match the groups")
@@ -217,7 +231,7 @@ def decode(data: bytes, files: Sequence[Path], entry: Path | None = None) -> Gra
         name=name,
         files=tuple(display(p) for p in files),
         references=references,
-        compact=Compact(columns, edges, nodes, position, group_names, sim),
+        compact=Compact(columns, edges, nodes, position, group_names, sim, order),
     )
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from blast.model.spec import Component, RedundancyGroup
+    from blast.model.storedorder import StoredOrder
 
 MEMBER = "member"
 """Edge type from a redundancy group to each of its members."""
@@ -103,6 +104,8 @@ class Compact:
     group_names: tuple[str, ...]
     sim: SimParams | None = None
     """The simulation parameters in compact form (:mod:`blast.model.simparams`), when kept."""
+    order: StoredOrder | None = None
+    """The hard-dependency order the entry kept (:mod:`blast.model.storedorder`), if any."""
 
 
 @dataclass(frozen=True)
