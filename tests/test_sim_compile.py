@@ -141,6 +141,59 @@ def test_random_graphs_with_parameters(seed: int) -> None:
     _check(with_sim_parameters(graph, seed=seed))
 
 
+def _varied(graph: Graph, seed: int) -> Graph:
+    """``graph`` with every filter parameter drawn at random per dependency from a few
+    values (whole and fractional seconds, leases, stale serving, wrong-data modes,
+    planes, types, buffers, attrition): many distinct dependencies, few distinct sets."""
+    rng = random.Random(seed)
+    options: dict[str, tuple[Any, ...]] = {
+        "type": ("hard", "soft", "async"),
+        "detection_delay": (None, 0, 30, 30.0, 60.5),
+        "cache_ttl": (None, 0.0, 60, 120.0),
+        "lease_timeout": (None, 60, 120.0),
+        "negative_cache_ttl": (None, 300.0),
+        "serve_stale": (False, True),
+        "withdraw": (False, True),
+        "on_wrong_data": ("fail", "degrade", "propagate", "ignore"),
+        "plane": ("data", "control"),
+        "buffer": (None, None, {"size": 10, "fill_rate": 1, "drain_rate": 2}),
+        "attrition": (None, None, {"loss_rate": 0.5, "headroom": 0.1}),
+    }
+    components = []
+    for c in graph.components.values():
+        deps = []
+        for d in c.depends_on:
+            data = {"target": d.target, **{k: rng.choice(v) for k, v in options.items()}}
+            deps.append(Dependency.model_validate(data))
+        components.append(c.model_copy(update={"depends_on": tuple(deps)}))
+    return Graph.from_parts(components, list(graph.groups.values()), name=graph.name)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_graphs_with_every_filter(seed: int) -> None:
+    graph = _varied(service_graph(30 + 50 * seed, seed=seed, redundancy_share=0.2), seed)
+    _check(graph)
+    got = Compiled.of(_fresh(graph))
+    assert any(got.timer) and not all(got.timer)
+    assert {"lease", "cache", "detection", ""} <= set(got.fmech)
+
+
+def test_parameters_that_cannot_be_hashed() -> None:
+    """Dependencies are numbered by their parameters; one that cannot be hashed (a buffer
+    left a plain dictionary by ``model_construct``) is read on its own."""
+    graph = _varied(service_graph(60, seed=3), 3)
+    raw = {"size": 5, "fill_rate": 1, "drain_rate": 1}
+    components = []
+    for c in graph.components.values():
+        deps = tuple(Dependency.model_construct(**{**dict(d), "buffer": raw}) for d in c.depends_on)
+        components.append(c.model_copy(update={"depends_on": deps}))
+    odd = Graph.from_parts(components, list(graph.groups.values()), name=graph.name)
+    _check(odd)
+    dependencies = sum(len(c.depends_on) for c in components)
+    timer = list(Compiled.of(_fresh(odd)).timer)
+    assert dependencies > 0 and all(timer[:dependencies]) and not any(timer[dependencies:])
+
+
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_shipped_graphs(path: Path) -> None:
     _check(load_graph(path))
@@ -157,11 +210,11 @@ def test_graph_with_compact_parameters(path: Path) -> None:
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_incoming_edges_the_same_with_numpy(seed: int) -> None:
-    """Big graphs sort the incoming edges with numpy: the same lists as the loop."""
+def test_incoming_edges_by_brute_force(seed: int) -> None:
+    """The counting sort of the incoming edges: each node's edges in edge order."""
     rng = random.Random(seed)
     n = rng.randint(1, 300)
     target = [rng.randrange(n) for _ in range(rng.randint(0, 2000))]
-    pure, fast = _into(target, n, len(target) + 1), _into(target, n, 0)
-    assert _plain(fast) == _plain(pure)
-    assert _plain(pure) == [[e for e, t in enumerate(target) if t == v] for v in range(n)]
+    assert _plain(_into(target, n)) == [
+        [e for e, t in enumerate(target) if t == v] for v in range(n)
+    ]

@@ -17,15 +17,15 @@ state of its target and what the dependent perceives of it (see
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate, chain
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, Final
 
 from librt.vecs import append, vec
 from mypy_extensions import i64
 
-from blast.model.compact import NUMPY_FROM
 from blast.model.graph import ASYNC_EDGE, HARD_EDGE, MEMBER_EDGE, SOFT_EDGE, Graph
 from blast.model.spec import Component, Dependency, DependencyType, Plane, RedundancyMode
 
@@ -114,11 +114,17 @@ class Compiled:
 
         The same indices :meth:`add_edge` would give edge by edge. The edges come from
         the graph's integer arrays (:attr:`Graph.edge_arrays`) when it has them (a graph
-        read from the cache, or whose analyses built them); otherwise they are read here,
-        with the timing filters, once per dependency *object* (equal dependencies are
-        one shared instance: bare ids, ``with_sim_parameters``), from its field
-        dictionary: building ``edge_arrays`` for the engine alone (it also sorts the
-        incoming edges) cost more than the rest of this set-up at 100,000 components.
+        read from the cache, or whose analyses built them); otherwise they are read here
+        from each dependency's field dictionary: building ``edge_arrays`` for the engine
+        alone (it also sorts the incoming edges) cost more than this whole set-up.
+
+        An edge's timing filters depend only on its dependency's parameters, and a graph
+        has few distinct sets of them (63 among 500,000 edges at 100,000 components): each
+        dependency's parameters are read at C level into a tuple (``map`` with an
+        ``itemgetter`` over the field dictionaries), the tuples numbered by a dictionary,
+        and the columns computed once per number (:func:`_row`). Reading each distinct
+        dependency *object* instead (a dictionary keyed by ``id``, then ``_row`` on
+        each of the 262,000) took twice the time of this whole set-up.
         """
         nodes = (*graph.components, *graph.groups)
         n, nc = len(nodes), len(graph.components)
@@ -126,25 +132,31 @@ class Compiled:
         components = tuple(graph.components.values())
         needs = list(map(_DEPENDS_ON, components))
         deps: list[Dependency | None] = list(chain.from_iterable(needs))
+        fields: list[dict[str, Any]] = list(map(vars, deps))
+        md = len(deps)
         # the edges: the graph's arrays when it has them (a cache entry's, or built for
-        # the analyses), else read here with the columns, once per dependency object
-        # (Edges.of, which also sorts the incoming edges, took longer than this whole set-up)
+        # the analyses; a compact graph's dependencies carry no target), else read here
         own = graph.compact is None and "edge_arrays" not in graph.__dict__
         if own:
             position = dict(zip(nodes, range(n), strict=True))
             start = [0, *accumulate(map(len, needs))]
-            target: list[int] = []
-            kinds: list[int] = []
+            target: list[int] = list(map(position.__getitem__, map(_TARGET, fields)))
+            for group in groups:  # the groups' members, after the dependencies
+                target.extend(map(position.__getitem__, group.members))
+                start.append(len(target))
+            params: Callable[[dict[str, Any]], Any] = _PARAMS_TYPE
         else:
             arrays = graph.edge_arrays
             start, target = arrays.start, arrays.target
-            kinds = [_FROM_CODE[k] for k in arrays.kind]
+            params = _PARAMS
         del needs
-        m = len(deps) + sum(len(g.members) for g in groups)
-        deps.extend([None] * (m - len(deps)))  # group members
-        # the columns, appended edge by edge (no tuple per edge): a dependency object
-        # seen before copies the columns of its first edge
-        memo: dict[int, int] = {}
+        m = len(target)
+        deps.extend([None] * (m - md))  # group members
+        # the columns, edge by edge from the numbered parameter sets
+        number: dict[Any, int] = {}
+        rows: list[_Row] = []
+        kind_of: list[int] = []
+        kinds = vec[i64](capacity=m)
         fdelay, neg_ttl = vec[float](capacity=m), vec[float](capacity=m)
         fmech: list[str] = []
         stale, withdraw = vec[bool](capacity=m), vec[bool](capacity=m)
@@ -153,54 +165,44 @@ class Compiled:
             vec[bool](capacity=m),
             vec[bool](capacity=m),
         )
-        for dep in deps:
-            key = id(dep)  # deps holds every object meanwhile: ids stay unique
-            k = memo.get(key, -1)
-            if k < 0:
-                memo[key] = len(fdelay)
-                r = _row(dep)
-                fdelay, neg_ttl = append(fdelay, r[0]), append(neg_ttl, r[2])
-                fmech.append(r[1])
-                stale, withdraw = append(stale, r[3]), append(withdraw, r[4])
-                wrong_mode, control = append(wrong_mode, r[5]), append(control, r[6])
-                timer = append(timer, r[7])
-                if own and dep is not None:
-                    f: dict[str, Any] = vars(dep)
-                    target.append(position[f["target"]])
-                    kinds.append(_KIND[f["type"]])
-            else:
-                fdelay, neg_ttl = append(fdelay, fdelay[k]), append(neg_ttl, neg_ttl[k])
-                fmech.append(fmech[k])
-                stale, withdraw = append(stale, stale[k]), append(withdraw, withdraw[k])
-                wrong_mode, control = append(wrong_mode, wrong_mode[k]), append(control, control[k])
-                timer = append(timer, timer[k])
-                if own and dep is not None:
-                    target.append(target[k])
-                    kinds.append(kinds[k])
-        if own:  # the groups' members, after the dependencies
-            for group in groups:
-                target.extend(map(position.__getitem__, group.members))
-                kinds.extend([MEMBER] * len(group.members))
-                start.append(len(target))
-        out: list[vec[i64]] = []
-        src: list[int] = []
-        opos: list[int] = []
-        span: list[int] = []
-        for v in range(n):
-            lo, hi = start[v], start[v + 1]
-            out.append(vec[i64](list(range(lo, hi))))
-            span.extend((lo, hi - lo))
-            src.extend([v] * (hi - lo))
-            opos.extend(range(hi - lo))
+        for e in range(md):
+            key = params(fields[e])  # one tuple at a time (all at once: 70 MB at 100,000)
+            try:
+                k = number.setdefault(key, len(rows))
+            except TypeError:  # a parameter that cannot be hashed: a set of its own
+                k = len(rows)
+            if k == len(rows):
+                rows.append(_row(deps[e]))
+                kind_of.append(_KIND[key[-1]] if own else -1)
+            r = rows[k]
+            fdelay, neg_ttl = append(fdelay, r[0]), append(neg_ttl, r[2])
+            fmech.append(r[1])
+            stale, withdraw = append(stale, r[3]), append(withdraw, r[4])
+            wrong_mode, control = append(wrong_mode, r[5]), append(control, r[6])
+            timer = append(timer, r[7])
+            if own:
+                kinds = append(kinds, kind_of[k])
+        del fields
+        for _ in range(md, m):  # the groups' members: no filter
+            fdelay, neg_ttl = append(fdelay, 0.0), append(neg_ttl, 0.0)
+            fmech.append("")
+            stale, withdraw = append(stale, False), append(withdraw, False)
+            wrong_mode, control = append(wrong_mode, 0), append(control, False)
+            timer = append(timer, False)
+            if own:
+                kinds = append(kinds, MEMBER)
+        if not own:
+            for code in arrays.kind:
+                kinds = append(kinds, _FROM_CODE[code])
         return cls(
             nodes=nodes,
             n_components=nc,
             components=components,
-            out=vec[vec[i64]](out),
+            out=_out(start, n),
             into=_into(target, n),
-            src=vec[i64](src),
+            src=_repeat(start, n),
             dst=vec[i64](target),
-            kind=vec[i64](kinds),
+            kind=kinds,
             dep=deps,
             fdelay=fdelay,
             fmech=fmech,
@@ -215,27 +217,73 @@ class Compiled:
                 [False] * nc + [g.mode is RedundancyMode.ACTIVE_PASSIVE for g in groups]
             ),
             failover_time=vec[float]([0.0] * nc + [g.failover_time or 0.0 for g in groups]),
-            opos=vec[i64](opos),
+            opos=_offsets(start, n),
             timer=timer,
-            span=vec[i64](span),
+            span=_spans(start, n),
         )
 
 
-def _into(target: list[int], n: int, numpy_from: int = NUMPY_FROM) -> vec[vec[i64]]:
-    """Each node's incoming edges, in edge order: a stable sort of the edges by target,
-    numpy's from ``numpy_from`` edges on (as :class:`~blast.model.compact.Edges` sorts
-    them; at 500,000 edges a third of the loop's time; a test compares both ways)."""
-    if len(target) < numpy_from:
-        into: list[list[int]] = [[] for _ in range(n)]
-        for e in range(len(target)):
-            into[target[e]].append(e)
-        return vec[vec[i64]]([vec[i64](x) for x in into])
-    import numpy as np
+def _out(start: list[int], n: int) -> vec[vec[i64]]:
+    """Each node's outgoing edges: ``start[v]`` up to ``start[v + 1]``."""
+    out = vec[vec[i64]](capacity=n)
+    for v in range(n):
+        lo, hi = start[v], start[v + 1]
+        row = vec[i64](capacity=hi - lo)
+        for e in range(lo, hi):
+            row = append(row, e)
+        out = append(out, row)
+    return out
 
-    targets = np.array(target, dtype=np.int64)
-    order: list[int] = np.argsort(targets, kind="stable").tolist()
-    bounds: list[int] = [0, *np.cumsum(np.bincount(targets, minlength=n)).tolist()]
-    return vec[vec[i64]]([vec[i64](order[bounds[v] : bounds[v + 1]]) for v in range(n)])
+
+def _repeat(start: list[int], n: int) -> vec[i64]:
+    """The source node of each edge."""
+    src = vec[i64](capacity=start[n])
+    for v in range(n):
+        for _ in range(start[v], start[v + 1]):
+            src = append(src, v)
+    return src
+
+
+def _offsets(start: list[int], n: int) -> vec[i64]:
+    """The position of each edge in its source's ``out`` list."""
+    opos = vec[i64](capacity=start[n])
+    for v in range(n):
+        lo = start[v]
+        for e in range(lo, start[v + 1]):
+            opos = append(opos, e - lo)
+    return opos
+
+
+def _spans(start: list[int], n: int) -> vec[i64]:
+    """Each node's first out-edge and how many it has, side by side."""
+    span = vec[i64](capacity=2 * n)
+    for v in range(n):
+        lo = start[v]
+        span = append(span, lo)
+        span = append(span, start[v + 1] - lo)
+    return span
+
+
+def _into(target: list[int], n: int) -> vec[vec[i64]]:
+    """Each node's incoming edges, in edge order: a counting sort of the edges by target
+    (what a stable sort gives), then one slice per node."""
+    m = len(target)
+    dst = vec[i64](target)
+    at = vec[i64]([0] * (n + 1))  # first position of each node's incoming edges
+    for e in range(m):
+        at[dst[e] + 1] += 1
+    for v in range(n):
+        at[v + 1] += at[v]
+    bounds = vec[i64](at)
+    order = vec[i64]([0] * m)
+    for e in range(m):
+        t = dst[e]
+        order[at[t]] = e
+        at[t] += 1
+    into = vec[vec[i64]](capacity=n)
+    for v in range(n):
+        into = append(into, order[bounds[v] : bounds[v + 1]])
+    return into
 
 
 _Row = tuple[float, str, float, bool, bool, int, bool, bool]
@@ -244,6 +292,23 @@ _CODE_KIND: Final = {HARD_EDGE: HARD, SOFT_EDGE: SOFT, MEMBER_EDGE: MEMBER, ASYN
 _FROM_CODE: Final = tuple(_CODE_KIND[code] for code in range(len(_CODE_KIND)))
 """The engine's kind of each edge code of :attr:`Graph.edge_arrays`."""
 _DEPENDS_ON = attrgetter("depends_on")
+_FILTER_FIELDS: Final = (
+    "detection_delay",
+    "cache_ttl",
+    "lease_timeout",
+    "negative_cache_ttl",
+    "serve_stale",
+    "withdraw",
+    "on_wrong_data",
+    "plane",
+    "buffer",
+    "attrition",
+)
+_PARAMS = itemgetter(*_FILTER_FIELDS)
+"""What :func:`_row` reads of a dependency (its buffer and attrition are frozen models)."""
+_PARAMS_TYPE = itemgetter(*_FILTER_FIELDS, "type")
+"""... and its type, last (a dependency read without the graph's edge arrays)."""
+_TARGET = itemgetter("target")
 
 
 def _row(dep: Dependency | None) -> _Row:

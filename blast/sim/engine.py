@@ -104,7 +104,7 @@ class Engine:
         self.checks, self.hc_failover = t.checks, t.hc_failover
         self.plain, self.simple = t.plain, t.simple  # see evaluation.inputs and skip.noop
         self.ramp_step, self.ramp_steps = t.ramp_step, t.ramp_steps  # see evaluation.ramp
-        self.queued = vec[bool]([v in self.queues.q for v in range(n)])
+        self.queued = vec[bool]([q is not None for q in self.queues.at])
         # a plain component whose last evaluation found it down from its inputs alone:
         # timers of its own (warm-up, ramp) cannot change that while its inputs stay
         self.settled = vec[bool]([False] * n)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Final
 
 from librt.vecs import vec
@@ -38,6 +39,8 @@ from blast.sim.scenario import ActionKind
 
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
+
+_QUEUE = attrgetter("queue")
 
 ITEM_EPS: Final = 1e-6
 """Backlogs below this many items are empty (rounding residues of closed-form crossings)."""
@@ -96,14 +99,15 @@ class QueueModel:
         g = engine.g
         self.q: dict[int, _Queue] = {}
         self.points: dict[int, list[QueuePoint]] = {}
-        for v, comp in enumerate(g.components):
-            if comp.queue is None:
+        for v, queue in enumerate(map(_QUEUE, g.components)):  # C-level reads
+            if queue is None:
                 continue
+            comp = g.components[v]
             callers = [g.dep[e] for e in g.into[v]]
             timeouts = [d.timeout for d in callers if d is not None and d.timeout]
             retries = [d.retry for d in callers if d is not None and d.retry]
             attempts = [r.attempts for r in retries]
-            q = comp.queue
+            q = queue
             backoff = q.retry_backoff
             if backoff is None and q.retry_attempts is None and retries:
                 backoff = max(retries, key=lambda r: r.attempts).backoff
@@ -120,7 +124,9 @@ class QueueModel:
             self.points[v] = self.q[v].points
         # the same queues by node (an evaluation reads one several times: no int boxed
         # and hashed each time)
-        self.at: list[_Queue | None] = [self.q.get(v) for v in range(len(g.nodes))]
+        self.at: list[_Queue | None] = [None] * len(g.nodes)
+        for v, queued in self.q.items():
+            self.at[v] = queued
         self.buffers: dict[int, _Buffer] = {}
         self.buffer_points: dict[int, list[QueuePoint]] = {}
         held: list[bool] = [False] * len(g.dep)

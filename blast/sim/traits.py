@@ -3,15 +3,15 @@
 The engine's hot paths read a few parameters of a node at each of its evaluations:
 its warm-up, whether it stays down until restarted, its health checker, whether its
 evaluation has timers of its own, the steps of a ramped recovery. Each is read here
-once per run into an array indexed by node (unboxed flags and numbers), from each
-model's field dictionary (``vars``; a field left out there is read as an attribute):
-an attribute of a pydantic model goes through its ``__getattr__`` hook, which cost a
-third of the engine's set-up after the edges (:meth:`blast.sim.edges.Compiled.of`)
-at 100,000 components.
+once per run into an array indexed by node (unboxed flags and numbers): the three
+fields every component has read by one C-level ``map`` of an ``attrgetter``, the
+nested models' (a fifth of components have a ``timing``) from their field dictionaries
+(``vars``; a field left out there is read as an attribute).
 """
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from librt.vecs import vec
@@ -61,9 +61,8 @@ def node_traits(g: Compiled) -> Traits:
     simple: list[bool] = [False] * n
     per_step: list[float] = [-1.0] * n
     steps: list[int] = [1] * n
-    for v, c in enumerate(g.components):
-        f: dict[str, Any] = vars(c)
-        timing, check = _field(c, f, "timing"), _field(c, f, "health_check")
+    timers = any(timer)  # whether any edge has a buffer or attrition (most graphs: none)
+    for v, (timing, check, queue) in enumerate(map(_TRAITS, g.components)):  # C-level reads
         timed = timing is not None
         t: dict[str, Any] = vars(timing) if timed else {}
         recovery_time = _field(timing, t, "recovery_time") if timed else None
@@ -73,7 +72,7 @@ def node_traits(g: Compiled) -> Traits:
         recovery.append(recovery_time or 0.0)
         checks.append(check)
         failover[v] = check is not None and bool(_field(check, vars(check), "failover"))
-        p = _field(c, f, "queue") is None and not any(timer[e] for e in out[v])
+        p = queue is None and not (timers and any(timer[e] for e in out[v]))
         plain[v] = p
         simple[v] = p and not (recovery_time or recovery_rate) and not stuck
         if recovery_rate is not None:
@@ -90,6 +89,11 @@ def node_traits(g: Compiled) -> Traits:
         vec[float](per_step),
         vec[i64](steps),
     )
+
+
+_TRAITS = attrgetter("timing", "health_check", "queue")
+"""What is read of every component (a :class:`blast.sim.params.SimComponent` keeps its
+defaults on its class: attributes, not its field dictionary)."""
 
 
 def _field(model: object, fields: dict[str, Any], name: str) -> Any:
