@@ -123,8 +123,8 @@ def _damaged(edges: compact.Edges, rng: random.Random) -> compact.Edges:
 
 
 @pytest.mark.parametrize("seed", range(200))
-def test_the_numpy_check_of_an_entry_s_arrays_refuses_what_edges_check_refuses(seed):
-    """cachepayload.check_arrays (numpy, for big entries) and Edges.check (lists) agree on
+def test_the_array_check_of_an_entry_refuses_what_edges_check_refuses(seed):
+    """cachepayload.check_arrays (on the entry's arrays) and Edges.check (lists) agree on
     damaged edge arrays of random graphs: both accept, or both refuse with one message."""
     rng = random.Random(seed)
     shape = rng.choice(["service", "trace", "hubs"])
