@@ -53,6 +53,7 @@ COMPILED = (
     "slots",
     "traits",
     "triggers",
+    "windowing",
 )
 """The modules of ``blast.sim`` compiled to C: the engine's hot path and what it calls."""
 
