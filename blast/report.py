@@ -315,15 +315,13 @@ def _leading(
     index: FailureIndex, top: int, *, with_degraders: bool
 ) -> tuple[tuple[Spof, ...], tuple[Degrader, ...], int, int] | None:
     from blast.analysis.counts import FailureCounts, leading
+    from blast.analysis.leadspofs import first_spofs
 
     counts = FailureCounts(index)
-    down, facing = counts.down, counts.is_user_facing
+    facing = counts.is_user_facing
     victims = counts.victims_down
     others = victims - facing  # itself excluded
     spof_bits = np.flatnonzero(others > 0)
-    rank = counts.name_rank
-    spof_order = np.lexsort((rank[spof_bits], -down[spof_bits], -others[spof_bits]))
-    first = spof_bits[spof_order[:top]]
     degrader_bits = candidates = np.zeros(0, dtype=np.int64)
     if with_degraders:
         hit = counts.victims_affected - victims  # degraded user-facing, when none is down
@@ -331,7 +329,8 @@ def _leading(
         candidates = degrader_bits[leading([-hit[degrader_bits]], top)]
         if len(candidates) > ROW_WALKS:
             return None
-    walked = [*first.tolist(), *candidates.tolist()]
+    first, down = first_spofs(counts, others, spof_bits, candidates.tolist(), top)
+    walked = [*first, *candidates.tolist()]
     affected = dict(zip(walked, (w.affected for w in counts.details(walked)), strict=True))
     spofs, degraders = [], []
     for b in walked:

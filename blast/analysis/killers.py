@@ -75,7 +75,17 @@ def solve_killers(
 
     Targets outside ``order`` are read from ``killers`` as they stand; nodes in
     ``fixed`` keep the value they have.
+
+    A component's union skips each hard target whose own bit is already in it: if
+    ``c`` is in ``killers(t)``, whatever takes ``c`` down takes ``t`` down (what fails
+    with ``c`` is the least closed set holding ``c``, inside any closed set that holds
+    it), so ``killers(c)`` is inside ``killers(t)``. At 100,000 components this skips
+    213,000 of 432,000 unions on the hub-heavy shape (59,000 of 268,000 on the service
+    shape), 5-10% of the pass: most of its time is in the unions that add elements. The
+    property holds for every table the solve builds itself; with ``fixed`` nodes (failed
+    for good, their set everything) it need not, and nothing is skipped.
     """
+    skip_known = not fixed
 
     def solve(v: int) -> FrozenBitMap:
         if v in fixed:
@@ -94,6 +104,8 @@ def solve_killers(
                 if v < n_components and targets:  # the common case, as _with_bit, inlined
                     acc = BitMap(killers[targets[0]], optimize=OPTIMIZE_COPIES)
                     for t in targets[1:]:
+                        if skip_known and t < n_components and bit_of_pos[t] in acc:
+                            continue  # killers(t) is in acc already (see above)
                         acc |= killers[t]
                     acc.add(bit_of_pos[v])
                     killers[v] = _frozen(acc)
