@@ -53,3 +53,15 @@ def timeline(journal: Journal) -> list[tuple]:
         (round(e.t / 60, 4), e.component, e.state, e.cause.mechanism, e.cause.dependency)
         for e in journal.events
     ]
+
+
+def models_only(graph: Graph) -> Graph:
+    """The same graph as validated models, with no compact form: the engine reads them
+    one by one (the path of a graph built in memory rather than loaded from the cache)."""
+    return Graph(
+        dict(graph.components),
+        dict(graph.groups),
+        name=graph.name,
+        files=graph.files,
+        references=graph.references,
+    )

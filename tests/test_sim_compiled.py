@@ -12,20 +12,10 @@ import pytest
 
 from blast.loading.cache import load_graph_cached
 from blast.loading.loader import load_graph
-from blast.model.graph import Graph
 from blast.model.synthetic import service_graph, to_yaml, with_sim_parameters
 from blast.sim.edges import Compiled
 from blast.sim.params import engine_graph
-
-
-def _models_only(graph: Graph) -> Graph:
-    return Graph(
-        dict(graph.components),
-        dict(graph.groups),
-        name=graph.name,
-        files=graph.files,
-        references=graph.references,
-    )
+from tests.simkit import models_only
 
 
 def _columns(compiled: Compiled) -> dict[str, object]:
@@ -50,7 +40,7 @@ def test_identity_numbering_gives_the_columns_of_the_models(tmp_path, monkeypatc
     fresh = load_graph(path)
     load_graph_cached([path])
     cached = load_graph_cached([path])  # read back from the entry
-    expected = _columns(Compiled.of(_models_only(fresh)))
+    expected = _columns(Compiled.of(models_only(fresh)))
     for graph in (fresh, cached):
         shared = engine_graph(graph)
         assert shared is not graph  # the compact parameters' graph

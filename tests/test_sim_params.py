@@ -18,29 +18,18 @@ from blast.errors import GraphFileError
 from blast.loading.cache import load_graph_cached
 from blast.loading.loader import load_graph
 from blast.model.dependency import Timing
-from blast.model.graph import Graph
 from blast.model.simparams import SimParams
 from blast.model.spec import Component
 from blast.model.synthetic import service_graph, to_yaml, with_sim_parameters
 from blast.sim import simulate
 from blast.sim.loader import load_scenario
 from blast.sim.params import engine_graph
+from tests.simkit import models_only
 from tests.test_sim_native import RUNS
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from sim_bench import scenarios  # noqa: E402
-
-
-def _models_only(graph: Graph) -> Graph:
-    """The same graph as validated models, with no compact form: the engine reads them."""
-    return Graph(
-        dict(graph.components),
-        dict(graph.groups),
-        name=graph.name,
-        files=graph.files,
-        references=graph.references,
-    )
 
 
 @pytest.mark.parametrize("run", sorted(RUNS))
@@ -52,7 +41,7 @@ def test_a_shipped_scenario_gives_the_same_journal_from_the_compact_form(run):
         assert graph.compact is not None and graph.compact.sim is not None
         assert engine_graph(graph) is not graph
     scenario = load_scenario(scenario_file, fresh)
-    expected = simulate(_models_only(fresh), scenario).to_json()
+    expected = simulate(models_only(fresh), scenario).to_json()
     assert simulate(fresh, scenario).to_json() == expected
     assert simulate(cached, scenario).to_json() == expected
 
@@ -65,7 +54,7 @@ def test_a_generated_graph_gives_the_same_journals_from_the_compact_form(tmp_pat
     cached = load_graph_cached([path])
     params = cached.compact.sim.data
     assert len(params["dependencies"]) > 10 and len(params["components"]) > 10
-    models = _models_only(fresh)
+    models = models_only(fresh)
     for scenario in scenarios(models).values():
         expected = simulate(models, scenario, resolution=60.0).to_json()
         assert simulate(fresh, scenario, resolution=60.0).to_json() == expected
