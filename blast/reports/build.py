@@ -22,7 +22,7 @@ from blast.model.graph import ASYNC_EDGE, HARD_EDGE, MEMBER_EDGE, Graph
 from blast.report import Spof, top_spofs
 from blast.reports.blindspots import blind_spots
 from blast.reports.bounded import LIST_CAP, ReportBlindSpot, capped_spot
-from blast.reports.downwave import DownWave
+from blast.reports.downwave import DownWave, KeptWalks
 from blast.reports.mitigations import Mitigation, finish, plans
 from blast.reports.recovery import RecoveryWaves
 from blast.reports.regionevent import region_event
@@ -227,7 +227,10 @@ def build_report(
     """
     index = index or build_index(graph)
     sim = simulation
-    leading, spof_count = top_spofs(index, top)  # no blast-radius set of every component
+    wave = DownWave(graph)  # the down waves of the region, the what-ifs and the SPOFs
+    walks = KeptWalks(wave, index.structure.pos_of_bit)  # the leading SPOFs' radii and causes
+    # no blast-radius set of every component
+    leading, spof_count = top_spofs(index, top, walks.count_down)
     top_ids = [s.component for s in leading]
     planned = {spof: plans(index, spof) for spof in top_ids}
     if scenario is not None:
@@ -244,7 +247,6 @@ def build_report(
             workers=workers,
             scheduler=scheduler,
         )
-    wave = DownWave(graph)  # the down waves of the region, the what-ifs and the SPOFs
     uf = graph.user_facing
     region_entries: tuple[RegionEntry, ...] = ()
     down_ids: tuple[str, ...] = ()
@@ -289,7 +291,7 @@ def build_report(
             s,
             [finish(s.component, p, next(measured), cap) for p in planned[s.component]],
             sim,
-            wave,
+            walks,
             recovery,
             cap,
         )
@@ -334,7 +336,7 @@ def _detail(
     row: Spof,
     found: list[Mitigation],
     sim: SimulationFigures | None,
-    wave: DownWave,
+    walks: KeptWalks,
     recovery: RecoveryWaves,
     cap: int | None,
 ) -> SpofDetail:
@@ -348,7 +350,7 @@ def _detail(
     c = graph.components[spof]
     victims_ids = sorted(row.user_facing_down, key=index.bit.__getitem__)
     topo = graph.topology
-    fell, cause = wave.causes([topo.position[spof]])  # propagate's down wave, in numpy
+    fell, cause = walks.causes(topo.position[spof])  # propagate's down wave, in numpy
     victims_at = [topo.position[v] for v in victims_ids]
     if fell[victims_at].all():  # always, as the index says (else the reference walk)
         chains = paths_of(cause, recovery.nodes, victims_at)
