@@ -156,12 +156,16 @@ class Report:
 
 _SCALARS = (str, int, float, bool, type(None))
 _STR_ONLY = frozenset({str})
+_PLAIN = frozenset({str, int, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+"""Each dataclass's field names, found once (``dataclasses.fields`` filters them anew)."""
 
 
 def _plain(value: object, odd: list[object]) -> object:
     """:func:`dataclasses.asdict`'s conversion, immutable scalars passed as they are; ``odd``
     collects the values whose JSON orjson might write differently (see
-    :meth:`Report.to_json`)."""
+    :meth:`Report.to_json`). A dataclass's str, int, bool and None fields are taken as
+    they are, without a call each (most of a report's values)."""
     kind = type(value)
     if kind in _SCALARS:
         if kind is float and not float_alike(value):  # type: ignore[arg-type]
@@ -169,8 +173,15 @@ def _plain(value: object, odd: list[object]) -> object:
         return value
     if kind is tuple and set(map(type, cast("tuple[object, ...]", value))) <= _STR_ONLY:
         return value  # ids and names (recovery waves, paths): immutable, no copy to make
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name), odd) for f in fields(value)}
+    names = _FIELDS.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = tuple(f.name for f in fields(value))
+    if names is not None:
+        plain = {}
+        for name in names:
+            item = getattr(value, name)
+            plain[name] = item if type(item) in _PLAIN else _plain(item, odd)
+        return plain
     if isinstance(value, tuple) and hasattr(value, "_fields"):
         return cast(Any, type(value))(*[_plain(v, odd) for v in value])
     if isinstance(value, (list, tuple)):
