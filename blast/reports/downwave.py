@@ -200,7 +200,7 @@ class DownWave:
         frontier = np.asarray(starts, dtype=np.int64)
         down[frontier] = True
         levels = [frontier]
-        start, dependent, kind, needed = self.start, self.dependent, self.kind, self.needed
+        start, dependent, kind, needed = self.start, self.dependent, self.small_kind, self.needed
         while len(frontier):
             lo = start[frontier]
             sizes = start[frontier + 1] - lo
