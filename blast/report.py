@@ -289,10 +289,16 @@ def leading_spofs(
     return _leading(index, top, with_degraders=True)
 
 
-def top_spofs(index: FailureIndex, top: int) -> tuple[tuple[Spof, ...], int]:
+def top_spofs(
+    index: FailureIndex, top: int, count_down: Callable[[list[int]], list[int]] | None = None
+) -> tuple[tuple[Spof, ...], int]:
     """The first ``top`` SPOFs of :func:`shared_spofs`'s complete list, and how many
-    there are: :func:`leading_spofs` without the degraders (``blast report``)."""
-    found = _leading(index, top, with_degraders=False)
+    there are: :func:`leading_spofs` without the degraders (``blast report``).
+
+    ``count_down``, when given, counts the blast radius of the few SPOFs that can take
+    the first places (bits; the components each takes down, itself included): see
+    :func:`~blast.analysis.leadspofs.first_spofs`."""
+    found = _leading(index, top, with_degraders=False, count_down=count_down)
     assert found is not None  # only the degraders' ties can decline
     return found[0], found[2]
 
@@ -312,7 +318,11 @@ def spof_victim_counts(index: FailureIndex) -> tuple[tuple[str, int], ...]:
 
 
 def _leading(
-    index: FailureIndex, top: int, *, with_degraders: bool
+    index: FailureIndex,
+    top: int,
+    *,
+    with_degraders: bool,
+    count_down: Callable[[list[int]], list[int]] | None = None,
 ) -> tuple[tuple[Spof, ...], tuple[Degrader, ...], int, int] | None:
     from blast.analysis.counts import FailureCounts, leading
     from blast.analysis.leadspofs import first_spofs
@@ -329,7 +339,9 @@ def _leading(
         candidates = degrader_bits[leading([-hit[degrader_bits]], top)]
         if len(candidates) > ROW_WALKS:
             return None
-    first, down = first_spofs(counts, others, spof_bits, candidates.tolist(), top)
+    first, down = first_spofs(
+        counts, others, spof_bits, candidates.tolist(), top, count_down=count_down
+    )
     walked = [*first, *candidates.tolist()]
     affected = dict(zip(walked, (w.affected for w in counts.details(walked)), strict=True))
     spofs, degraders = [], []

@@ -11,7 +11,7 @@ walks of what each takes down.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -20,6 +20,11 @@ from blast.analysis.counts import FailureCounts, leading
 DOWN_WALKS = 128
 """Most rows whose blast radius :func:`first_spofs` counts by walks; beyond, every
 component's count (one pass over all the killer sets)."""
+
+SPARE_WALKS = 4
+"""Most rows beyond ``top`` that the caller's ``count_down`` walks (see :func:`first_spofs`):
+its walks of the rows it does not detail are wasted, and bit-parallel walks of up to 64
+rows cost about as much as six or eight of them at 100,000 components."""
 
 
 def first_spofs(
@@ -30,6 +35,7 @@ def first_spofs(
     top: int,
     *,
     walks: int = DOWN_WALKS,
+    count_down: Callable[[list[int]], list[int]] | None = None,
 ) -> tuple[list[int], Mapping[int, int] | np.ndarray]:
     """The first ``top`` of ``spof_bits`` (most user-facing victims ``others``, then largest
     blast radius, then id), and the blast radius (``down``) of those and of ``walked``.
@@ -38,12 +44,17 @@ def first_spofs(
     places, so when they and ``walked`` are few (at most ``walks``) their blast
     radii come from walks (:meth:`~blast.analysis.counts.FailureCounts.down_counts_of`)
     instead of a count of every component's (0.3 s at 100,000 components) and every
-    id's rank; the rows are the same.
+    id's rank; the rows are the same. ``count_down``, when given, counts those blast
+    radii instead of :meth:`~blast.analysis.counts.FailureCounts.down_counts_of` when
+    they are at most ``top`` + :data:`SPARE_WALKS` (``blast report`` walks the down wave
+    of each SPOF it details anyway, causes included, and keeps those walks).
     """
     tied = spof_bits[leading([-others[spof_bits]], top)].tolist() if top > 0 else None
     if tied is not None and len(tied) + len(walked) <= walks:
         needed = [*tied, *walked]
-        down = dict(zip(needed, counts.down_counts_of(needed), strict=True))
+        if count_down is None or len(needed) > top + SPARE_WALKS:
+            count_down = counts.down_counts_of
+        down = dict(zip(needed, count_down(needed), strict=True))
         ids = counts.index.ids
         tied.sort(key=lambda b: (-int(others[b]), -down[b], ids[b]))
         return tied[:top], down
@@ -52,4 +63,4 @@ def first_spofs(
     return spof_bits[order[:top]].tolist(), down_all
 
 
-__all__ = ["DOWN_WALKS", "first_spofs"]
+__all__ = ["DOWN_WALKS", "SPARE_WALKS", "first_spofs"]

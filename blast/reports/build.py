@@ -22,7 +22,7 @@ from blast.model.graph import ASYNC_EDGE, HARD_EDGE, MEMBER_EDGE, Graph
 from blast.report import Spof, top_spofs
 from blast.reports.blindspots import blind_spots
 from blast.reports.bounded import LIST_CAP, ReportBlindSpot, capped_spot
-from blast.reports.downwave import DownWave
+from blast.reports.downwave import DownWave, KeptWalks
 from blast.reports.mitigations import Mitigation, finish, plans
 from blast.reports.recovery import RecoveryWaves
 from blast.reports.regionevent import region_event
@@ -156,12 +156,16 @@ class Report:
 
 _SCALARS = (str, int, float, bool, type(None))
 _STR_ONLY = frozenset({str})
+_PLAIN = frozenset({str, int, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+"""Each dataclass's field names, found once (``dataclasses.fields`` filters them anew)."""
 
 
 def _plain(value: object, odd: list[object]) -> object:
     """:func:`dataclasses.asdict`'s conversion, immutable scalars passed as they are; ``odd``
     collects the values whose JSON orjson might write differently (see
-    :meth:`Report.to_json`)."""
+    :meth:`Report.to_json`). A dataclass's str, int, bool and None fields are taken as
+    they are, without a call each (most of a report's values)."""
     kind = type(value)
     if kind in _SCALARS:
         if kind is float and not float_alike(value):  # type: ignore[arg-type]
@@ -169,8 +173,15 @@ def _plain(value: object, odd: list[object]) -> object:
         return value
     if kind is tuple and set(map(type, cast("tuple[object, ...]", value))) <= _STR_ONLY:
         return value  # ids and names (recovery waves, paths): immutable, no copy to make
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name), odd) for f in fields(value)}
+    names = _FIELDS.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = tuple(f.name for f in fields(value))
+    if names is not None:
+        plain = {}
+        for name in names:
+            item = getattr(value, name)
+            plain[name] = item if type(item) in _PLAIN else _plain(item, odd)
+        return plain
     if isinstance(value, tuple) and hasattr(value, "_fields"):
         return cast(Any, type(value))(*[_plain(v, odd) for v in value])
     if isinstance(value, (list, tuple)):
@@ -227,7 +238,10 @@ def build_report(
     """
     index = index or build_index(graph)
     sim = simulation
-    leading, spof_count = top_spofs(index, top)  # no blast-radius set of every component
+    wave = DownWave(graph)  # the down waves of the region, the what-ifs and the SPOFs
+    walks = KeptWalks(wave, index.structure.pos_of_bit)  # the leading SPOFs' radii and causes
+    # no blast-radius set of every component
+    leading, spof_count = top_spofs(index, top, walks.count_down)
     top_ids = [s.component for s in leading]
     planned = {spof: plans(index, spof) for spof in top_ids}
     if scenario is not None:
@@ -244,7 +258,6 @@ def build_report(
             workers=workers,
             scheduler=scheduler,
         )
-    wave = DownWave(graph)  # the down waves of the region, the what-ifs and the SPOFs
     uf = graph.user_facing
     region_entries: tuple[RegionEntry, ...] = ()
     down_ids: tuple[str, ...] = ()
@@ -289,7 +302,7 @@ def build_report(
             s,
             [finish(s.component, p, next(measured), cap) for p in planned[s.component]],
             sim,
-            wave,
+            walks,
             recovery,
             cap,
         )
@@ -334,7 +347,7 @@ def _detail(
     row: Spof,
     found: list[Mitigation],
     sim: SimulationFigures | None,
-    wave: DownWave,
+    walks: KeptWalks,
     recovery: RecoveryWaves,
     cap: int | None,
 ) -> SpofDetail:
@@ -348,7 +361,7 @@ def _detail(
     c = graph.components[spof]
     victims_ids = sorted(row.user_facing_down, key=index.bit.__getitem__)
     topo = graph.topology
-    fell, cause = wave.causes([topo.position[spof]])  # propagate's down wave, in numpy
+    fell, cause = walks.causes(topo.position[spof])  # propagate's down wave, in numpy
     victims_at = [topo.position[v] for v in victims_ids]
     if fell[victims_at].all():  # always, as the index says (else the reference walk)
         chains = paths_of(cause, recovery.nodes, victims_at)

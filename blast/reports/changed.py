@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from blast.model.graph import HARD_EDGE, MEMBER_EDGE, Graph
-from blast.reports.downwave import DownWave
+from blast.reports.downwave import DownWave, distinct
 
 if TYPE_CHECKING:
     from blast.reports.whatif import Change
@@ -127,7 +127,7 @@ class ChangedGraph:
         keys = v[rows] * width + t[rows]
         pair_keys, last = np.unique(keys[::-1], return_index=True)  # sorted, each pair once
         rows = rows[len(rows) - 1 - last]  # the last entry of each pair, in key order
-        targets = np.unique(t[rows])
+        targets = distinct(t[rows])
         lo = wave.start[targets]
         sizes = wave.start[targets + 1] - lo
         at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))

@@ -36,7 +36,7 @@ from itertools import chain, pairwise
 import numpy as np
 
 from blast.analysis.index import FailureIndex
-from blast.reports.downwave import DownWave
+from blast.reports.downwave import DownWave, distinct
 
 
 def recovery_order(
@@ -87,7 +87,7 @@ def _heights(rank: np.ndarray, source: np.ndarray, target: np.ndarray, n: int) -
         height[frontier] = level
         waiting = needed_by[_rows(start, frontier)]
         np.subtract.at(pending, waiting, 1)
-        frontier = np.unique(waiting[pending[waiting] == 0])
+        frontier = distinct(waiting[pending[waiting] == 0])
         level += 1
     return height
 

@@ -34,7 +34,7 @@ from blast.analysis.names import check_region
 from blast.analysis.propagation import STATES
 from blast.model import Scope
 from blast.model.graph import ASYNC_EDGE, Graph
-from blast.reports.downwave import DownWave
+from blast.reports.downwave import DownWave, distinct
 from blast.reports.victims import paths_of
 
 _NAMES = tuple(SAFE if i == 0 else s.value for i, s in enumerate(STATES))
@@ -189,7 +189,7 @@ def _below(graph: Graph, starts: list[int]) -> np.ndarray:
     while len(frontier):
         at, _ = _rows(start, frontier)
         t = target[at]
-        t = np.unique(t[~seen[t]])
+        t = distinct(t[~seen[t]])
         seen[t] = True
         frontier = t
     return seen
