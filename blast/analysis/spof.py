@@ -42,6 +42,13 @@ class CutSets:
     pairs_complete: bool
     candidates_examined: int
     candidates_total: int
+    spofs_total: int | None = None
+    """How many SPOFs there are when ``spofs`` holds only the first ones."""
+
+    @property
+    def spof_count(self) -> int:
+        """How many SPOFs the component has (``spofs`` may hold only the first)."""
+        return len(self.spofs) if self.spofs_total is None else self.spofs_total
 
 
 def spofs(index: FailureIndex, component: str) -> tuple[str, ...]:
@@ -129,6 +136,7 @@ def cut_sets_of(
     *,
     max_candidates: int = MAX_CANDIDATES,
     max_pairs: int = MAX_PAIRS,
+    spofs_first: int | None = None,
 ) -> tuple[CutSets, ...]:
     """:func:`cut_sets` of each of ``components``, the same answers, each candidate solved once.
 
@@ -159,6 +167,7 @@ def cut_sets_of(
             _Plan(component, target, killers_target, below, candidates[:max_candidates], len(pool))
         )
     partners = _partners(index, plans, users)
+    first = _first_spofs(index, [p.component for p in plans], spofs_first)
     found = []
     for i, plan in enumerate(plans):
         pairs: set[tuple[str, str]] = set()
@@ -174,14 +183,33 @@ def cut_sets_of(
         found.append(
             CutSets(
                 component=plan.component,
-                spofs=spofs(index, plan.component),
+                spofs=spofs(index, plan.component) if first is None else first[i][0],
                 pairs=tuple(sorted(pairs)[:max_pairs]),
                 pairs_complete=examined == plan.total and len(pairs) <= max_pairs,
                 candidates_examined=examined,
                 candidates_total=plan.total,
+                spofs_total=None if first is None else first[i][1],
             )
         )
     return tuple(found)
+
+
+def _first_spofs(
+    index: FailureIndex, components: Sequence[str], top: int | None
+) -> list[tuple[tuple[str, ...], int]] | None:
+    """The first ``top`` :func:`spofs` of each of ``components`` and how many there are;
+    None without ``top``."""
+    if top is None:
+        return None
+    from blast.analysis.counts import FailureCounts
+    from blast.analysis.leadspofs import first_by_severity
+
+    sets = []
+    for component in components:
+        killers, me = index.killers(component), index.bit.get(component)
+        sets.append(killers - FrozenBitMap([me]) if me is not None and me in killers else killers)
+    first = first_by_severity(FailureCounts(index), sets, top)
+    return [(ids, len(bits)) for ids, bits in zip(first, sets, strict=True)]
 
 
 def _partners(
