@@ -151,13 +151,15 @@ def cut_sets_of(
     plans: list[_Plan] = []
     users: dict[int, list[int]] = {}  # candidate bit -> plans that examine it
     member_killers = index.member_killers if s.groups else {}
-    for component in components:
-        target = s.position[component]
+    targets = [s.position[component] for component in components]
+    belows = below_all(index, targets) if s.groups else []
+    for i, component in enumerate(components):
+        target = targets[i]
         killers_target = index.killers(component)
         pool = BitMap()
         below = BitMap()
         if s.groups:  # without redundancy groups, no pair can be minimal
-            below = s.below(target)
+            below = belows[i]
             pool = BitMap.union(pool, *[member_killers[g] for g in below & s.groups])
             pool -= killers_target
         candidates = sorted(pool, reverse=True)  # closest to the component first
@@ -192,6 +194,44 @@ def cut_sets_of(
             )
         )
     return tuple(found)
+
+
+def below_all(index: FailureIndex, nodes: Sequence[int]) -> list[BitMap]:
+    """:meth:`~blast.analysis.index.HardStructure.below` of each of ``nodes`` (positions):
+    what each reaches through hard edges and membership, itself included.
+
+    One bit-parallel walk for 64 nodes at a time, a numpy step per level
+    (:meth:`~blast.analysis.counts.FailureCounts._lanes`) along the graph's own rows of
+    targets, instead of a rustworkx graph of the hard edges built first (0.15 s at
+    100,000 components) and one search per node. The tests compare it with ``below``.
+    """
+    import numpy as np
+
+    from blast.analysis.counts import FailureCounts
+    from blast.model.graph import HARD_EDGE, MEMBER_EDGE
+
+    edges = index.graph.edge_arrays
+    n = len(index.structure.nodes)
+    kind = np.asarray(edges.kind, dtype=np.int64)
+    kept = (kind == HARD_EDGE) | (kind == MEMBER_EDGE)
+    sums = np.concatenate(([0], np.cumsum(kept, dtype=np.int64)))
+    start = sums[np.asarray(edges.start, dtype=np.int64)][: n + 1]
+    needed = np.asarray(edges.target, dtype=np.int64)[kept]
+    counts = FailureCounts(index)
+    distinct = list(dict.fromkeys(nodes))  # one lane each
+    found: dict[int, BitMap] = {}
+    for first in range(0, len(distinct), 64):
+        chunk = distinct[first : first + 64]
+        seen = counts._lanes(np.asarray(chunk, dtype=np.int64), start, needed)
+        for k, v in enumerate(chunk):
+            lane = np.flatnonzero((seen >> np.uint64(k)) & np.uint64(1)).astype(np.uint32)
+            found[v] = BitMap(lane)
+    given: set[int] = set()  # a node listed twice gets a copy: each caller owns its set
+    result = []
+    for v in nodes:
+        result.append(found[v] if v not in given else BitMap(found[v]))
+        given.add(v)
+    return result
 
 
 def _first_spofs(
@@ -298,4 +338,12 @@ def _resolve_gains(
     return gains
 
 
-__all__ = ["MAX_CANDIDATES", "MAX_PAIRS", "CutSets", "cut_sets", "cut_sets_of", "spofs"]
+__all__ = [
+    "MAX_CANDIDATES",
+    "MAX_PAIRS",
+    "CutSets",
+    "below_all",
+    "cut_sets",
+    "cut_sets_of",
+    "spofs",
+]
