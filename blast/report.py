@@ -160,7 +160,7 @@ class SpofReport:
         return {
             "component": cs.component,
             "spofs": list(_head(cs.spofs, top)),
-            "spofs_count": len(cs.spofs),
+            "spofs_count": cs.spof_count,
             "pairs": [list(p) for p in _head(cs.pairs, top)],
             "pairs_count": len(cs.pairs),
             "pair_groups": [
@@ -391,7 +391,13 @@ def spof_report(
     per_component = max(1, min(max_candidates, candidate_budget // max(1, len(graph.user_facing))))
     with gc_paused():
         searched = graph.user_facing[:cut_sets_of_first]
-        pairs = cut_sets_of(index, searched, max_candidates=per_component, max_pairs=max_pairs)
+        pairs = cut_sets_of(
+            index,
+            searched,
+            max_candidates=per_component,
+            max_pairs=max_pairs,
+            spofs_first=None if cut_sets_of_first is None else top,  # only those printed
+        )
         totals: tuple[int | None, int | None] = (None, None)
         found = None if top is None else leading_spofs(index, top)
         if found is None:

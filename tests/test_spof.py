@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from blast.analysis.index import build_index
 from blast.analysis.propagation import State, propagate
-from blast.analysis.spof import cut_sets, cut_sets_of, spofs
+from blast.analysis.spof import below_all, cut_sets, cut_sets_of, spofs
 from blast.model import Component, RedundancyGroup
 from blast.model.graph import Graph
 from tests.strategies import graphs, random_graph
@@ -122,3 +122,21 @@ def test_spofs_are_dominators_when_every_need_is_any_of():
             walk = idom[walk]
             dominators.add(f"n{walk}")
         assert set(spofs(index, f"n{n}")) == dominators, n
+
+
+@settings(max_examples=150, deadline=None)
+@given(graphs)
+def test_below_all_is_below_of_each_node(graph):
+    """The bit-parallel walks of :func:`below_all` against rustworkx's search per node."""
+    index = build_index(graph)
+    s = index.structure
+    nodes = list(range(len(s.nodes))) * 2  # every node twice: more than one chunk of 64
+    assert below_all(index, nodes) == [s.below(v) for v in nodes]
+
+
+def test_below_all_on_seeded_random_graphs():
+    for seed in range(6):
+        index = build_index(random_graph(seed, 150, 30, 0.04))
+        s = index.structure
+        nodes = list(range(len(s.nodes)))
+        assert below_all(index, nodes) == [s.below(v) for v in nodes]

@@ -387,6 +387,21 @@ class FailureCounts:
         return self.index.name_rank
 
 
+def spof_victims(index: FailureIndex) -> dict[str, int]:
+    """Each SPOF (a component that takes down a user-facing component other than itself)
+    -> how many user-facing components it takes down, itself excluded, in bit order.
+
+    :func:`blast.report.spof_victim_counts` without its order (most victims, then
+    largest blast radius, then id), which needs every component's blast radius:
+    for lookups (``blast export``).
+    """
+    counts = FailureCounts(index)
+    others = counts.victims_down - counts.is_user_facing
+    bits = np.flatnonzero(others > 0)
+    ids = index.ids
+    return {ids[b]: n for b, n in zip(bits.tolist(), others[bits].tolist(), strict=True)}
+
+
 def _per_lane(words: np.ndarray) -> np.ndarray:
     """How many of ``words`` (uint64) have each of the 64 bits set."""
     if not len(words):
@@ -412,4 +427,4 @@ def leading(keys: list[np.ndarray], top: int) -> np.ndarray:
     return order[:end]
 
 
-__all__ = ["FailureCounts", "RowDetail", "down_sets", "leading"]
+__all__ = ["FailureCounts", "RowDetail", "down_sets", "leading", "spof_victims"]

@@ -11,9 +11,10 @@ walks of what each takes down.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
+from pyroaring import FrozenBitMap
 
 from blast.analysis.counts import FailureCounts, leading
 
@@ -63,4 +64,45 @@ def first_spofs(
     return spof_bits[order[:top]].tolist(), down_all
 
 
-__all__ = ["DOWN_WALKS", "SPARE_WALKS", "first_spofs"]
+def first_by_severity(
+    counts: FailureCounts, sets: Sequence[FrozenBitMap], top: int, *, walks: int = DOWN_WALKS
+) -> list[tuple[str, ...]]:
+    """The first ``top`` ids of :meth:`~blast.analysis.index.FailureIndex.by_severity` of
+    each of ``sets`` (killer sets, their own component removed), without sorting every
+    component by blast radius.
+
+    A killer set is closed: the killers of each of its members are in it too. Whoever
+    takes ``y`` down takes down all that ``y`` does and more, itself, unless ``y`` takes
+    it down as well (both in one strongly connected part of the hard graph). So at least
+    ``len(killers(y))`` less the size of ``y``'s strongly connected part come before
+    ``y``: only the members with fewer than ``top`` of those can take the first places,
+    and their blast radii decide the order: from walks when they are at most ``walks``
+    in all, else from the count of every component's. The tests compare the answers
+    with :meth:`~blast.analysis.index.FailureIndex.by_severity` on random graphs.
+    """
+    index = counts.index
+    s = index.structure
+    killers, pos_of_bit, n_comp = index.killers_by_pos, s.pos_of_bit, s.n_components
+    cycle = {v: len(scc) for scc in s.order if len(scc) > 1 for v in scc if v < n_comp}
+    chosen: list[list[int]] = []
+    for bits in sets:
+        mine = []
+        for b in bits:
+            v = pos_of_bit[b]
+            if len(killers[v]) - cycle.get(v, 1) < top:
+                mine.append(b)
+        chosen.append(mine)
+    needed = sorted(set().union(*chosen)) if chosen else []
+    down: Mapping[int, int] | np.ndarray
+    if len(needed) <= walks or "down_counts" in index.__dict__:
+        down = dict(zip(needed, counts.down_counts_of(needed), strict=True))
+    else:
+        down = counts.down
+    ids = index.ids
+    return [
+        tuple(ids[b] for b in sorted(mine, key=lambda b: (-int(down[b]), ids[b]))[:top])
+        for mine in chosen
+    ]
+
+
+__all__ = ["DOWN_WALKS", "SPARE_WALKS", "first_by_severity", "first_spofs"]

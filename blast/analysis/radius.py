@@ -23,6 +23,7 @@ from blast.model.graph import ASYNC_EDGE, MEMBER_EDGE, Graph
 if TYPE_CHECKING:
     import pandas as pd
 
+    from blast.analysis.counts import FailureCounts
     from blast.model.compact import Brief
 
 
@@ -216,13 +217,12 @@ def _row_order(r: RadiusRow) -> tuple[int, int, int, str]:
 def _leading_rows(index: FailureIndex, top: int) -> list[RadiusRow] | None:
     """The first ``top`` rows from counts and one walk per candidate row; None when more
     than :data:`ROW_WALKS` rows tie for those places (then the full sets are cheaper)."""
-    from blast.analysis.counts import FailureCounts, leading
+    from blast.analysis.counts import FailureCounts
 
     counts = FailureCounts(index)
-    down = counts.down - 1
     victims = counts.victims_down
     uf_down = victims - counts.is_user_facing
-    candidates = leading([-uf_down, -down], top)
+    candidates, down = _candidates(counts, uf_down, top)
     if len(candidates) > ROW_WALKS:
         return None
     components = index.graph.briefs
@@ -231,7 +231,7 @@ def _leading_rows(index: FailureIndex, top: int) -> list[RadiusRow] | None:
     for b, walk in zip(bits, counts.details(bits), strict=True):
         cid = index.ids[b]
         c = components[cid]
-        n_down = int(down[b])
+        n_down = int(down[b]) - 1
         rows.append(
             (
                 cid,
@@ -248,6 +248,31 @@ def _leading_rows(index: FailureIndex, top: int) -> list[RadiusRow] | None:
         )
     rows.sort(key=_row_order)
     return rows[:top]
+
+
+def _candidates(
+    counts: FailureCounts, uf_down: np.ndarray, top: int
+) -> tuple[np.ndarray, Mapping[int, int] | np.ndarray]:
+    """The rows that can take the first ``top`` places (by user-facing components down,
+    then down: :func:`~blast.analysis.counts.leading`), and the blast radius (``down``,
+    itself included) of each.
+
+    Only the rows tied with the ``top``-th on the first key, or before it, can take
+    those places; when they are few (:data:`~blast.analysis.leadspofs.DOWN_WALKS`),
+    their blast radii come from walks instead of a count of every component's: the
+    same rows (the tests compare both ways on random graphs).
+    """
+    from blast.analysis.counts import leading
+    from blast.analysis.leadspofs import DOWN_WALKS
+
+    index = counts.index
+    if "down_counts" not in index.__dict__:
+        tied = leading([-uf_down], top)
+        if len(tied) <= DOWN_WALKS:
+            walked = np.asarray(counts.down_counts_of(tied.tolist()), dtype=np.int64)
+            kept = leading([-uf_down[tied], -walked], top)
+            return tied[kept], dict(zip(tied.tolist(), walked.tolist(), strict=True))
+    return leading([-uf_down, -counts.down], top), counts.down
 
 
 def radius_table(index: FailureIndex) -> pd.DataFrame:

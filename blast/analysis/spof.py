@@ -42,6 +42,13 @@ class CutSets:
     pairs_complete: bool
     candidates_examined: int
     candidates_total: int
+    spofs_total: int | None = None
+    """How many SPOFs there are when ``spofs`` holds only the first ones."""
+
+    @property
+    def spof_count(self) -> int:
+        """How many SPOFs the component has (``spofs`` may hold only the first)."""
+        return len(self.spofs) if self.spofs_total is None else self.spofs_total
 
 
 def spofs(index: FailureIndex, component: str) -> tuple[str, ...]:
@@ -129,6 +136,7 @@ def cut_sets_of(
     *,
     max_candidates: int = MAX_CANDIDATES,
     max_pairs: int = MAX_PAIRS,
+    spofs_first: int | None = None,
 ) -> tuple[CutSets, ...]:
     """:func:`cut_sets` of each of ``components``, the same answers, each candidate solved once.
 
@@ -143,13 +151,15 @@ def cut_sets_of(
     plans: list[_Plan] = []
     users: dict[int, list[int]] = {}  # candidate bit -> plans that examine it
     member_killers = index.member_killers if s.groups else {}
-    for component in components:
-        target = s.position[component]
+    targets = [s.position[component] for component in components]
+    belows = below_all(index, targets) if s.groups else []
+    for i, component in enumerate(components):
+        target = targets[i]
         killers_target = index.killers(component)
         pool = BitMap()
         below = BitMap()
         if s.groups:  # without redundancy groups, no pair can be minimal
-            below = s.below(target)
+            below = belows[i]
             pool = BitMap.union(pool, *[member_killers[g] for g in below & s.groups])
             pool -= killers_target
         candidates = sorted(pool, reverse=True)  # closest to the component first
@@ -159,6 +169,7 @@ def cut_sets_of(
             _Plan(component, target, killers_target, below, candidates[:max_candidates], len(pool))
         )
     partners = _partners(index, plans, users)
+    first = _first_spofs(index, [p.component for p in plans], spofs_first)
     found = []
     for i, plan in enumerate(plans):
         pairs: set[tuple[str, str]] = set()
@@ -174,14 +185,71 @@ def cut_sets_of(
         found.append(
             CutSets(
                 component=plan.component,
-                spofs=spofs(index, plan.component),
+                spofs=spofs(index, plan.component) if first is None else first[i][0],
                 pairs=tuple(sorted(pairs)[:max_pairs]),
                 pairs_complete=examined == plan.total and len(pairs) <= max_pairs,
                 candidates_examined=examined,
                 candidates_total=plan.total,
+                spofs_total=None if first is None else first[i][1],
             )
         )
     return tuple(found)
+
+
+def below_all(index: FailureIndex, nodes: Sequence[int]) -> list[BitMap]:
+    """:meth:`~blast.analysis.index.HardStructure.below` of each of ``nodes`` (positions):
+    what each reaches through hard edges and membership, itself included.
+
+    One bit-parallel walk for 64 nodes at a time, a numpy step per level
+    (:meth:`~blast.analysis.counts.FailureCounts._lanes`) along the graph's own rows of
+    targets, instead of a rustworkx graph of the hard edges built first (0.15 s at
+    100,000 components) and one search per node. The tests compare it with ``below``.
+    """
+    import numpy as np
+
+    from blast.analysis.counts import FailureCounts
+    from blast.model.graph import HARD_EDGE, MEMBER_EDGE
+
+    edges = index.graph.edge_arrays
+    n = len(index.structure.nodes)
+    kind = np.asarray(edges.kind, dtype=np.int64)
+    kept = (kind == HARD_EDGE) | (kind == MEMBER_EDGE)
+    sums = np.concatenate(([0], np.cumsum(kept, dtype=np.int64)))
+    start = sums[np.asarray(edges.start, dtype=np.int64)][: n + 1]
+    needed = np.asarray(edges.target, dtype=np.int64)[kept]
+    counts = FailureCounts(index)
+    distinct = list(dict.fromkeys(nodes))  # one lane each
+    found: dict[int, BitMap] = {}
+    for first in range(0, len(distinct), 64):
+        chunk = distinct[first : first + 64]
+        seen = counts._lanes(np.asarray(chunk, dtype=np.int64), start, needed)
+        for k, v in enumerate(chunk):
+            lane = np.flatnonzero((seen >> np.uint64(k)) & np.uint64(1)).astype(np.uint32)
+            found[v] = BitMap(lane)
+    given: set[int] = set()  # a node listed twice gets a copy: each caller owns its set
+    result = []
+    for v in nodes:
+        result.append(found[v] if v not in given else BitMap(found[v]))
+        given.add(v)
+    return result
+
+
+def _first_spofs(
+    index: FailureIndex, components: Sequence[str], top: int | None
+) -> list[tuple[tuple[str, ...], int]] | None:
+    """The first ``top`` :func:`spofs` of each of ``components`` and how many there are;
+    None without ``top``."""
+    if top is None:
+        return None
+    from blast.analysis.counts import FailureCounts
+    from blast.analysis.leadspofs import first_by_severity
+
+    sets = []
+    for component in components:
+        killers, me = index.killers(component), index.bit.get(component)
+        sets.append(killers - FrozenBitMap([me]) if me is not None and me in killers else killers)
+    first = first_by_severity(FailureCounts(index), sets, top)
+    return [(ids, len(bits)) for ids, bits in zip(first, sets, strict=True)]
 
 
 def _partners(
@@ -270,4 +338,12 @@ def _resolve_gains(
     return gains
 
 
-__all__ = ["MAX_CANDIDATES", "MAX_PAIRS", "CutSets", "cut_sets", "cut_sets_of", "spofs"]
+__all__ = [
+    "MAX_CANDIDATES",
+    "MAX_PAIRS",
+    "CutSets",
+    "below_all",
+    "cut_sets",
+    "cut_sets_of",
+    "spofs",
+]

@@ -40,10 +40,10 @@ def annotated(graph: Graph) -> nx.DiGraph:
     whoever wants to go on in networkx (the writers below do not build it)."""
     import networkx as nx
 
+    from blast.analysis.counts import spof_victims
     from blast.analysis.index import build_index
-    from blast.report import spof_victim_counts
 
-    spofs = dict(spof_victim_counts(build_index(graph)))
+    spofs = spof_victims(build_index(graph))  # lookups: no order needed
     g = nx.DiGraph(name=graph.name)
     for cid, c in graph.components.items():
         g.add_node(

@@ -89,10 +89,10 @@ class ExportTable:
 
 def export_table(graph: Graph) -> ExportTable:
     """The columns of ``graph``, its SPOFs found by the usual analysis."""
+    from blast.analysis.counts import spof_victims
     from blast.analysis.index import build_index
-    from blast.report import spof_victim_counts
 
-    spof_down = dict(spof_victim_counts(build_index(graph)))
+    spof_down = spof_victims(build_index(graph))  # lookups: no order needed
     columns = graph.columns
     nodes = (*columns.ids, *graph.groups)
     if graph.compact is not None:
