@@ -27,6 +27,7 @@ from typing import Any
 
 from blast.gcpause import gc_paused
 from blast.model.graph import Graph
+from blast.sim import survivors
 from blast.sim.engine import Engine
 from blast.sim.journal import Cause, Event, Journal, QueuePoint, Trigger, Window
 from blast.sim.plan import make_plan
@@ -67,7 +68,9 @@ def simulate(
     # reference counting (no cycles): the cyclic collector would only walk the heap
     # (the whole loaded graph) again and again, 8% at 10,000 components, more at 100,000
     with gc_paused():
-        return Engine(make_plan(graph, scenario), seed, resolution).run()
+        journal = Engine(make_plan(graph, scenario), seed, resolution).run()
+        survivors.promote()  # the journal's objects: no collection walks them when it resumes
+    return journal
 
 
 def scenario_from_dict(data: dict[str, Any]) -> ScenarioDocument:

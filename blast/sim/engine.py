@@ -164,9 +164,7 @@ class Engine:
     def set_pending(self, v: int, mech: str, dep: int, upstream: int) -> None:
         """Keep the parts of the reason of ``v``'s pending evaluation (see recheck_edge)."""
         rec, b = self.per_node, v * slots.INTS
-        if rec[b + slots.CAUSED]:
-            self.pending_cause[v] = None
-            rec[b + slots.CAUSED] = 0
+        rec[b + slots.CAUSED] = 0  # an old pending_cause is left unread, not dropped (a miss)
         self.pending_mech[v] = mech
         rec[b + slots.DEP], rec[b + slots.UP] = dep, upstream
         rec[b + slots.VAGUE] = int(mech == "recovered")
@@ -288,19 +286,21 @@ class Engine:
             else:  # the reason kept beside is made a Cause only if it is used
                 evaluation.eval_component(self, v, reason)
         if was_suspect and len(self.events) == before and self.st[v]:
-            g = self.g
-            again = Cause("recovered", g.nodes[v], self.ev[v], detail="still bad on its own")
+            g, up = self.g, self.ev[v]
             due, src = retraction.due_now(self), g.src
             for e in g.into[v]:  # still bad on its own: dependents that ignored it look again
-                retraction.recheck_recovered(self, src[e], due, again)
+                retraction.recheck_recovered(self, src[e], due, v, up, slots.STILL)
 
     def pending_reason(self, v: int) -> Cause:
         """The reason of ``v``'s evaluation woken through :meth:`recheck` or an edge."""
         rec, b = self.per_node, v * slots.INTS
-        if rec[b + slots.CAUSED]:
+        caused = rec[b + slots.CAUSED]
+        if caused == 1:
             cause = self.pending_cause[v]
             assert cause is not None
             return cause
+        if caused:
+            return retraction.recovered_reason(self, v, caused)
         up = rec[b + slots.UP]  # seen through an edge: built from its parts now
         return Cause(
             self.pending_mech[v], self.g.nodes[rec[b + slots.DEP]], up if up >= 0 else None

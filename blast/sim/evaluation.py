@@ -189,6 +189,32 @@ def cause_of(eng: Engine, found: tuple[str, int]) -> Cause:
     return Cause(name, eng.g.nodes[eng.g.dst[e]], ev if ev >= 0 else None)
 
 
+def kept(
+    eng: Engine, v: int, state: int, share: float, wrong: bool, control: bool,
+    found: tuple[str, int],
+) -> bool:  # fmt: skip
+    """Whether ``Engine.set_state`` would keep ``v``'s current event, the cause being
+    :func:`cause_of` ``found``: the same bad state, share, wrong data and control, and a
+    cause with the same mechanism and dependency (its rule, read here without building
+    the :class:`Cause`: at 100,000 components about 400,000 evaluations end so, and
+    each built one only to compare two of its fields and drop it).
+    """
+    ev = eng.ev[v]
+    if state == 0 or ev < 0:
+        return False
+    if share != 0.0 and share != 1.0:  # as set_state rounds it
+        share = round(share, 9)
+    if eng.st[v] != state or eng.sh[v] != share or eng.wr[v] != wrong or eng.ctrl[v] != control:
+        return False
+    old = eng.causes[ev]
+    name, e = found
+    if old.mechanism != name:
+        return False
+    if e < 0:  # a fault: cause_of gives no dependency
+        return old.dependency is None
+    return old.dependency == eng.g.nodes[eng.g.dst[e]]
+
+
 def queue_cause(eng: Engine, v: int) -> Cause:
     """Why ``v``'s queue impairs it (``QueueModel.impairs`` said it does)."""
     cause = eng.queues.cause(v)
@@ -215,23 +241,25 @@ def eval_component(eng: Engine, v: int, reason: Cause | None) -> None:
     eng.settled[v] = state == 2 and eng.plain[v]
     cause = reason  # None: the reason kept beside (Engine.pending_reason), if it is used
     from_input = False
+    found: Found = None  # an input as the cause: made a Cause only if read (see kept)
     if state:  # the worst input explains it, then its own backlog, then a degradation
         if queue_worst:
             cause = queue_cause(eng, v)
         elif stuck_cause is not None:
             cause = stuck_cause
         elif worst_in is not None:
-            cause = cause_of(eng, worst_in)
-            from_input = True
+            found, from_input = worst_in, True
         elif queue_bad:  # its own backlog explains it before a still-serving dependency
             cause = queue_cause(eng, v)
         elif soft_in is not None:
-            cause = cause_of(eng, soft_in)
+            found = soft_in
     if state == 0 and eng.hc_failover[v] and not eng.auto[v]:
         # serves all its work, without its automatic failover: a loss of margin, its own
         state, cause = 1, Cause(LOCAL, detail="automatic health-check failover switched off")
     prev = eng.st[v]
     if prev == 2 and state < 2:
+        if found is not None:
+            cause, found = cause_of(eng, found), None
         cause = cause or eng.pending_reason(v)
         wait = eng.recovery_time[v]
         # a ramp under way is the recovery itself: its 0% step must not restart the warm-up
@@ -264,12 +292,18 @@ def eval_component(eng: Engine, v: int, reason: Cause | None) -> None:
     if capped < share - EPS:
         share = capped
         state = 2 if share <= EPS else 1
+        if found is not None:
+            cause, found = cause_of(eng, found), None
         why = eng.ramp_reason[v] or cause or eng.pending_reason(v)
         cause = Cause(
             "ramp", why.dependency, why.upstream, why.trigger, f"{share:.0%} of capacity back"
         )
     if eng.stuck[v] and state < 2:
         return
+    if found is not None:
+        if kept(eng, v, state, share, wrong, control, found):
+            return  # Engine.set_state would keep its event: no Cause, no inputs list built
+        cause = cause_of(eng, found)
     pev, contrib = eng.pev, eng.contrib
     # down through hard inputs (its cause among them): what is down only through a node
     # is then re-derived apart from it as a degradation is (derivation.share_apart)

@@ -56,7 +56,7 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
     rec, times = eng.per_node, eng.per_node_t  # the dependent's fields (blast.sim.slots)
     vst, plain, suspect = eng.st, eng.plain, eng.is_suspect  # methods called on eng: native
     todo, resolution = eng.agenda, eng.resolution
-    pending_cause, pending_mech = eng.pending_cause, eng.pending_mech
+    pending_mech = eng.pending_mech
     bad0 = st0 != 0 or wr0 or not ctrl0
     answers = st0 == 1 and sh0 >= 1 - EPS and not wr0 and ctrl0  # renews leases
     # an evaluation due now is pushed at now rounded as Engine.schedule rounds it (once
@@ -129,9 +129,7 @@ def feed_all(eng: Engine, x: int, edges: vec[i64], *, immediate: bool = False) -
         else:
             times[v * FLOATS + DUE] = now
             todo.push_node(due, v)
-        if rec[b + CAUSED]:  # as Engine.set_pending does, inlined
-            pending_cause[v] = None
-            rec[b + CAUSED] = 0
+        rec[b + CAUSED] = 0  # as Engine.set_pending does, inlined
         pending_mech[v] = name
         rec[b + DEP], rec[b + UP] = x, ev
         rec[b + VAGUE] = int(name == "recovered")

@@ -27,7 +27,7 @@ from mypy_extensions import i64
 
 from blast.sim.clock import EPS
 from blast.sim.journal import Cause
-from blast.sim.slots import CAUSED, DUE, FLOATS, INTS, VAGUE
+from blast.sim.slots import BACK, CAUSED, DEP, DUE, FLOATS, INTS, UP, VAGUE
 
 if TYPE_CHECKING:
     from blast.sim.engine import Engine
@@ -39,8 +39,8 @@ def retract(eng: Engine, u: int, since: int) -> None:
     ``since`` is the index of the first event of the bad stretch that just improved.
     Each suspect component is re-checked now, with ``recovered`` as the reason.
     """
-    reason = Cause("recovered", eng.g.nodes[u], eng.ev[u], detail="what it needed is back")
     ev, node, kids = eng.ev, eng.ev_node, eng.ev_kids
+    up = ev[u]  # the reason, "what it needed is back", kept as its parts (recovered_reason)
     st, wr, ctrl = eng.st, eng.wr, eng.ctrl
     live, prev = eng.ev_live, eng.ev_prev
     mine = vec[i64]()  # u's events from since, before its current one, newest first
@@ -66,7 +66,7 @@ def retract(eng: Engine, u: int, since: int) -> None:
             if ev[w] == j and not is_suspect[w] and (st[w] or wr[w] or not ctrl[w]):
                 suspect.add(w)
                 is_suspect[w] = True
-                recheck_recovered(eng, w, due, reason)
+                recheck_recovered(eng, w, due, u, up, BACK)
 
 
 def relive(eng: Engine, gone: int, new: int) -> None:
@@ -92,19 +92,31 @@ def due_now(eng: Engine) -> float:
     return math.ceil(eng.now / res - EPS) * res if res else eng.now
 
 
-def recheck_recovered(eng: Engine, v: i64, due: float, reason: Cause) -> None:
+def recheck_recovered(eng: Engine, v: i64, due: float, dep: i64, up: i64, kind: i64) -> None:
     """``Engine.recheck`` of ``v`` at ``now`` for a ``recovered`` reason; ``due``: :func:`due_now`.
 
-    Such a reason never replaces a pending one, so a component already due is one read
-    of its ``DUE``. The loops over what :func:`retract` makes suspect and over a suspect's
-    dependents (``Engine._eval_event``), 1.6 million wake-ups at 100,000 components, call
-    this with ``due`` computed once.
+    The reason is :func:`recovered_reason` of node ``dep`` at its event ``up``, ``kind``
+    ``slots.BACK`` or ``slots.STILL``, kept as those three numbers in ``v``'s record:
+    no :class:`Cause` is built (nor its dependency's name read) unless the evaluation
+    uses it, and no old pending cause is dropped (a write to the list, and a miss on the
+    old object). Such a reason never replaces a pending one, so a component already due
+    is one read of its ``DUE``. The loops over what :func:`retract` makes suspect and
+    over a suspect's dependents (``Engine._eval_event``), 1.6 million wake-ups at
+    100,000 components, call this with ``due`` computed once.
     """
     times, bt = eng.per_node_t, v * FLOATS
     if times[bt + DUE] == eng.now:
         return
     times[bt + DUE] = eng.now
-    eng.pending_cause[v] = reason
     rec, b = eng.per_node, v * INTS
-    rec[b + CAUSED], rec[b + VAGUE] = 1, 1
+    rec[b + DEP], rec[b + UP], rec[b + CAUSED], rec[b + VAGUE] = dep, up, kind, 1
     eng.agenda.push_node(due, v)
+
+
+def recovered_reason(eng: Engine, v: int, kind: int) -> Cause:
+    """The ``recovered`` reason kept in ``v``'s record by :func:`recheck_recovered`."""
+    rec, b = eng.per_node, v * INTS
+    dep = eng.g.nodes[rec[b + DEP]]
+    if kind == BACK:
+        return Cause("recovered", dep, rec[b + UP], detail="what it needed is back")
+    return Cause("recovered", dep, rec[b + UP], detail="still bad on its own")

@@ -30,7 +30,9 @@ UP: Final = 1
 VAGUE: Final = 2
 """whether the pending reason is only ``recovered`` (a precise one replaces it);"""
 CAUSED: Final = 3
-"""whether ``Engine.pending_cause`` holds the reason (else the parts above do);"""
+"""where the pending reason is: 0, the parts above with ``Engine.pending_mech``; 1,
+``Engine.pending_cause``; :data:`BACK` or :data:`STILL`, a ``recovered`` reason of the
+dependency node ``DEP`` at its event ``UP`` (``retraction.recovered_reason``);"""
 EVALS: Final = 4
 """evaluations at the instant ``EVALS_T`` (see ``engine.MAX_EVALS_PER_INSTANT``);"""
 BRK: Final = 5
@@ -39,6 +41,11 @@ BRK_ZERO: Final = 6
 """whether that edge alone took it to 0 (see ``skip.unfelt``);"""
 DIRTY: Final = 7
 """whether something it read (an edge up to ``BRK``, a fault, ...) changed since."""
+
+BACK: Final = 2
+"""``CAUSED``: what ``DEP`` needed is back (``retraction.retract``);"""
+STILL: Final = 3
+"""``CAUSED``: ``DEP``, a suspect, is still bad on its own (``Engine._eval_event``)."""
 
 FLOATS: Final = 4
 """Time fields per node in ``Engine.per_node_t``:"""
