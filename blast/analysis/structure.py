@@ -98,8 +98,8 @@ def sparse_pairs(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
     the same connected components (D and M less ``v`` stay connected through the rest of
     the clique as through the rest of the cycle), and two components linked in one view
     but not the other both lie in D and M, one biconnected piece in both. So articulation
-    points and biconnected components (as sets of components) are unchanged, with ~100,000
-    fewer edges at 100,000 components (of ~736,000).
+    points and biconnected components (as sets of components) are unchanged, with ~59,000
+    fewer edges at 100,000 components (hubs: 677,151 of 736,202; service: 502,348 of 561,815).
     """
     n_comp = graph.topology.n_components
     (a, b), (who, member, group) = _direct_and_via(graph)
