@@ -10,6 +10,7 @@ the tests check it against networkx.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import chain
 
 import numpy as np
@@ -57,16 +58,22 @@ def distinct(values: np.ndarray) -> np.ndarray:
 
 
 def undirected_view(graph: Graph) -> rx.PyGraph:
-    """Components as nodes (payload: id), one edge per dependent-needed pair.
+    """Components as nodes (payload: id), with the articulation points and biconnected
+    components of the full view (one edge per dependent-needed pair, :func:`view_pairs`)
+    but fewer edges: each redundancy group's clique is replaced by a cycle
+    (:func:`sparse_pairs`), which rustworkx reads, searches and answers edge by edge.
 
-    The pairs are found and deduplicated in numpy (:func:`view_pairs`), then added
-    to a multigraph: a simple graph checks every new edge against the existing
-    ones of its ends, which a hub's thousands of edges make slow.
+    A multigraph: a simple graph checks every new edge against the existing ones of its
+    ends, which a hub's thousands of edges make slow.
     """
     topo = graph.topology
+    low, high = sparse_pairs(graph)
+    return _view_of(topo.nodes[: topo.n_components], low, high)
+
+
+def _view_of(ids: Sequence[str], low: np.ndarray, high: np.ndarray) -> rx.PyGraph:
     view = rx.PyGraph(multigraph=True)
-    view.add_nodes_from(topo.nodes[: topo.n_components])
-    low, high = view_pairs(graph)
+    view.add_nodes_from(ids)
     view.add_edges_from_no_data(list(zip(low.tolist(), high.tolist(), strict=True)))
     return view
 
@@ -75,6 +82,57 @@ def view_pairs(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
     """The undirected view's edges as distinct position pairs ``low <= high``, sorted: each
     component with every component it depends on, through a redundancy group with each
     component behind it (:func:`_members_behind`) but itself."""
+    n_comp = graph.topology.n_components
+    (a, b), (who, member, _) = _direct_and_via(graph)
+    keep = member != who
+    low, high = np.concatenate((a, who[keep])), np.concatenate((b, member[keep]))
+    return _distinct_pairs(low, high, n_comp)
+
+
+def sparse_pairs(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`view_pairs` with each group's complete bipartite block (its dependents D times
+    the components M behind it) replaced by one cycle through D and M, when D and M are
+    disjoint and each holds two or more (the clique is then biconnected).
+
+    Why the answers stay the same: for every component ``v``, the view without ``v`` has
+    the same connected components (D and M less ``v`` stay connected through the rest of
+    the clique as through the rest of the cycle), and two components linked in one view
+    but not the other both lie in D and M, one biconnected piece in both. So articulation
+    points and biconnected components (as sets of components) are unchanged, with ~59,000
+    fewer edges at 100,000 components (hubs: 677,151 of 736,202; service: 502,348 of 561,815).
+    """
+    n_comp = graph.topology.n_components
+    (a, b), (who, member, group) = _direct_and_via(graph)
+    n_groups = len(graph.topology.nodes) - n_comp
+    if not len(who):
+        return _distinct_pairs(a, b, n_comp)
+    overlap = np.bincount(group[member == who], minlength=n_groups) > 0
+    users = distinct(group * n_comp + who)  # (group, dependent), distinct, by group
+    d_group, d_who = users // n_comp, users % n_comp
+    m_pairs = distinct(group * n_comp + member)
+    m_group, m_who = m_pairs // n_comp, m_pairs % n_comp
+    sparse = ~overlap
+    sparse &= np.bincount(d_group, minlength=n_groups) >= 2
+    sparse &= np.bincount(m_group, minlength=n_groups) >= 2
+    full = ~sparse[group]
+    ring_group = np.concatenate((d_group[sparse[d_group]], m_group[sparse[m_group]]))
+    ring_node = np.concatenate((d_who[sparse[d_group]], m_who[sparse[m_group]]))
+    order = np.argsort(ring_group, kind="stable")
+    ring_group, ring_node = ring_group[order], ring_node[order]
+    following = np.arange(1, len(ring_node) + 1, dtype=np.int64)
+    if len(ring_node):
+        last = np.flatnonzero(np.concatenate((ring_group[1:] != ring_group[:-1], [True])))
+        following[last] = np.concatenate(([0], last[:-1] + 1))  # closes each group's cycle
+    low = np.concatenate((a, who[full], ring_node))
+    high = np.concatenate((b, member[full], ring_node[following]))
+    return _distinct_pairs(low, high, n_comp)
+
+
+def _direct_and_via(
+    graph: Graph,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Direct (dependent, needed) pairs, and (dependent, member, group) for each component
+    behind each group a component depends on (a dependent may be its own member here)."""
     topo = graph.topology
     n_comp, n = topo.n_components, len(topo.nodes)
     rows = topo.targets[:n_comp]
@@ -82,25 +140,27 @@ def view_pairs(graph: Graph) -> tuple[np.ndarray, np.ndarray]:
     needed = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=int(sizes.sum()))
     dependent = np.repeat(np.arange(n_comp, dtype=np.int64), sizes)
     direct = needed < n_comp
-    ends = [(dependent[direct], needed[direct])]
-    if not direct.all():
-        behind = _members_behind(graph)
-        counts = np.fromiter((len(behind[g]) for g in range(n_comp, n)), np.int64, n - n_comp)
-        first = np.concatenate(([0], np.cumsum(counts)))
-        flat = np.fromiter(
-            chain.from_iterable(behind[g] for g in range(n_comp, n)),
-            dtype=np.int64,
-            count=int(first[-1]),
-        )
-        via = needed[~direct] - n_comp
-        many = counts[via]
-        at = np.repeat(first[via] - np.cumsum(many) + many, many)
-        member = flat[at + np.arange(int(many.sum()), dtype=np.int64)]
-        who = np.repeat(dependent[~direct], many)
-        keep = member != who
-        ends.append((who[keep], member[keep]))
-    a = np.concatenate([e[0] for e in ends])
-    b = np.concatenate([e[1] for e in ends])
+    none = np.zeros(0, dtype=np.int64)
+    if direct.all():
+        return (dependent, needed), (none, none, none)
+    behind = _members_behind(graph)
+    counts = np.fromiter((len(behind[g]) for g in range(n_comp, n)), np.int64, n - n_comp)
+    first = np.concatenate(([0], np.cumsum(counts)))
+    flat = np.fromiter(
+        chain.from_iterable(behind[g] for g in range(n_comp, n)),
+        dtype=np.int64,
+        count=int(first[-1]),
+    )
+    via = needed[~direct] - n_comp
+    many = counts[via]
+    at = np.repeat(first[via] - np.cumsum(many) + many, many)
+    member = flat[at + np.arange(int(many.sum()), dtype=np.int64)]
+    who = np.repeat(dependent[~direct], many)
+    return (dependent[direct], needed[direct]), (who, member, np.repeat(via, many))
+
+
+def _distinct_pairs(a: np.ndarray, b: np.ndarray, n_comp: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct unordered pairs as sorted ``(low, high)`` arrays."""
     pairs = distinct(np.minimum(a, b) * max(n_comp, 1) + np.maximum(a, b))
     return pairs // max(n_comp, 1), pairs % max(n_comp, 1)
 
