@@ -1,4 +1,4 @@
-""":func:`blast.reports.downwave.distinct`, the report's ``np.unique`` without numpy.ma:
+""":func:`blast.analysis.structure.distinct`, the report's ``np.unique`` without numpy.ma:
 the same values as ``np.unique`` on random arrays, and a report that imports no numpy.ma."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from blast.reports.downwave import distinct
+from blast.analysis.structure import distinct
 from tests.test_startup import imports
 
 

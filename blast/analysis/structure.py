@@ -50,7 +50,13 @@ def _members_behind(graph: Graph) -> dict[int, list[int]]:
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
-    """The distinct values, sorted (by a sort: ``np.unique``'s hash path is slower here)."""
+    """The distinct values of ``values`` (integers), ascending: ``np.unique(values)`` by a
+    sort (its hash path is slower here), and without its check for a masked array, which
+    imports :mod:`numpy.ma` (20 ms of a report's start-up; the reports use this too).
+
+    >>> distinct(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
     values = np.sort(values)
     if len(values) > 1:
         values = values[np.concatenate(([True], values[1:] != values[:-1]))]

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from blast.analysis.structure import distinct
 from blast.model.graph import HARD_EDGE, MEMBER_EDGE, Graph
-from blast.reports.downwave import DownWave, distinct
+from blast.reports.downwave import DownWave
 
 if TYPE_CHECKING:
     from blast.reports.whatif import Change

@@ -269,20 +269,6 @@ class KeptWalks:
         return kept if kept is not None else self.wave.causes([position])
 
 
-def distinct(values: np.ndarray) -> np.ndarray:
-    """The distinct values of ``values`` (integers), ascending: ``np.unique(values)``,
-    without its check for a masked array, which imports :mod:`numpy.ma` (20 ms of a
-    report's start-up; nothing else in the report needs it).
-
-    >>> distinct(np.array([3, 1, 3, 2])).tolist()
-    [1, 2, 3]
-    """
-    ordered = np.sort(values)
-    if not len(ordered):
-        return ordered
-    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
-
-
 def _positions(failed: Iterable[int]) -> np.ndarray:
     """``failed`` as an array of positions (an array is taken as it is, not read one by one)."""
     if isinstance(failed, np.ndarray):

@@ -36,7 +36,8 @@ from itertools import chain, pairwise
 import numpy as np
 
 from blast.analysis.index import FailureIndex
-from blast.reports.downwave import DownWave, distinct
+from blast.analysis.structure import distinct
+from blast.reports.downwave import DownWave
 
 
 def recovery_order(

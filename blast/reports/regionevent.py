@@ -32,9 +32,10 @@ import numpy as np
 from blast.analysis.exposure import EXPOSURE_STATES, SAFE
 from blast.analysis.names import check_region
 from blast.analysis.propagation import STATES
+from blast.analysis.structure import distinct
 from blast.model import Scope
 from blast.model.graph import ASYNC_EDGE, Graph
-from blast.reports.downwave import DownWave, distinct
+from blast.reports.downwave import DownWave
 from blast.reports.victims import paths_of
 
 _NAMES = tuple(SAFE if i == 0 else s.value for i, s in enumerate(STATES))

@@ -217,7 +217,7 @@ def hard_dependents_at(graph: Graph, target: str) -> np.ndarray:
     kind = np.asarray(edges.in_kind[lo:hi], dtype=np.int64)
     found = source[(kind == HARD_EDGE) & (source < topo.n_components)]
     if len(found) and not np.all(found[1:] >= found[:-1]):  # a row lists its dependents in order
-        from blast.reports.downwave import distinct
+        from blast.analysis.structure import distinct
 
         return distinct(found)
     return found[np.r_[True, found[1:] != found[:-1]]] if len(found) else found
