@@ -167,28 +167,62 @@ def exposure(
         )
     exposures.sort(key=lambda e: (_ORDER[e.state], e.component))
     failed_sorted = tuple(sorted(set(failed)))
-    reached = reached_from_user_facing(graph)
     scopes, position = graph.columns.scopes, graph.topology.position
     global_failed = [c for c in failed_sorted if scopes[position[c]] is Scope.GLOBAL]
+    delayed = outcome.nodes_in(State.DELAYED)
+    reached = reached_mask(graph) if global_failed or delayed else None
     return RegionExposure(
         regions=all_regions,
         providers=tuple(p.lower() for p in providers),
         failed=failed_sorted,
-        anchored_global=tuple(c for c in global_failed if reached is None or c in reached),
+        anchored_global=tuple(c for c in global_failed if reached is None or reached[position[c]]),
         exposures=tuple(exposures),
         delayed=tuple(
             Delay(cid, queued(graph, outcome, cid))
-            for cid in outcome.nodes_in(State.DELAYED)
-            if reached is None or cid in reached
+            for cid in delayed
+            if reached is None or reached[position[cid]]
         ),
         global_failed=len(global_failed),
         outcome=outcome,
     )
 
 
+def reached_mask(graph: Graph) -> list[bool] | None:
+    """Whether each position is a user-facing component or something they depend on,
+    directly or not, through any edge; None when nothing is user-facing.
+
+    :func:`reached_from_user_facing` as a breadth-first closure in numpy, one step per
+    level over the graph's edge arrays: at 100,000 components, where the user-facing
+    components reach most of the graph, a Python walk of every edge took 0.1 s.
+    """
+    if not graph.user_facing:
+        return None
+    import numpy as np  # not at import: commands that never fail a region start faster
+
+    edges = graph.edge_arrays
+    position = graph.topology.position
+    n = len(graph.topology.nodes)
+    start = np.asarray(edges.start, dtype=np.int64)[: n + 1]
+    target = np.asarray(edges.target, dtype=np.int64)
+    seen = np.zeros(n, dtype=bool)
+    seen[[position[u] for u in graph.user_facing]] = True
+    frontier = np.flatnonzero(seen)
+    while len(frontier):
+        lo = start[frontier]
+        sizes = start[frontier + 1] - lo
+        at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        t = target[at]
+        t = t[~seen[t]]
+        seen[t] = True
+        frontier = np.unique(t)
+    found: list[bool] = seen.tolist()
+    return found
+
+
 def reached_from_user_facing(graph: Graph) -> set[str] | None:
     """Everything the user-facing components depend on, directly or not, through any
-    edge (themselves included); None when nothing is user-facing."""
+    edge (themselves included); None when nothing is user-facing. The reference for
+    :func:`reached_mask`."""
     topo = graph.topology
     if not graph.user_facing:
         return None

@@ -115,11 +115,17 @@ def propagate(
     unknown = sorted(f for f in failed if position.get(f, n_components) >= n_components)
     if unknown:
         raise UnknownComponentError(f"no component named {', '.join(map(repr, unknown))}")
-    nodes = topo.nodes
+    import numpy as np  # not at import: commands that never propagate start faster
+
+    from blast.analysis.spreadwave import spread_arrays
+
     with gc_paused():
-        state, cause, order = spread(topo, [topo.position[node] for node in sorted(failed)])
-        states = {nodes[v]: STATES[state[v]] for v in order}
-        causes = {nodes[v]: nodes[cause[v]] for v in order if cause[v] >= 0}
+        state, cause, order = spread_arrays(graph, [position[node] for node in sorted(failed)])
+        nodes = np.asarray(topo.nodes, dtype=object)
+        names = nodes[order].tolist()
+        states = dict(zip(names, map(STATES.__getitem__, state[order].tolist()), strict=True))
+        caused = order[cause[order] >= 0]
+        causes = dict(zip(nodes[caused].tolist(), nodes[cause[caused]].tolist(), strict=True))
     return Outcome(failed, MappingProxyType(states), MappingProxyType(causes))
 
 
@@ -128,7 +134,10 @@ def spread(topo: Topology, starts: Sequence[int]) -> tuple[list[int], list[int],
     the position that explains it (``-1`` for none) and the positions reached, in order.
 
     ``starts`` are the positions of the failed components, in the order their
-    ids sort (which fixes the breadth-first causes).
+    ids sort (which fixes the breadth-first causes). One Python step per edge: the
+    reference, and the walk of one component's failure (:mod:`blast.analysis.radius`);
+    :func:`propagate` runs the same waves in numpy, one step per level
+    (:func:`~blast.analysis.spreadwave.spread_arrays`; the tests compare them).
     """
     nodes, dependents = topo.nodes, topo.dependents
     up_members = list(topo.min_up)  # for a group: members it can still lose before going down
