@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blast.analysis import build_index
+from blast.analysis.downwave import DownWave
 from blast.model import Component, RedundancyGroup
 from blast.model.graph import HARD_EDGE, Graph
 from blast.reports.changed import ChangedGraph
-from blast.reports.downwave import DownWave
 from blast.reports.mitigations import plans
 from blast.reports.whatif import Change, hard_dependents, measure, measure_all, measure_rebuilt
 from tests.strategies import random_graph

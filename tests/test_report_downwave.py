@@ -13,12 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blast.analysis import build_index, propagate
+from blast.analysis.downwave import DownWave, path_of
 from blast.analysis.exposure import region_components
 from blast.analysis.index import FailureIndex
 from blast.analysis.propagation import State
 from blast.loading.loader import load_graph
 from blast.model.graph import ASYNC_EDGE, HARD_EDGE, MEMBER_EDGE, SOFT_EDGE, Graph
-from blast.reports.downwave import DownWave, path_of
 from blast.reports.recovery import RecoveryWaves, recovery_order
 from tests.strategies import graphs, random_graph
 

@@ -1,4 +1,4 @@
-"""The report's kept walks (:class:`~blast.reports.downwave.KeptWalks`) against what they
+"""The report's kept walks (:class:`~blast.analysis.downwave.KeptWalks`) against what they
 replace, on random graphs: the blast radii they count against the index's sets, the
 SPOFs ranked with them against those ranked with the bit-parallel walks, their causes
 against a new walk, and :meth:`DownWave.walk` (causes read from the edges' rows)
@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blast.analysis.counts import FailureCounts
+from blast.analysis.downwave import DownWave, KeptWalks
 from blast.analysis.index import build_index
 from blast.analysis.leadspofs import first_spofs
 from blast.model.graph import HARD_EDGE, MEMBER_EDGE, Graph
 from blast.model.shapes import generate
 from blast.report import top_spofs
-from blast.reports.downwave import DownWave, KeptWalks
 from tests.strategies import graphs, random_graph
 
 

@@ -2,7 +2,7 @@
 recovery waves (:class:`~blast.reports.recovery.RecoveryWaves`) capped and whole, for
 single and joint failures, against the walk of one strongly connected component at a
 time; and the victims' paths (:func:`~blast.reports.victims.paths_of`) against
-:func:`~blast.reports.downwave.path_of`, one chain at a time."""
+:func:`~blast.analysis.downwave.path_of`, one chain at a time."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blast.analysis import build_index
+from blast.analysis.downwave import DownWave, path_of
 from blast.loading.loader import load_graph
-from blast.reports.downwave import DownWave, path_of
 from blast.reports.recovery import RecoveryWaves
 from blast.reports.victims import paths_of
 from tests.strategies import graphs, random_graph

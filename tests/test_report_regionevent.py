@@ -14,12 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blast.analysis import build_index, propagate
+from blast.analysis.downwave import DownWave, path_of
 from blast.analysis.exposure import exposure
 from blast.analysis.propagation import STATES
 from blast.loading.loader import load_graph
 from blast.model import Scope
 from blast.model.graph import Graph
-from blast.reports.downwave import DownWave, path_of
 from blast.reports.recovery import RecoveryWaves
 from blast.reports.regionevent import region_event, spread_arrays
 from tests.strategies import graphs, random_graph

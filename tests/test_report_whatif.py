@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blast.analysis import build_index, propagate
+from blast.analysis.downwave import DownWave
 from blast.analysis.exposure import region_components
 from blast.analysis.propagation import State
 from blast.loading.loader import load_graph
@@ -22,7 +23,6 @@ from blast.model.graph import Graph
 from blast.report import shared_spofs, top_spofs
 from blast.reports.blindspots import blind_spots
 from blast.reports.build import build_report
-from blast.reports.downwave import DownWave
 from blast.reports.mitigations import plans
 from blast.reports.whatif import Change, measure, measure_rebuilt
 from tests.strategies import graphs, random_graph

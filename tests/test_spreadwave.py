@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from blast.analysis.downwave import DownWave
 from blast.analysis.exposure import reached_from_user_facing, reached_mask
 from blast.analysis.propagation import STATES, propagate, spread
 from blast.analysis.spreadwave import spread_arrays
 from blast.model.graph import Graph
 from blast.model.shapes import generate
-from blast.reports.downwave import DownWave
 from tests.strategies import graphs, random_graph
 
 

@@ -5,9 +5,9 @@ causes and order.
 exposure --region us-east-1`` at 100,000 components, where the region takes most of
 the graph down. Its three waves are breadth-first walks, and a breadth-first queue
 holds its nodes level by level, so each wave is replayed one level at a time over
-compressed rows of the reverse edges (:class:`~blast.reports.downwave.DownWave`):
+compressed rows of the reverse edges (:class:`~blast.analysis.downwave.DownWave`):
 
-* the down wave is :meth:`~blast.reports.downwave.DownWave.walk`: a node falls by its
+* the down wave is :meth:`~blast.analysis.downwave.DownWave.walk`: a node falls by its
   first hard edge of its level (the frontier in queue order, each node's reverse edges
   in order), a redundancy group by the member edge that takes its losses past what it
   can lose (counted across levels), and the next level is what fell, in the order of
@@ -30,8 +30,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from blast.analysis.downwave import DownWave
 from blast.model.graph import ASYNC_EDGE, Graph
-from blast.reports.downwave import DownWave
 
 _UNSEEN = np.iinfo(np.int64).max
 _last: tuple[weakref.ref[Graph], DownWave] | None = None

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pyroaring import BitMap, FrozenBitMap
 
+from blast.analysis.downwave import DownWave, path_of
 from blast.analysis.exposure import region_components
 from blast.analysis.index import FailureIndex
 from blast.analysis.killers import killers_below
@@ -43,7 +44,6 @@ from blast.analysis.setpasses import occurrences
 from blast.model import Kind
 from blast.model.graph import Graph
 from blast.reports.brief import brief
-from blast.reports.downwave import DownWave, path_of
 
 if TYPE_CHECKING:
     from blast.reports.regionevent import RegionEvent
@@ -166,7 +166,7 @@ def blind_spots(
         Also fail this region whole (global services anchored there included)
         and report watchers that go down with watched components.
     wave
-        The graph's :class:`~blast.reports.downwave.DownWave`, when the caller has one.
+        The graph's :class:`~blast.analysis.downwave.DownWave`, when the caller has one.
     event
         The :func:`~blast.reports.regionevent.region_event` of ``region``, when the
         caller has it (its down wave is read, not run again).

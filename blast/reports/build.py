@@ -15,13 +15,13 @@ from dataclasses import asdict, dataclass, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from blast import __version__
+from blast.analysis.downwave import DownWave, KeptWalks
 from blast.analysis.index import FailureIndex, build_index
 from blast.analysis.propagation import down_paths
 from blast.jsonalike import float_alike
 from blast.model.graph import ASYNC_EDGE, HARD_EDGE, MEMBER_EDGE, Graph
 from blast.reports.blindspots import blind_spots
 from blast.reports.bounded import LIST_CAP, ReportBlindSpot, capped_spot
-from blast.reports.downwave import DownWave, KeptWalks
 from blast.reports.mitigations import Mitigation, finish, plans
 from blast.reports.recovery import RecoveryWaves
 from blast.reports.regionevent import region_event

@@ -9,7 +9,7 @@ mitigation: quadratic over a report, since larger graphs have more SPOF
 dependents to move as well. Only the down wave matters for these counts, and it
 reads only the reverse hard and membership edges. This module lays the edges
 the change touches over the original graph's and runs the down wave
-(:mod:`blast.reports.downwave`) from the failed components: a few numpy steps
+(:mod:`blast.analysis.downwave`) from the failed components: a few numpy steps
 per level, and nothing built per mitigation but the changed edges.
 
 The down set does not depend on the order of the walk (a node is down once a
@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from blast.analysis.downwave import DownWave
 from blast.analysis.structure import distinct
 from blast.model.graph import HARD_EDGE, MEMBER_EDGE, Graph
-from blast.reports.downwave import DownWave
 
 if TYPE_CHECKING:
     from blast.reports.whatif import Change
@@ -156,7 +156,7 @@ class ChangedGraph:
 
     def down(self, failed: Iterable[int], leaving: np.ndarray | None = None) -> np.ndarray:
         """Whether each position is down when ``failed`` fail together (``leaving``: see
-        :meth:`~blast.reports.downwave.DownWave.down`)."""
+        :meth:`~blast.analysis.downwave.DownWave.down`)."""
         extra = self._extra
         return self._wave.down(
             failed,

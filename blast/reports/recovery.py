@@ -35,9 +35,9 @@ from itertools import chain, pairwise
 
 import numpy as np
 
+from blast.analysis.downwave import DownWave
 from blast.analysis.index import FailureIndex
 from blast.analysis.structure import distinct
-from blast.reports.downwave import DownWave
 
 
 def recovery_order(
@@ -46,7 +46,7 @@ def recovery_order(
     """Waves in which what ``spof`` took down can come back, the SPOF first.
 
     ``down``, when the caller has it, holds the positions (groups included) down
-    when ``spof`` fails alone (:class:`~blast.reports.downwave.DownWave`). A caller
+    when ``spof`` fails alone (:class:`~blast.analysis.downwave.DownWave`). A caller
     with many SPOFs of one graph keeps one :class:`RecoveryWaves`.
     """
     waves = RecoveryWaves(index)

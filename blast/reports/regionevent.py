@@ -6,9 +6,9 @@ every chain that explains a state; it runs
 graph, and builds the reasons the report does not print. At 100,000 components,
 where the region takes most of the graph down, that was 0.75 s of the report. Here
 ``spread``'s three waves are replayed in numpy, one step per level, as
-:meth:`~blast.reports.downwave.DownWave.causes` replays the first:
+:meth:`~blast.analysis.downwave.DownWave.causes` replays the first:
 
-* the down wave is :meth:`~blast.reports.downwave.DownWave.walk` itself;
+* the down wave is :meth:`~blast.analysis.downwave.DownWave.walk` itself;
 * the degraded wave walks ``spread``'s queue again from its head: the nodes that are
   down, in queue order, then each level of nodes they degrade through any edge but an
   async one; a node is degraded by the first such edge of its level (the frontier in
@@ -29,13 +29,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from blast.analysis.downwave import DownWave
 from blast.analysis.exposure import EXPOSURE_STATES, SAFE
 from blast.analysis.names import check_region
 from blast.analysis.propagation import STATES
 from blast.analysis.structure import distinct
 from blast.model import Scope
 from blast.model.graph import ASYNC_EDGE, Graph
-from blast.reports.downwave import DownWave
 from blast.reports.victims import paths_of
 
 _NAMES = tuple(SAFE if i == 0 else s.value for i, s in enumerate(STATES))
@@ -62,7 +62,7 @@ class RegionEvent:
     :attr:`~blast.analysis.exposure.RegionExposure.exposures`); ``anchored_global``
     are the global-scope components that fail with the region and that user-facing
     components depend on, directly or not. ``down`` and ``cause`` are the down wave's
-    arrays (:meth:`~blast.reports.downwave.DownWave.causes`), which the blind spots
+    arrays (:meth:`~blast.analysis.downwave.DownWave.causes`), which the blind spots
     read again; ``failed`` the positions of the region's components, sorted by id.
     """
 

@@ -2,7 +2,7 @@
 
 Each detailed SPOF of a report explains every user-facing component it takes down
 with a path: the chain of causes from the victim to the SPOF that
-:meth:`~blast.reports.downwave.DownWave.causes` recorded. At 100,000 components a
+:meth:`~blast.analysis.downwave.DownWave.causes` recorded. At 100,000 components a
 SPOF takes down about 950 user-facing components; following each chain in Python,
 one numpy scalar per hop, took about as long as the SPOF's recovery order. Here the
 chains advance together, one numpy step per hop (the chains are a few hops long),
@@ -20,7 +20,7 @@ import numpy as np
 def paths_of(cause: np.ndarray, nodes: np.ndarray, targets: Sequence[int]) -> list[tuple[str, ...]]:
     """For each position of ``targets``, the chain of ids along ``cause`` (the position that
     took each one down, -1 for a failed one) to a failed component: what
-    :func:`~blast.reports.downwave.path_of` gives for each, in the same order.
+    :func:`~blast.analysis.downwave.path_of` gives for each, in the same order.
 
     ``nodes`` holds the ids by position (an object array).
 

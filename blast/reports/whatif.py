@@ -23,7 +23,7 @@ from blast.model import Component, Dependency, DependencyType, RedundancyGroup
 from blast.model.graph import HARD_EDGE, Graph
 
 if TYPE_CHECKING:
-    from blast.reports.downwave import DownWave
+    from blast.analysis.downwave import DownWave
 
 
 @dataclass(frozen=True)
@@ -136,8 +136,8 @@ def measure(
     (:func:`measure_rebuilt`); both give the same counts. ``in_region``, when the
     caller has it, is ``region_components(graph, region)`` (``in_region_at`` their
     positions, ``in_region_leaving`` the edges that leave them,
-    :meth:`~blast.reports.downwave.DownWave.leaving`, with ``wave``); ``wave`` the
-    graph's :class:`~blast.reports.downwave.DownWave`, shared by many what-ifs.
+    :meth:`~blast.analysis.downwave.DownWave.leaving`, with ``wave``); ``wave`` the
+    graph's :class:`~blast.analysis.downwave.DownWave`, shared by many what-ifs.
     """
     from blast.reports.changed import changed_graph
 
@@ -270,10 +270,10 @@ def measure_all(
     Runs through the project's parallel runner (:mod:`blast.parallel.runner`): in
     this process with one worker, on local processes or on a Dask cluster
     otherwise. Results do not depend on where they ran. ``wave``: the graph's
-    :class:`~blast.reports.downwave.DownWave` when the caller has it.
+    :class:`~blast.analysis.downwave.DownWave` when the caller has it.
     """
     if workers == 1 and scheduler is None:
-        from blast.reports.downwave import DownWave
+        from blast.analysis.downwave import DownWave
 
         wave = wave or DownWave(graph)  # the graph's reverse edges, for every what-if
         members: dict[str, tuple[str, ...]] = {}  # each region's components, listed once
