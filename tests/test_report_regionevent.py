@@ -17,11 +17,12 @@ from blast.analysis import build_index, propagate
 from blast.analysis.downwave import DownWave, path_of
 from blast.analysis.exposure import exposure
 from blast.analysis.propagation import STATES
+from blast.analysis.spreadwave import spread_arrays
 from blast.loading.loader import load_graph
 from blast.model import Scope
 from blast.model.graph import Graph
 from blast.reports.recovery import RecoveryWaves
-from blast.reports.regionevent import region_event, spread_arrays
+from blast.reports.regionevent import region_event
 from tests.strategies import graphs, random_graph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,8 @@ def _same_spread(graph: Graph, wave: DownWave, failed: list[str]) -> None:
     """Every node's state and cause chain equal :func:`propagate`'s."""
     topo = graph.topology
     outcome = propagate(graph, failed)
-    state, cause = spread_arrays(wave, [topo.position[f] for f in sorted(set(failed))])
+    starts = [topo.position[f] for f in sorted(set(failed))]
+    state, cause, _ = spread_arrays(graph, starts, wave)
     for v, node in enumerate(topo.nodes):
         assert STATES[state[v]] is outcome.state(node), (failed, node)
         path = path_of(cause, topo.nodes, v) if state[v] else ()

@@ -197,24 +197,10 @@ def reached_mask(graph: Graph) -> list[bool] | None:
     """
     if not graph.user_facing:
         return None
-    import numpy as np  # not at import: commands that never fail a region start faster
+    from blast.analysis.spreadwave import below_mask  # numpy: not at import
 
-    edges = graph.edge_arrays
     position = graph.topology.position
-    n = len(graph.topology.nodes)
-    start = np.asarray(edges.start, dtype=np.int64)[: n + 1]
-    target = np.asarray(edges.target, dtype=np.int64)
-    seen = np.zeros(n, dtype=bool)
-    seen[[position[u] for u in graph.user_facing]] = True
-    frontier = np.flatnonzero(seen)
-    while len(frontier):
-        lo = start[frontier]
-        sizes = start[frontier + 1] - lo
-        at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-        t = target[at]
-        t = t[~seen[t]]
-        seen[t] = True
-        frontier = np.unique(t)
+    seen = below_mask(graph, [position[u] for u in graph.user_facing])
     found: list[bool] = seen.tolist()
     return found
 

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from blast.analysis.downwave import DownWave
+from blast.analysis.structure import distinct
 from blast.model.graph import ASYNC_EDGE, Graph
 
 _UNSEEN = np.iinfo(np.int64).max
@@ -69,13 +70,13 @@ def spread_arrays(
     first = np.full(wave.n_nodes, _UNSEEN, dtype=np.int64)  # scratch: see _firsts
     frontier, reached = order, [order]
     while len(frontier):  # degraded: through any edge but an async one
-        at, source = _rows(start, frontier)
+        at, source = edge_rows(start, frontier)
         d = dependent[at]
         fell, trigger = _firsts(first, d, np.flatnonzero(~async_edge[at] & (state[d] == 0)))
         state[fell], cause[fell] = 2, source[trigger]
         frontier = fell
         reached.append(fell)
-    at, source = _rows(start, np.concatenate(reached))  # delayed: one pass, no spreading
+    at, source = edge_rows(start, np.concatenate(reached))  # delayed: one pass, no spreading
     d = dependent[at]
     fell, trigger = _firsts(first, d, np.flatnonzero(async_edge[at] & (state[d] == 0)))
     state[fell], cause[fell] = 1, source[trigger]
@@ -96,13 +97,34 @@ def _async_edges(wave: DownWave) -> np.ndarray:
     return np.asarray(wave.every_kind == ASYNC_EDGE)
 
 
-def _rows(start: np.ndarray, frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def edge_rows(start: np.ndarray, frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The reverse edges of ``frontier`` (indices, in order) and the node each leaves."""
     lo = start[frontier]
     sizes = start[frontier + 1] - lo
     count = int(sizes.sum())
     at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(count, dtype=np.int64)
     return at, np.repeat(frontier, sizes)
+
+
+def below_mask(graph: Graph, starts: Sequence[int]) -> np.ndarray:
+    """Whether each position is one of ``starts`` or something they depend on, directly or
+    not, through any edge (a boolean array): a breadth-first closure, one numpy step per
+    level over the graph's edge arrays (the report's region event and ``blast exposure``
+    ask it of the user-facing components, which reach most of a large graph)."""
+    edges = graph.edge_arrays
+    n = len(graph.topology.nodes)
+    start = np.asarray(edges.start, dtype=np.int64)[: n + 1]
+    target = np.asarray(edges.target, dtype=np.int64)
+    seen = np.zeros(n, dtype=bool)
+    seen[list(starts)] = True
+    frontier = np.flatnonzero(seen)
+    while len(frontier):
+        at, _ = edge_rows(start, frontier)
+        t = target[at]
+        t = distinct(t[~seen[t]])
+        seen[t] = True
+        frontier = t
+    return seen
 
 
 def _firsts(first: np.ndarray, d: np.ndarray, hit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

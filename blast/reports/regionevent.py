@@ -5,7 +5,8 @@ every chain that explains a state; it runs
 :func:`~blast.analysis.propagation.spread`, one Python step per edge, over the whole
 graph, and builds the reasons the report does not print. At 100,000 components,
 where the region takes most of the graph down, that was 0.75 s of the report. Here
-``spread``'s three waves are replayed in numpy, one step per level, as
+``spread``'s three waves are replayed in numpy, one step per level
+(:func:`~blast.analysis.spreadwave.spread_arrays`, shared with ``blast exposure``), as
 :meth:`~blast.analysis.downwave.DownWave.causes` replays the first:
 
 * the down wave is :meth:`~blast.analysis.downwave.DownWave.walk` itself;
@@ -24,7 +25,6 @@ and shipped graphs).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,9 +33,9 @@ from blast.analysis.downwave import DownWave
 from blast.analysis.exposure import EXPOSURE_STATES, SAFE
 from blast.analysis.names import check_region
 from blast.analysis.propagation import STATES
-from blast.analysis.structure import distinct
+from blast.analysis.spreadwave import below_mask, spread_arrays
 from blast.model import Scope
-from blast.model.graph import ASYNC_EDGE, Graph
+from blast.model.graph import Graph
 from blast.reports.victims import paths_of
 
 _NAMES = tuple(SAFE if i == 0 else s.value for i, s in enumerate(STATES))
@@ -78,54 +78,6 @@ class RegionEvent:
         return sum(1 for e in self.states if e.state == state)
 
 
-def spread_arrays(
-    wave: DownWave, starts: Sequence[int] | np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`~blast.analysis.propagation.spread` in numpy: each position's severity (an
-    index into :data:`~blast.analysis.propagation.STATES`) and the position that explains
-    it (``-1`` for none), when the positions ``starts`` fail (in the order their ids
-    sort). See the module docstring."""
-    down, cause, order = wave.walk(starts)
-    state = np.where(down, 3, 0).astype(np.int8)
-    start, dependent, kind = wave.every_start, wave.every_dependent, wave.every_kind
-    first = np.full(wave.n_nodes, np.iinfo(np.int64).max, dtype=np.int64)
-    frontier, reached = order, [order]
-    while len(frontier):  # degraded: through any edge but an async one
-        at, source = _rows(start, frontier)
-        d = dependent[at]
-        fell, trigger = _firsts(
-            first, d, np.flatnonzero((kind[at] != ASYNC_EDGE) & (state[d] == 0))
-        )
-        state[fell], cause[fell] = 2, source[trigger]
-        frontier = fell
-        reached.append(fell)
-    at, source = _rows(start, np.concatenate(reached))  # delayed: one pass, no spreading
-    d = dependent[at]
-    fell, trigger = _firsts(first, d, np.flatnonzero((kind[at] == ASYNC_EDGE) & (state[d] == 0)))
-    state[fell], cause[fell] = 1, source[trigger]
-    return state, cause
-
-
-def _rows(start: np.ndarray, frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The reverse edges of ``frontier`` (indices, in order) and the node each leaves."""
-    lo = start[frontier]
-    sizes = start[frontier + 1] - lo
-    count = int(sizes.sum())
-    at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(count, dtype=np.int64)
-    return at, np.repeat(frontier, sizes)
-
-
-def _firsts(first: np.ndarray, d: np.ndarray, hit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct nodes of ``d[hit]``, each with its first edge of ``hit``, in that order.
-
-    ``first`` is scratch that needs no reset: every node hit falls at that level."""
-    dh = d[hit]
-    rank = np.arange(len(hit), dtype=np.int64)
-    np.minimum.at(first, dh, rank)
-    firsts = first[dh] == rank
-    return dh[firsts], hit[firsts]
-
-
 def region_event(
     graph: Graph,
     region: str,
@@ -153,7 +105,7 @@ def region_event(
         failed = np.asarray(sorted(failed.tolist(), key=columns.ids.__getitem__), np.int64)
     else:
         failed = failed[np.argsort(name_rank[failed], kind="stable")]
-    state, cause = spread_arrays(wave, failed)
+    state, cause, _ = spread_arrays(graph, failed, wave)
     if nodes is None:
         nodes = np.asarray(topo.nodes, dtype=object)
     uf = graph.user_facing
@@ -170,27 +122,7 @@ def region_event(
     scopes = columns.scopes
     global_at = [p for p in failed.tolist() if scopes[p] is Scope.GLOBAL]
     if global_at and uf:
-        below = _below(graph, at)
+        below = below_mask(graph, at)
         global_at = [p for p in global_at if below[p]]
     global_failed = [columns.ids[p] for p in global_at]
     return RegionEvent(region, failed, tuple(states), tuple(global_failed), state == 3, cause)
-
-
-def _below(graph: Graph, starts: list[int]) -> np.ndarray:
-    """Whether each position is ``starts`` or something they depend on, directly or not,
-    through any edge (a boolean array): :func:`~blast.analysis.exposure.reached_from_user_facing`
-    as a breadth-first closure in numpy."""
-    edges = graph.edge_arrays
-    n = len(graph.topology.nodes)
-    start = np.asarray(edges.start, dtype=np.int64)[: n + 1]
-    target = np.asarray(edges.target, dtype=np.int64)
-    seen = np.zeros(n, dtype=bool)
-    seen[starts] = True
-    frontier = np.flatnonzero(seen)
-    while len(frontier):
-        at, _ = _rows(start, frontier)
-        t = target[at]
-        t = distinct(t[~seen[t]])
-        seen[t] = True
-        frontier = t
-    return seen
