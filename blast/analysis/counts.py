@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pyroaring import BitMap, FrozenBitMap
 
+from blast.analysis.downwave import row_span
 from blast.analysis.setpasses import union_closure
 from blast.gcpause import gc_paused
 from blast.model.graph import ASYNC_EDGE, HARD_EDGE, MEMBER_EDGE
@@ -264,13 +265,10 @@ class FailureCounts:
         seen[starts] = gained
         frontier = starts
         while len(frontier):
-            lo = start[frontier]
-            sizes = start[frontier + 1] - lo
-            total = int(sizes.sum())
-            if not total:
+            at, sizes = row_span(start, frontier)
+            if not len(at):
                 break
-            rows = np.repeat(lo - np.cumsum(sizes) + sizes, sizes)
-            to = dependent[rows + np.arange(total, dtype=np.int64)]
+            to = dependent[at]
             bits = np.repeat(gained, sizes) & ~seen[to]
             if gate is not None:
                 bits &= gate[to]

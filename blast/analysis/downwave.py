@@ -27,6 +27,16 @@ import numpy as np
 
 from blast.model.graph import HARD_EDGE, MEMBER_EDGE, Graph
 
+
+def row_span(start: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions ``start[r] .. start[r + 1] - 1`` of each of ``rows`` of compressed rows,
+    concatenated in order, and each row's size: a gather of many rows in one numpy step."""
+    lo = start[rows]
+    sizes = start[rows + 1] - lo
+    count = int(sizes.sum())
+    return np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(count, dtype=np.int64), sizes
+
+
 _SKIPPED = -1
 """The kind :meth:`DownWave.down` gives the edges an overlay drops: none it follows."""
 
@@ -109,11 +119,7 @@ class DownWave:
             if leaving is not None:  # the first level's edges, found by the caller
                 at, leaving = leaving, None
             else:
-                own = frontier[frontier < n]
-                lo = start[own]
-                sizes = start[own + 1] - lo
-                count = int(sizes.sum())
-                at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(count)
+                at, _ = row_span(start, frontier[frontier < n])
             d, k = dependent[at], kind[at]
             if extra is not None and len(extra[0]):
                 fresh_now[frontier] = True
@@ -140,10 +146,7 @@ class DownWave:
         (distinct positions of this graph) to nodes not among them: a down wave's first
         level from ``failed``. A region event fails most of a large graph, and its first
         level gathers nearly every edge; the what-ifs of one region share it."""
-        start = self.start
-        lo = start[failed]
-        sizes = start[failed + 1] - lo
-        at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        at, _ = row_span(self.start, failed)
         inside = np.zeros(self.n_nodes, dtype=bool)
         inside[failed] = True
         return at[~inside[self.dependent[at]]]
@@ -159,9 +162,7 @@ class DownWave:
         followed[[k for k in kinds if k < len(followed)]] = True
         first = np.zeros(self.n_nodes, dtype=np.int64)  # scratch, as in down: no np.unique
         while len(frontier):
-            lo = start[frontier]
-            sizes = start[frontier + 1] - lo
-            at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+            at, _ = row_span(start, frontier)
             d = dependent[at[followed[kind[at]]]]
             d = d[~seen[d]]
             seen[d] = True
@@ -202,10 +203,7 @@ class DownWave:
         levels = [frontier]
         start, dependent, kind, needed = self.start, self.dependent, self.small_kind, self.needed
         while len(frontier):
-            lo = start[frontier]
-            sizes = start[frontier + 1] - lo
-            count = int(sizes.sum())
-            at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(count, dtype=np.int64)
+            at, _ = row_span(start, frontier)
             d, k = dependent[at], kind[at]
             live = ~down[d]
             hard = np.flatnonzero(live & (k == HARD_EDGE))

@@ -31,6 +31,8 @@ from itertools import chain
 
 import numpy as np
 
+from blast.analysis.downwave import row_span
+
 WORDS = 8
 """Words of marks (64 marked nodes each) per pass: bounds the gathered rows' memory."""
 
@@ -41,10 +43,7 @@ Rows = tuple[np.ndarray, np.ndarray]
 def _gather(rows: Rows, which: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The rows ``which`` of ``rows``, concatenated, and each one's size."""
     start, values = rows
-    lo = start[which]
-    sizes = start[which + 1] - lo
-    total = int(sizes.sum())
-    at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(total, dtype=np.int64)
+    at, sizes = row_span(start, which)
     return values[at], sizes
 
 

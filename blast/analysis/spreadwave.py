@@ -30,7 +30,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from blast.analysis.downwave import DownWave
+from blast.analysis.downwave import DownWave, row_span
 from blast.analysis.structure import distinct
 from blast.model.graph import ASYNC_EDGE, Graph
 
@@ -99,10 +99,7 @@ def _async_edges(wave: DownWave) -> np.ndarray:
 
 def edge_rows(start: np.ndarray, frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The reverse edges of ``frontier`` (indices, in order) and the node each leaves."""
-    lo = start[frontier]
-    sizes = start[frontier + 1] - lo
-    count = int(sizes.sum())
-    at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(count, dtype=np.int64)
+    at, sizes = row_span(start, frontier)
     return at, np.repeat(frontier, sizes)
 
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from blast.analysis.downwave import DownWave
+from blast.analysis.downwave import DownWave, row_span
 from blast.analysis.structure import distinct
 from blast.model.graph import HARD_EDGE, MEMBER_EDGE, Graph
 
@@ -129,9 +129,7 @@ class ChangedGraph:
         pair_keys, last = np.unique(keys[::-1], return_index=True)  # sorted, each pair once
         rows = rows[len(rows) - 1 - last]  # the last entry of each pair, in key order
         targets = distinct(t[rows])
-        lo = wave.start[targets]
-        sizes = wave.start[targets + 1] - lo
-        at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        at, sizes = row_span(wave.start, targets)
         edge_keys = wave.dependent[at] * width + np.repeat(targets, sizes)
         pair = np.minimum(np.searchsorted(pair_keys, edge_keys), len(pair_keys) - 1)
         hit = (pair_keys[pair] == edge_keys) & (wave.kind[at] == HARD_EDGE)

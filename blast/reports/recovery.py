@@ -35,7 +35,7 @@ from itertools import chain, pairwise
 
 import numpy as np
 
-from blast.analysis.downwave import DownWave
+from blast.analysis.downwave import DownWave, row_span
 from blast.analysis.index import FailureIndex
 from blast.analysis.structure import distinct
 
@@ -56,13 +56,6 @@ def recovery_order(
     else:
         fell[list(down)] = True
     return waves.order(fell)
-
-
-def _rows(start: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """The indexes ``start[r]..start[r + 1] - 1`` of each of ``rows``, in a row (CSR rows)."""
-    lo = start[rows]
-    sizes = start[rows + 1] - lo
-    return np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
 
 
 def _run_starts(keys: np.ndarray) -> np.ndarray:
@@ -86,7 +79,7 @@ def _heights(rank: np.ndarray, source: np.ndarray, target: np.ndarray, n: int) -
     level = 0
     while len(frontier):
         height[frontier] = level
-        waiting = needed_by[_rows(start, frontier)]
+        waiting = needed_by[row_span(start, frontier)[0]]
         np.subtract.at(pending, waiting, 1)
         frontier = distinct(waiting[pending[waiting] == 0])
         level += 1
@@ -134,10 +127,10 @@ class _Layer:
         self.n_components = len(components)
         sizes = need_start[components + 1] - need_start[components]
         self.needy = np.flatnonzero(sizes > 0)
-        self.needs = needed[_rows(need_start, components)]
+        self.needs = needed[row_span(need_start, components)[0]]
         self.cuts = (np.cumsum(sizes) - sizes)[self.needy]
         sizes = member_start[groups + 1] - member_start[groups]
-        self.members = members[_rows(member_start, groups)]
+        self.members = members[row_span(member_start, groups)[0]]
         self.owner = np.repeat(np.arange(len(groups), dtype=np.int64), sizes)
         self.member_start = np.cumsum(sizes) - sizes
         # the min_up-th smallest member (a group with no member is back at once: wave 0)
