@@ -68,8 +68,10 @@ class DownWave:
         """``kind`` in a byte each (a gather of it moves an eighth of the memory)."""
         """The node each kept reverse edge leaves (its row): a dependency of ``dependent``."""
         out_degree = np.diff(np.asarray(edges.start, dtype=np.int64))[: self.n_nodes]
+        self.min_up = np.asarray(topo.min_up, dtype=np.int64)
+        """Each node's ``min_up`` (the recovery order reads it too)."""
         # a group falls once more members are down than it can lose: len(members) - min_up
-        self.slack = out_degree - np.asarray(topo.min_up, dtype=np.int64)
+        self.slack = out_degree - self.min_up
         self.slack[: self.n_components] = 0  # components have no member edges into them
         self._user_facing: np.ndarray | None = None
 

@@ -243,7 +243,7 @@ def build_report(
     # no blast-radius set of every component
     leading, spof_count = top_spofs(index, top, walks.count_down)
     top_ids = [s.component for s in leading]
-    planned = {spof: plans(index, spof) for spof in top_ids}
+    planned = {spof: plans(index, spof, wave) for spof in top_ids}
     if scenario is not None:
         from blast.reports.simulated import simulate_figures
 

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import pairwise, repeat
 
+from blast.analysis.downwave import DownWave
 from blast.analysis.index import FailureIndex
 from blast.model import GLOBAL_REGION, Component, Kind, Plane, RedundancyGroup, Scope
 from blast.model.graph import Graph
@@ -252,11 +253,12 @@ def _unset(
     return tuple(d for d in components if d not in mentions or unset(models[d]))
 
 
-def plans(index: FailureIndex, spof: str) -> tuple[Plan, ...]:
-    """The mitigations that apply to ``spof``, not yet measured."""
+def plans(index: FailureIndex, spof: str, wave: DownWave | None = None) -> tuple[Plan, ...]:
+    """The mitigations that apply to ``spof``, not yet measured (``wave``: the graph's
+    :class:`~blast.analysis.downwave.DownWave` when the caller has it)."""
     graph = index.graph
     c = graph.components[spof]
-    dependents_at = hard_dependents_at(graph, spof)
+    dependents_at = hard_dependents_at(graph, spof, wave)
     at, nodes = dependents_at.tolist(), graph.topology.nodes
     dependents = tuple(map(nodes.__getitem__, at))
     every = Positions(nodes, dependents_at)  # where the edges of every dependent start

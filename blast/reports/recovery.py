@@ -177,7 +177,7 @@ class RecoveryWaves:
         sizes = np.fromiter(map(len, s.order), dtype=np.int64, count=len(s.order))
         # what each node needs outside its own strongly connected component, from the
         # wave's reverse rows of hard and membership edges
-        needed = np.repeat(np.arange(n, dtype=np.int64), np.diff(w.start))
+        needed = w.needed
         cross = rank[w.dependent] != rank[needed]
         source, needed = w.dependent[cross], needed[cross]
         height = _heights(rank, source, needed, len(s.order))[rank]
@@ -191,7 +191,7 @@ class RecoveryWaves:
         member_start = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(member_sizes, out=member_start[1:])
         members = np.fromiter(chain.from_iterable(hard[n_comp:]), dtype=np.int64)
-        min_up = np.asarray(s.topology.min_up, dtype=np.int64)
+        min_up = w.min_up
         is_cyclic = sizes[rank] > 1
         by_height = np.argsort(height, kind="stable")
         cuts = np.searchsorted(height[by_height], np.arange(int(height.max(initial=-1)) + 2))

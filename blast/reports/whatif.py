@@ -205,16 +205,23 @@ def hard_dependents(graph: Graph, target: str) -> tuple[str, ...]:
     return tuple(map(nodes.__getitem__, hard_dependents_at(graph, target).tolist()))
 
 
-def hard_dependents_at(graph: Graph, target: str) -> np.ndarray:
+def hard_dependents_at(graph: Graph, target: str, wave: DownWave | None = None) -> np.ndarray:
     """The positions of :func:`hard_dependents` (ascending: components come first, in
     file order), read from ``target``'s row of the graph's reverse edges with numpy, not
     from every component's model nor a Python loop over the row (a hub's is 50,000 long).
+    ``wave``, the graph's :class:`~blast.analysis.downwave.DownWave` when the caller has
+    it: its reverse edges are arrays already (no row copied out of the flat lists).
     """
-    edges, topo = graph.edge_arrays, graph.topology
+    topo = graph.topology
     v = topo.position[target]
-    lo, hi = edges.in_start[v], edges.in_start[v + 1]
-    source = np.asarray(edges.source[lo:hi], dtype=np.int64)
-    kind = np.asarray(edges.in_kind[lo:hi], dtype=np.int64)
+    if wave is not None:
+        lo, hi = int(wave.every_start[v]), int(wave.every_start[v + 1])
+        source, kind = wave.every_dependent[lo:hi], wave.every_kind[lo:hi]
+    else:
+        edges = graph.edge_arrays
+        lo, hi = edges.in_start[v], edges.in_start[v + 1]
+        source = np.asarray(edges.source[lo:hi], dtype=np.int64)
+        kind = np.asarray(edges.in_kind[lo:hi], dtype=np.int64)
     found = source[(kind == HARD_EDGE) & (source < topo.n_components)]
     if len(found) and not np.all(found[1:] >= found[:-1]):  # a row lists its dependents in order
         from blast.analysis.structure import distinct
