@@ -1,4 +1,4 @@
-"""The blind spots' distances (:func:`blast.reports.blindspots._distances`), a walk that
+"""The blind spots' distances (:func:`blast.reports.blindhits.distances`), a walk that
 stops once every wanted node is found, against the whole breadth-first walk on random and
 shipped graphs: the order of a watcher's shared dependencies reads them."""
 
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from blast.loading.loader import load_graph
 from blast.model.graph import Graph
-from blast.reports.blindspots import _distances
+from blast.reports.blindhits import distances as _distances
 from tests.strategies import graphs, random_graph
 from tests.test_blind_spots_shared import hops_from  # the whole walk, never cut short
 

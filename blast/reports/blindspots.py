@@ -22,18 +22,18 @@ The function is pure and shared by ``blast report`` and ``blast check``.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
-from pyroaring import BitMap, FrozenBitMap
+from pyroaring import BitMap
 
+from blast.analysis.darkkillers import killers_within
 from blast.analysis.downwave import DownWave, path_of
 from blast.analysis.exposure import region_components
 from blast.analysis.index import FailureIndex
-from blast.analysis.killers import killers_below
 from blast.analysis.propagation import (
     Outcome,
     State,
@@ -43,6 +43,7 @@ from blast.analysis.propagation import (
 from blast.analysis.setpasses import occurrences
 from blast.model import Kind
 from blast.model.graph import Graph
+from blast.reports.blindhits import hits_each, ranked
 from blast.reports.brief import brief
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def watchers(graph: Graph) -> tuple[str, ...]:
     return tuple(
         cid
         for cid, kind, tags in zip(columns.ids, columns.kinds, columns.tags, strict=True)
-        if kind in WATCHER_KINDS or WATCHER_TAGS.intersection(tags)
+        if kind in WATCHER_KINDS or (tags and not WATCHER_TAGS.isdisjoint(tags))
     )
 
 
@@ -105,48 +106,62 @@ def watched_by(graph: Graph, watcher: str, every: Collection[str] | None = None)
     return tuple(u for u in graph.user_facing if u != watcher and u not in others)
 
 
-def _distances(graph: Graph, start: str, wanted: Collection[str]) -> dict[str, int]:
-    """Hops from ``start`` to each of ``wanted`` along hard edges and group memberships
-    (those not below ``start`` left out): a breadth-first walk that stops once every
-    wanted node has its distance (a watcher's shared dependencies are all below it)."""
+def _watched_each(graph: Graph, listed: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """:func:`watched_by` of each of ``listed`` (:func:`watchers` of ``graph``). The
+    watchers nobody reports into share one tuple, every user-facing component that is
+    no watcher, listed once (each watcher is in ``listed``, so none is left out again)."""
+    every = set(listed)
     topo = graph.topology
-    position, hard_targets = topo.position, topo.hard_targets
-    goals = {position[x] for x in wanted}
-    first = topo.position[start]
-    seen = {first: 0}
-    missing = len(goals) - (first in goals)
-    queue = deque([first])
-    while queue and missing:
-        v = queue.popleft()
-        hops = seen[v] + 1
-        for t in hard_targets[v]:
-            if t not in seen:
-                seen[t] = hops
-                queue.append(t)
-                if t in goals:
-                    missing -= 1
-    nodes = topo.nodes
-    return {nodes[v]: seen[v] for v in goals if v in seen}
+    position, dependents, nodes = topo.position, topo.dependents, topo.nodes
+    n_comp = topo.n_components
+    found: dict[str, tuple[str, ...]] = {}
+    rest: tuple[str, ...] | None = None
+    for w in listed:
+        direct = {nodes[d] for d, _ in dependents[position[w]] if d < n_comp}
+        direct.discard(w)
+        if direct:
+            found[w] = tuple(sorted(direct))
+            continue
+        if rest is None:
+            rest = tuple(u for u in graph.user_facing if u not in every)
+        found[w] = rest
+    return found
 
 
 def _shared_hits(
-    index: FailureIndex, watcher: str, watched: Sequence[str], tally: np.ndarray | None = None
-) -> dict[str, int]:
-    """The components (the watcher aside) whose failure alone takes down ``watcher`` and
-    some of ``watched``, with how many of ``watched`` each takes down.
+    index: FailureIndex,
+    listed: Sequence[str],
+    watched_of: Mapping[str, tuple[str, ...]],
+    uses: Mapping[tuple[str, ...], int],
+) -> dict[str, dict[str, int]]:
+    """For each watcher of ``listed``, the components (the watcher aside) whose failure
+    alone takes it down and some of what it watches, with how many of those each takes down.
 
     Read from killer sets: ``b`` takes ``x`` down exactly when ``b`` is in
-    ``killers(x)``, so no blast-radius set is built. Watched components behind the
-    same infrastructure share their killers: each distinct set counts once, times
-    how many have it. ``tally``, when watchers share ``watched`` (status pages watch
-    every user-facing component), is how many of ``watched`` each bit kills, counted
-    once for all of them (:func:`~blast.analysis.setpasses.occurrences`).
+    ``killers(x)``, so no blast-radius set is built. Watchers that share what they
+    watch (``uses``; status pages watch every user-facing component) read how many
+    each bit kills, counted once for all of them
+    (:func:`~blast.analysis.setpasses.occurrences`); the others are counted in one
+    pass over all of them (:func:`~blast.reports.blindhits.hits_each`).
     """
-    mine = BitMap(index.killers(watcher))
-    mine.discard(index.bit[watcher])
-    if tally is not None:
-        return _hits_in(tally, mine, index.ids)
-    return _hits_of(index.killers_of, watched, mine, index.ids)
+    tallies: dict[tuple[str, ...], np.ndarray] = {}
+    found: dict[str, dict[str, int]] = {}
+    jobs: list[tuple[str, tuple[str, ...], BitMap]] = []
+    for w in listed:
+        watched = watched_of[w]
+        mine = BitMap(index.killers(w))
+        mine.discard(index.bit[w])
+        if uses[watched] > 1:
+            tally = tallies.get(watched)
+            if tally is None:
+                killers = map(index.killers_of.__getitem__, watched)
+                tally = tallies[watched] = occurrences(killers, len(index.ids))
+            found[w] = _hits_in(tally, mine, index.ids)
+        else:
+            jobs.append((w, watched, mine))
+    counted = hits_each(index.killers_of, [(v, m) for _, v, m in jobs], index.ids)
+    found.update(zip([w for w, _, _ in jobs], counted, strict=True))
+    return found
 
 
 def blind_spots(
@@ -190,28 +205,18 @@ def blind_spots(
             starts = sorted(set(region_components(graph, region)))
             fall = wave.causes([topo.position[x] for x in starts])
     position = topo.position
-    every = set(listed)
-    watched_of = {w: watched_by(graph, w, every) for w in listed}
+    watched_of = _watched_each(graph, listed)
     uses = Counter(watched_of.values())
-    tallies: dict[tuple[str, ...], np.ndarray] = {}
     victims_of: dict[tuple[tuple[str, ...], int], tuple[str, ...]] = {}
     by_cause: dict[str, list[str]] = {}  # watchers by their first shared dependency
+    hits_of = _shared_hits(index, [w for w in listed if watched_of[w]], watched_of, uses)
     for w in listed:
         watched = watched_of[w]
         if not watched:
             continue
         c = brief(graph, w)
-        tally = None
-        if uses[watched] > 1:  # status pages: every user-facing component, counted once
-            tally = tallies.get(watched)
-            if tally is None:
-                killers = map(index.killers_of.__getitem__, watched)
-                tally = tallies[watched] = occurrences(killers, len(index.ids))
-        hits = _shared_hits(index, w, watched, tally)
-        shared = sorted(hits)
+        shared = ranked(graph, w, hits_of[w])
         if shared:
-            dist = _distances(graph, w, shared)
-            shared.sort(key=lambda s: (-hits[s], dist.get(s, 1 << 30), s))
             nearest = shared[0]  # takes down the most watched components
             bit = index.bit[nearest]
             victims = victims_of.get((watched, bit), ())
@@ -257,29 +262,10 @@ def blind_spots(
     return tuple(found)
 
 
-def _hits_of(
-    killers: Mapping[Any, FrozenBitMap],
-    victims: Sequence[Any],
-    mine: BitMap,
-    nodes: Sequence[str],
-) -> dict[str, int]:
-    """For each component of ``mine``, how many of ``victims`` (keys of ``killers``: positions,
-    or ids) it kills.
-
-    Victims behind the same infrastructure share their killers: each distinct set of
-    shared killers is counted once, times how many victims have it.
-    """
-    sets = Counter(FrozenBitMap(killers[x] & mine) for x in victims)
-    counts: Counter[int] = Counter()
-    for bits, times in sets.items():
-        for b in bits:
-            counts[b] += times
-    return {nodes[b]: k for b, k in counts.items()}
-
-
 def _hits_in(tally: np.ndarray, mine: BitMap, nodes: Sequence[str]) -> dict[str, int]:
-    """:func:`_hits_of` from ``tally``, how many victims each position kills (the
-    victims' killer sets counted by :func:`~blast.analysis.setpasses.occurrences`)."""
+    """:func:`~blast.reports.blindhits.hits_each` for one watcher, from ``tally``: how many
+    victims each position kills (the victims' killer sets counted by
+    :func:`~blast.analysis.setpasses.occurrences`)."""
     bits = np.frombuffer(mine.to_array(), dtype=np.uint32)
     found = tally[bits]
     kept = found > 0
@@ -306,7 +292,7 @@ def blind_spots_in(
     dependency (to what failed, for a region).
 
     Only the killer sets of the watchers that are down and of what they watch are
-    solved (:func:`~blast.analysis.killers.killers_below`), not the whole index.
+    solved, within the down set (:func:`~blast.analysis.darkkillers.killers_within`).
     ``outcome``, when the caller has it, is ``propagate(graph, failed)`` (``blast
     exposure`` has just run it).
     """
@@ -319,26 +305,31 @@ def blind_spots_in(
     down = set(outcome.nodes_in(State.DOWN))
     dark = []
     listed = watchers(graph)
-    every = set(listed)
+    watched_of = _watched_each(graph, listed)
     victims_of: dict[tuple[str, ...], tuple[str, ...]] = {}  # status pages share what they watch
     for w in listed:
         if w in down:
-            watched = watched_by(graph, w, every)
+            watched = watched_of[w]
             victims = victims_of.get(watched)
             if victims is None:
                 victims = victims_of[watched] = tuple(x for x in watched if x in down)
             if victims:
                 dark.append((w, watched, victims))
-    killers = killers_below(
-        topo, [pos[x] for _, _, vs in dark for x in vs] + [pos[w] for w, _, _ in dark]
+    down_at = [False] * len(nodes)
+    for x in down:
+        down_at[pos[x]] = True
+    # killers(v) & down, solved on the down set alone (what the intersections below read)
+    killers = killers_within(
+        graph, [pos[x] for _, _, vs in dark for x in vs] + [pos[w] for w, _, _ in dark], down_at
     )
     shared_of: dict[str, tuple[str, ...]] = {}
-    down_bits = BitMap(pos[x] for x in down)  # one intersection per watcher, in C
     uses = Counter(victims for _, _, victims in dark)
     tallies: dict[tuple[str, ...], np.ndarray] = {}
+    hits_of: dict[str, dict[str, int]] = {}
+    jobs: list[tuple[str, list[int], BitMap]] = []
     for w, _, victims in dark:
         me = pos[w]
-        mine = BitMap(killers[me] & down_bits)
+        mine = BitMap(killers[me])
         mine.discard(me)
         if uses[victims] > 1:
             # watchers of the same victims (status pages watch every user-facing
@@ -347,12 +338,15 @@ def blind_spots_in(
             if tally is None:
                 tally = occurrences((killers[pos[x]] for x in victims), len(nodes))
                 tallies[victims] = tally
-            hits = _hits_in(tally, mine, nodes)
+            hits_of[w] = _hits_in(tally, mine, nodes)
         else:
-            hits = _hits_of(killers, [pos[x] for x in victims], mine, nodes)
+            jobs.append((w, [pos[x] for x in victims], mine))
+    counted = hits_each(killers, [(v, m) for _, v, m in jobs], nodes)
+    hits_of.update(zip([w for w, _, _ in jobs], counted, strict=True))
+    for w, _, _ in dark:
+        hits = hits_of[w]
         if hits:
-            dist = _distances(graph, w, hits)
-            shared_of[w] = tuple(sorted(hits, key=lambda s: (-hits[s], dist.get(s, 1 << 30), s)))
+            shared_of[w] = tuple(ranked(graph, w, hits))
     # one down wave per shared dependency gives the paths of all the watchers it darkens
     by_cause: dict[str, list[str]] = {}
     for w, shared in shared_of.items():
