@@ -122,10 +122,12 @@ def _damaged(edges: compact.Edges, rng: random.Random) -> compact.Edges:
     return dataclasses.replace(edges, **{name: values})
 
 
+@pytest.mark.parametrize("numpy", [False, True])
 @pytest.mark.parametrize("seed", range(200))
-def test_the_array_check_of_an_entry_refuses_what_edges_check_refuses(seed):
-    """cachepayload.check_arrays (on the entry's arrays) and Edges.check (lists) agree on
-    damaged edge arrays of random graphs: both accept, or both refuse with one message."""
+def test_the_array_check_of_an_entry_refuses_what_edges_check_refuses(seed, numpy):
+    """cachepayload.check_arrays (on the entry's arrays, with numpy or the builtins) and
+    Edges.check (lists) agree on damaged edge arrays of random graphs: both accept, or both
+    refuse with one message."""
     rng = random.Random(seed)
     shape = rng.choice(["service", "trace", "hubs"])
     graph = generate(shape, rng.randrange(30, 200), seed=seed)
@@ -142,7 +144,7 @@ def test_the_array_check_of_an_entry_refuses_what_edges_check_refuses(seed):
     except ValueError as exc:
         by_lists = str(exc)
     try:
-        cachepayload.check_arrays(arrays, n_components, n_groups, len(edges.min_up))
+        cachepayload.check_arrays(arrays, n_components, n_groups, len(edges.min_up), numpy=numpy)
         by_numpy = None
     except ValueError as exc:
         by_numpy = str(exc)

@@ -67,12 +67,26 @@ __all__ = [
 ]
 
 _ENUMS = frozenset({"DependencyType", "Kind", "Plane", "RedundancyMode", "Scope"})
+_RULES = frozenset(
+    {
+        "AWS_AZ",
+        "AWS_REGION",
+        "AZURE_REGION",
+        "GCP_REGION",
+        "GENERIC_REGION",
+        "GLOBAL_REGION",
+        "ID_PATTERN",
+        "REGION_PATTERNS",
+    }
+)
 
 
 def __getattr__(name: str) -> Any:
     """Load ``blast.model.spec`` on first use of one of its names."""
     if name in _ENUMS:  # plain enums: no pydantic (see blast.model.enums)
         return getattr(importlib.import_module("blast.model.enums"), name)
+    if name in _RULES:  # the same objects spec re-exports: no pydantic (blast.model.rules)
+        return getattr(importlib.import_module("blast.model.rules"), name)
     if name in __all__:
         return getattr(importlib.import_module("blast.model.spec"), name)
     raise AttributeError(f"module 'blast.model' has no attribute '{name}'")
