@@ -156,7 +156,21 @@ def _merged(tail: np.ndarray, head: np.ndarray, core: np.ndarray) -> np.ndarray:
     for scc in rx.strongly_connected_components(g):
         if len(scc) > 1:
             label[left[scc]] = left[scc[0]]
-    return np.unique(label, return_inverse=True)[1].astype(np.int64)
+    return _renumbered(label)
+
+
+def _renumbered(label: np.ndarray) -> np.ndarray:
+    """Each of ``label`` (integers from 0 to ``len(label) - 1``) replaced by its rank among the
+    distinct values: ``np.unique(label, return_inverse=True)[1]`` by a scatter and a running
+    count, without a sort, nor :func:`np.unique`'s import of :mod:`numpy.ma` (0.05-0.1 s
+    of CPU on this command's path: nothing else in ``blast spof`` imports it).
+
+    >>> _renumbered(np.array([0, 0, 2, 3, 3])).tolist()
+    [0, 0, 1, 2, 2]
+    """
+    present = np.zeros(len(label), dtype=np.int64)
+    present[label] = 1
+    return (np.cumsum(present) - 1)[label]
 
 
 def _pass(levels: list[_Level], n_comp: int, marked: np.ndarray) -> np.ndarray:

@@ -242,5 +242,5 @@ def blocks_and_cuts(view: rx.PyGraph) -> tuple[tuple[int, ...], tuple[str, ...]]
     sizes = sizes[sizes > 0]
     nodes = pairs // n_blocks  # sorted: a node's blocks are adjacent
     shared = nodes[1:][nodes[1:] == nodes[:-1]]
-    cuts = sorted(view[int(i)] for i in np.unique(shared).tolist())
+    cuts = sorted(view[i] for i in distinct(shared).tolist())
     return tuple(sorted(sizes.tolist(), reverse=True)), tuple(cuts)
