@@ -23,7 +23,7 @@ Python integers as bitsets do not.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
@@ -34,6 +34,7 @@ from pyroaring import BitMap, FrozenBitMap
 
 from blast.analysis.hardorder import hard_graph, hard_order
 from blast.analysis.killers import KillerTable, solve_killers
+from blast.analysis.lazykillers import KillersByName, LazyKillers
 from blast.analysis.setpasses import (
     EMPTY,
     SourceBitmaps,
@@ -131,7 +132,7 @@ class FailureIndex:
     graph: Graph
     ids: tuple[str, ...]
     bit: dict[str, int]
-    killers_of: dict[str, FrozenBitMap]
+    killers_of: Mapping[str, FrozenBitMap]
     user_facing: FrozenBitMap
     structure: HardStructure
 
@@ -306,15 +307,15 @@ def _build_index(graph: Graph) -> FailureIndex:
     order, comp_order, bit_of_pos = dependency_order(topo, stored)
     need = {v: len(all_targets[v]) - topo.min_up[v] + 1 for v in range(n_comp, n)}
 
-    killers: list[FrozenBitMap] = [EMPTY] * n
-    solve_killers(order, hard_targets, n_comp, bit_of_pos, need, killers)
+    # solved when read (blast.analysis.lazykillers): most commands read a few sets
+    killers = LazyKillers(order, hard_targets, n_comp, bit_of_pos, need)
 
     ids = tuple(map(nodes.__getitem__, comp_order))
     index = FailureIndex(
         graph=graph,
         ids=ids,
         bit=dict(zip(ids, range(len(ids)), strict=True)),
-        killers_of=dict(zip(nodes, killers, strict=True)),
+        killers_of=KillersByName(killers, nodes, pos),
         user_facing=FrozenBitMap(bit_of_pos[pos[u]] for u in graph.user_facing),
         structure=HardStructure(
             topology=topo,
