@@ -118,8 +118,9 @@ def test_uploading_a_scenario_in_the_browser(
     field.send_keys(str(mine))
     until(browser, lambda: "scenario=upload:" in browser.current_url, "uploaded scenario in URL")
     until(browser, lambda: errors() == "", "errors cleared")
-    chooser = browser.find_element(By.ID, ids.TL_SCENARIO).text
-    assert "uploaded: psp-scenario.yaml" in chooser
+    chooser = lambda: browser.find_element(By.ID, ids.TL_SCENARIO).text  # noqa: E731
+    # the chooser re-renders after the URL (a later callback): wait for it, not a snapshot
+    until(browser, lambda: "uploaded: psp-scenario.yaml" in chooser(), "uploaded scenario chosen")
     browser.execute_script(  # +30 min: the payments provider is down in the engine's journal
         "window.dash_clientside.set_props(arguments[0], {value: 30});", ids.TL_SLIDER
     )

@@ -9,6 +9,7 @@ gives in one pass over the whole dependency order.
 from __future__ import annotations
 
 import random
+import threading
 
 from blast.analysis.index import build_index, dependency_order
 from blast.analysis.killers import solve_killers
@@ -55,3 +56,27 @@ def test_index_reads_by_name_and_by_position_agree():
         assert by_name == list(index.killers_by_pos)
         assert "no such node" not in index.killers_of
         assert set(index.killers_of) == set(nodes) and len(index.killers_of) == len(nodes)
+
+
+def test_threads_reading_one_table_get_the_full_pass_sets():
+    """The dashboard's threads share an index: concurrent first reads must neither solve a
+    slot twice nor leave one unsolved (a miscount of the slots left would end ``solve_all``
+    early and hand ``None`` to an iteration)."""
+    for seed in range(8):
+        full, lazy = _full_and_lazy(seed)
+        picks = list(range(len(full)))
+        random.Random(seed).shuffle(picks)
+        got: dict[int, object] = {}
+
+        def read(table: LazyKillers, part: list[int], out: dict[int, object]) -> None:
+            for v in part:
+                out[v] = table[v]
+
+        threads = [threading.Thread(target=read, args=(lazy, picks[i::4], got)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert all(got[v] == full[v] for v in range(len(full)))
+        assert lazy._left == 0
+        assert list(lazy) == full

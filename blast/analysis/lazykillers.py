@@ -13,6 +13,7 @@ counts of every blast radius), solves everything left first, in one pass.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, SupportsIndex, overload
 
@@ -20,6 +21,11 @@ from pyroaring import FrozenBitMap
 
 from blast.analysis.killers import solve_killers
 from blast.gcpause import gc_paused
+
+_SOLVING = threading.RLock()
+"""Held while slots are solved. The dashboard's threads share one index: without it two
+readers could solve the same slots and miscount those left. Re-entrant, as a solve reads
+its targets through the table. Module-wide, so the table itself stays picklable."""
 
 
 class LazyKillers(list[FrozenBitMap]):
@@ -56,8 +62,9 @@ class LazyKillers(list[FrozenBitMap]):
     def solve_all(self) -> None:
         """Solve every slot not solved yet, in one pass over the dependency order."""
         if self._left:
-            get = super().__getitem__
-            self._solve([scc for scc in self._order if get(scc[0]) is None])
+            with _SOLVING:
+                get = super().__getitem__
+                self._solve([scc for scc in self._order if get(scc[0]) is None])
 
     def _solve_below(self, node: int) -> None:
         """Solve ``node`` and everything unsolved below it, in dependency order."""
@@ -91,8 +98,10 @@ class LazyKillers(list[FrozenBitMap]):
             return super().__getitem__(i)
         found = super().__getitem__(i)
         if found is None:
-            self._solve_below(i if i >= 0 else i + len(self))
-            found = super().__getitem__(i)
+            with _SOLVING:  # another thread may have solved it meanwhile: look again
+                if super().__getitem__(i) is None:
+                    self._solve_below(i if i >= 0 else i + len(self))
+                found = super().__getitem__(i)
         return found
 
     def __iter__(self) -> Iterator[FrozenBitMap]:
