@@ -67,18 +67,8 @@ __all__ = [
 ]
 
 _ENUMS = frozenset({"DependencyType", "Kind", "Plane", "RedundancyMode", "Scope"})
-_RULES = frozenset(
-    {
-        "AWS_AZ",
-        "AWS_REGION",
-        "AZURE_REGION",
-        "GCP_REGION",
-        "GENERIC_REGION",
-        "GLOBAL_REGION",
-        "ID_PATTERN",
-        "REGION_PATTERNS",
-    }
-)
+_RULES = frozenset(name for name in __all__ if name.isupper())
+"""The region and id rules (the upper-case names), kept in :mod:`blast.model.rules`."""
 
 
 def __getattr__(name: str) -> Any:
