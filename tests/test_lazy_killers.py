@@ -8,6 +8,7 @@ gives in one pass over the whole dependency order.
 
 from __future__ import annotations
 
+import pickle
 import random
 import threading
 
@@ -80,3 +81,22 @@ def test_threads_reading_one_table_get_the_full_pass_sets():
         assert all(got[v] == full[v] for v in range(len(full)))
         assert lazy._left == 0
         assert list(lazy) == full
+
+
+def test_list_methods_see_solved_slots():
+    """``list``'s C methods read the slots directly: each must see the solved sets, never the
+    ``None`` of an unsolved slot (a comparison with the full pass from either side, ``in``,
+    ``index``, ``count``, ``copy``, ``repr``, ``reversed``, ``+``, a pickle round trip)."""
+    for seed in range(6):
+        full, lazy = _full_and_lazy(seed)
+        assert lazy == full
+        assert full == _full_and_lazy(seed)[1]  # the reflected side, on a fresh table
+        assert (_full_and_lazy(seed)[1] != full) is False
+        assert full[-1] in _full_and_lazy(seed)[1] and None not in _full_and_lazy(seed)[1]
+        assert _full_and_lazy(seed)[1].index(full[0]) == full.index(full[0])
+        assert _full_and_lazy(seed)[1].count(full[0]) == full.count(full[0])
+        assert _full_and_lazy(seed)[1].copy() == full
+        assert repr(_full_and_lazy(seed)[1]) == repr(full)
+        assert list(reversed(_full_and_lazy(seed)[1])) == full[::-1]
+        assert _full_and_lazy(seed)[1] + [] == full
+        assert pickle.loads(pickle.dumps(_full_and_lazy(seed)[1])) == full

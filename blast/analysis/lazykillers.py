@@ -109,6 +109,28 @@ class LazyKillers(list[FrozenBitMap]):
         return super().__iter__()
 
 
+def _solving_first(name: str) -> Any:
+    """``list``'s method ``name``, after every slot is solved: list's own C methods (compare,
+    ``in``, ``index``, ``copy``, ``repr``...) read the slots directly, ``None`` included."""
+    method = getattr(list, name)
+
+    def read(self: LazyKillers, *args: Any) -> Any:
+        self.solve_all()
+        return method(self, *args)
+
+    read.__name__ = read.__qualname__ = name
+    read.__doc__ = method.__doc__
+    return read
+
+
+_READS_EVERY_SLOT = (
+    "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__contains__", "__repr__",
+    "__reversed__", "__add__", "__mul__", "__rmul__", "copy", "index", "count",
+)  # fmt: skip
+for _name in _READS_EVERY_SLOT:  # on the class, so that ``full == lazy`` tries it first
+    setattr(LazyKillers, _name, _solving_first(_name))
+
+
 class KillersByName(Mapping[str, FrozenBitMap]):
     """The sets of a :class:`LazyKillers` by node id: reading one solves it (and what it needs)."""
 
