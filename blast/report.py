@@ -225,6 +225,7 @@ def spof_report(
     if pair_budget is not None:
         candidate_budget = pair_budget
     index = index or build_index(graph)
+    index.all_killers()  # read them all below: one pass, not one solve per first read
     per_component = max(1, min(max_candidates, candidate_budget // max(1, len(graph.user_facing))))
     with gc_paused():
         searched = graph.user_facing[:cut_sets_of_first]

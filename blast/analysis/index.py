@@ -170,7 +170,20 @@ class FailureIndex:
         the counts are how often each bit occurs in the components' killer sets."""
         if "down_of" in self.__dict__:
             return np.fromiter(map(len, self.down_of), dtype=np.int64, count=len(self.ids))
-        return occurrences(self.killers_by_pos[: self.structure.n_components], len(self.ids))
+        return occurrences(self.all_killers()[: self.structure.n_components], len(self.ids))
+
+    def all_killers(self) -> list[FrozenBitMap]:
+        """Every killer set solved, as a plain ``list``, from now on also ``killers_by_pos``.
+
+        A command that reads every set (``blast spof``'s counts of every blast radius) reads
+        them from a plain list: a :class:`LazyKillers` slot read is a Python call (0.1-0.3 s
+        more CPU for ``blast spof`` at 100,000 components, hub-heavy shape)."""
+        table = self.killers_by_pos
+        if isinstance(table, LazyKillers):
+            table.solve_all()
+            table = list.copy(table)
+            self.__dict__["killers_by_pos"] = table
+        return table
 
     def _bit(self, component: str) -> int:
         try:
