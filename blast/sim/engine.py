@@ -95,6 +95,8 @@ class Engine:
         self.ev_prev = vec[i64]()  # per event, the node's event before it (-1: none)
         self.suspect: set[int] = set()
         self.is_suspect = vec[bool]([False] * n)  # the same, read by index (hot paths)
+        # per suspect node, the edges into it that an evaluation read past (see trusted)
+        self.ignored: dict[int, vec[i64]] = {}
         self.bad_from = vec[i64]([-1] * n)  # first event of each node's current stretch of badness
         self.last_bad_from = vec[i64]([-1] * n)  # ... of its last stretch, and when that ended
         self.fault_ended: set[int] = set()
@@ -285,11 +287,16 @@ class Engine:
                 evaluation.eval_group(self, v, reason or self.pending_reason(v))
             else:  # the reason kept beside is made a Cause only if it is used
                 evaluation.eval_component(self, v, reason)
-        if was_suspect and len(self.events) == before and self.st[v]:
-            g, up = self.g, self.ev[v]
-            due, src = retraction.due_now(self), g.src
-            for e in g.into[v]:  # still bad on its own: dependents that ignored it look again
-                retraction.recheck_recovered(self, src[e], due, v, up, slots.STILL)
+        if was_suspect:
+            ignored = self.ignored.pop(v, None)
+            if ignored is not None and len(self.events) == before and self.st[v]:
+                # still bad on its own: the dependents that read past it while it was
+                # suspect (their edges kept by trusted) look again, in edge order; the
+                # others took its badness in, or did not read it (tests/test_sim_still.py)
+                up, src = self.ev[v], self.g.src
+                due, order = retraction.due_now(self), sorted(ignored)
+                for e in order:
+                    retraction.recheck_recovered(self, src[e], due, v, up, slots.STILL)
 
     def pending_reason(self, v: int) -> Cause:
         """The reason of ``v``'s evaluation woken through :meth:`recheck` or an edge."""
@@ -307,12 +314,17 @@ class Engine:
         )
 
     def trusted(self, e: int) -> bool:
-        """Whether what edge ``e`` shows may be believed (its target is not being re-derived)."""
+        """Whether what edge ``e`` shows may be believed: not a suspect's current event,
+        which is read past, the edge kept (``ignored``) for ``_eval_event``."""
         x = self.g.dst[e]
         if not self.is_suspect[x]:
             return True
         self.saw_suspect[self.g.src[e]] = True
-        return self.pev[e] != self.ev[x]
+        if self.pev[e] != self.ev[x]:
+            return True
+        ignored = self.ignored.get(x)  # ignored: it looks again if x stays bad
+        self.ignored[x] = append(vec[i64](), e) if ignored is None else append(ignored, e)
+        return False
 
     def set_state(
         self, v: int, state: int, share: float, wrong: bool, control: bool,

@@ -101,8 +101,8 @@ def recheck_recovered(eng: Engine, v: i64, due: float, dep: i64, up: i64, kind: 
     uses it, and no old pending cause is dropped (a write to the list, and a miss on the
     old object). Such a reason never replaces a pending one, so a component already due
     is one read of its ``DUE``. The loops over what :func:`retract` makes suspect and
-    over a suspect's dependents (``Engine._eval_event``), 1.6 million wake-ups at
-    100,000 components, call this with ``due`` computed once.
+    over the dependents that read past a suspect (``Engine._eval_event``), about a
+    million wake-ups at 100,000 components, call this with ``due`` computed once.
     """
     times, bt = eng.per_node_t, v * FLOATS
     if times[bt + DUE] == eng.now:
