@@ -61,10 +61,8 @@ class Engine:
         self.ramp_from = vec[float]([-1.0] * n)
         self.routed_away: list[frozenset[int]] = [frozenset()] * n
         self.failover_at = vec[float]([-1.0] * n)
-        self.pst = vec[i64]([0] * n_edges)
-        self.psh = vec[float]([1.0] * n_edges)
-        self.pwr = vec[bool]([False] * n_edges)
-        self.pctrl = vec[bool]([True] * n_edges)
+        self.pst, self.psh = vec[i64]([0] * n_edges), vec[float]([1.0] * n_edges)
+        self.pwr, self.pctrl = vec[bool]([False] * n_edges), vec[bool]([True] * n_edges)
         self.pev = vec[i64]([-1] * n_edges)
         self.pmech = [""] * n_edges
         self.bad_since = vec[float]([-1.0] * n_edges)
@@ -80,8 +78,7 @@ class Engine:
         self.now = 0.0
         self.events: list[Event] = []
         self.causes: list[Cause] = []  # each event's cause, read without reaching the event
-        self.ev_up = vec[i64]()
-        self.ev_node = vec[i64]()
+        self.ev_up, self.ev_node = vec[i64](), vec[i64]()  # per event, its upstream, its node
         self.ev_kids = vec[vec[i64]]()  # events each event caused
         self.ev_mark, self.retracts = vec[i64](), 0  # events retract reached, by its count
         # per event: how many of its descendants (itself included) are some node's current
