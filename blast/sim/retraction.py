@@ -101,8 +101,9 @@ def recheck_recovered(eng: Engine, v: i64, due: float, dep: i64, up: i64, kind: 
     uses it, and no old pending cause is dropped (a write to the list, and a miss on the
     old object). Such a reason never replaces a pending one, so a component already due
     is one read of its ``DUE``. The loops over what :func:`retract` makes suspect and
-    over the dependents that read past a suspect (``Engine._eval_event``), about a
-    million wake-ups at 100,000 components, call this with ``due`` computed once.
+    over the dependents that read past a suspect (``Engine._eval_event``), 614,000 calls
+    at 100,000 components (2.6 million when a suspect still bad woke all its
+    dependents), call this with ``due`` computed once.
     """
     times, bt = eng.per_node_t, v * FLOATS
     if times[bt + DUE] == eng.now:
