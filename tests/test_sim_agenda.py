@@ -1,9 +1,10 @@
-"""blast.sim.agenda gives events in a heap's ``(time, priority, sequence)`` order.
+"""blast.sim.agenda gives events in a heap's ``(time, priority, rank, sequence)`` order.
 
 The engine pushes while it pops: at the current instant (any priority, also lower
 than the event being handled) and later. The agenda must hand events out exactly as
-one heap of ``(time, priority, sequence)`` would, or the journals would change, whether
-an evaluation is pushed with its arguments or as a bare node number (``push_node``).
+one heap of ``(time, priority, rank, sequence)`` would (the rank of the evaluated node
+for evaluations, 0 for the rest), whether an evaluation is pushed with its arguments or
+as a bare node number (``push_node``).
 """
 
 from __future__ import annotations
@@ -12,8 +13,18 @@ import heapq
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from librt.vecs import vec
+from mypy_extensions import i64
 
 from blast.sim.agenda import Agenda
+
+NODES = 400
+RANK = [(v * 7919) % 5 for v in range(NODES)]  # ranks with ties, in no order of the nodes
+
+
+def agenda_of(rank: list[int] = RANK) -> Agenda:
+    return Agenda(vec[i64](rank))
+
 
 # each step: pop one event, or push at (current time + a delay in {0, 1, 2}, a priority)
 STEPS = st.lists(
@@ -28,7 +39,7 @@ STEPS = st.lists(
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2)), min_size=1, max_size=10), STEPS)
 def test_the_agenda_pops_in_the_heaps_order(first, steps):
-    agenda, heap, seq = Agenda(), [], 0
+    agenda, heap, seq = agenda_of(), [], 0
     now = 0.0
     got, want = [], []
 
@@ -39,7 +50,7 @@ def test_the_agenda_pops_in_the_heaps_order(first, steps):
             agenda.push_node(t, seq)
         else:
             agenda.push(t, priority, f"k{seq}", (seq,))
-        heapq.heappush(heap, (t, priority, seq))
+        heapq.heappush(heap, (t, priority, RANK[seq] if priority == 2 else 0, seq))
 
     def taken() -> tuple[float, str, tuple[int, ...]]:
         if agenda.node >= 0:
@@ -55,20 +66,20 @@ def test_the_agenda_pops_in_the_heaps_order(first, steps):
                 now = agenda.t
                 got.append(taken())
             if heap:
-                t, _, s = heapq.heappop(heap)
+                t, _, _, s = heapq.heappop(heap)
                 want.append((t, f"k{s}", (s,)))
         else:
             push(now + step[0], step[1])
     while agenda.pop():
         got.append(taken())
     while heap:
-        t, _, s = heapq.heappop(heap)
+        t, _, _, s = heapq.heappop(heap)
         want.append((t, f"k{s}", (s,)))
     assert got == want
 
 
 def test_an_empty_agenda_has_nothing_to_pop():
-    agenda = Agenda()
+    agenda = agenda_of([0] * 8)
     assert not agenda.pop()
     agenda.push(5.0, 2, "eval", (1, None))
     agenda.push(5.0, 0, "fault_on", (0,))
@@ -79,3 +90,18 @@ def test_an_empty_agenda_has_nothing_to_pop():
     assert agenda.pop() and agenda.args == (1, None) and agenda.node == -1
     assert agenda.pop() and (agenda.kind, agenda.args, agenda.node) == ("eval", (), 7)
     assert not agenda.pop()
+
+
+def test_one_instants_evaluations_come_out_in_rank_order_then_first_in_first_out():
+    # node 3 ranks first, then nodes 1 and 2 (tied: in the order pushed), then node 0
+    agenda = agenda_of([9, 4, 4, 1])
+    agenda.push_node(5.0, 0)
+    agenda.push_node(5.0, 2)
+    agenda.push(5.0, 2, "eval", (1, None))  # a timer of node 1, pushed with its reason
+    agenda.push_node(6.0, 3)  # later: after every evaluation at 5
+    assert agenda.pop() and agenda.node == 2
+    agenda.push_node(5.0, 3)  # pushed while popping: ranks before those left
+    popped = []
+    while agenda.pop():
+        popped.append((agenda.t, agenda.node if agenda.node >= 0 else agenda.args[0]))
+    assert popped == [(5.0, 3), (5.0, 1), (5.0, 0), (6.0, 3)]

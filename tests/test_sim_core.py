@@ -26,12 +26,12 @@ def test_hard_soft_async_propagation():
     assert timeline(j) == [
         (10, "db", "down", "fault", None),
         (10, "api", "down", "hard", "db"),
+        (10, "web", "degraded", "soft", "api"),  # one instant: dependencies first
         (10, "mail", "degraded", "async", "db"),
-        (10, "web", "degraded", "soft", "api"),
         (40, "db", "up", "fault-end", None),
         (40, "api", "up", "hard", "db"),
-        (40, "mail", "up", "async", "db"),
         (40, "web", "up", "soft", "api"),
+        (40, "mail", "up", "async", "db"),
     ]
     assert [e.share_ok for e in j.events[:4]] == [0.0, 0.0, 1.0, 1.0]
 

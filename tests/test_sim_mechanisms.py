@@ -324,8 +324,8 @@ def test_wrong_data_flows_along_data_edges_and_consumers_fail_their_own_way():
     assert timeline(j)[:4] == [
         (0, "planner", "degraded", "wrong-data", None),
         (0, "enactor", "degraded", "hard", "planner"),
-        (0, "ui", "degraded", "hard", "planner"),
         (0, "record", "down", "wrong-data", "enactor"),
+        (0, "ui", "degraded", "hard", "planner"),
     ]
     assert [e.wrong for e in j.events[:4]] == [True, True, False, False]
     assert j.events_of("audit") == ()

@@ -13,6 +13,8 @@ component is divided out (``blast/sim/derivation.py``).
 
 from __future__ import annotations
 
+from collections import Counter
+
 from bench.sim_bench import scenarios
 from blast.model.synthetic import service_graph, with_sim_parameters
 from blast.sim import simulate
@@ -91,19 +93,11 @@ def test_the_benchmark_graph_of_2000_components_runs_its_faults_scenario():
     graph = with_sim_parameters(service_graph(2000, seed=0))
     journal = simulate(graph, scenarios(graph)["faults"], resolution=60.0)
     assert len(journal.events) > 10_000
-    # the cycle that once alternated at t=25,320 s until the run stopped: svc-d02-0096
-    # hard on svc-d02-0098, hard on svc-d02-0097, hard on svc-d02-0096, with grp-0009
-    # at half its share under 0096 and 0098: each takes both halves, as the small cycle
+    # a cycle once alternated within one instant (t=25,320 s) until the run stopped:
+    # svc-d02-0096 hard on svc-d02-0098, hard on svc-d02-0097, hard on svc-d02-0096,
+    # with grp-0009 at half its share under 0096 and 0098. Every instant now settles:
+    # no component changes more than twice in one (a transient and its settled state)
+    per_instant = Counter((e.t, e.component) for e in journal.events)
+    assert max(per_instant.values()) <= 2
     cycle = ("svc-d02-0096", "svc-d02-0097", "svc-d02-0098")
-    assert [
-        (e.component, e.share_ok, e.cause.dependency)
-        for e in journal.events
-        if e.t == 25_320 and e.component in cycle
-    ] == [
-        ("svc-d02-0096", 0.5, "grp-0009"),
-        ("svc-d02-0098", 0.5, "grp-0009"),
-        ("svc-d02-0097", 0.5, "svc-d02-0096"),
-        ("svc-d02-0096", 0.25, "grp-0009"),
-        ("svc-d02-0098", 0.25, "grp-0009"),
-        ("svc-d02-0097", 0.25, "svc-d02-0096"),
-    ]
+    assert {e.component for e in journal.events if e.t > 14_400} >= set(cycle)

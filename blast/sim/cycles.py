@@ -84,12 +84,13 @@ def components(g: Compiled) -> vec[i64]:
     return comp
 
 
-def off_cycle(g: Compiled) -> vec[bool]:
-    """Per edge, whether it lies on no cycle: its ends are in different components.
+def off_cycle(g: Compiled, comp: vec[i64]) -> vec[bool]:
+    """Per edge, whether it lies on no cycle: its ends are in different components
+    (``comp``: :func:`components` of ``g``).
 
     One packed byte per edge, read where the engine asks (``Engine.off_cycle``, at
     every perception :func:`blast.sim.skip.same` checks) instead of two edge ends and
     two component numbers at random places.
     """
-    comp, src, dst = components(g), g.src, g.dst
+    src, dst = g.src, g.dst
     return vec[bool]([comp[src[e]] != comp[dst[e]] for e in range(len(src))])

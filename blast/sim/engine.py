@@ -1,10 +1,10 @@
 """The time engine: events for state changes, perception filters on edges.
 
 An agenda (:mod:`blast.sim.agenda`) holds events ordered by ``(time, priority,
-sequence)`` (SimPy's ``Environment.schedule`` order): faults and operator actions
-first, then what dependents perceive, then re-evaluations. Work is proportional to changes, not
-to components x time steps: a component is evaluated only when something it
-perceives changes or a timer of its own (failover, warm-up, ramp, queue) fires.
+sequence)`` (SimPy's ``Environment.schedule`` order): faults and operator actions first,
+then what dependents perceive, then re-evaluations, within one instant dependencies
+first. Work is proportional to changes, not to components x time steps: a component is
+evaluated only when something it perceives changes or a timer of its own fires.
 
 Evaluation is a least fixpoint in time: a component ignores inputs whose
 badness is derived from its own current badness (their cause chain reaches its
@@ -67,7 +67,8 @@ class Engine:
         self.pmech = [""] * n_edges
         self.bad_since = vec[float]([-1.0] * n_edges)
         self.ver = vec[i64]([0] * n_edges)
-        self.agenda = agenda.Agenda()
+        self.scc = cycles.components(g)  # also the rank: dependencies first (agenda)
+        self.agenda = agenda.Agenda(self.scc)
         # the fields each wake-up and evaluation reads, packed per node (blast.sim.slots):
         # when it is due, why (pending_cause, or, when CAUSED is 0, the parts of a reason
         # seen through an edge: mechanism, dependency node, upstream event; made a Cause
@@ -81,9 +82,8 @@ class Engine:
         self.ev_up, self.ev_node = vec[i64](), vec[i64]()  # per event, its upstream, its node
         self.ev_kids = vec[vec[i64]]()  # events each event caused
         self.ev_mark, self.retracts = vec[i64](), 0  # events retract reached, by its count
-        # per event: how many of its descendants (itself included) are some node's current
-        # bad event; retract walks only subtrees where this is above 0 (retraction.relive)
-        self.ev_live = vec[i64]()
+        # per event: its descendants (itself too) that are a node's current bad event
+        self.ev_live = vec[i64]()  # retract walks only where this is above 0 (relive)
         self.ev_bad = vec[bool]()  # whether the event is bad (bad, wrong or control lost)
         # the inputs (upstream event, factor) each degraded event took in (see set_state)
         self.ev_also: dict[int, list[tuple[int, float, bool]]] = {}
@@ -104,16 +104,14 @@ class Engine:
         self.plain, self.simple = t.plain, t.simple  # see evaluation.inputs and skip.noop
         self.ramp_step, self.ramp_steps = t.ramp_step, t.ramp_steps  # see evaluation.ramp
         self.queued = vec[bool]([q is not None for q in self.queues.at])
-        # a plain component whose last evaluation found it down from its inputs alone:
-        # timers of its own (warm-up, ramp) cannot change that while its inputs stay
+        # a plain component found down by its inputs alone: its own timers cannot change it
         self.settled = vec[bool]([False] * n)
         self.saw_suspect = vec[bool]([False] * n)  # whether its last evaluation read a suspect
         self.skipping = skip.ENABLED  # whether the checks of blast.sim.skip are on
         self.off, self.scc_edges = vec[bool](), -1  # see off_cycle
         self._position: dict[str, int] | None = None  # see pos
-        # built on first use by blast.sim.attrition
-        self._attrition: dict[int, list[Any]] | None = None
-        self._capacity_edges: dict[int, frozenset[int]] | None = None
+        self._attrition: dict[int, list[Any]] | None = None  # built by blast.sim.attrition
+        self._capacity_edges: dict[int, frozenset[int]] | None = None  # ... on first use
         # huge pages for the arrays of several MB read at random: blast.sim.pages
         columns: list[object] = [g.src, g.dst, g.kind, g.opos, g.fdelay, g.neg_ttl, g.wrong_mode]
         huge_pages([*columns, self.pst, self.psh, self.pev, self.ver, self.bad_since])
@@ -253,7 +251,9 @@ class Engine:
         """Whether edge ``e`` lies on no dependency cycle (:mod:`blast.sim.cycles`)."""
         g = self.g
         if self.scc_edges != len(g.src):  # the first call, or a reroute added edges
-            self.off, self.scc_edges = cycles.off_cycle(g), len(g.src)
+            if self.scc_edges >= 0:  # new edges may close cycles (the agenda keeps its rank)
+                self.scc = cycles.components(g)
+            self.off, self.scc_edges = cycles.off_cycle(g, self.scc), len(g.src)
         return self.off[e]
 
     # --- evaluation -----------------------------------------------------------------
