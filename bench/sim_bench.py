@@ -27,15 +27,17 @@ Prints a Markdown table (the one recorded in docs/benchmarks.md). The engine is 
 mypyc-compiled one when ``make native`` has built it for the current sources, the pure
 Python one otherwise or with ``BLAST_PURE_SIM=1`` (each result says which).
 
-The engine runs the way the ``blast`` command runs it: with glibc's huge-page malloc heap
-(``GLIBC_TUNABLES=glibc.malloc.hugetlb=1``) where the system supports it, see
-:mod:`blast.cli.hugeheap`. A ``--one`` process re-executes itself once into the
-environment the command's re-exec gives (:func:`blast.cli.hugeheap.huge_heap_environment`),
-at every size (the command does so only from 16 MB of files, about 30,000 components:
-``--one 10000`` with and without shows the engine alone), and ``--cli`` runs (and the
-shipped graph's CLI runs) are the command's own processes, which decide by its rules.
-``--no-huge-heap`` measures without it: the tunable is taken out of ``GLIBC_TUNABLES``
-and ``BLAST_NO_HUGE_HEAP=1`` is set, for this process (re-executed) and its children.
+The engine runs the way the ``blast`` command runs it: by default without glibc's
+huge-page malloc heap, and with ``--huge-heap`` as the command does with
+``BLAST_HUGE_HEAP=1`` (``GLIBC_TUNABLES=glibc.malloc.hugetlb=1`` where the system supports
+it, see :mod:`blast.cli.hugeheap`). With it, a ``--one`` process re-executes itself once
+into the environment the command's re-exec gives
+(:func:`blast.cli.hugeheap.huge_heap_environment`), at every size (the command does so only
+from 16 MB of files, about 30,000 components: ``--one 10000`` with and without shows the
+engine alone), and ``--cli`` runs (and the shipped graph's CLI runs) are the command's own
+processes, opted in, which decide by its rules. Without it (``--no-huge-heap``, the
+default) the tunable is taken out of ``GLIBC_TUNABLES``, ``BLAST_HUGE_HEAP`` removed and
+``BLAST_NO_HUGE_HEAP=1`` set, for this process and its children.
 Every result says whether the huge heap was on (``huge_heap``) and, for ``--one``, how
 many MB of the process's memory sat in transparent huge pages at the end
 (``anon_huge_mb``, from ``/proc/self/smaps_rollup``; the engine's own arrays have them
@@ -63,13 +65,16 @@ T0 = "2025-10-20T00:00:00-07:00"
 
 
 def environment(huge: bool) -> dict[str, str]:
-    """This process's environment as the ``blast`` command would run the engine in it
-    (``huge``), or with the huge-page heap taken out and opted out of (not ``huge``)."""
+    """This process's environment as the ``blast`` command opted in to the huge-page heap
+    would run the engine in it (``huge``), or with the heap taken out and opted out of."""
     from blast.cli import hugeheap
 
     env = dict(os.environ)
     if huge:
+        env[hugeheap.OPT_IN] = "1"
+        env.pop(hugeheap.OPT_OUT, None)
         return hugeheap.huge_heap_environment(env) or env
+    env.pop(hugeheap.OPT_IN, None)
     kept = [
         item
         for item in env.get("GLIBC_TUNABLES", "").split(":")
@@ -84,14 +89,15 @@ def environment(huge: bool) -> dict[str, str]:
 
 
 def command_environment(huge: bool) -> dict[str, str]:
-    """The environment for a child ``blast`` command: one in which it decides by its own
-    rules (``huge``: no tunable, no marker of this process's re-exec), or opted out."""
+    """The environment for a child ``blast`` command: opted in, deciding by its own rules
+    (``huge``: no tunable, no marker of this process's re-exec), or opted out."""
     from blast.cli import hugeheap
 
     env = environment(False)
     if huge:
         del env[hugeheap.OPT_OUT]
         env.pop(hugeheap.MARKER, None)
+        env[hugeheap.OPT_IN] = "1"
     return env
 
 
@@ -207,7 +213,7 @@ def measure_generated(n: int) -> dict[str, object]:
     return out
 
 
-def measure_shipped(huge: bool = True) -> dict[str, object]:
+def measure_shipped(huge: bool = False) -> dict[str, object]:
     from blast.loading.loader import load_graph
     from blast.sim import simulate
     from blast.sim.loader import load_scenario
@@ -282,7 +288,7 @@ def _timed(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
     }
 
 
-def measure_cli(n: int, keep: Path | None = None, huge: bool = True) -> dict[str, object]:
+def measure_cli(n: int, keep: Path | None = None, huge: bool = False) -> dict[str, object]:
     """Whole ``blast simulate --json`` processes on the generated graph written as YAML.
 
     The files are written by a child process: a child's peak RSS (``ru_maxrss``) starts
@@ -334,9 +340,11 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--keep", metavar="DIR", type=Path, help="with --cli: keep the files here")
     parser.add_argument(
-        "--no-huge-heap",
-        action="store_true",
-        help="run the engine without glibc's huge-page heap (see the module docstring)",
+        "--huge-heap",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="run the engine with glibc's huge-page heap, as BLAST_HUGE_HEAP=1 does "
+        "(default: without, as the command; see the module docstring)",
     )
     parser.add_argument(
         "--files", nargs=2, metavar=("N", "DIR"), help="only write --cli's files of size N into DIR"
@@ -354,7 +362,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.files is not None:
         write_files(int(args.files[0]), Path(args.files[1]))
         return
-    huge = not args.no_huge_heap
+    huge = args.huge_heap
     if args.cli is not None:
         print(json.dumps(measure_cli(args.cli, args.keep, huge)))
         return
@@ -376,7 +384,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{_engine()} engine, huge-page heap "
         f"{'on' if huge_heap(environment(huge)) else 'off'} in the engine runs"
     )
-    one = [sys.executable, __file__, *(["--no-huge-heap"] if args.no_huge_heap else []), "--one"]
+    one = [sys.executable, __file__, *(["--huge-heap"] if huge else []), "--one"]
     shipped = json.loads(
         subprocess.run([*one, "shipped"], capture_output=True, text=True, check=True).stdout
     )

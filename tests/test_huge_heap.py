@@ -6,7 +6,8 @@ image of the process imports ``blast.cli`` once and logs it on stderr, so a comm
 re-executes itself logs it twice. The environment the command runs in is read from
 ``/proc/PID/environ`` of the live process while it waits for its graph on stdin.
 Where the system offers no huge-page heap (:func:`supported` is false) the command must
-not re-execute, and the same tests check that instead.
+not re-execute, and the same tests check that instead. The heap is opt-in
+(``BLAST_HUGE_HEAP=1``): the tests opt in, except those of the default.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from blast.cli.hugeheap import (
     DEFAULT_MIN_MB,
     MARKER,
     MIN_MB,
+    OPT_IN,
     OPT_OUT,
     TUNABLE,
     carries_tunable,
@@ -45,11 +47,17 @@ IMAGES = 2 if supported() else 1
 
 
 def _env(**extra: str) -> dict[str, str]:
-    """This environment without any huge-heap setting of the caller's, with the heap for
-    graphs of every size (the shipped graph is far under the default size), plus ``extra``."""
-    ours = (OPT_OUT, MARKER, MIN_MB, "GLIBC_TUNABLES")
-    env = {k: v for k, v in os.environ.items() if k not in ours}
-    return {**env, MIN_MB: "0", **extra}
+    """This environment without any huge-heap setting of the caller's, opted in to the heap
+    for graphs of every size (the shipped graph is far under the default size), plus
+    ``extra``."""
+    env = _bare()
+    return {**env, OPT_IN: "1", MIN_MB: "0", **extra}
+
+
+def _bare() -> dict[str, str]:
+    """This environment without any huge-heap setting of the caller's."""
+    ours = (OPT_IN, OPT_OUT, MARKER, MIN_MB, "GLIBC_TUNABLES")
+    return {k: v for k, v in os.environ.items() if k not in ours}
 
 
 def _python(
@@ -214,7 +222,9 @@ def test_other_tunables_are_kept() -> None:
     [
         {"GLIBC_TUNABLES": f"glibc.malloc.arena_max=2:{TUNABLE}=0"},  # the user's value stands
         {MARKER: "1"},  # re-executed once already, even if the tunable got lost
-        {OPT_OUT: "1"},
+        {OPT_OUT: "1"},  # opted out wins over opted in
+        {OPT_IN: "0"},
+        {OPT_IN: ""},
     ],
 )
 def test_no_reexec_when_set_marked_or_opted_out(extra: dict[str, str]) -> None:
@@ -292,3 +302,16 @@ def test_tunables_kept_and_found() -> None:
     assert with_tunable("a=1:b=2") == f"a=1:b=2:{TUNABLE}=1"
     assert carries_tunable(f"a=1:{TUNABLE}=0") and not carries_tunable(f"a=1:{TUNABLE}x=1")
     assert not carries_tunable(None)
+
+
+def test_the_huge_heap_is_off_unless_asked_for(tmp_path: Path) -> None:
+    # a file past the default size, no variable of ours: the command runs as it is
+    big = tmp_path / "padded.yaml"
+    text = (ROOT / GRAPH).read_text()
+    big.write_text(text + "#" * (DEFAULT_MIN_MB * 10**6 - len(text.encode())) + "\n")
+    env = {**_bare(), "BLAST_CACHE_DIR": str(tmp_path)}
+    run = _python("simulate", str(big), *SIMULATE[2:], env=env)
+    assert _images(run.stderr) == 1 and run.returncode == 0
+    assert huge_heap_environment(env) is None
+    asked = huge_heap_environment({**env, OPT_IN: "1"})
+    assert (asked is not None) == supported()

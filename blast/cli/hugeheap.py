@@ -1,8 +1,18 @@
 """A huge-page malloc heap for the commands that run the time engine on big graphs: glibc's
 ``glibc.malloc.hugetlb=1`` tunable, set by re-executing the command once.
 
-**Why.** At 100,000 components the engine reads hundreds of MB of memory at random
-(its own arrays, and the dicts, lists and sets Python allocates with ``malloc``).
+**Off unless asked for** (``BLAST_HUGE_HEAP=1``, :data:`OPT_IN`). It was on by default
+from the session that measured it (below) until later pairs on the same VM said otherwise:
+``faults`` at 100,000 components took 9.54 s of CPU without it against 10.47 s with it
+(medians of 13 alternated pairs, cheaper without in 10) and, after the engine's next change,
+8.2-8.9 s against 9.0-10.6 s (4 of 4 pairs); whole warm ``blast simulate`` processes were
+no faster with it either. Fresh huge pages are dear on that VM (200 MB of ``bytearray``
+took 1.6 s with the tunable, 0.14 s without), and whether they pay depends on the machine:
+measure before turning it on (``bench/sim_bench.py --one 100000 --huge-heap`` against
+``--no-huge-heap``; ``docs/benchmarks.md``, "s-huge" and "Huge heap opt-in").
+
+**Why it can help.** At 100,000 components the engine reads hundreds of MB of memory at
+random (its own arrays, and the dicts, lists and sets Python allocates with ``malloc``).
 With 4 KB pages nearly every such read also misses the TLB, whose reach is a few
 MB (``docs/benchmarks.md``, "s-scale"). :mod:`blast.sim.pages` already asks for
 transparent huge pages on the engine's own big arrays; the rest of the heap is
@@ -28,7 +38,7 @@ pages cost a small process more than they save (whole 2 MB pages to fault in and
 clear): ``blast simulate`` on the shipped 57-component graph took 0.38 s of CPU
 with the heap against 0.33 s without, on 10,000 components about as long either
 way. The gain is in the engine's random reads over a working set far beyond the
-TLB's reach. So the command re-executes only when it runs the engine
+TLB's reach. So, opted in, the command re-executes only when it runs the engine
 (``simulate``, ``explain``, ``report --scenario``: :func:`runs_engine`) and the
 files it names weigh :data:`DEFAULT_MIN_MB` MB or more (:func:`files_mb`; the
 variable :data:`MIN_MB` moves the bound, 0 for every size). The other commands
@@ -42,10 +52,10 @@ gives none), when the C library is glibc 2.35 or later (others ignore the
 variable), when ``GLIBC_TUNABLES`` does not already set ``glibc.malloc.hugetlb``
 (the user's value stands; other entries are kept, colon-separated), when the
 environment does not carry :data:`MARKER` (never twice, even if the system
-dropped the tunable, as glibc does for set-uid programs), and unless the user
-opts out with ``BLAST_NO_HUGE_HEAP=1`` (:data:`OPT_OUT`). Nothing else changes:
-answers and journals are byte-identical, only the memory layout (and a higher
-resident size: whole 2 MB pages) differs.
+dropped the tunable, as glibc does for set-uid programs), and unless
+``BLAST_NO_HUGE_HEAP=1`` (:data:`OPT_OUT`) says no, whatever :data:`OPT_IN` says.
+Nothing else changes: answers and journals are byte-identical, only the memory layout
+(and a higher resident size: whole 2 MB pages) differs.
 
 Library use (``import blast``) and in-process :func:`blast.cli.main` calls change
 nothing: only the process entry point (:func:`blast.cli.exit_fast`, which the
@@ -63,8 +73,11 @@ from collections.abc import Mapping, Sequence
 TUNABLE = "glibc.malloc.hugetlb"
 """glibc's tunable (2.35+): 1 = transparent huge pages for malloc's heap and mappings."""
 SETTING = f"{TUNABLE}=1"
+OPT_IN = "BLAST_HUGE_HEAP"
+"""Set to anything but empty or ``0`` to run the engine's commands with the huge-page heap."""
 OPT_OUT = "BLAST_NO_HUGE_HEAP"
-"""Set to anything but empty or ``0`` to run the engine without the huge-page heap."""
+"""Set to anything but empty or ``0`` to run the engine without the huge-page heap, even
+with :data:`OPT_IN` set."""
 MIN_MB = "BLAST_HUGE_HEAP_MIN_MB"
 """The size in MB (10**6 bytes) from which the files named on the command line get the
 huge-page heap (default :data:`DEFAULT_MIN_MB`; 0: every size)."""
@@ -181,6 +194,11 @@ def with_tunable(tunables: str | None) -> str:
     return f"{tunables}:{SETTING}" if tunables else SETTING
 
 
+def opted_in(env: Mapping[str, str]) -> bool:
+    """Whether the user asked for the huge-page heap (:data:`OPT_IN` set, not empty or 0)."""
+    return env.get(OPT_IN, "") not in ("", "0")
+
+
 def opted_out(env: Mapping[str, str]) -> bool:
     """Whether the user asked for no huge-page heap (:data:`OPT_OUT` set, not empty or 0)."""
     return env.get(OPT_OUT, "") not in ("", "0")
@@ -189,10 +207,12 @@ def opted_out(env: Mapping[str, str]) -> bool:
 def huge_heap_environment(env: Mapping[str, str]) -> dict[str, str] | None:
     """The environment to re-execute with, or None when the process should run as it is.
 
-    None when the user opted out, when ``env`` already sets the tunable or carries
-    :data:`MARKER`, or when the system does not support it (:func:`supported`).
+    None unless the user opted in and not out, when ``env`` already sets the tunable or
+    carries :data:`MARKER`, or when the system does not support it (:func:`supported`).
     """
-    if opted_out(env) or MARKER in env or carries_tunable(env.get("GLIBC_TUNABLES")):
+    if not opted_in(env) or opted_out(env):
+        return None
+    if MARKER in env or carries_tunable(env.get("GLIBC_TUNABLES")):
         return None
     if not supported():
         return None
