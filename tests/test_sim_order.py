@@ -23,6 +23,7 @@ from bench.sim_bench import scenarios
 from blast.model.graph import Graph
 from blast.model.synthetic import service_graph, with_sim_parameters
 from blast.sim import Journal, simulate
+from tests.simkit import action, comp, fault, run, timeline
 from tests.test_sim_properties import build, cases, scenario
 
 
@@ -69,3 +70,21 @@ def test_a_generated_service_graph_gives_the_same_windows_in_any_order():
         for seed in (1, 2):
             got = windows(simulate(shuffled(graph, seed), sc, resolution=60.0))
             assert got == want, (name, seed)
+
+
+def test_a_rerouted_dependency_is_evaluated_before_its_new_dependent():
+    # in file order the new target ranks after app; the reroute ranks the graph anew, so
+    # when src fails app is evaluated once, after new: down, never degraded first
+    comps = [
+        comp("src"),
+        comp("app", "old", {"target": "src", "type": "soft"}),
+        comp("old"),
+        comp("new", "src"),
+    ]
+    reroute = {"component": "app", "from": "old", "to": "new"}
+    j = run(comps, [fault("f", "src", 10, 10)], [action("r", "reroute", 5, reroute=reroute)])
+    assert [x for x in timeline(j) if x[0] == 10] == [
+        (10, "src", "down", "fault", None),
+        (10, "new", "down", "hard", "src"),
+        (10, "app", "down", "hard", "new"),
+    ]

@@ -251,8 +251,6 @@ class Engine:
         """Whether edge ``e`` lies on no dependency cycle (:mod:`blast.sim.cycles`)."""
         g = self.g
         if self.scc_edges != len(g.src):  # the first call, or a reroute added edges
-            if self.scc_edges >= 0:  # new edges may close cycles (the agenda keeps its rank)
-                self.scc = cycles.components(g)
             self.off, self.scc_edges = cycles.off_cycle(g, self.scc), len(g.src)
         return self.off[e]
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from librt.vecs import append
 
 from blast.errors import ScenarioError
+from blast.sim import cycles
 from blast.sim.clock import P_TRIGGER
 from blast.sim.journal import Cause
 from blast.sim.scenario import ActionKind, FaultMode
@@ -120,4 +121,7 @@ def reroute(eng: Engine, a: Any, reason: Cause) -> None:
         eng.pmech.append("")
         eng.bad_since = append(eng.bad_since, -1.0)
         eng.ver = append(eng.ver, 0)
+        # the new edge may put its target after its dependent, or close a cycle: rank anew
+        eng.scc = cycles.components(g)  # (blast.sim.agenda: one instant, dependencies first)
+        eng.agenda.rank = eng.scc
         eng.feed(e, immediate=True)
