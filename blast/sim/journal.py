@@ -282,14 +282,14 @@ class Journal:
     def to_json_bytes(self) -> bytes:
         """:meth:`to_json` as UTF-8 bytes, what ``blast simulate --json`` writes.
 
-        orjson writes the document at once once every number in it is one it writes as
-        :func:`json.dumps` does (:func:`_make_numbers_alike`, column by column: the
-        journal's floats are times, shares and queue figures; a column with a value
+        orjson writes the whole document in one call, once every number in it is one it
+        writes as :func:`json.dumps` does (:func:`_make_numbers_alike`, column by column:
+        the journal's floats are times, shares and queue figures; a column with a value
         orjson would write otherwise gets ``json``'s text for that value). When orjson
         still refuses a value, :func:`dumps_indented` walks the whole document. Walking it
         every time was a third of the journal's cost at 10,000 components, and at 100,000
         one queue backlog of 1.3e-05 sent a whole ``blast simulate --json`` down the walk
-        (about 2 s of its 14).
+        (0.6-3.2 s of its 13-17 s; ``docs/benchmarks.md``).
         """
         data = self.to_dict()
         _make_numbers_alike(data)
