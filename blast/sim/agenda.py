@@ -127,8 +127,7 @@ class Agenda:
             slot = self.cur
             if slot is not None:
                 for p in range(PRIORITIES):
-                    k = slot.read[p]
-                    if p == NODES:
+                    if p == NODES:  # in the heap's order (read[NODES] is not used)
                         if len(slot.heap) > 0:
                             code = slot.nodes[_pop_key(slot) & SEQ_MASK]
                             if code >= 0:
@@ -144,6 +143,7 @@ class Agenda:
                             args[k] = ()
                             return True
                         continue
+                    k = slot.read[p]
                     kinds = slot.kinds[p]
                     if k < len(kinds):
                         self.kind = kinds[k]
